@@ -1,0 +1,48 @@
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { startMockServer } from '../../mock/server.js';
+import { selectProtocols } from '../../protocols/index.js';
+import { colorsFor, formatDeviation } from '../../report/pretty.js';
+import type { CliIo } from '../io.js';
+import { parseOptions, port } from '../options.js';
+
+export const DEFAULT_MOCK_PORT = 4010;
+
+const MockOptions = z.object({
+  port: port.default(DEFAULT_MOCK_PORT),
+  host: z.string().min(1).default('127.0.0.1'),
+  protocol: z.array(z.string()).default([]),
+  scenarios: z.array(z.string().regex(/^[a-z0-9-]+=.+$/, 'PROTOCOL=FOLDER, e.g. ctai=./my-scenarios')).default([]),
+});
+
+/** Serves the protocols' scripted streams until interrupted; logs each client deviation to stderr. */
+export async function mockCommand(raw: Record<string, unknown>, io: CliIo): Promise<number> {
+  const options = parseOptions(MockOptions, raw, 'mock');
+  const protocols = await selectProtocols(options.protocol);
+  const scenarioDirs: Record<string, string[]> = {};
+  for (const entry of options.scenarios) {
+    const [id, dir] = [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)];
+    await selectProtocols([id]);
+    (scenarioDirs[id] ??= []).push(resolve(dir));
+  }
+  const colors = colorsFor(io.stderr, io.env);
+  const server = await startMockServer({
+    protocols,
+    host: options.host,
+    port: options.port,
+    scenarioDirs,
+    onClientDeviation: (record) => {
+      io.stderr.write(`client deviation on ${record.method} ${record.path}:\n${formatDeviation(record.deviation, colors)}\n`);
+    },
+  });
+  io.stdout.write(`chatwire mock listening on ${server.url}\n`);
+  for (const protocol of protocols) {
+    const set = server.scenarios.get(protocol.id);
+    io.stdout.write(`  ${protocol.id}: ${protocol.mock.routes.map((r) => `${r.method} ${r.path}`).join(', ')}\n`);
+    io.stdout.write(`    scenarios (x-chatwire-scenario header or ?scenario=): ${set?.names.join(', ') ?? ''}\n`);
+  }
+  io.stdout.write('Press Ctrl+C to stop.\n');
+  await io.untilStopped();
+  await server.close();
+  return 0;
+}

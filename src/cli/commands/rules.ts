@@ -1,0 +1,33 @@
+import { z } from 'zod';
+import type { Rule } from '../../core/rule.js';
+import { selectProtocols } from '../../protocols/index.js';
+import { colorsFor } from '../../report/pretty.js';
+import { httpRules } from '../../transports/http/rules.js';
+import type { CliIo } from '../io.js';
+import { parseOptions } from '../options.js';
+
+const RulesOptions = z.object({ json: z.boolean().default(false) });
+
+function describe(rule: Rule) {
+  return { id: rule.id, severity: rule.severity, basis: rule.basis, scopes: rule.scopes, source: rule.source, title: rule.title };
+}
+
+/** Lists every rule with its id, severity, basis and document section. */
+export async function rulesCommand(protocolNames: readonly string[], raw: Record<string, unknown>, io: CliIo): Promise<number> {
+  const options = parseOptions(RulesOptions, raw, 'rules');
+  const protocols = await selectProtocols(protocolNames);
+  const rules = [...protocols.flatMap((protocol) => protocol.rules), ...httpRules];
+  if (options.json) {
+    io.stdout.write(`${JSON.stringify(rules.map(describe), null, 2)}\n`);
+    return 0;
+  }
+  const colors = colorsFor(io.stdout, io.env);
+  const width = Math.max(...rules.map((rule) => rule.id.length));
+  for (const rule of rules) {
+    const severity = rule.severity === 'error' ? colors.red('error') : colors.yellow('warn ');
+    io.stdout.write(`${colors.bold(rule.id.padEnd(width))}  ${severity}  ${rule.basis.padEnd(8)}  ${rule.scopes.join(',').padEnd(14)}  ${rule.title}\n`);
+    io.stdout.write(`${' '.repeat(width)}  ${colors.dim(`${rule.source.doc}, ${rule.source.section}`)}\n`);
+  }
+  io.stdout.write(`\n${rules.length} rule(s). Severity: error fails a run; warn fails only with --strict. Basis: doc (stated by the document) or inferred (from its examples).\n`);
+  return 0;
+}

@@ -1,0 +1,104 @@
+import { createReadStream } from 'node:fs';
+import { basename } from 'node:path';
+import { z } from 'zod';
+import { systemClock } from '../../core/clock.js';
+import { ChatwireError } from '../../core/errors.js';
+import type { RequestRecord } from '../../core/exchange.js';
+import { readJsonFile } from '../../core/input.js';
+import { version } from '../../core/version.js';
+import { ExchangeCheck } from '../../core/engine.js';
+import { selectProtocols } from '../../protocols/index.js';
+import type { AnswerKind } from '../../protocols/protocol.js';
+import { exitCodeOf, outcomeOf, totalsOf, type RunReport, type StepReport } from '../../report/model.js';
+import { judge, rulesFor } from '../../suite/judge.js';
+import { bodyFrame } from '../../transports/http/body.js';
+import { sseFrames } from '../../transports/sse/stream.js';
+import { emitReport } from '../emit.js';
+import type { CliIo } from '../io.js';
+import { count, parseOptions, reporter } from '../options.js';
+
+const ValidateOptions = z.object({
+  protocol: z.string().min(1, 'a protocol id such as ctai'),
+  request: z.string().min(1).optional(),
+  kind: z.enum(['stream', 'answer']).optional(),
+  maxFrames: count(1_000_000_000).default(100_000_000),
+  maxBytes: count(Number.MAX_SAFE_INTEGER).default(64 * 1024 ** 3),
+  reporter: reporter.default('pretty'),
+  output: z.string().min(1).optional(),
+  strict: z.boolean().default(false),
+});
+
+type Chunks = AsyncIterable<Uint8Array | string>;
+
+function open(file: string): Chunks {
+  if (file === '-') return process.stdin;
+  return createReadStream(file, { highWaterMark: 1024 * 1024 });
+}
+
+/** Looks at the first chunk to tell a JSON answer from an event stream, without losing it. */
+async function sniff(chunks: Chunks): Promise<{ kind: AnswerKind; chunks: Chunks }> {
+  const iterator = chunks[Symbol.asyncIterator]();
+  const first = await iterator.next();
+  const text = first.done === true ? '' : typeof first.value === 'string' ? first.value : Buffer.from(first.value).toString('utf8', 0, 64);
+  const kind: AnswerKind = /^\s*[{[]/.test(text) ? 'answer' : 'stream';
+  async function* replay(): AsyncGenerator<Uint8Array | string> {
+    if (first.done !== true) yield first.value;
+    for (let next = await iterator.next(); next.done !== true; next = await iterator.next()) yield next.value;
+  }
+  return { kind, chunks: replay() };
+}
+
+/** Checks a saved answer (an event-stream body or a JSON answer), optionally with its request, offline. */
+export async function validateCommand(file: string, raw: Record<string, unknown>, io: CliIo): Promise<number> {
+  const options = parseOptions(ValidateOptions, raw, 'validate');
+  const [protocol] = await selectProtocols([options.protocol]);
+  if (protocol === undefined) throw new ChatwireError('UNKNOWN_PROTOCOL', 'Failed to select a protocol');
+  const started = systemClock.now();
+  const steps: StepReport[] = [];
+
+  let requestJson: unknown;
+  let request: RequestRecord = { method: 'POST', url: '(capture)', headers: {}, body: undefined };
+  if (options.request !== undefined) {
+    requestJson = readJsonFile(options.request, 'request');
+    request = { ...request, body: JSON.stringify(requestJson) };
+    const requestCheck = new ExchangeCheck(rulesFor(protocol, 'request', []), { request, requestJson });
+    const deviations = requestCheck.end({ type: 'closed', atMs: 0 });
+    steps.push({ index: 0, method: 'POST', url: options.request, expect: 'request', status: null, frames: 0, end: 'closed', durationMs: 0, deviations });
+  }
+
+  let chunks: Chunks;
+  try {
+    chunks = open(file);
+    let kind = options.kind ?? (options.request !== undefined ? protocol.answerKind(requestJson) : undefined);
+    if (kind === undefined) ({ kind, chunks } = await sniff(chunks));
+    const check = new ExchangeCheck(rulesFor(protocol, kind), { request, requestJson });
+    const limits = { maxFrames: options.maxFrames, maxBytes: options.maxBytes };
+    const readOptions = { limits, clock: systemClock, startedAt: systemClock.now() };
+    const items = kind === 'stream' ? sseFrames(chunks, readOptions) : bodyFrame(chunks, readOptions);
+    const judged = await judge(items, check);
+    if (judged.end.type === 'broken') throw new Error(judged.end.message);
+    steps.push({ index: steps.length, method: 'READ', url: file, expect: kind, status: null, frames: judged.frames, end: judged.end.type, durationMs: Math.round(judged.end.atMs), deviations: check.deviations });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new ChatwireError('BAD_FILE', `Failed to read capture ${file}: ${code === 'ENOENT' ? 'no such file' : code ?? String(error)}`, {
+      hint: 'give the path of a saved text/event-stream body or JSON answer, or - for standard input',
+    });
+  }
+
+  const deviations = steps.flatMap((step) => step.deviations);
+  const cases = [
+    {
+      protocol: protocol.id,
+      name: basename(file),
+      title: `capture checked against the ${protocol.id} rules`,
+      source: { doc: protocol.doc, section: 'all rules' },
+      outcome: outcomeOf(deviations),
+      durationMs: Math.round(systemClock.now() - started),
+      steps,
+    },
+  ];
+  const totals = totalsOf(cases);
+  const report: RunReport = { tool: 'chatwire', version, target: file, embeddedMock: false, strict: options.strict, startedAt: new Date().toISOString(), durationMs: cases[0]?.durationMs ?? 0, cases, totals };
+  emitReport(report, { reporter: options.reporter, output: options.output, progressShown: false }, io);
+  return exitCodeOf(totals, options.strict);
+}

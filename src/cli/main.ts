@@ -1,0 +1,12 @@
+#!/usr/bin/env node
+import { processIo } from './io.js';
+import { runCli } from './program.js';
+
+// A reader that goes away (`chatwire rules | head`) is not an error of ours.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit();
+  throw error;
+});
+
+// The one place that sets the exit code.
+process.exitCode = await runCli(process.argv.slice(2), processIo());

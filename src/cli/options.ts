@@ -1,0 +1,63 @@
+import { z } from 'zod';
+import { ChatwireError } from '../core/errors.js';
+
+/** `250ms`, `5s`, `2m`, or a bare number of milliseconds. */
+export const duration = z
+  .string()
+  .regex(/^\d+(?:\.\d+)?(?:ms|s|m)?$/, 'a duration such as 500ms, 30s or 2m')
+  .transform((text) => {
+    const value = Number.parseFloat(text);
+    if (text.endsWith('ms')) return Math.round(value);
+    if (text.endsWith('s')) return Math.round(value * 1000);
+    if (text.endsWith('m')) return Math.round(value * 60_000);
+    return Math.round(value);
+  })
+  .pipe(z.number().int().min(1).max(24 * 3_600_000));
+
+export const count = (max: number) =>
+  z
+    .string()
+    .regex(/^\d+$/, 'a whole number')
+    .transform(Number)
+    .pipe(z.number().int().min(1).max(max));
+
+export const httpUrl = z
+  .string()
+  .refine((text) => URL.canParse(text) && /^https?:$/.test(new URL(text).protocol), 'an http:// or https:// URL such as http://127.0.0.1:8080');
+
+/** `Name: value`, as curl takes it. */
+export const header = z
+  .string()
+  .regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+:.*$/, 'a header written as "Name: value"')
+  .transform((text) => {
+    const colon = text.indexOf(':');
+    return [text.slice(0, colon).trim().toLowerCase(), text.slice(colon + 1).trim()] as const;
+  });
+
+export const reporter = z.enum(['pretty', 'json', 'junit']);
+export type ReporterName = z.output<typeof reporter>;
+
+export const port = z
+  .string()
+  .regex(/^\d+$/, 'a port number from 0 to 65535')
+  .transform(Number)
+  .pipe(z.number().int().min(0).max(65_535));
+
+/** Parses a command's options; a bad one is exit 2 with the flag named. */
+export function parseOptions<T extends z.ZodType>(schema: T, raw: unknown, command: string): z.output<T> {
+  const result = schema.safeParse(raw);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const key = issue?.path[0];
+  const flag = typeof key === 'string' ? `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}` : 'an option';
+  const given = typeof key === 'string' && typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[key] : undefined;
+  const shown = Array.isArray(given) ? given[Number(issue?.path[1] ?? 0)] : given;
+  throw new ChatwireError('BAD_OPTION', `Failed to parse ${flag}${shown === undefined ? '' : ` "${String(shown)}"`}: expected ${issue?.message ?? 'a valid value'}`, {
+    hint: `see chatwire ${command} --help`,
+  });
+}
+
+/** Collects a repeatable option's values. */
+export function collect(value: string, previous: string[] = []): string[] {
+  return [...previous, value];
+}

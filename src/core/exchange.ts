@@ -1,0 +1,89 @@
+/**
+ * The data model every transport produces and every rule reads: an exchange is one request and
+ * everything that came back, as frames, then how it ended.
+ */
+
+/** A value parsed from JSON text, or why it could not be. */
+export type ParsedJson = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+
+export function parseJson(text: string): ParsedJson {
+  try {
+    return { ok: true, value: JSON.parse(text) as unknown };
+  } catch (error) {
+    return { ok: false, error: error instanceof Error ? error.message : String(error) };
+  }
+}
+
+/** One event of a text/event-stream body. */
+export interface SseFrame {
+  readonly type: 'sse';
+  /** 0-based position among the exchange's frames. */
+  readonly index: number;
+  /** Milliseconds since the request was sent. */
+  readonly atMs: number;
+  /** The `event:` field, undefined when the event had none. */
+  readonly event: string | undefined;
+  /** The `id:` field, undefined when the event had none. */
+  readonly id: string | undefined;
+  readonly data: string;
+  readonly json: ParsedJson;
+}
+
+/** A whole non-streaming body. */
+export interface BodyFrame {
+  readonly type: 'body';
+  readonly index: number;
+  readonly atMs: number;
+  readonly text: string;
+  readonly json: ParsedJson;
+}
+
+export type Frame = SseFrame | BodyFrame;
+
+export interface RequestRecord {
+  readonly method: string;
+  readonly url: string;
+  readonly headers: Readonly<Record<string, string>>;
+  /** The body as sent, undefined for none. */
+  readonly body: string | undefined;
+}
+
+export interface ResponseHead {
+  readonly status: number;
+  /** Lower-cased header names. */
+  readonly headers: Readonly<Record<string, string>>;
+  readonly atMs: number;
+}
+
+/** How a response body ended. Only `closed` is a server finishing on its own. */
+export type StreamEnd =
+  | { readonly type: 'closed'; readonly atMs: number }
+  /** The whole exchange ran past its time limit. */
+  | { readonly type: 'timeout'; readonly atMs: number; readonly limitMs: number }
+  /** The protocol's last frame came, but the server kept the connection open past the grace time. */
+  | { readonly type: 'held-open'; readonly atMs: number; readonly graceMs: number }
+  | { readonly type: 'frame-limit'; readonly atMs: number; readonly limit: number }
+  | { readonly type: 'byte-limit'; readonly atMs: number; readonly limit: number }
+  /** The connection broke before the body ended (reset, or a malformed chunked body). */
+  | { readonly type: 'broken'; readonly atMs: number; readonly message: string };
+
+export type StreamEndType = StreamEnd['type'];
+
+/** What a transport yields while reading one exchange: frames, then exactly one end. */
+export type StreamItem = Frame | StreamEnd;
+
+/** Bounds on one exchange; every read loop honours all three. */
+export interface Limits {
+  readonly timeoutMs: number;
+  readonly maxFrames: number;
+  readonly maxBytes: number;
+  /** After the protocol's last frame, how long the server may take to close the connection. */
+  readonly closeGraceMs: number;
+}
+
+export const defaultLimits: Limits = {
+  timeoutMs: 30_000,
+  maxFrames: 100_000,
+  maxBytes: 64 * 1024 * 1024,
+  closeGraceMs: 1_000,
+};

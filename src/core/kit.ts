@@ -1,0 +1,119 @@
+/**
+ * Building blocks protocols assemble their rules from. Each returns an ordinary Rule; nothing here
+ * knows any particular protocol.
+ */
+import type { Frame } from './exchange.js';
+import type { Rule, RuleMeta } from './rule.js';
+import { schemas } from './schemas.js';
+import { show } from './engine.js';
+
+export function mediaType(contentType: string | undefined): string | undefined {
+  if (contentType === undefined) return undefined;
+  return contentType.split(';')[0]?.trim().toLowerCase();
+}
+
+/** The response's Content-Type has the given media type (parameters such as charset are free). */
+export function contentTypeRule(meta: RuleMeta, expected: string): Rule {
+  return {
+    ...meta,
+    create: (_context, report) => ({
+      response(head) {
+        const actual = head.headers['content-type'];
+        if (mediaType(actual) !== expected) {
+          report({ at: 'response', message: `Content-Type is ${actual === undefined ? 'missing' : `"${actual}"`}, not ${expected}`, expected, actual: actual ?? '(absent)' });
+        }
+      },
+    }),
+  };
+}
+
+/** The response status is one of `allowed`. */
+export function statusRule(meta: RuleMeta, allowed: readonly number[]): Rule {
+  return {
+    ...meta,
+    create: (_context, report) => ({
+      response(head) {
+        if (!allowed.includes(head.status)) {
+          report({ at: 'response', message: `HTTP status is ${head.status}`, expected: allowed.join(' or '), actual: String(head.status) });
+        }
+      },
+    }),
+  };
+}
+
+/** Every frame (or the selected ones) carries JSON. */
+export function jsonFrameRule(meta: RuleMeta, select: (frame: Frame) => boolean = () => true): Rule {
+  return {
+    ...meta,
+    create: (_context, report) => ({
+      frame(frame) {
+        if (frame.json.ok || !select(frame)) return;
+        report({ at: 'frame', frame, pointer: '', message: `the payload is not JSON: ${frame.json.error}`, expected: 'a JSON value' });
+      },
+    }),
+  };
+}
+
+export interface SchemaRuleOptions {
+  /** Which frames the schema applies to; all JSON frames by default. */
+  readonly select?: (frame: Frame, value: unknown) => boolean;
+  /** Keep only problems at these pointers (to split one schema into error and warn parts). */
+  readonly pointers?: (pointer: string) => boolean;
+}
+
+/** Each selected frame's JSON matches a schema from `schemas/`; one finding per problem. */
+export function frameSchemaRule(meta: RuleMeta, schemaId: string, options: SchemaRuleOptions = {}): Rule {
+  return {
+    ...meta,
+    create: (_context, report) => {
+      const registry = schemas();
+      registry.validator(schemaId); // compile before the first frame, and fail early on a bad id
+      return {
+        frame(frame) {
+          if (!frame.json.ok) return;
+          const value = frame.json.value;
+          if (options.select !== undefined && !options.select(frame, value)) return;
+          for (const problem of registry.check(schemaId, value)) {
+            if (options.pointers !== undefined && !options.pointers(problem.pointer)) continue;
+            report({ at: 'frame', frame, pointer: problem.pointer, message: problem.message, expected: problem.expected, actual: problem.actual });
+          }
+        },
+      };
+    },
+  };
+}
+
+/** The request body (on the mock side, the client's) matches a schema from `schemas/`. */
+export function requestSchemaRule(meta: RuleMeta, schemaId: string): Rule {
+  return {
+    ...meta,
+    create: (context, report) => ({
+      end() {
+        if (context.requestJson === undefined) return;
+        for (const problem of schemas().check(schemaId, context.requestJson)) {
+          report({ at: 'request', pointer: problem.pointer, message: problem.message, expected: problem.expected, actual: problem.actual });
+        }
+      },
+    }),
+  };
+}
+
+/** The request body is JSON. */
+export function requestJsonRule(meta: RuleMeta): Rule {
+  return {
+    ...meta,
+    create: (context, report) => ({
+      end() {
+        if (context.requestJson !== undefined) return;
+        const body = context.request.body;
+        report({
+          at: 'request',
+          pointer: '',
+          message: body === undefined || body === '' ? 'the request has no body' : 'the request body is not JSON',
+          expected: 'a JSON object',
+          actual: body === undefined ? '(absent)' : show(body),
+        });
+      },
+    }),
+  };
+}

@@ -1,0 +1,95 @@
+import type { Frame, RequestRecord, ResponseHead, StreamEnd, StreamEndType } from './exchange.js';
+
+export type Severity = 'error' | 'warn';
+/** `doc`: the document says so. `inferred`: follows from its examples; defaults to `warn`. */
+export type Basis = 'doc' | 'inferred';
+
+export interface RuleSource {
+  /** Document file name in the specs folder, or a standard's name. */
+  readonly doc: string;
+  readonly section: string;
+}
+
+/**
+ * Which exchanges a rule judges: a server's streaming answer, its non-streaming answer, its answer to
+ * a request it must refuse, or (on the mock side) a client's request.
+ */
+export type Scope = 'stream' | 'answer' | 'refusal' | 'request';
+
+export interface RuleMeta {
+  /** Stable id, `<protocol>.<subject>.<property>`, e.g. `ctai.stop.last`. */
+  readonly id: string;
+  /** What holds when the rule is kept, as one sentence. */
+  readonly title: string;
+  readonly severity: Severity;
+  readonly basis: Basis;
+  readonly source: RuleSource;
+  readonly scopes: readonly Scope[];
+}
+
+/** What one exchange looks like to a rule before any frame arrives. */
+export interface ExchangeContext {
+  readonly request: RequestRecord;
+  /** The request body parsed as JSON, undefined when it was not JSON. */
+  readonly requestJson: unknown;
+  /** For a refusal: why the request must be refused, as the suite states it. */
+  readonly because?: string | undefined;
+}
+
+export type Finding =
+  | {
+      readonly at: 'frame';
+      readonly frame: Frame;
+      /** JSON pointer into the frame's parsed data; "" for the whole frame. */
+      readonly pointer: string;
+      readonly message: string;
+      readonly expected?: string;
+      readonly actual?: string;
+    }
+  | { readonly at: 'end'; readonly end: StreamEnd; readonly message: string; readonly expected?: string; readonly actual?: string }
+  | { readonly at: 'response'; readonly message: string; readonly expected?: string; readonly actual?: string }
+  | { readonly at: 'request'; readonly pointer: string; readonly message: string; readonly expected?: string; readonly actual?: string };
+
+/**
+ * A rule's state for one exchange. Sequence rules keep only what they need (a counter, the last
+ * packet's number), so a stream of any length is checked in constant memory.
+ */
+export interface RuleChecker {
+  response?(head: ResponseHead): void;
+  frame?(frame: Frame): void;
+  end?(end: StreamEnd): void;
+}
+
+export interface Rule extends RuleMeta {
+  create(context: ExchangeContext, report: (finding: Finding) => void): RuleChecker;
+}
+
+interface DeviationBase {
+  readonly rule: string;
+  readonly severity: Severity;
+  readonly basis: Basis;
+  readonly source: RuleSource;
+  readonly message: string;
+  readonly expected?: string;
+  readonly actual?: string;
+}
+
+/** What a rule found, precise enough to fix the peer from the report alone. */
+export type Deviation =
+  | (DeviationBase & {
+      readonly type: 'frame';
+      readonly frame: number;
+      readonly event?: string;
+      readonly pointer: string;
+      /** The offending frame's data, cut to a readable length. */
+      readonly quote: string;
+    })
+  | (DeviationBase & { readonly type: 'stream'; readonly end: StreamEndType })
+  | (DeviationBase & { readonly type: 'response' })
+  | (DeviationBase & { readonly type: 'request'; readonly pointer: string })
+  /** Stands for further deviations of one rule left out of the report to keep it bounded. */
+  | (DeviationBase & { readonly type: 'omitted'; readonly count: number });
+
+export function defineRule(rule: Rule): Rule {
+  return rule;
+}

@@ -1,0 +1,132 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
+import { ChatwireError } from './errors.js';
+import { show } from './engine.js';
+import { schemasDir } from './paths.js';
+
+export interface SchemaProblem {
+  /** JSON pointer to the offending value. */
+  readonly pointer: string;
+  readonly message: string;
+  readonly expected: string;
+  readonly actual: string;
+}
+
+/**
+ * Every JSON Schema under `schemas/`, added to one ajv instance once and compiled on first use:
+ * validating a packet costs one call of a compiled function.
+ */
+export class SchemaRegistry {
+  readonly #ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+  readonly #compiled = new Map<string, ValidateFunction>();
+  readonly #ids = new Set<string>();
+
+  constructor(dir: string = schemasDir) {
+    for (const file of listSchemaFiles(dir)) {
+      let schema: unknown;
+      try {
+        schema = JSON.parse(readFileSync(file, 'utf8'));
+      } catch (error) {
+        throw new ChatwireError('BAD_FILE', `Failed to read schema ${relative(dir, file)}: ${String(error)}`);
+      }
+      const id = isRecord(schema) && typeof schema['$id'] === 'string' ? schema['$id'] : undefined;
+      if (id === undefined) {
+        throw new ChatwireError('BAD_FILE', `Failed to load schema ${relative(dir, file)}: it has no "$id"`, {
+          hint: 'give every schema a unique "$id" such as urn:chatwire:<protocol>:<name>',
+        });
+      }
+      this.#ajv.addSchema(schema as object);
+      this.#ids.add(id);
+    }
+  }
+
+  has(id: string): boolean {
+    return this.#ids.has(id);
+  }
+
+  validator(id: string): ValidateFunction {
+    let validate = this.#compiled.get(id);
+    if (validate === undefined) {
+      const found = this.#ajv.getSchema(id);
+      if (found === undefined) {
+        throw new ChatwireError('INTERNAL', `Failed to find schema ${id}: no file under schemas/ has this "$id"`);
+      }
+      validate = found;
+      this.#compiled.set(id, validate);
+    }
+    return validate;
+  }
+
+  /** The problems of `value` against schema `id`; empty when it is valid. */
+  check(id: string, value: unknown): SchemaProblem[] {
+    const validate = this.validator(id);
+    if (validate(value)) return [];
+    return (validate.errors ?? []).filter(isReportable).map((error) => describe(error, value));
+  }
+}
+
+let shared: SchemaRegistry | undefined;
+
+/** The registry over the package's own `schemas/` folder, made once per process. */
+export function schemas(): SchemaRegistry {
+  shared ??= new SchemaRegistry();
+  return shared;
+}
+
+function listSchemaFiles(dir: string): string[] {
+  const files: string[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) files.push(...listSchemaFiles(path));
+    else if (entry.name.endsWith('.schema.json')) files.push(path);
+  }
+  return files.sort();
+}
+
+/** `if` failures only restate the `then` failure next to them. */
+function isReportable(error: ErrorObject): boolean {
+  return error.keyword !== 'if';
+}
+
+function describe(error: ErrorObject, root: unknown): SchemaProblem {
+  const at = error.instancePath;
+  const value = valueAt(root, at);
+  const params: Record<string, unknown> = error.params;
+  switch (error.keyword) {
+    case 'required': {
+      const name = String(params['missingProperty']);
+      return { pointer: `${at}/${escapePointer(name)}`, message: `"${name}" is required`, expected: 'present', actual: '(absent)' };
+    }
+    case 'type':
+      return { pointer: at, message: `${at || 'the value'} must be ${String(params['type'])}`, expected: String(params['type']), actual: show(value) };
+    case 'enum':
+      return { pointer: at, message: `${at || 'the value'} must be one of the allowed values`, expected: show(params['allowedValues']), actual: show(value) };
+    case 'const':
+      return { pointer: at, message: `${at || 'the value'} must be ${show(params['allowedValue'])}`, expected: show(params['allowedValue']), actual: show(value) };
+    case 'pattern':
+      return { pointer: at, message: `${at || 'the value'} must match ${String(params['pattern'])}`, expected: `a string matching ${String(params['pattern'])}`, actual: show(value) };
+    default:
+      return { pointer: at, message: `${at || 'the value'} ${error.message ?? 'is invalid'}`, expected: error.message ?? 'valid', actual: show(value) };
+  }
+}
+
+export function valueAt(root: unknown, pointer: string): unknown {
+  if (pointer === '') return root;
+  let current: unknown = root;
+  for (const raw of pointer.slice(1).split('/')) {
+    const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    if (Array.isArray(current)) current = current[Number(key)];
+    else if (isRecord(current)) current = current[key];
+    else return undefined;
+  }
+  return current;
+}
+
+export function escapePointer(key: string): string {
+  return key.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

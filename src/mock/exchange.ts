@@ -1,0 +1,132 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Clock } from '../core/clock.js';
+import { ExchangeCheck } from '../core/engine.js';
+import type { RequestRecord } from '../core/exchange.js';
+import type { Deviation } from '../core/rule.js';
+import type { Protocol } from '../protocols/protocol.js';
+import type { TemplateVars } from '../core/template.js';
+import { playAnswer, playStream } from './playback.js';
+import type { Scenario, ScenarioAnswer, ScenarioSet, ScenarioStream } from './scenario.js';
+
+export const SCENARIO_HEADER = 'x-chatwire-scenario';
+export const MAX_REQUEST_BYTES = 1024 * 1024;
+
+/** Why the mock will not serve a request; the protocol words it in its own error format. */
+export interface Refusal {
+  readonly status: number;
+  readonly message: string;
+}
+
+export interface MockRoute {
+  readonly method: string;
+  readonly path: string;
+  handle(exchange: MockExchange): Promise<void>;
+}
+
+/** A deviation of the client's, as the mock saw it. */
+export interface ClientDeviationRecord {
+  readonly at: string;
+  readonly protocol: string;
+  readonly method: string;
+  readonly path: string;
+  readonly deviation: Deviation;
+}
+
+/** One request to the mock and the means to answer it. */
+export class MockExchange {
+  readonly url: URL;
+  #bodyRead: Promise<string | undefined> | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly protocol: Protocol,
+    readonly req: IncomingMessage,
+    readonly res: ServerResponse,
+    readonly clock: Clock,
+    /** Aborts when the client goes away before the answer is complete. */
+    readonly signal: AbortSignal,
+    readonly scenarios: ScenarioSet,
+    private readonly onClientDeviation: (record: ClientDeviationRecord) => void,
+  ) {
+    this.url = new URL(req.url ?? '/', 'http://mock.invalid');
+  }
+
+  header(name: string): string | undefined {
+    const value = this.req.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  /** The request body as text, or undefined when it is larger than the mock accepts. */
+  text(): Promise<string | undefined> {
+    this.#bodyRead ??= new Promise((resolve, reject) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      this.req.on('data', (chunk: Buffer) => {
+        size += chunk.length;
+        if (size > MAX_REQUEST_BYTES) {
+          resolve(undefined);
+          this.req.resume();
+          return;
+        }
+        chunks.push(chunk);
+      });
+      this.req.on('end', () => resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')));
+      this.req.on('error', reject);
+    });
+    return this.#bodyRead;
+  }
+
+  /** The request as a record for the rules. */
+  record(body: string | undefined): RequestRecord {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of Object.entries(this.req.headers)) {
+      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+    }
+    return { method: this.req.method ?? 'GET', url: this.url.pathname + this.url.search, headers, body };
+  }
+
+  /**
+   * Runs the protocol's request rules over this request, logs every client deviation, and returns
+   * them so the route can refuse what must be refused.
+   */
+  checkRequest(body: string | undefined, requestJson: unknown): readonly Deviation[] {
+    const rules = this.protocol.rules.filter((rule) => rule.scopes.includes('request'));
+    const check = new ExchangeCheck(rules, { request: this.record(body), requestJson });
+    const deviations = check.end({ type: 'closed', atMs: 0 });
+    for (const deviation of deviations) {
+      this.onClientDeviation({
+        at: new Date().toISOString(),
+        protocol: this.protocol.id,
+        method: this.req.method ?? 'GET',
+        path: this.url.pathname,
+        deviation,
+      });
+    }
+    return deviations;
+  }
+
+  /** The scenario the client asked for by header or `?scenario=`, else the protocol's default. */
+  scenario(): Scenario {
+    const asked = this.header(SCENARIO_HEADER) ?? this.url.searchParams.get('scenario') ?? undefined;
+    return this.scenarios.require(asked === undefined || asked === '' ? this.protocol.mock.defaultScenario : asked);
+  }
+
+  /** The default scenario, for parts a fault scenario leaves out. */
+  defaultScenario(): Scenario {
+    return this.scenarios.require(this.protocol.mock.defaultScenario);
+  }
+
+  json(status: number, body: unknown): void {
+    if (this.res.headersSent) return;
+    this.res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+    this.res.end(JSON.stringify(body));
+  }
+
+  playStream(stream: ScenarioStream, vars: TemplateVars = {}): Promise<void> {
+    return playStream(stream, { res: this.res, clock: this.clock, signal: this.signal, vars: { exchange: this.id, ...vars } });
+  }
+
+  playAnswer(answer: ScenarioAnswer, vars: TemplateVars = {}): Promise<void> {
+    return playAnswer(answer, { res: this.res, clock: this.clock, signal: this.signal, vars: { exchange: this.id, ...vars } });
+  }
+}

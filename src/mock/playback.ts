@@ -1,0 +1,72 @@
+import type { ServerResponse } from 'node:http';
+import type { Clock } from '../core/clock.js';
+import { fillTemplate, type TemplateVars } from '../core/template.js';
+import type { ScenarioAnswer, ScenarioFrame, ScenarioStream } from './scenario.js';
+
+export interface PlaybackContext {
+  readonly res: ServerResponse;
+  readonly clock: Clock;
+  /** Aborts when the client goes away, so playback stops writing. */
+  readonly signal: AbortSignal;
+  readonly vars: TemplateVars;
+}
+
+const EOL = { lf: '\n', crlf: '\r\n', cr: '\r' } as const;
+
+function payload(data: unknown, vars: TemplateVars): string {
+  return fillTemplate(typeof data === 'string' ? data : JSON.stringify(data), vars);
+}
+
+/** One frame as event-stream text. A payload with line breaks becomes several `data:` lines. */
+export function encodeFrame(frame: ScenarioFrame, lineEnding: keyof typeof EOL, vars: TemplateVars): string {
+  if ('raw' in frame) return fillTemplate(frame.raw, vars);
+  const eol = EOL[lineEnding];
+  let text = '';
+  if (frame.event !== undefined) text += `event: ${fillTemplate(frame.event, vars)}${eol}`;
+  if (frame.id !== undefined) text += `id: ${fillTemplate(frame.id, vars)}${eol}`;
+  for (const line of payload(frame.data, vars).split(/\r\n|\r|\n/)) text += `data: ${line}${eol}`;
+  return text + eol;
+}
+
+/** Writes a scripted event stream with its delays; stops early when the client leaves. */
+export async function playStream(stream: ScenarioStream, context: PlaybackContext): Promise<void> {
+  const { res, clock, signal, vars } = context;
+  res.writeHead(stream.status, stream.headers);
+  res.flushHeaders();
+  try {
+    for (const frame of stream.frames) {
+      if (frame.delayMs !== undefined && frame.delayMs > 0) await clock.sleep(frame.delayMs, signal);
+      if (signal.aborted) return;
+      res.write(encodeFrame(frame, stream.lineEnding, vars));
+    }
+    switch (stream.end) {
+      case 'close':
+        res.end();
+        return;
+      case 'hang':
+        // Held open on purpose, but never without bound: the client leaving or holdMs ends it.
+        await clock.sleep(stream.holdMs, signal);
+        res.end();
+        return;
+      case 'abort':
+        res.socket?.destroy();
+        return;
+    }
+  } catch {
+    // The client left during a delay: nothing more to write.
+    if (!res.writableEnded) res.end();
+  }
+}
+
+export async function playAnswer(answer: ScenarioAnswer, context: PlaybackContext): Promise<void> {
+  const { res, clock, signal, vars } = context;
+  if (answer.delayMs !== undefined && answer.delayMs > 0) {
+    try {
+      await clock.sleep(answer.delayMs, signal);
+    } catch {
+      return;
+    }
+  }
+  res.writeHead(answer.status, answer.headers);
+  res.end(payload(answer.body, vars));
+}

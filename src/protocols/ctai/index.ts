@@ -1,0 +1,14 @@
+import { defineProtocol } from '../protocol.js';
+import { isRecord } from '../../core/schemas.js';
+import { chatRoute, refuse } from './mock.js';
+import { ctaiRules, DOC, isStopPacket } from './rules.js';
+
+export default defineProtocol({
+  id: 'ctai',
+  title: 'CTAI streaming Q&A (POST /v1/ctai/query_text_chat)',
+  doc: DOC,
+  rules: ctaiRules,
+  answerKind: (request) => (isRecord(request) && request['stream'] === '1' ? 'stream' : 'answer'),
+  isLastFrame: isStopPacket,
+  mock: { routes: [chatRoute], defaultScenario: 'plain', refuse },
+});

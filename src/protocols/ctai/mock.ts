@@ -1,0 +1,48 @@
+import { parseJson } from '../../core/exchange.js';
+import type { Deviation } from '../../core/rule.js';
+import { MAX_REQUEST_BYTES, type MockExchange, type MockRoute, type Refusal } from '../../mock/exchange.js';
+import { isRecord } from '../../core/schemas.js';
+import { DOC, requestAccept } from './rules.js';
+
+export const CHAT_PATH = '/v1/ctai/query_text_chat';
+
+/** The ctai way to refuse: the ret / msg envelope with ret other than "0". */
+export function refuse(exchange: MockExchange, refusal: Refusal): void {
+  exchange.json(refusal.status, { ret: String(refusal.status), msg: refusal.message });
+}
+
+function explain(deviation: Deviation): string {
+  const where = deviation.type === 'request' && deviation.pointer !== '' ? `${deviation.pointer.slice(1)}: ` : '';
+  const detail = deviation.expected === undefined ? '' : `; expected ${deviation.expected}${deviation.actual === undefined ? '' : `, got ${deviation.actual}`}`;
+  return `${where}${deviation.message}${detail} (${deviation.rule}, ${DOC} ${deviation.source.section})`;
+}
+
+export const chatRoute: MockRoute = {
+  method: 'POST',
+  path: CHAT_PATH,
+  async handle(exchange) {
+    const text = await exchange.text();
+    if (text === undefined) {
+      refuse(exchange, { status: 413, message: `Failed to read the request: the body is over ${MAX_REQUEST_BYTES} bytes` });
+      return;
+    }
+    const parsed = parseJson(text);
+    const body = parsed.ok ? parsed.value : undefined;
+    const deviations = exchange.checkRequest(text, body);
+    // A wrong Accept header is logged as the client's fault, but the answer is still served.
+    const blocking = deviations.filter((deviation) => deviation.severity === 'error' && deviation.rule !== requestAccept.id);
+    if (blocking.length > 0) {
+      refuse(exchange, { status: 400, message: `Failed to accept the request: ${blocking.map(explain).join('; ')}` });
+      return;
+    }
+    const scenario = exchange.scenario();
+    if (isRecord(body) && body['stream'] === '1') {
+      const stream = scenario.stream ?? exchange.defaultScenario().stream;
+      if (stream !== undefined) return exchange.playStream(stream);
+    } else {
+      const answer = scenario.answer ?? exchange.defaultScenario().answer;
+      if (answer !== undefined) return exchange.playAnswer(answer);
+    }
+    refuse(exchange, { status: 500, message: `Failed to answer: scenario "${scenario.name}" has no ${isRecord(body) && body['stream'] === '1' ? 'stream' : 'answer'}` });
+  },
+};

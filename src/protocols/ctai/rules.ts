@@ -1,0 +1,506 @@
+/**
+ * The ctai rules: document 002_cba551f1a5d093b7.txt (流式问答对话), digest section "ctai".
+ * Ids read `ctai.<subject>.<property>`; each cites the section it comes from.
+ */
+import { show } from '../../core/engine.js';
+import type { Frame } from '../../core/exchange.js';
+import { contentTypeRule, frameSchemaRule, jsonFrameRule, requestJsonRule, requestSchemaRule, statusRule } from '../../core/kit.js';
+import { defineRule, type Rule, type RuleSource } from '../../core/rule.js';
+import { isRecord } from '../../core/schemas.js';
+
+export const DOC = '002_cba551f1a5d093b7.txt';
+const at = (section: string): RuleSource => ({ doc: DOC, section });
+
+/** The parts of a packet the sequence rules read, or undefined when it is not a packet at all. */
+interface PacketView {
+  readonly ret: unknown;
+  readonly msg: unknown;
+  readonly data: Record<string, unknown> | undefined;
+}
+
+export function packetOf(frame: Frame): PacketView | undefined {
+  if (!frame.json.ok || !isRecord(frame.json.value)) return undefined;
+  const value = frame.json.value;
+  return { ret: value['ret'], msg: value['msg'], data: isRecord(value['data']) ? value['data'] : undefined };
+}
+
+export function isStopPacket(frame: Frame): boolean {
+  return packetOf(frame)?.data?.['event'] === 'stop';
+}
+
+function isSuccess(packet: PacketView): boolean {
+  return packet.ret === '0';
+}
+
+/** A msg_sn as a number, accepting a number where a string belongs (the shape rule reports that). */
+function sequenceNumber(value: unknown): number | undefined {
+  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
+  if (typeof value === 'string' && /^(?:0|[1-9][0-9]{0,15})$/.test(value)) return Number(value);
+  return undefined;
+}
+
+// ---- streaming answer -------------------------------------------------------------------------
+
+export const streamContentType = contentTypeRule(
+  {
+    id: 'ctai.stream.content-type',
+    title: 'A streaming answer is served as text/event-stream',
+    severity: 'error',
+    basis: 'doc',
+    source: at('应答 Header'),
+    scopes: ['stream'],
+  },
+  'text/event-stream',
+);
+
+export const streamStatus = statusRule(
+  {
+    id: 'ctai.stream.status',
+    title: 'A streaming answer opens with HTTP 200',
+    severity: 'warn',
+    basis: 'inferred',
+    source: at('前端使用流式应答API (the client opens the stream only on status 200)'),
+    scopes: ['stream'],
+  },
+  [200],
+);
+
+export const packetJson = jsonFrameRule({
+  id: 'ctai.packet.json',
+  title: 'Every data: payload is one JSON packet',
+  severity: 'error',
+  basis: 'doc',
+  source: at('应答示例'),
+  scopes: ['stream'],
+});
+
+export const packetShape = frameSchemaRule(
+  {
+    id: 'ctai.packet.shape',
+    title: 'Every packet has the documented fields and types (schemas/ctai/packet.schema.json)',
+    severity: 'error',
+    basis: 'doc',
+    source: at('应答示例 (field table)'),
+    scopes: ['stream'],
+  },
+  'urn:chatwire:ctai:packet',
+);
+
+export const msgEmptyOnSuccess = defineRule({
+  id: 'ctai.msg.empty-on-success',
+  title: 'A successful packet or answer (ret "0") carries msg "" when it carries msg',
+  severity: 'error',
+  basis: 'doc',
+  source: at('应答示例 (field table: msg)'),
+  scopes: ['stream', 'answer'],
+  create: (_context, report) => ({
+    frame(frame) {
+      const packet = packetOf(frame);
+      if (packet === undefined || !isSuccess(packet) || packet.msg === undefined || packet.msg === '') return;
+      report({ at: 'frame', frame, pointer: '/msg', message: 'msg must be "" when ret is "0"', expected: '""', actual: show(packet.msg) });
+    },
+  }),
+});
+
+export const msgExplainsFailure = defineRule({
+  id: 'ctai.msg.explains-failure',
+  title: 'A failure (ret other than "0") says why in a non-empty msg',
+  severity: 'error',
+  basis: 'doc',
+  source: at('应答示例 (field table: ret, msg)'),
+  scopes: ['stream', 'answer'],
+  create: (_context, report) => ({
+    frame(frame) {
+      const packet = packetOf(frame);
+      if (packet === undefined || typeof packet.ret !== 'string' || isSuccess(packet)) return;
+      if (typeof packet.msg === 'string' && packet.msg.trim() !== '') return;
+      report({ at: 'frame', frame, pointer: '/msg', message: `ret is "${packet.ret}" but msg does not say why`, expected: 'a non-empty error message', actual: show(packet.msg) });
+    },
+  }),
+});
+
+/** Past this many ids, uniqueness is no longer tracked, so memory stays bounded. */
+export const MAX_TRACKED_IDS = 2_000_000;
+
+export const msgIdUnique = defineRule({
+  id: 'ctai.msg_id.unique',
+  title: 'Every packet has its own msg_id',
+  severity: 'error',
+  basis: 'doc',
+  source: at('应答示例 (field table: msg_id, 每个分包 id 都是全局唯一的)'),
+  scopes: ['stream'],
+  create: (_context, report) => {
+    const firstSeen = new Map<string, number>();
+    return {
+      frame(frame) {
+        const id = packetOf(frame)?.data?.['msg_id'];
+        if (typeof id !== 'string') return;
+        const earlier = firstSeen.get(id);
+        if (earlier !== undefined) {
+          report({ at: 'frame', frame, pointer: '/data/msg_id', message: `msg_id "${id}" was already used by packet ${earlier}`, expected: 'an id no earlier packet used', actual: show(id) });
+        } else if (firstSeen.size < MAX_TRACKED_IDS) {
+          firstSeen.set(id, frame.index);
+        }
+      },
+    };
+  },
+});
+
+export const msgSnSequence = defineRule({
+  id: 'ctai.msg_sn.sequence',
+  title: 'msg_sn counts "0", "1", "2", … with no gap and no repeat',
+  severity: 'error',
+  basis: 'doc',
+  source: at('应答示例 (field table: msg_sn, 从 0 开始,每个包 +1)'),
+  scopes: ['stream'],
+  create: (_context, report) => {
+    let expected = 0;
+    return {
+      frame(frame) {
+        const packet = packetOf(frame);
+        if (packet?.data === undefined || !isSuccess(packet)) return;
+        const value = packet.data['msg_sn'];
+        const sn = sequenceNumber(value);
+        if (sn === undefined) return; // not a number at all: packet.shape reports it
+        if (sn !== expected) {
+          const what = expected === 0 ? 'the first packet must be "0"' : sn < expected ? 'a repeated or backward msg_sn' : `a gap: msg_sn ${expected}${sn - expected > 1 ? `–${sn - 1}` : ''} never came`;
+          report({ at: 'frame', frame, pointer: '/data/msg_sn', message: what, expected: `"${expected}"`, actual: show(value) });
+        }
+        expected = sn + 1;
+      },
+    };
+  },
+});
+
+export const sseIdIsMsgId = defineRule({
+  id: 'ctai.sse.id',
+  title: "Each packet's SSE id: line equals its msg_id",
+  severity: 'warn',
+  basis: 'inferred',
+  source: at('应答示例 (every packet of the example has id: equal to msg_id)'),
+  scopes: ['stream'],
+  create: (_context, report) => ({
+    frame(frame) {
+      if (frame.type !== 'sse') return;
+      const msgId = packetOf(frame)?.data?.['msg_id'];
+      if (typeof msgId !== 'string' || frame.id === msgId) return;
+      report({
+        at: 'frame',
+        frame,
+        pointer: '',
+        message: frame.id === undefined ? 'the packet has no id: line' : 'the id: line differs from data.msg_id',
+        expected: `id: ${msgId}`,
+        actual: frame.id === undefined ? '(no id: line)' : `id: ${frame.id}`,
+      });
+    },
+  }),
+});
+
+export const stopPresent = defineRule({
+  id: 'ctai.stop.present',
+  title: 'A successful stream ends with a stop packet (event "stop")',
+  severity: 'error',
+  basis: 'doc',
+  source: at('流式应答 (分包的最后一个包为结束包)'),
+  scopes: ['stream'],
+  create: (_context, report) => {
+    let stopSeen = false;
+    let failed = false;
+    let packets = 0;
+    return {
+      frame(frame) {
+        const packet = packetOf(frame);
+        if (packet === undefined) return;
+        packets++;
+        if (packet.ret !== undefined && !isSuccess(packet)) failed = true;
+        if (packet.data?.['event'] === 'stop') stopSeen = true;
+      },
+      end(end) {
+        // An error packet may end a stream: the document's client treats it as the answer.
+        if (stopSeen || failed) return;
+        const how = end.type === 'closed' ? 'the server closed the stream' : `the stream ended (${end.type})`;
+        report({ at: 'end', end, message: `${how} after ${packets} packet(s) without a stop packet`, expected: 'a last packet with data.event "stop"', actual: 'none' });
+      },
+    };
+  },
+});
+
+export const stopLast = defineRule({
+  id: 'ctai.stop.last',
+  title: 'Nothing follows the stop packet: it is the one and last packet with event "stop"',
+  severity: 'error',
+  basis: 'doc',
+  source: at('流式应答 (分包的最后一个包为结束包)'),
+  scopes: ['stream'],
+  create: (_context, report) => {
+    let stopAt: number | undefined;
+    return {
+      frame(frame) {
+        if (stopAt !== undefined) {
+          const again = isStopPacket(frame) ? 'a second stop packet' : 'a packet';
+          report({ at: 'frame', frame, pointer: '', message: `${again} after the stop packet (frame ${stopAt})`, expected: 'no frame after the stop packet', actual: frame.type === 'sse' ? show(frame.data) : 'a frame' });
+          return;
+        }
+        if (isStopPacket(frame)) stopAt = frame.index;
+      },
+    };
+  },
+});
+
+export const stopHasNoText = defineRule({
+  id: 'ctai.stop.no-text',
+  title: 'The stop packet carries no answer text (answer_text "")',
+  severity: 'error',
+  basis: 'doc',
+  source: at('流式应答 (结束包不包含任何实际 answer 内容)'),
+  scopes: ['stream'],
+  create: (_context, report) => ({
+    frame(frame) {
+      const data = packetOf(frame)?.data;
+      if (data?.['event'] !== 'stop') return;
+      const text = data['answer_text'];
+      if (text === undefined || text === '') return;
+      report({ at: 'frame', frame, pointer: '/data/answer_text', message: 'the stop packet carries answer text', expected: '""', actual: show(text) });
+    },
+  }),
+});
+
+/** The identity of a cited document: its id field when it has one, else the whole item. */
+function citationKey(item: unknown): string {
+  if (isRecord(item)) {
+    for (const key of ['doc_id', 'ctdoc_id', 'id']) {
+      const value = item[key];
+      if (typeof value === 'string' || typeof value === 'number') return `${key}:${value}`;
+    }
+  }
+  return JSON.stringify(item) ?? String(item);
+}
+
+const MAX_TRACKED_CITATIONS = 10_000;
+
+export const stopCitesAll = defineRule({
+  id: 'ctai.stop.cites-all',
+  title: "The stop packet's ref_doc_list holds every document a middle packet cited",
+  severity: 'warn',
+  basis: 'inferred',
+  source: at('流式应答 (结束包中包含了本次 query 的整体 answer 的全部引文的文档列表)'),
+  scopes: ['stream'],
+  create: (_context, report) => {
+    const cited = new Map<string, unknown>();
+    return {
+      frame(frame) {
+        const data = packetOf(frame)?.data;
+        const list = data?.['ref_doc_list'];
+        if (!Array.isArray(list)) return;
+        if (data?.['event'] !== 'stop') {
+          for (const item of list) if (cited.size < MAX_TRACKED_CITATIONS) cited.set(citationKey(item), item);
+          return;
+        }
+        const final = new Set(list.map(citationKey));
+        const missing = [...cited].filter(([key]) => !final.has(key)).map(([, item]) => item);
+        if (missing.length > 0) {
+          report({ at: 'frame', frame, pointer: '/data/ref_doc_list', message: `${missing.length} document(s) cited by middle packets are missing from the stop packet`, expected: `also ${show(missing)}`, actual: show(list) });
+        }
+      },
+    };
+  },
+});
+
+export const closeAfterStop = defineRule({
+  id: 'ctai.close.after-stop',
+  title: 'The server closes the connection once the stop packet is sent',
+  severity: 'error',
+  basis: 'doc',
+  source: at('流式应答 (所有分包送出完毕之后会主动关闭连接)'),
+  scopes: ['stream'],
+  create: (_context, report) => {
+    let stopSeen = false;
+    return {
+      frame(frame) {
+        if (isStopPacket(frame)) stopSeen = true;
+      },
+      end(end) {
+        if (!stopSeen) return;
+        if (end.type === 'held-open') {
+          report({ at: 'end', end, message: `the connection was still open ${end.graceMs} ms after the stop packet`, expected: 'the server closes the connection', actual: 'held open' });
+        } else if (end.type === 'timeout') {
+          report({ at: 'end', end, message: 'the connection stayed open after the stop packet until the timeout', expected: 'the server closes the connection', actual: 'held open' });
+        }
+      },
+    };
+  },
+});
+
+export const answerSucceeded = defineRule({
+  id: 'ctai.answer.succeeded',
+  title: 'A valid question gets an answer, not an error (ret "0")',
+  severity: 'warn',
+  basis: 'inferred',
+  source: at('应答示例 (field table: ret)'),
+  scopes: ['stream', 'answer'],
+  create: (_context, report) => {
+    let reported = false;
+    return {
+      frame(frame) {
+        const packet = packetOf(frame);
+        if (reported || packet === undefined || typeof packet.ret !== 'string' || isSuccess(packet)) return;
+        reported = true;
+        report({ at: 'frame', frame, pointer: '/ret', message: `a valid question was answered with an error: ${show(packet.msg)}`, expected: '"0"', actual: show(packet.ret) });
+      },
+    };
+  },
+});
+
+// ---- non-streaming answer ---------------------------------------------------------------------
+
+export const answerContentType = contentTypeRule(
+  {
+    id: 'ctai.answer.content-type',
+    title: 'A non-streaming answer is served as application/json',
+    severity: 'warn',
+    basis: 'inferred',
+    source: at('应答 Header (the non-streaming answer is JSON)'),
+    scopes: ['answer'],
+  },
+  'application/json',
+);
+
+export const answerJson = jsonFrameRule({
+  id: 'ctai.answer.json',
+  title: 'A non-streaming answer is one JSON object',
+  severity: 'error',
+  basis: 'doc',
+  source: at('请求参数 (stream: 默认是非流式) and 注意 (only the streaming answer is not JSON)'),
+  scopes: ['answer'],
+});
+
+const isEnvelopePointer = (pointer: string): boolean => pointer === '' || pointer === '/ret' || pointer === '/msg' || pointer === '/data';
+
+export const answerEnvelope = frameSchemaRule(
+  {
+    id: 'ctai.answer.envelope',
+    title: 'A non-streaming answer has the ret / msg / data envelope with string ret and msg',
+    severity: 'error',
+    basis: 'doc',
+    source: at('应答示例 (field table: ret, msg, data)'),
+    scopes: ['answer'],
+  },
+  'urn:chatwire:ctai:answer',
+  { pointers: isEnvelopePointer },
+);
+
+export const answerShape = frameSchemaRule(
+  {
+    id: 'ctai.answer.shape',
+    title: "A non-streaming answer's data has the fields the streaming packets share with it",
+    severity: 'warn',
+    basis: 'inferred',
+    source: at('应答示例 (field table: "与非流式应答的同名参数一致")'),
+    scopes: ['answer'],
+  },
+  'urn:chatwire:ctai:answer',
+  { pointers: (pointer) => !isEnvelopePointer(pointer) },
+);
+
+// ---- a request the document forbids -----------------------------------------------------------
+
+export const inputRefused = defineRule({
+  id: 'ctai.input.refused',
+  title: 'A request the document forbids is refused: HTTP 4xx, or ret other than "0" with a msg',
+  severity: 'error',
+  basis: 'doc',
+  source: at('请求参数 (field table)'),
+  scopes: ['refusal'],
+  create: (context, report) => {
+    let status = 0;
+    let refused = false;
+    let seen: string | undefined;
+    return {
+      response(head) {
+        status = head.status;
+        if (status >= 400 && status < 500) refused = true;
+      },
+      frame(frame) {
+        if (refused || seen !== undefined) return;
+        seen = frame.type === 'sse' ? frame.data : frame.text;
+        const packet = packetOf(frame);
+        if (packet !== undefined && typeof packet.ret === 'string' && !isSuccess(packet) && typeof packet.msg === 'string' && packet.msg !== '') refused = true;
+      },
+      end(end) {
+        if (refused) return;
+        const why = context.because === undefined ? '' : ` (${context.because})`;
+        const actual = `HTTP ${status === 0 ? 'none' : status}${seen === undefined ? '' : `, ${show(seen)}`}`;
+        const message = status >= 500 ? `the server failed (HTTP ${status}) instead of refusing the request${why}` : `the server accepted a request the document forbids${why}`;
+        report({ at: 'end', end, message, expected: 'HTTP 4xx, or ret other than "0" with a msg', actual });
+      },
+    };
+  },
+});
+
+// ---- the client's request (judged by the mock) ------------------------------------------------
+
+export const requestJson = requestJsonRule({
+  id: 'ctai.request.json',
+  title: 'The request body is a JSON object',
+  severity: 'error',
+  basis: 'doc',
+  source: at('请求参数'),
+  scopes: ['request'],
+});
+
+export const requestShape = requestSchemaRule(
+  {
+    id: 'ctai.request.shape',
+    title: 'The request has the documented fields, all strings, within their allowed values (schemas/ctai/request.schema.json)',
+    severity: 'error',
+    basis: 'doc',
+    source: at('请求参数 (field table)'),
+    scopes: ['request'],
+  },
+  'urn:chatwire:ctai:request',
+);
+
+export const requestAccept = defineRule({
+  id: 'ctai.request.accept',
+  title: 'A streaming request does not send Accept: application/json',
+  severity: 'error',
+  basis: 'doc',
+  source: at('注意 (发起请求时不能添加accept为json的header)'),
+  scopes: ['request'],
+  create: (context, report) => ({
+    end() {
+      const body = context.requestJson;
+      if (!isRecord(body) || body['stream'] !== '1') return;
+      const accept = Object.entries(context.request.headers).find(([name]) => name.toLowerCase() === 'accept')?.[1];
+      if (accept === undefined || !/application\/json/i.test(accept)) return;
+      report({ at: 'request', pointer: '', message: 'a streaming request asks for JSON with its Accept header; the answer is text/event-stream', expected: 'no Accept: application/json', actual: `Accept: ${accept}` });
+    },
+  }),
+});
+
+export const ctaiRules: readonly Rule[] = [
+  streamContentType,
+  streamStatus,
+  packetJson,
+  packetShape,
+  msgEmptyOnSuccess,
+  msgExplainsFailure,
+  msgIdUnique,
+  msgSnSequence,
+  sseIdIsMsgId,
+  stopPresent,
+  stopLast,
+  stopHasNoText,
+  stopCitesAll,
+  closeAfterStop,
+  answerSucceeded,
+  answerContentType,
+  answerJson,
+  answerEnvelope,
+  answerShape,
+  inputRefused,
+  requestJson,
+  requestShape,
+  requestAccept,
+];
+

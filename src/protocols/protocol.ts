@@ -1,0 +1,34 @@
+import type { Frame } from '../core/exchange.js';
+import type { Rule } from '../core/rule.js';
+import type { MockRoute, Refusal } from '../mock/exchange.js';
+import type { MockExchange } from '../mock/exchange.js';
+
+/** What an answer to a request should be: an event stream, or one body. */
+export type AnswerKind = 'stream' | 'answer';
+
+/**
+ * Everything chatwire knows about one protocol. Each lives in its own folder under
+ * `src/protocols/` with its schemas in `schemas/<id>/`, its scenarios in `mocks/<id>/` and its
+ * suite in `suites/<id>.json`; the shared machinery discovers it there.
+ */
+export interface Protocol {
+  readonly id: string;
+  readonly title: string;
+  /** The document in the specs folder this protocol follows. */
+  readonly doc: string;
+  readonly rules: readonly Rule[];
+  /** Which kind of answer a request asks for (used by `validate` and by the suite runner). */
+  answerKind(requestJson: unknown): AnswerKind;
+  /** The frame after which the server must close the connection, if the protocol has one. */
+  isLastFrame?(frame: Frame): boolean;
+  readonly mock: {
+    readonly routes: readonly MockRoute[];
+    readonly defaultScenario: string;
+    /** Answers a request the mock will not serve, the way this protocol answers errors. */
+    refuse(exchange: MockExchange, refusal: Refusal): void;
+  };
+}
+
+export function defineProtocol(protocol: Protocol): Protocol {
+  return protocol;
+}

@@ -1,0 +1,47 @@
+import type { Deviation } from '../core/rule.js';
+import { caseDeviations, type RunReport } from './model.js';
+
+function escapeXml(text: string): string {
+  // Characters XML 1.0 cannot carry at all are dropped; the rest are escaped.
+  return text
+    .replace(/[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu, '')
+    .replaceAll('&', '&amp;')
+    .replaceAll('<', '&lt;')
+    .replaceAll('>', '&gt;')
+    .replaceAll('"', '&quot;');
+}
+
+function describe(deviation: Deviation): string {
+  const where = deviation.type === 'frame' ? ` at frame ${deviation.frame}${deviation.pointer}` : deviation.type === 'request' ? ` at request${deviation.pointer}` : '';
+  const expected = deviation.expected === undefined ? '' : `\n  expected ${deviation.expected}${deviation.actual === undefined ? '' : `, got ${deviation.actual}`}`;
+  const frame = deviation.type === 'frame' ? `\n  frame: ${deviation.quote}` : '';
+  return `[${deviation.severity}] ${deviation.rule}${where}: ${deviation.message}${expected}${frame}\n  see ${deviation.source.doc}, ${deviation.source.section}`;
+}
+
+/**
+ * JUnit XML as CI systems read it: one testsuite per protocol, one testcase per case, a failure
+ * per case with error deviations (and, with strict, warnings); warnings otherwise go to system-out.
+ */
+export function renderJunit(report: RunReport): string {
+  const byProtocol = new Map<string, RunReport['cases'][number][]>();
+  for (const c of report.cases) byProtocol.set(c.protocol, [...(byProtocol.get(c.protocol) ?? []), c]);
+  const suites = [...byProtocol].map(([protocol, cases]) => {
+    const failing = cases.filter((c) => c.outcome === 'failed' || (report.strict && c.outcome === 'warned'));
+    const time = (cases.reduce((sum, c) => sum + c.durationMs, 0) / 1000).toFixed(3);
+    const testcases = cases.map((c) => {
+      const deviations = caseDeviations(c);
+      const fails = deviations.filter((d) => d.severity === 'error' || report.strict);
+      const notes = deviations.filter((d) => !fails.includes(d));
+      const attrs = `classname="chatwire.${escapeXml(protocol)}" name="${escapeXml(c.name)}" time="${(c.durationMs / 1000).toFixed(3)}"`;
+      const failure =
+        fails.length === 0
+          ? ''
+          : `\n      <failure message="${escapeXml(`${fails.length} deviation(s): ${[...new Set(fails.map((d) => d.rule))].join(', ')}`)}" type="deviation">${escapeXml(fails.map(describe).join('\n'))}</failure>`;
+      const out = notes.length === 0 ? '' : `\n      <system-out>${escapeXml(notes.map(describe).join('\n'))}</system-out>`;
+      return failure === '' && out === '' ? `    <testcase ${attrs}/>` : `    <testcase ${attrs}>${failure}${out}\n    </testcase>`;
+    });
+    return `  <testsuite name="${escapeXml(protocol)}" tests="${cases.length}" failures="${failing.length}" errors="0" time="${time}">\n${testcases.join('\n')}\n  </testsuite>`;
+  });
+  const failures = report.cases.filter((c) => c.outcome === 'failed' || (report.strict && c.outcome === 'warned')).length;
+  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="chatwire" tests="${report.cases.length}" failures="${failures}" errors="0" time="${(report.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
+}

@@ -1,0 +1,79 @@
+import type { StreamEndType } from '../core/exchange.js';
+import type { Deviation, RuleSource } from '../core/rule.js';
+
+export type Outcome = 'passed' | 'warned' | 'failed';
+
+export interface StepReport {
+  readonly index: number;
+  readonly method: string;
+  readonly url: string;
+  readonly expect: string;
+  /** HTTP status, or null when no response came. */
+  readonly status: number | null;
+  readonly frames: number;
+  readonly end: StreamEndType;
+  readonly durationMs: number;
+  readonly deviations: readonly Deviation[];
+}
+
+export interface CaseReport {
+  readonly protocol: string;
+  readonly name: string;
+  readonly title: string;
+  readonly source: RuleSource;
+  readonly outcome: Outcome;
+  readonly durationMs: number;
+  readonly steps: readonly StepReport[];
+}
+
+export interface Totals {
+  readonly cases: number;
+  readonly passed: number;
+  readonly warned: number;
+  readonly failed: number;
+  readonly errors: number;
+  readonly warnings: number;
+}
+
+export interface RunReport {
+  readonly tool: 'chatwire';
+  readonly version: string;
+  /** The base URL the suites ran against. */
+  readonly target: string;
+  /** True when the target was chatwire's own embedded mock. */
+  readonly embeddedMock: boolean;
+  readonly strict: boolean;
+  readonly startedAt: string;
+  readonly durationMs: number;
+  readonly cases: readonly CaseReport[];
+  readonly totals: Totals;
+}
+
+export function outcomeOf(deviations: readonly Deviation[]): Outcome {
+  if (deviations.some((deviation) => deviation.severity === 'error')) return 'failed';
+  if (deviations.length > 0) return 'warned';
+  return 'passed';
+}
+
+export function caseDeviations(report: CaseReport): Deviation[] {
+  return report.steps.flatMap((step) => step.deviations);
+}
+
+export function totalsOf(cases: readonly CaseReport[]): Totals {
+  const all = cases.flatMap(caseDeviations);
+  return {
+    cases: cases.length,
+    passed: cases.filter((c) => c.outcome === 'passed').length,
+    warned: cases.filter((c) => c.outcome === 'warned').length,
+    failed: cases.filter((c) => c.outcome === 'failed').length,
+    errors: all.filter((d) => d.severity === 'error').length,
+    warnings: all.filter((d) => d.severity === 'warn').length,
+  };
+}
+
+/** 0 conformant, 1 deviations of severity error (or, with strict, any warning). */
+export function exitCodeOf(totals: Totals, strict: boolean): 0 | 1 {
+  if (totals.errors > 0) return 1;
+  if (strict && totals.warnings > 0) return 1;
+  return 0;
+}

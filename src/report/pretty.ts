@@ -1,0 +1,63 @@
+import pc from 'picocolors';
+import type { Deviation } from '../core/rule.js';
+import type { CaseReport, RunReport } from './model.js';
+
+export interface Colors {
+  readonly red: (text: string) => string;
+  readonly yellow: (text: string) => string;
+  readonly green: (text: string) => string;
+  readonly dim: (text: string) => string;
+  readonly bold: (text: string) => string;
+}
+
+/** Colour only on a terminal and only when NO_COLOR is unset (FORCE_COLOR forces it). */
+export function colorsFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = process.env): Colors {
+  const noColor = env['NO_COLOR'] !== undefined && env['NO_COLOR'] !== '';
+  const force = env['FORCE_COLOR'] !== undefined && env['FORCE_COLOR'] !== '0';
+  const enabled = !noColor && (force || stream.isTTY === true);
+  return pc.createColors(enabled);
+}
+
+export function formatDeviation(deviation: Deviation, colors: Colors): string {
+  const mark = deviation.severity === 'error' ? colors.red('error') : colors.yellow('warn ');
+  const where =
+    deviation.type === 'frame'
+      ? `frame ${deviation.frame}${deviation.event === undefined ? '' : ` (event ${deviation.event})`}${deviation.pointer === '' ? '' : ` ${deviation.pointer}`}`
+      : deviation.type === 'stream'
+        ? `end of stream (${deviation.end})`
+        : deviation.type === 'request'
+          ? `request${deviation.pointer === '' ? '' : ` ${deviation.pointer}`}`
+          : deviation.type === 'omitted'
+            ? `${deviation.count} more`
+            : 'response';
+  const lines = [`${mark} ${colors.bold(deviation.rule)} ${colors.dim(`at ${where}`)}: ${deviation.message}`];
+  if (deviation.expected !== undefined) lines.push(`      expected ${deviation.expected}${deviation.actual === undefined ? '' : `, got ${deviation.actual}`}`);
+  if (deviation.type === 'frame') lines.push(colors.dim(`      frame: ${deviation.quote}`));
+  lines.push(colors.dim(`      see ${deviation.source.doc}, ${deviation.source.section}`));
+  return lines.map((line) => `    ${line}`).join('\n');
+}
+
+/** One case as it finishes: a status line, then its deviations. */
+export function formatCase(report: CaseReport, colors: Colors): string {
+  const mark = report.outcome === 'passed' ? colors.green('✓') : report.outcome === 'warned' ? colors.yellow('!') : colors.red('✗');
+  const head = `${mark} ${report.protocol} › ${report.name} ${colors.dim(`${report.title} (${report.durationMs} ms)`)}`;
+  const details = report.steps.flatMap((step) =>
+    step.deviations.map((deviation) => (report.steps.length > 1 ? `    ${colors.dim(`step ${step.index + 1}`)}\n` : '') + formatDeviation(deviation, colors)),
+  );
+  return [head, ...details].join('\n');
+}
+
+export function formatSummary(report: RunReport, colors: Colors): string {
+  const { totals } = report;
+  const parts = [
+    colors.green(`${totals.passed} passed`),
+    ...(totals.warned > 0 ? [colors.yellow(`${totals.warned} warned`)] : []),
+    ...(totals.failed > 0 ? [colors.red(`${totals.failed} failed`)] : []),
+  ];
+  const counts = `${totals.errors} error(s), ${totals.warnings} warning(s)${report.strict ? ' (strict: warnings fail)' : ''}`;
+  return `\n${parts.join(', ')} of ${totals.cases} case(s) against ${report.target} in ${report.durationMs} ms; ${counts}`;
+}
+
+export function renderPretty(report: RunReport, colors: Colors): string {
+  return [...report.cases.map((c) => formatCase(c, colors)), formatSummary(report, colors)].join('\n') + '\n';
+}

@@ -1,0 +1,70 @@
+import type { Clock } from '../core/clock.js';
+import { parseJson, type Limits, type RequestRecord } from '../core/exchange.js';
+import { mediaType } from '../core/kit.js';
+import { fillJson, fillTemplate, type TemplateVars } from '../core/template.js';
+import type { Protocol } from '../protocols/protocol.js';
+import type { StepReport } from '../report/model.js';
+import { bodyFrame } from '../transports/http/body.js';
+import { sendHttp } from '../transports/http/request.js';
+import { sseFrames } from '../transports/sse/stream.js';
+import { judge, newCheck } from './judge.js';
+import type { HttpStep } from './suite.js';
+
+export interface HttpTarget {
+  /** The server root, possibly with a path prefix; each step's path is appended. */
+  readonly baseUrl: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly limits: Limits;
+  readonly clock: Clock;
+  readonly signal?: AbortSignal | undefined;
+}
+
+export function joinUrl(baseUrl: string, path: string, query: Readonly<Record<string, string>> = {}): string {
+  const url = new URL(baseUrl);
+  url.pathname = url.pathname.replace(/\/+$/, '') + path;
+  for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+  return url.href;
+}
+
+function buildRequest(protocol: Protocol, step: HttpStep, target: HttpTarget, vars: TemplateVars): { request: RequestRecord; json: unknown } {
+  const body = step.rawBody !== undefined ? fillTemplate(step.rawBody, vars) : step.body === undefined ? undefined : JSON.stringify(fillJson(step.body, vars));
+  const parsed = body === undefined ? undefined : parseJson(body);
+  const json = parsed?.ok === true ? parsed.value : undefined;
+  const headers: Record<string, string> = {};
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  headers['accept'] = protocol.answerKind(json) === 'stream' ? 'text/event-stream' : 'application/json';
+  Object.assign(headers, target.headers, step.headers);
+  const query = Object.fromEntries(Object.entries(step.query ?? {}).map(([key, value]) => [key, fillTemplate(value, vars)]));
+  return { request: { method: step.method, url: joinUrl(target.baseUrl, fillTemplate(step.path, vars), query), headers, body }, json };
+}
+
+/** Sends one HTTP step and judges its answer as it arrives. */
+export async function runHttpStep(
+  protocol: Protocol,
+  step: HttpStep,
+  index: number,
+  target: HttpTarget,
+  vars: TemplateVars,
+  because: string | undefined,
+): Promise<StepReport> {
+  const { request, json } = buildRequest(protocol, step, target, vars);
+  const check = newCheck(protocol, step.expect, { request, requestJson: json, because });
+  const exchange = await sendHttp(request, { limits: target.limits, clock: target.clock, signal: target.signal });
+  try {
+    const { outcome } = exchange;
+    const base = { index, method: request.method, url: request.url, expect: step.expect };
+    if (outcome.type === 'no-response') {
+      check.end(outcome.end);
+      return { ...base, status: null, frames: 0, end: outcome.end.type, durationMs: outcome.end.atMs, deviations: check.deviations };
+    }
+    check.response(outcome.head);
+    const asStream = step.expect === 'stream' || mediaType(outcome.head.headers['content-type']) === 'text/event-stream';
+    const options = { limits: target.limits, clock: target.clock, startedAt: exchange.startedAt, signal: exchange.signal };
+    const items = asStream ? sseFrames(outcome.body, options) : bodyFrame(outcome.body, options);
+    const isLast = protocol.isLastFrame;
+    const judged = await judge(items, check, asStream && isLast !== undefined ? (frame) => isLast(frame) && exchange.expectClose() : undefined);
+    return { ...base, status: outcome.head.status, frames: judged.frames, end: judged.end.type, durationMs: judged.end.atMs, deviations: check.deviations };
+  } finally {
+    exchange.dispose();
+  }
+}

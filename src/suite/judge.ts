@@ -1,0 +1,45 @@
+import { ExchangeCheck } from '../core/engine.js';
+import type { ExchangeContext, Rule, Scope } from '../core/rule.js';
+import type { Frame, StreamEnd, StreamItem } from '../core/exchange.js';
+import { httpRules } from '../transports/http/rules.js';
+import type { Protocol } from '../protocols/protocol.js';
+
+/** The rules that judge one exchange of the given scope: the protocol's and the transport's. */
+export function rulesFor(protocol: Protocol, scope: Scope, extra: readonly Rule[] = httpRules): Rule[] {
+  return [...protocol.rules, ...extra].filter((rule) => rule.scopes.includes(scope));
+}
+
+export interface Judged {
+  readonly frames: number;
+  readonly end: StreamEnd;
+}
+
+/**
+ * Feeds a transport's items to a check as they arrive. Frames are not kept: memory stays constant
+ * however long the stream is.
+ */
+export async function judge(
+  items: AsyncIterable<StreamItem>,
+  check: ExchangeCheck,
+  onFrame?: (frame: Frame) => void,
+): Promise<Judged> {
+  let frames = 0;
+  for await (const item of items) {
+    if (item.type === 'sse' || item.type === 'body') {
+      frames++;
+      check.frame(item);
+      onFrame?.(item);
+    } else {
+      check.end(item);
+      return { frames, end: item };
+    }
+  }
+  // Transports always yield an end; this is for a hand-made iterable that forgot to.
+  const end: StreamEnd = { type: 'broken', atMs: 0, message: 'the stream ended without an end marker' };
+  check.end(end);
+  return { frames, end };
+}
+
+export function newCheck(protocol: Protocol, scope: Scope, context: ExchangeContext): ExchangeCheck {
+  return new ExchangeCheck(rulesFor(protocol, scope), context);
+}

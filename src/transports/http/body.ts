@@ -1,0 +1,39 @@
+import type { Clock } from '../../core/clock.js';
+import { parseJson, type Limits, type StreamItem } from '../../core/exchange.js';
+import { endFromAbort } from '../abort.js';
+
+export interface BodyOptions {
+  readonly limits: Pick<Limits, 'maxBytes'>;
+  readonly clock: Clock;
+  readonly startedAt: number;
+  readonly signal?: AbortSignal;
+}
+
+/** A whole (non-streaming) body as one frame, then its end; at most `maxBytes` are kept. */
+export async function* bodyFrame(
+  chunks: AsyncIterable<Uint8Array | string>,
+  options: BodyOptions,
+): AsyncGenerator<StreamItem, void, undefined> {
+  const { clock, startedAt, limits } = options;
+  const elapsed = (): number => clock.now() - startedAt;
+  const decoder = new TextDecoder('utf-8');
+  let text = '';
+  let bytes = 0;
+  try {
+    for await (const chunk of chunks) {
+      bytes += chunk.length;
+      if (bytes > limits.maxBytes) {
+        yield { type: 'byte-limit', atMs: elapsed(), limit: limits.maxBytes };
+        return;
+      }
+      text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+    }
+  } catch (error) {
+    yield endFromAbort(options.signal, error, elapsed());
+    return;
+  }
+  text += decoder.decode();
+  const atMs = elapsed();
+  yield { type: 'body', index: 0, atMs, text, json: parseJson(text) };
+  yield { type: 'closed', atMs };
+}

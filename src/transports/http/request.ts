@@ -1,0 +1,120 @@
+import type { Clock } from '../../core/clock.js';
+import { ChatwireError, describeError } from '../../core/errors.js';
+import type { Limits, RequestRecord, ResponseHead, StreamEnd } from '../../core/exchange.js';
+import { CutReason, endFromAbort } from '../abort.js';
+
+/** Error codes meaning nothing answers at that address: chatwire cannot do its job (exit 2). */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+
+export type HttpOutcome =
+  | {
+      readonly type: 'response';
+      readonly head: ResponseHead;
+      readonly body: AsyncIterable<Uint8Array>;
+    }
+  /** The server accepted the connection but never produced a response head. */
+  | { readonly type: 'no-response'; readonly end: StreamEnd };
+
+export interface HttpExchange {
+  readonly startedAt: number;
+  /** Aborted when the exchange is cut; its reason says why. */
+  readonly signal: AbortSignal;
+  readonly outcome: HttpOutcome;
+  /** Starts the wait for the server to close after the protocol's last frame. */
+  expectClose(): void;
+  /** Stops the timers and releases the connection. Always call it. */
+  dispose(): void;
+}
+
+export interface SendOptions {
+  readonly limits: Pick<Limits, 'timeoutMs' | 'closeGraceMs'>;
+  readonly clock: Clock;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Sends one request with fetch and opens its response, under a deadline for the whole exchange.
+ * Throws ChatwireError TARGET_UNREACHABLE only when nothing listens at the address; everything a
+ * listening server does wrong is an outcome to judge.
+ */
+export async function sendHttp(request: RequestRecord, options: SendOptions): Promise<HttpExchange> {
+  const { clock, limits } = options;
+  const cut = new AbortController();
+  const timers = new AbortController();
+  const signal = options.signal === undefined ? cut.signal : AbortSignal.any([cut.signal, options.signal]);
+  const startedAt = clock.now();
+  const arm = (ms: number, reason: CutReason): void => {
+    clock.sleep(ms, timers.signal).then(
+      () => cut.abort(reason),
+      () => undefined,
+    );
+  };
+  arm(limits.timeoutMs, new CutReason('timeout', limits.timeoutMs));
+  let graceArmed = false;
+  const exchange = (outcome: HttpOutcome): HttpExchange => ({
+    startedAt,
+    signal,
+    outcome,
+    expectClose() {
+      if (graceArmed) return;
+      graceArmed = true;
+      arm(limits.closeGraceMs, new CutReason('held-open', limits.closeGraceMs));
+    },
+    dispose() {
+      timers.abort();
+      if (!cut.signal.aborted) cut.abort(new Error('exchange disposed'));
+    },
+  });
+
+  let response: Response;
+  try {
+    response = await fetch(request.url, {
+      method: request.method,
+      headers: request.headers,
+      ...(request.body === undefined ? {} : { body: request.body }),
+      signal,
+      redirect: 'manual',
+    });
+  } catch (error) {
+    const code = errorCode(error) ?? (describeError(error).includes('bad port') ? 'a port fetch refuses to use' : undefined);
+    if (code !== undefined && (UNREACHABLE.has(code) || code.startsWith('a port'))) {
+      timers.abort();
+      throw new ChatwireError('TARGET_UNREACHABLE', `Failed to connect to ${new URL(request.url).origin}: ${code} (${describeError(error)})`, {
+        hint: 'check that the server is running and that --target names its host and port',
+        cause: error,
+      });
+    }
+    return exchange({ type: 'no-response', end: endFromAbort(signal, error, clock.now() - startedAt) });
+  }
+
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const head: ResponseHead = { status: response.status, headers, atMs: clock.now() - startedAt };
+  return exchange({ type: 'response', head, body: iterate(response.body) });
+}
+
+async function* iterate(body: ReadableStream<Uint8Array> | null): AsyncGenerator<Uint8Array, void, undefined> {
+  if (body === null) return;
+  const reader = body.getReader();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) return;
+      yield value;
+    }
+  } finally {
+    reader.releaseLock();
+    await body.cancel().catch(() => undefined);
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const code = (current as Error & { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+    current = current.cause;
+  }
+  return undefined;
+}

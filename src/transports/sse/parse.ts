@@ -24,6 +24,7 @@ export interface SseFrameParser {
 export function createSseFrameParser(options: SseFrameParserOptions): SseFrameParser {
   const decoder = new TextDecoder('utf-8');
   let index = 0;
+  let endsWithCr = false;
   const parser: EventSourceParser = createParser({
     maxBufferSize: options.maxEventSize,
     onEvent: (event) => {
@@ -44,11 +45,20 @@ export function createSseFrameParser(options: SseFrameParserOptions): SseFramePa
   });
   return {
     feed(chunk) {
-      parser.feed(typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+      const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
+      if (text === '') return;
+      endsWithCr = text.endsWith('\r');
+      parser.feed(text);
     },
     finish() {
       const rest = decoder.decode();
-      if (rest !== '') parser.feed(rest);
+      if (rest !== '') {
+        endsWithCr = rest.endsWith('\r');
+        parser.feed(rest);
+      }
+      // A CR at the very end may be waiting for an LF that will never come: it is a line ending.
+      // Completing it as CRLF adds no blank line, so an unfinished event is still not dispatched.
+      if (endsWithCr) parser.feed('\n');
     },
   };
 }

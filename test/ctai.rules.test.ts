@@ -1,0 +1,287 @@
+import { describe, expect, it } from 'vitest';
+import ctai from '../src/protocols/ctai/index.js';
+import type { Scope } from '../src/core/rule.js';
+import { check, ruleIds, sseEvent, type CheckOptions } from './helpers.js';
+
+type Extra = Record<string, unknown>;
+
+function packet(sn: number, text: string, event = '', extra: Extra = {}, id = `m-${sn}`): Extra {
+  return { ret: '0', msg: '', data: { msg_id: id, msg_sn: String(sn), event, answer_text: text, ...extra } };
+}
+
+/** Packets as the document streams them: an id: line equal to msg_id, one data: line each. */
+function stream(...packets: Extra[]): string {
+  return packets
+    .map((p) => {
+      const data = p['data'] as Extra | undefined;
+      return sseEvent(p, typeof data?.['msg_id'] === 'string' ? { id: data['msg_id'] } : {});
+    })
+    .join('');
+}
+
+const good = stream(packet(0, '你'), packet(1, '好'), packet(2, '', 'stop', { ref_doc_list: [], follow_up_list: [] }));
+const okAnswer = JSON.stringify({ ret: '0', msg: '', data: { answer_text: '你好', ref_doc_list: [], follow_up_list: [], extend_info: {} } });
+
+interface Case {
+  readonly scope: Scope;
+  readonly body: string;
+  readonly options?: CheckOptions;
+}
+
+/** For every rule: inputs that keep it and inputs that break it. */
+const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
+  'ctai.stream.content-type': {
+    keeps: [{ scope: 'stream', body: good, options: { head: { headers: { 'content-type': 'text/event-stream; charset=utf-8' } } } }],
+    breaks: [
+      { scope: 'stream', body: good, options: { head: { headers: { 'content-type': 'application/json' } } } },
+      { scope: 'stream', body: good, options: { head: { headers: { 'content-type': 'text/plain' } } } },
+    ],
+  },
+  'ctai.stream.status': {
+    keeps: [{ scope: 'stream', body: good }],
+    breaks: [{ scope: 'stream', body: good, options: { head: { status: 202 } } }],
+  },
+  'ctai.packet.json': {
+    keeps: [{ scope: 'stream', body: good }],
+    breaks: [{ scope: 'stream', body: stream(packet(0, '你')) + sseEvent('{"ret":"0","data":{') + stream(packet(1, '', 'stop')) }],
+  },
+  'ctai.packet.shape': {
+    keeps: [
+      { scope: 'stream', body: good },
+      // The document's own example leaves out msg, lists and extend_info; extra fields are allowed.
+      { scope: 'stream', body: stream({ ret: '0', data: { msg_id: 'a', msg_sn: '0', event: '', answer_text: 'x', vendor: 1 } }, { ret: '0', data: { msg_id: 'b', msg_sn: '1', event: 'stop', answer_text: '' } }) },
+    ],
+    breaks: [
+      { scope: 'stream', body: stream({ ret: '0', data: { msg_id: 'a', msg_sn: 0, event: '', answer_text: 'x' } }, packet(1, '', 'stop')) },
+      { scope: 'stream', body: stream({ ret: 0, msg: '', data: { msg_id: 'a', msg_sn: '0', event: '', answer_text: 'x' } }, packet(1, '', 'stop')) },
+      { scope: 'stream', body: stream({ ret: '0', data: { msg_id: 'a', msg_sn: '0', event: 'done', answer_text: 'x' } }, packet(1, '', 'stop')) },
+      { scope: 'stream', body: stream(packet(0, 'x', '', { ref_doc_list: {} }), packet(1, '', 'stop')) },
+      { scope: 'stream', body: stream({ ret: '0', data: { msg_id: 'a', msg_sn: '0', event: '' } }, packet(1, '', 'stop')) },
+    ],
+  },
+  'ctai.msg.empty-on-success': {
+    keeps: [{ scope: 'stream', body: good }, { scope: 'answer', body: okAnswer }],
+    breaks: [
+      { scope: 'stream', body: stream({ ...packet(0, 'x'), msg: 'success' }, packet(1, '', 'stop')) },
+      { scope: 'answer', body: JSON.stringify({ ret: '0', msg: 'ok', data: { answer_text: 'x' } }) },
+    ],
+  },
+  'ctai.msg.explains-failure': {
+    keeps: [{ scope: 'stream', body: sseEvent({ ret: '10021', msg: 'not ready' }) }],
+    breaks: [
+      { scope: 'stream', body: sseEvent({ ret: '10021', msg: '' }) },
+      { scope: 'answer', body: JSON.stringify({ ret: '500' }) },
+    ],
+  },
+  'ctai.msg_id.unique': {
+    keeps: [{ scope: 'stream', body: good }],
+    breaks: [{ scope: 'stream', body: stream(packet(0, '你', '', {}, 'same'), packet(1, '好', '', {}, 'same'), packet(2, '', 'stop')) }],
+  },
+  'ctai.msg_sn.sequence': {
+    keeps: [{ scope: 'stream', body: good }],
+    breaks: [
+      { scope: 'stream', body: stream(packet(1, '你'), packet(2, '', 'stop')) },
+      { scope: 'stream', body: stream(packet(0, '你'), packet(2, '好'), packet(3, '', 'stop')) },
+      { scope: 'stream', body: stream(packet(0, '你'), packet(1, '好'), packet(1, '!', '', {}, 'm-1b'), packet(2, '', 'stop')) },
+    ],
+  },
+  'ctai.sse.id': {
+    keeps: [{ scope: 'stream', body: good }],
+    breaks: [
+      { scope: 'stream', body: sseEvent(packet(0, '你')) + sseEvent(packet(1, '', 'stop')) },
+      { scope: 'stream', body: sseEvent(packet(0, '你'), { id: 'other' }) + stream(packet(1, '', 'stop')) },
+    ],
+  },
+  'ctai.stop.present': {
+    keeps: [
+      { scope: 'stream', body: good },
+      // An error packet may end the stream on its own.
+      { scope: 'stream', body: sseEvent({ ret: '10021', msg: 'not ready' }) },
+    ],
+    breaks: [{ scope: 'stream', body: stream(packet(0, '你'), packet(1, '好')) }, { scope: 'stream', body: '' }],
+  },
+  'ctai.stop.last': {
+    keeps: [{ scope: 'stream', body: good }],
+    breaks: [
+      { scope: 'stream', body: stream(packet(0, '你'), packet(1, '', 'stop'), packet(2, '好')) },
+      { scope: 'stream', body: stream(packet(0, '你'), packet(1, '', 'stop'), packet(2, '', 'stop')) },
+    ],
+  },
+  'ctai.stop.no-text': {
+    keeps: [{ scope: 'stream', body: good }],
+    breaks: [{ scope: 'stream', body: stream(packet(0, '你'), packet(1, '好', 'stop')) }],
+  },
+  'ctai.stop.cites-all': {
+    keeps: [
+      { scope: 'stream', body: stream(packet(0, '你', '', { ref_doc_list: [{ doc_id: 'a', title: 'A' }] }), packet(1, '', 'stop', { ref_doc_list: [{ doc_id: 'a', title: 'A', page: 3 }] })) },
+    ],
+    breaks: [{ scope: 'stream', body: stream(packet(0, '你', '', { ref_doc_list: [{ doc_id: 'a' }] }), packet(1, '', 'stop', { ref_doc_list: [{ doc_id: 'b' }] })) }],
+  },
+  'ctai.close.after-stop': {
+    keeps: [{ scope: 'stream', body: good }],
+    breaks: [
+      { scope: 'stream', body: good, options: { end: { type: 'held-open', atMs: 1000, graceMs: 1000 } } },
+      { scope: 'stream', body: good, options: { end: { type: 'timeout', atMs: 5000, limitMs: 5000 } } },
+    ],
+  },
+  'ctai.answer.succeeded': {
+    keeps: [{ scope: 'stream', body: good }, { scope: 'answer', body: okAnswer }],
+    breaks: [
+      { scope: 'stream', body: sseEvent({ ret: '10021', msg: 'not ready' }) },
+      { scope: 'answer', body: JSON.stringify({ ret: '10021', msg: 'not ready' }) },
+    ],
+  },
+  'ctai.answer.content-type': {
+    keeps: [{ scope: 'answer', body: okAnswer, options: { head: { headers: { 'content-type': 'application/json;charset=UTF-8' } } } }],
+    breaks: [{ scope: 'answer', body: okAnswer, options: { head: { headers: { 'content-type': 'text/html' } } } }],
+  },
+  'ctai.answer.json': {
+    keeps: [{ scope: 'answer', body: okAnswer }],
+    breaks: [{ scope: 'answer', body: '<html>502 Bad Gateway</html>' }],
+  },
+  'ctai.answer.envelope': {
+    keeps: [{ scope: 'answer', body: okAnswer }],
+    breaks: [
+      { scope: 'answer', body: JSON.stringify({ ret: 0, msg: '', data: { answer_text: 'x' } }) },
+      { scope: 'answer', body: JSON.stringify({ ret: '0', msg: '' }) },
+      { scope: 'answer', body: JSON.stringify([okAnswer]) },
+    ],
+  },
+  'ctai.answer.shape': {
+    keeps: [{ scope: 'answer', body: okAnswer }],
+    breaks: [
+      { scope: 'answer', body: JSON.stringify({ ret: '0', msg: '', data: { answer: 'x' } }) },
+      { scope: 'answer', body: JSON.stringify({ ret: '0', msg: '', data: { answer_text: 'x', follow_up_list: 'none' } }) },
+    ],
+  },
+  'ctai.input.refused': {
+    keeps: [
+      { scope: 'refusal', body: JSON.stringify({ ret: '400', msg: 'session_id too long' }), options: { head: { status: 400 } } },
+      { scope: 'refusal', body: JSON.stringify({ ret: '10001', msg: 'bad session_id' }) },
+      { scope: 'refusal', body: 'Bad Request', options: { head: { status: 422, headers: { 'content-type': 'text/plain' } } } },
+      { scope: 'refusal', body: sseEvent({ ret: '10001', msg: 'bad session_id' }), options: { head: { headers: { 'content-type': 'text/event-stream' } } } },
+    ],
+    breaks: [
+      { scope: 'refusal', body: okAnswer },
+      { scope: 'refusal', body: JSON.stringify({ ret: '10001', msg: '' }) },
+      { scope: 'refusal', body: 'Internal Server Error', options: { head: { status: 500, headers: { 'content-type': 'text/plain' } } } },
+      { scope: 'refusal', body: good, options: { head: { headers: { 'content-type': 'text/event-stream' } } } },
+    ],
+  },
+  'ctai.request.json': {
+    keeps: [{ scope: 'request', body: '', options: { request: { query_text: 'q' } } }],
+    breaks: [
+      { scope: 'request', body: '', options: { requestBody: '{"query_text": "q",}' } },
+      { scope: 'request', body: '', options: { requestBody: '' } },
+    ],
+  },
+  'ctai.request.shape': {
+    keeps: [
+      { scope: 'request', body: '', options: { request: { query_text: 'q' } } },
+      {
+        scope: 'request',
+        body: '',
+        options: {
+          request: { query_text: 'q', ctdoc_id: 'a,b', session_id: 'a'.repeat(64), enable_citation: '0', enable_followup: '1', enable_elaborate: '1', smart_temp: '10', lang: 'th_TH', context: 'c', stream: '1', category: 'tpl_chat', ctprofile_id: 'writer' },
+        },
+      },
+    ],
+    breaks: [
+      { scope: 'request', body: '', options: { request: { query_text: 'q', session_id: 'a'.repeat(65) } } },
+      { scope: 'request', body: '', options: { request: { query_text: 'q', session_id: 'a/b' } } },
+      // 会话 is 6 bytes but 2 characters: the limit and the alphabet are about bytes.
+      { scope: 'request', body: '', options: { request: { query_text: 'q', session_id: '会话' } } },
+      { scope: 'request', body: '', options: { request: { query_text: 'q', smart_temp: '11' } } },
+      { scope: 'request', body: '', options: { request: { query_text: 'q', smart_temp: 5 } } },
+      { scope: 'request', body: '', options: { request: { query_text: 'q', lang: 'en' } } },
+      { scope: 'request', body: '', options: { request: { query_text: 'q', enable_citation: '2' } } },
+      { scope: 'request', body: '', options: { request: { query_text: 'q', stream: true } } },
+      { scope: 'request', body: '', options: { request: { query_text: 'q', category: 'chat' } } },
+      { scope: 'request', body: '', options: { request: { session_id: 's' } } },
+    ],
+  },
+  'ctai.request.accept': {
+    keeps: [
+      { scope: 'request', body: '', options: { request: { query_text: 'q', stream: '1' }, requestHeaders: { accept: 'text/event-stream' } } },
+      { scope: 'request', body: '', options: { request: { query_text: 'q', stream: '0' }, requestHeaders: { accept: 'application/json' } } },
+    ],
+    breaks: [{ scope: 'request', body: '', options: { request: { query_text: 'q', stream: '1' }, requestHeaders: { Accept: 'application/json, text/plain' } } }],
+  },
+  'http.response.complete': {
+    keeps: [{ scope: 'stream', body: good }],
+    breaks: [
+      { scope: 'stream', body: good, options: { end: { type: 'timeout', atMs: 100, limitMs: 100 } } },
+      { scope: 'stream', body: good, options: { end: { type: 'broken', atMs: 5, message: 'socket hang up' } } },
+      { scope: 'answer', body: okAnswer, options: { end: { type: 'byte-limit', atMs: 5, limit: 10 } } },
+    ],
+  },
+};
+
+describe('ctai rules', () => {
+  it('has a keep and a break case for every rule', () => {
+    const ids = [...ctai.rules.map((rule) => rule.id), 'http.response.complete'].sort();
+    expect(Object.keys(table).sort()).toEqual(ids);
+  });
+
+  for (const [id, { keeps, breaks }] of Object.entries(table)) {
+    describe(id, () => {
+      it.each(keeps.map((c, i) => [i, c] as const))('kept by input %i', async (_i, c) => {
+        expect(ruleIds(await check(ctai, c.scope, c.body, c.options))).not.toContain(id);
+      });
+      it.each(breaks.map((c, i) => [i, c] as const))('broken by input %i', async (_i, c) => {
+        const found = await check(ctai, c.scope, c.body, c.options);
+        expect(ruleIds(found)).toContain(id);
+        const deviation = found.find((d) => d.rule === id);
+        expect(deviation?.source.doc).toBeTruthy();
+        expect(deviation?.message).toBeTruthy();
+      });
+    });
+  }
+
+  it('passes the document example stream with no deviation at all', async () => {
+    const example = [
+      'id: test_id_1\ndata: {"ret":"0","data":{"msg_id":"test_id_1","msg_sn":"0","event":"","answer_text":"你"}}\n\n',
+      'id: test_id_2\ndata: {"ret":"0","data":{"msg_id":"test_id_2","msg_sn":"1","event":"","answer_text":"好"}}\n\n',
+      'id: test_id_3\ndata: {"ret":"0","data":{"msg_id":"test_id_3","msg_sn":"2","event":"stop","answer_text":""}}\n\n',
+    ].join('');
+    expect(await check(ctai, 'stream', example)).toEqual([]);
+  });
+
+  it('passes legal wire variations: CRLF, CR, comments, retry, split data lines, one-byte chunks', async () => {
+    const crlf = good.replaceAll('\n', '\r\n');
+    const cr = good.replaceAll('\n', '\r');
+    const commented = `: ping\n\nretry: 1000\n\n${good.replace('data: ', ': note\ndata: ')}`;
+    const split = good.replace('data: {"ret":"0",', 'data: {"ret":"0",\ndata: ');
+    for (const body of [crlf, cr, commented, split]) expect(await check(ctai, 'stream', body)).toEqual([]);
+    // Chunks of one byte cut every UTF-8 character of 你 and 好 in the middle.
+    expect(await check(ctai, 'stream', good, { chunkBytes: 1 })).toEqual([]);
+  });
+
+  it('reports where: frame index, JSON pointer, expected, actual and a quote of the frame', async () => {
+    const [deviation] = await check(ctai, 'stream', stream(packet(0, '你'), packet(2, '', 'stop')));
+    expect(deviation).toMatchObject({
+      type: 'frame',
+      rule: 'ctai.msg_sn.sequence',
+      severity: 'error',
+      basis: 'doc',
+      frame: 1,
+      pointer: '/data/msg_sn',
+      expected: '"1"',
+      actual: '"2"',
+      source: { doc: '002_cba551f1a5d093b7.txt' },
+    });
+    expect(deviation?.type === 'frame' && deviation.quote).toContain('"msg_sn":"2"');
+  });
+
+  it('keeps the report bounded when every packet deviates', async () => {
+    const packets = Array.from({ length: 500 }, (_, i) => ({ ret: '0', msg: '', data: { msg_id: `m${i}`, msg_sn: i, event: '', answer_text: 'x' } }));
+    const found = await check(ctai, 'stream', stream(...packets, packet(500, '', 'stop')));
+    const shape = found.filter((d) => d.rule === 'ctai.packet.shape');
+    expect(shape).toHaveLength(21);
+    expect(shape.at(-1)).toMatchObject({ type: 'omitted', count: 480 });
+  });
+
+  it('marks inferred rules as warnings, never errors', () => {
+    for (const rule of ctai.rules) if (rule.basis === 'inferred') expect(rule.severity, rule.id).toBe('warn');
+  });
+});

@@ -4,14 +4,14 @@
  */
 export { ChatwireError, type ErrorCode } from './core/errors.js';
 export { systemClock, instantClock, type Clock } from './core/clock.js';
-export type { Frame, SseFrame, BodyFrame, StreamEnd, StreamItem, Limits, RequestRecord, ResponseHead } from './core/exchange.js';
+export type { Frame, SseFrame, BodyFrame, StreamEnd, StreamItem, StreamBatch, Limits, RequestRecord, ResponseHead } from './core/exchange.js';
 export { defaultLimits, parseJson } from './core/exchange.js';
 export type { Rule, RuleMeta, RuleChecker, Deviation, Finding, Severity, Basis, Scope, RuleSource } from './core/rule.js';
 export { ExchangeCheck } from './core/engine.js';
 export { SchemaRegistry, schemas } from './core/schemas.js';
-export { sseFrames } from './transports/sse/stream.js';
+export { sseBatches, sseFrames, flatten } from './transports/sse/stream.js';
 export { createSseFrameParser } from './transports/sse/parse.js';
-export { bodyFrame } from './transports/http/body.js';
+export { bodyBatches } from './transports/http/body.js';
 export { startMockServer, type MockServer, type MockServerOptions } from './mock/server.js';
 export { SCENARIO_HEADER, type ClientDeviationRecord } from './mock/exchange.js';
 export { loadScenarios, loadScenarioFile, type Scenario } from './mock/scenario.js';

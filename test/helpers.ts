@@ -4,8 +4,8 @@ import { defaultLimits, parseJson, type ResponseHead, type StreamEnd, type Strea
 import type { Deviation, Scope } from '../src/core/rule.js';
 import type { Protocol } from '../src/protocols/protocol.js';
 import { rulesFor } from '../src/suite/judge.js';
-import { bodyFrame } from '../src/transports/http/body.js';
-import { sseFrames } from '../src/transports/sse/stream.js';
+import { bodyBatches } from '../src/transports/http/body.js';
+import { flatten, sseFrames } from '../src/transports/sse/stream.js';
 
 export interface CheckOptions {
   readonly head?: Partial<ResponseHead>;
@@ -38,7 +38,7 @@ export async function check(protocol: Protocol, scope: Scope, body: string, opti
   const clock = instantClock();
   const readOptions = { limits: defaultLimits, clock, startedAt: 0 };
   const isStream = scope === 'stream' || (options.head?.headers?.['content-type'] ?? defaultType).startsWith('text/event-stream');
-  const items: AsyncIterable<StreamItem> = isStream ? sseFrames(chunksOf(body, options.chunkBytes), readOptions) : bodyFrame(chunksOf(body, options.chunkBytes), readOptions);
+  const items: AsyncIterable<StreamItem> = isStream ? sseFrames(chunksOf(body, options.chunkBytes), readOptions) : flatten(bodyBatches(chunksOf(body, options.chunkBytes), readOptions));
   for await (const item of items) {
     if (item.type === 'sse' || item.type === 'body') checker.frame(item);
     else return [...checker.end(options.end ?? item)];

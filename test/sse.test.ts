@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { instantClock } from '../src/core/clock.js';
 import { defaultLimits, type StreamItem } from '../src/core/exchange.js';
-import { sseFrames } from '../src/transports/sse/stream.js';
-import { bodyFrame } from '../src/transports/http/body.js';
+import { flatten, sseFrames } from '../src/transports/sse/stream.js';
+import { bodyBatches } from '../src/transports/http/body.js';
 import { CutReason } from '../src/transports/abort.js';
 import { chunksOf } from './helpers.js';
 
@@ -68,14 +68,14 @@ describe('sseFrames', () => {
   });
 });
 
-describe('bodyFrame', () => {
+describe('bodyBatches', () => {
   it('yields the whole body as one frame', async () => {
-    const items = await collect(bodyFrame(chunksOf('{"ret":"0"}', 3), options));
+    const items = await collect(flatten(bodyBatches(chunksOf('{"ret":"0"}', 3), options)));
     expect(items).toMatchObject([{ type: 'body', text: '{"ret":"0"}', json: { ok: true } }, { type: 'closed' }]);
   });
 
   it('refuses to buffer more than the byte cap', async () => {
-    const items = await collect(bodyFrame(chunksOf('x'.repeat(100), 10), { ...options, limits: { ...defaultLimits, maxBytes: 50 } }));
+    const items = await collect(flatten(bodyBatches(chunksOf('x'.repeat(100), 10), { ...options, limits: { ...defaultLimits, maxBytes: 50 } })));
     expect(items).toEqual([expect.objectContaining({ type: 'byte-limit', limit: 50 })]);
   });
 });

@@ -72,6 +72,9 @@ export type StreamEndType = StreamEnd['type'];
 /** What a transport yields while reading one exchange: frames, then exactly one end. */
 export type StreamItem = Frame | StreamEnd;
 
+/** The same, a network chunk's frames at a time: what the rule engine reads. */
+export type StreamBatch = readonly Frame[] | StreamEnd;
+
 /** Bounds on one exchange; every read loop honours all three. */
 export interface Limits {
   readonly timeoutMs: number;

@@ -4,9 +4,9 @@ import { mediaType } from '../core/kit.js';
 import { fillJson, fillTemplate, type TemplateVars } from '../core/template.js';
 import type { Protocol } from '../protocols/protocol.js';
 import type { StepReport } from '../report/model.js';
-import { bodyFrame } from '../transports/http/body.js';
+import { bodyBatches } from '../transports/http/body.js';
 import { sendHttp } from '../transports/http/request.js';
-import { sseFrames } from '../transports/sse/stream.js';
+import { sseBatches } from '../transports/sse/stream.js';
 import { judge, newCheck } from './judge.js';
 import type { HttpStep } from './suite.js';
 
@@ -60,7 +60,7 @@ export async function runHttpStep(
     check.response(outcome.head);
     const asStream = step.expect === 'stream' || mediaType(outcome.head.headers['content-type']) === 'text/event-stream';
     const options = { limits: target.limits, clock: target.clock, startedAt: exchange.startedAt, signal: exchange.signal };
-    const items = asStream ? sseFrames(outcome.body, options) : bodyFrame(outcome.body, options);
+    const items = asStream ? sseBatches(outcome.body, options) : bodyBatches(outcome.body, options);
     const isLast = protocol.isLastFrame;
     const judged = await judge(items, check, asStream && isLast !== undefined ? (frame) => isLast(frame) && exchange.expectClose() : undefined);
     return { ...base, status: outcome.head.status, frames: judged.frames, end: judged.end.type, durationMs: judged.end.atMs, deviations: check.deviations };

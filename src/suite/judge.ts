@@ -1,6 +1,7 @@
 import { ExchangeCheck } from '../core/engine.js';
 import type { ExchangeContext, Rule, Scope } from '../core/rule.js';
-import type { Frame, StreamEnd, StreamItem } from '../core/exchange.js';
+import type { Frame, StreamBatch, StreamEnd } from '../core/exchange.js';
+import { isEnd } from '../transports/sse/stream.js';
 import { httpRules } from '../transports/http/rules.js';
 import type { Protocol } from '../protocols/protocol.js';
 
@@ -19,19 +20,20 @@ export interface Judged {
  * however long the stream is.
  */
 export async function judge(
-  items: AsyncIterable<StreamItem>,
+  batches: AsyncIterable<StreamBatch>,
   check: ExchangeCheck,
   onFrame?: (frame: Frame) => void,
 ): Promise<Judged> {
   let frames = 0;
-  for await (const item of items) {
-    if (item.type === 'sse' || item.type === 'body') {
+  for await (const batch of batches) {
+    if (isEnd(batch)) {
+      check.end(batch);
+      return { frames, end: batch };
+    }
+    for (const frame of batch) {
       frames++;
-      check.frame(item);
-      onFrame?.(item);
-    } else {
-      check.end(item);
-      return { frames, end: item };
+      check.frame(frame);
+      onFrame?.(frame);
     }
   }
   // Transports always yield an end; this is for a hand-made iterable that forgot to.

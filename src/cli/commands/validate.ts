@@ -11,8 +11,8 @@ import { selectProtocols } from '../../protocols/index.js';
 import type { AnswerKind } from '../../protocols/protocol.js';
 import { exitCodeOf, outcomeOf, totalsOf, type RunReport, type StepReport } from '../../report/model.js';
 import { judge, rulesFor } from '../../suite/judge.js';
-import { bodyFrame } from '../../transports/http/body.js';
-import { sseFrames } from '../../transports/sse/stream.js';
+import { bodyBatches } from '../../transports/http/body.js';
+import { sseBatches } from '../../transports/sse/stream.js';
 import { emitReport } from '../emit.js';
 import type { CliIo } from '../io.js';
 import { count, parseOptions, reporter } from '../options.js';
@@ -32,7 +32,7 @@ type Chunks = AsyncIterable<Uint8Array | string>;
 
 function open(file: string): Chunks {
   if (file === '-') return process.stdin;
-  return createReadStream(file, { highWaterMark: 1024 * 1024 });
+  return createReadStream(file, { highWaterMark: 16 * 1024 });
 }
 
 /** Looks at the first chunk to tell a JSON answer from an event stream, without losing it. */
@@ -74,7 +74,7 @@ export async function validateCommand(file: string, raw: Record<string, unknown>
     const check = new ExchangeCheck(rulesFor(protocol, kind), { request, requestJson });
     const limits = { maxFrames: options.maxFrames, maxBytes: options.maxBytes };
     const readOptions = { limits, clock: systemClock, startedAt: systemClock.now() };
-    const items = kind === 'stream' ? sseFrames(chunks, readOptions) : bodyFrame(chunks, readOptions);
+    const items = kind === 'stream' ? sseBatches(chunks, readOptions) : bodyBatches(chunks, readOptions);
     const judged = await judge(items, check);
     if (judged.end.type === 'broken') throw new Error(judged.end.message);
     steps.push({ index: steps.length, method: 'READ', url: file, expect: kind, status: null, frames: judged.frames, end: judged.end.type, durationMs: Math.round(judged.end.atMs), deviations: check.deviations });

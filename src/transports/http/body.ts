@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import { parseJson, type Limits, type StreamItem } from '../../core/exchange.js';
+import { parseJson, type Limits, type StreamBatch } from '../../core/exchange.js';
 import { endFromAbort } from '../abort.js';
 
 export interface BodyOptions {
@@ -10,10 +10,10 @@ export interface BodyOptions {
 }
 
 /** A whole (non-streaming) body as one frame, then its end; at most `maxBytes` are kept. */
-export async function* bodyFrame(
+export async function* bodyBatches(
   chunks: AsyncIterable<Uint8Array | string>,
   options: BodyOptions,
-): AsyncGenerator<StreamItem, void, undefined> {
+): AsyncGenerator<StreamBatch, void, undefined> {
   const { clock, startedAt, limits } = options;
   const elapsed = (): number => clock.now() - startedAt;
   const decoder = new TextDecoder('utf-8');
@@ -34,6 +34,6 @@ export async function* bodyFrame(
   }
   text += decoder.decode();
   const atMs = elapsed();
-  yield { type: 'body', index: 0, atMs, text, json: parseJson(text) };
+  yield [{ type: 'body', index: 0, atMs, text, json: parseJson(text) }];
   yield { type: 'closed', atMs };
 }

@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import type { Limits, SseFrame, StreamEnd, StreamItem } from '../../core/exchange.js';
+import type { Frame, Limits, SseFrame, StreamBatch, StreamEnd, StreamItem } from '../../core/exchange.js';
 import { endFromAbort } from '../abort.js';
 import { createSseFrameParser } from './parse.js';
 
@@ -13,67 +13,70 @@ export interface SseStreamOptions {
 }
 
 /**
- * The frames of a text/event-stream body, then exactly one end. Reading stops at the frame or
- * byte cap, and when the signal aborts; the body is never buffered whole.
+ * The frames of a text/event-stream body, one batch per network chunk, then exactly one end.
+ * Reading stops at the frame or byte cap and when the signal aborts; the body is never buffered
+ * whole. Batches keep the per-frame cost of async iteration off long streams.
  */
-export async function* sseFrames(
+export async function* sseBatches(
   chunks: AsyncIterable<Uint8Array | string>,
   options: SseStreamOptions,
-): AsyncGenerator<StreamItem, void, undefined> {
+): AsyncGenerator<StreamBatch, void, undefined> {
   const { clock, startedAt, limits } = options;
   const elapsed = (): number => clock.now() - startedAt;
-  const pending: SseFrame[] = [];
-  let oversized = false;
+  let batch: SseFrame[] = [];
+  let frames = 0;
+  let end: StreamEnd | undefined;
   const parser = createSseFrameParser({
-    onFrame: (frame) => pending.push(frame),
+    onFrame: (frame) => {
+      if (end !== undefined) return;
+      if (frames >= limits.maxFrames) {
+        end = { type: 'frame-limit', atMs: elapsed(), limit: limits.maxFrames };
+        return;
+      }
+      frames++;
+      batch.push(frame);
+    },
     elapsed,
     maxEventSize: limits.maxBytes,
     onOversizedEvent: () => {
-      oversized = true;
+      end ??= { type: 'byte-limit', atMs: elapsed(), limit: limits.maxBytes };
     },
   });
 
-  let frames = 0;
   let bytes = 0;
-  let end: StreamEnd | undefined;
   try {
     for await (const chunk of chunks) {
       bytes += chunk.length;
-      if (bytes > limits.maxBytes) {
-        end = { type: 'byte-limit', atMs: elapsed(), limit: limits.maxBytes };
-        break;
+      if (bytes > limits.maxBytes) end ??= { type: 'byte-limit', atMs: elapsed(), limit: limits.maxBytes };
+      else parser.feed(chunk);
+      if (batch.length > 0) {
+        yield batch;
+        batch = [];
       }
-      parser.feed(chunk);
-      if (oversized) {
-        end = { type: 'byte-limit', atMs: elapsed(), limit: limits.maxBytes };
-        break;
-      }
-      // Drain in order; `pending` holds at most one network chunk's frames.
-      for (let i = 0; i < pending.length; i++) {
-        const frame = pending[i] as SseFrame;
-        if (frames >= limits.maxFrames) {
-          end = { type: 'frame-limit', atMs: elapsed(), limit: limits.maxFrames };
-          break;
-        }
-        frames++;
-        yield frame;
-      }
-      pending.length = 0;
       if (end !== undefined) break;
     }
     if (end === undefined) {
       parser.finish();
-      for (const frame of pending) {
-        if (frames >= limits.maxFrames) {
-          end = { type: 'frame-limit', atMs: elapsed(), limit: limits.maxFrames };
-          break;
-        }
-        frames++;
-        yield frame;
-      }
+      if (batch.length > 0) yield batch;
     }
   } catch (error) {
-    end = endFromAbort(options.signal, error, elapsed());
+    end ??= endFromAbort(options.signal, error, elapsed());
   }
   yield end ?? { type: 'closed', atMs: elapsed() };
+}
+
+/** The same stream frame by frame: simpler to consume where speed does not matter. */
+export async function* sseFrames(chunks: AsyncIterable<Uint8Array | string>, options: SseStreamOptions): AsyncGenerator<StreamItem, void, undefined> {
+  yield* flatten(sseBatches(chunks, options));
+}
+
+export async function* flatten(batches: AsyncIterable<StreamBatch>): AsyncGenerator<StreamItem, void, undefined> {
+  for await (const batch of batches) {
+    if (isEnd(batch)) yield batch;
+    else yield* batch as Frame[];
+  }
+}
+
+export function isEnd(batch: StreamBatch): batch is StreamEnd {
+  return !Array.isArray(batch);
 }

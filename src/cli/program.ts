@@ -34,6 +34,7 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .option('--max-frames <n>', 'most frames read from one answer', '100000')
     .option('--max-bytes <n>', 'most bytes read from one answer', String(64 * 1024 * 1024))
     .option('-c, --case <name>', 'run only this case, "name" or "protocol/name" (repeatable)', collect)
+    .option('--var <name=value>', 'a value a suite needs from the target, e.g. appId=… (repeatable; see suites/)', collect)
     .addOption(new Option('-r, --reporter <name>', 'report format').choices(['pretty', 'json', 'junit']).default('pretty'))
     .option('-o, --output <file>', 'write the report to a file (a summary still goes to stdout)')
     .option('--strict', 'warnings fail the run too')

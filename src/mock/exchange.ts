@@ -47,6 +47,10 @@ export class MockExchange {
     readonly signal: AbortSignal,
     readonly scenarios: ScenarioSet,
     private readonly onClientDeviation: (record: ClientDeviationRecord) => void,
+    /** The token the mock was started with, if any. */
+    readonly token: string | undefined,
+    /** This protocol's state on this server: what a stateful mock keeps between requests. */
+    readonly state: Map<string, unknown>,
   ) {
     this.url = new URL(req.url ?? '/', 'http://mock.invalid');
   }
@@ -54,6 +58,19 @@ export class MockExchange {
   header(name: string): string | undefined {
     const value = this.req.headers[name.toLowerCase()];
     return Array.isArray(value) ? value.join(', ') : value;
+  }
+
+  /** The bearer token sent, if any. */
+  bearer(): string | undefined {
+    const match = /^Bearer\s+(.+)$/i.exec(this.header('authorization') ?? '');
+    return match?.[1]?.trim() || undefined;
+  }
+
+  /** Whether the request carries a token the mock accepts: the configured one, or any when none is. */
+  auth(): 'ok' | 'missing' | 'wrong' {
+    const sent = this.bearer();
+    if (sent === undefined) return 'missing';
+    return this.token === undefined || sent === this.token ? 'ok' : 'wrong';
   }
 
   /** The request body as text, or undefined when it is larger than the mock accepts. */

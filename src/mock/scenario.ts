@@ -65,6 +65,10 @@ export const ScenarioFile = z
       .describe('Ids of the rules this scenario deliberately breaks; empty for a conformant scenario.'),
     stream: ScenarioStream.optional().describe('The answer to a streaming request.'),
     answer: ScenarioAnswer.optional().describe('The answer to a non-streaming request.'),
+    script: z
+      .unknown()
+      .optional()
+      .describe("A protocol's own script, which its mock renders into every answer mode (checked by that protocol's schema)."),
   })
   .strict()
   .describe('A chatwire mock scenario: a scripted answer, with real timing, for one protocol.');
@@ -113,15 +117,19 @@ export class ScenarioSet {
   }
 }
 
-export function loadScenarioFile(path: string, protocol: string): Scenario {
+/** A protocol's schema for the `script` of its scenarios. */
+export type ScriptSchema = z.ZodType;
+
+export function loadScenarioFile(path: string, protocol: string, scriptSchema?: ScriptSchema): Scenario {
   const display = relative(packageRoot, path).startsWith('..') ? path : relative(packageRoot, path);
   const parsed = parseInput(ScenarioFile, readJsonFile(path, 'scenario'), `scenario ${display}`, {
     hint: 'see schemas/chatwire/scenario.schema.json',
   });
-  return { ...parsed, name: basename(path, '.json'), protocol };
+  const script = parsed.script === undefined || scriptSchema === undefined ? parsed.script : parseInput(scriptSchema, parsed.script, `scenario ${display} (script)`);
+  return { ...parsed, script, name: basename(path, '.json'), protocol };
 }
 
-export function loadScenarios(protocol: string, dirs: readonly string[] = [join(mocksDir, protocol)]): ScenarioSet {
+export function loadScenarios(protocol: string, dirs: readonly string[] = [join(mocksDir, protocol)], scriptSchema?: ScriptSchema): ScenarioSet {
   const scenarios: Scenario[] = [];
   for (const dir of dirs) {
     let files: string[];
@@ -130,7 +138,7 @@ export function loadScenarios(protocol: string, dirs: readonly string[] = [join(
     } catch {
       throw new ChatwireError('BAD_FILE', `Failed to read scenario folder ${dir}: it does not exist or cannot be read`);
     }
-    for (const file of files.sort()) scenarios.push(loadScenarioFile(join(dir, file), protocol));
+    for (const file of files.sort()) scenarios.push(loadScenarioFile(join(dir, file), protocol, scriptSchema));
   }
   return new ScenarioSet(protocol, scenarios);
 }

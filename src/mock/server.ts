@@ -23,6 +23,8 @@ export interface MockServerOptions {
   /** Extra scenario folders per protocol id, read after the built-in ones. */
   readonly scenarioDirs?: Readonly<Record<string, readonly string[]>>;
   readonly onClientDeviation?: (record: ClientDeviationRecord) => void;
+  /** The one bearer token protocols with auth accept; when unset, any non-empty token. */
+  readonly token?: string;
 }
 
 export interface MockServer {
@@ -51,7 +53,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   const scenarioSets = new Map<string, ScenarioSet>();
   for (const protocol of options.protocols) {
     const dirs = [join(mocksDir, protocol.id), ...(options.scenarioDirs?.[protocol.id] ?? [])];
-    scenarioSets.set(protocol.id, loadScenarios(protocol.id, dirs));
+    scenarioSets.set(protocol.id, loadScenarios(protocol.id, dirs, protocol.mock.script));
     for (const route of protocol.mock.routes) {
       const key = `${route.method} ${route.path}`;
       const taken = routes.get(key);
@@ -61,6 +63,14 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       routes.set(key, { protocol, route });
     }
   }
+
+  // Each protocol's in-memory state (chats, sessions…), created by the protocol on first use.
+  const states = new Map<string, Map<string, unknown>>();
+  const state = (id: string): Map<string, unknown> => {
+    let found = states.get(id);
+    if (found === undefined) states.set(id, (found = new Map()));
+    return found;
+  };
 
   const seen: ClientDeviationRecord[] = [];
   const onClientDeviation = (record: ClientDeviationRecord): void => {
@@ -97,6 +107,8 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       gone.signal,
       scenarioSets.get(bound.protocol.id) as ScenarioSet,
       onClientDeviation,
+      options.token,
+      state(bound.protocol.id),
     );
     try {
       await bound.route.handle(exchange);

@@ -2,6 +2,7 @@ import type { Frame } from '../core/exchange.js';
 import type { Rule } from '../core/rule.js';
 import type { MockRoute, Refusal } from '../mock/exchange.js';
 import type { MockExchange } from '../mock/exchange.js';
+import type { ScriptSchema } from '../mock/scenario.js';
 
 /** What an answer to a request should be: an event stream, or one body. */
 export type AnswerKind = 'stream' | 'answer';
@@ -26,6 +27,8 @@ export interface Protocol {
     readonly defaultScenario: string;
     /** Answers a request the mock will not serve, the way this protocol answers errors. */
     refuse(exchange: MockExchange, refusal: Refusal): void;
+    /** The schema of this protocol's scenario `script`, when its scenarios have one. */
+    readonly script?: ScriptSchema;
   };
 }
 

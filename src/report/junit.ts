@@ -38,9 +38,11 @@ export function renderJunit(report: RunReport): string {
           ? ''
           : `\n      <failure message="${escapeXml(`${fails.length} deviation(s): ${[...new Set(fails.map((d) => d.rule))].join(', ')}`)}" type="deviation">${escapeXml(fails.map(describe).join('\n'))}</failure>`;
       const out = notes.length === 0 ? '' : `\n      <system-out>${escapeXml(notes.map(describe).join('\n'))}</system-out>`;
+      if (c.outcome === 'skipped') return `    <testcase ${attrs}>\n      <skipped message="${escapeXml(c.skipped ?? '')}"/>\n    </testcase>`;
       return failure === '' && out === '' ? `    <testcase ${attrs}/>` : `    <testcase ${attrs}>${failure}${out}\n    </testcase>`;
     });
-    return `  <testsuite name="${escapeXml(protocol)}" tests="${cases.length}" failures="${failing.length}" errors="0" time="${time}">\n${testcases.join('\n')}\n  </testsuite>`;
+    const skipped = cases.filter((c) => c.outcome === 'skipped').length;
+    return `  <testsuite name="${escapeXml(protocol)}" tests="${cases.length}" failures="${failing.length}" errors="0" skipped="${skipped}" time="${time}">\n${testcases.join('\n')}\n  </testsuite>`;
   });
   const failures = report.cases.filter((c) => c.outcome === 'failed' || (report.strict && c.outcome === 'warned')).length;
   return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="chatwire" tests="${report.cases.length}" failures="${failures}" errors="0" time="${(report.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;

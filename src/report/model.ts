@@ -1,7 +1,7 @@
 import type { StreamEndType } from '../core/exchange.js';
 import type { Deviation, RuleSource } from '../core/rule.js';
 
-export type Outcome = 'passed' | 'warned' | 'failed';
+export type Outcome = 'passed' | 'warned' | 'failed' | 'skipped';
 
 export interface StepReport {
   readonly index: number;
@@ -22,6 +22,8 @@ export interface CaseReport {
   readonly title: string;
   readonly source: RuleSource;
   readonly outcome: Outcome;
+  /** Why a skipped case did not run. */
+  readonly skipped?: string;
   readonly durationMs: number;
   readonly steps: readonly StepReport[];
 }
@@ -31,6 +33,7 @@ export interface Totals {
   readonly passed: number;
   readonly warned: number;
   readonly failed: number;
+  readonly skipped: number;
   readonly errors: number;
   readonly warnings: number;
 }
@@ -49,7 +52,7 @@ export interface RunReport {
   readonly totals: Totals;
 }
 
-export function outcomeOf(deviations: readonly Deviation[]): Outcome {
+export function outcomeOf(deviations: readonly Deviation[]): Exclude<Outcome, 'skipped'> {
   if (deviations.some((deviation) => deviation.severity === 'error')) return 'failed';
   if (deviations.length > 0) return 'warned';
   return 'passed';
@@ -66,6 +69,7 @@ export function totalsOf(cases: readonly CaseReport[]): Totals {
     passed: cases.filter((c) => c.outcome === 'passed').length,
     warned: cases.filter((c) => c.outcome === 'warned').length,
     failed: cases.filter((c) => c.outcome === 'failed').length,
+    skipped: cases.filter((c) => c.outcome === 'skipped').length,
     errors: all.filter((d) => d.severity === 'error').length,
     warnings: all.filter((d) => d.severity === 'warn').length,
   };

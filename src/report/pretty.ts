@@ -39,6 +39,7 @@ export function formatDeviation(deviation: Deviation, colors: Colors): string {
 
 /** One case as it finishes: a status line, then its deviations. */
 export function formatCase(report: CaseReport, colors: Colors): string {
+  if (report.outcome === 'skipped') return `${colors.dim('-')} ${report.protocol} › ${report.name} ${colors.dim(`skipped: ${report.skipped ?? ''}`)}`;
   const mark = report.outcome === 'passed' ? colors.green('✓') : report.outcome === 'warned' ? colors.yellow('!') : colors.red('✗');
   const head = `${mark} ${report.protocol} › ${report.name} ${colors.dim(`${report.title} (${report.durationMs} ms)`)}`;
   const details = report.steps.flatMap((step) =>
@@ -53,6 +54,7 @@ export function formatSummary(report: RunReport, colors: Colors): string {
     colors.green(`${totals.passed} passed`),
     ...(totals.warned > 0 ? [colors.yellow(`${totals.warned} warned`)] : []),
     ...(totals.failed > 0 ? [colors.red(`${totals.failed} failed`)] : []),
+    ...(totals.skipped > 0 ? [colors.dim(`${totals.skipped} skipped`)] : []),
   ];
   const counts = `${totals.errors} error(s), ${totals.warnings} warning(s)${report.strict ? ' (strict: warnings fail)' : ''}`;
   return `\n${parts.join(', ')} of ${totals.cases} case(s) against ${report.target} in ${report.durationMs} ms; ${counts}`;

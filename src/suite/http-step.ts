@@ -8,6 +8,7 @@ import { bodyBatches } from '../transports/http/body.js';
 import { sendHttp } from '../transports/http/request.js';
 import { sseBatches } from '../transports/sse/stream.js';
 import { judge, newCheck } from './judge.js';
+import type { FrameWatch } from './expectations.js';
 import type { HttpStep } from './suite.js';
 
 export interface HttpTarget {
@@ -33,7 +34,8 @@ function buildRequest(protocol: Protocol, step: HttpStep, target: HttpTarget, va
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
   headers['accept'] = protocol.answerKind(json) === 'stream' ? 'text/event-stream' : 'application/json';
-  Object.assign(headers, target.headers, step.headers);
+  Object.assign(headers, target.headers);
+  for (const [name, value] of Object.entries(step.headers ?? {})) headers[name.toLowerCase()] = fillTemplate(value, vars);
   const query = Object.fromEntries(Object.entries(step.query ?? {}).map(([key, value]) => [key, fillTemplate(value, vars)]));
   return { request: { method: step.method, url: joinUrl(target.baseUrl, fillTemplate(step.path, vars), query), headers, body }, json };
 }
@@ -46,6 +48,7 @@ export async function runHttpStep(
   target: HttpTarget,
   vars: TemplateVars,
   because: string | undefined,
+  watch: FrameWatch,
 ): Promise<StepReport> {
   const { request, json } = buildRequest(protocol, step, target, vars);
   const check = newCheck(protocol, step.expect, { request, requestJson: json, because });
@@ -61,8 +64,11 @@ export async function runHttpStep(
     const asStream = step.expect === 'stream' || mediaType(outcome.head.headers['content-type']) === 'text/event-stream';
     const options = { limits: target.limits, clock: target.clock, startedAt: exchange.startedAt, signal: exchange.signal };
     const items = asStream ? sseBatches(outcome.body, options) : bodyBatches(outcome.body, options);
-    const isLast = protocol.isLastFrame;
-    const judged = await judge(items, check, asStream && isLast !== undefined ? (frame) => isLast(frame) && exchange.expectClose() : undefined);
+    const isLast = asStream ? protocol.isLastFrame : undefined;
+    const judged = await judge(items, check, (frame) => {
+      if (isLast?.(frame) === true) exchange.expectClose();
+      watch.see(frame);
+    });
     return { ...base, status: outcome.head.status, frames: judged.frames, end: judged.end.type, durationMs: judged.end.atMs, deviations: check.deviations };
   } finally {
     exchange.dispose();

@@ -10,6 +10,28 @@ const source = z
   .strict()
   .describe('The document and section this case checks.');
 
+const varName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a variable name of letters, digits and _');
+
+/** Where a value sits in an answer: the first frame with this event name (any, when absent). */
+const FrameSelector = {
+  event: z.string().optional().describe('Only frames with this SSE event name; omit for any frame (or the body).'),
+  pointer: z.string().regex(/^(\/[^/]*)*$/, 'a JSON pointer such as /data/list/0/chatId (* matches every item)'),
+};
+
+const Capture = z.object(FrameSelector).strict();
+
+const Assertion = z
+  .object({
+    ...FrameSelector,
+    rule: z.string().describe('The rule a failed assertion is reported under; it must be one of the protocol\'s rules.'),
+    equals: z.unknown().optional(),
+    includes: z.unknown().optional().describe('Some value at the pointer equals this.'),
+    excludes: z.unknown().optional().describe('No value at the pointer equals this.'),
+    exists: z.boolean().optional(),
+    because: z.string().optional().describe('What the assertion shows, for the report.'),
+  })
+  .strict();
+
 const HttpStep = z
   .object({
     type: z.literal('http'),
@@ -22,6 +44,8 @@ const HttpStep = z
     expect: z
       .enum(['stream', 'answer', 'refusal'])
       .describe('stream: a streaming answer; answer: a non-streaming answer; refusal: the request must be refused.'),
+    capture: z.record(varName, Capture).optional().describe('Values to take from the answer for later steps, as {{name}}.'),
+    assert: z.array(Assertion).optional().describe('What the answer must show beyond the rules.'),
   })
   .strict()
   .refine((step) => step.body === undefined || step.rawBody === undefined, 'give either body or rawBody, not both');
@@ -38,11 +62,22 @@ const SuiteCase = z
   })
   .strict();
 
+const Variable = z
+  .object({
+    description: z.string().min(1),
+    mock: z.string().optional().describe('The value used against the embedded mock ({{token}} is the key in use).'),
+  })
+  .strict();
+
 export const SuiteFile = z
   .object({
     $schema: z.string().optional(),
     protocol: name,
     description: z.string().min(1),
+    variables: z
+      .record(varName, Variable)
+      .default({})
+      .describe('Values a target must supply with --var NAME=VALUE; a case that needs one not given is skipped.'),
     cases: z.array(SuiteCase).min(1),
   })
   .strict()
@@ -53,6 +88,8 @@ export type Suite = z.output<typeof SuiteFile>;
 export type SuiteCase = Suite['cases'][number];
 export type SuiteStep = z.output<typeof SuiteStep>;
 export type HttpStep = Extract<SuiteStep, { type: 'http' }>;
+export type Assertion = z.output<typeof Assertion>;
+export type Capture = z.output<typeof Capture>;
 
 export function loadSuite(protocol: string, path: string = join(suitesDir, `${protocol}.json`)): Suite {
   const display = relative(packageRoot, path).startsWith('..') ? path : relative(packageRoot, path);

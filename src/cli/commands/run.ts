@@ -9,7 +9,8 @@ import type { Protocol } from '../../protocols/protocol.js';
 import { exitCodeOf, totalsOf, type CaseReport, type RunReport } from '../../report/model.js';
 import { colorsFor, formatCase } from '../../report/pretty.js';
 import { runSuite } from '../../suite/runner.js';
-import { loadSuite, type SuiteCase } from '../../suite/suite.js';
+import { loadSuite, type Suite, type SuiteCase } from '../../suite/suite.js';
+import { fillTemplate } from '../../core/template.js';
 import { emitReport } from '../emit.js';
 import type { CliIo } from '../io.js';
 import { count, duration, header, httpUrl, parseOptions, reporter } from '../options.js';
@@ -23,6 +24,7 @@ const RunOptions = z.object({
   maxFrames: count(10_000_000).default(defaultLimits.maxFrames),
   maxBytes: count(4 * 1024 ** 3).default(defaultLimits.maxBytes),
   case: z.array(z.string()).default([]),
+  var: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*=.*$/, 'NAME=VALUE, e.g. appId=66e29b87')).default([]),
   reporter: reporter.default('pretty'),
   output: z.string().min(1).optional(),
   strict: z.boolean().default(false),
@@ -30,12 +32,19 @@ const RunOptions = z.object({
 
 interface Planned {
   readonly protocol: Protocol;
+  readonly suite: Suite;
   readonly cases: SuiteCase[];
 }
 
+/** The key the embedded mock accepts when --token is not given. */
+export const MOCK_TOKEN = 'chatwire-mock-key';
+
 /** Picks the cases named by --case (`name` or `protocol/name`); every name must match one. */
 function plan(protocols: readonly Protocol[], names: readonly string[]): Planned[] {
-  const planned = protocols.map((protocol) => ({ protocol, cases: loadSuite(protocol.id).cases }));
+  const planned = protocols.map((protocol) => {
+    const suite = loadSuite(protocol.id);
+    return { protocol, suite, cases: suite.cases };
+  });
   if (names.length === 0) return planned;
   const known = planned.flatMap(({ protocol, cases }) => cases.map((c) => `${protocol.id}/${c.name}`));
   for (const name of names) {
@@ -44,7 +53,7 @@ function plan(protocols: readonly Protocol[], names: readonly string[]): Planned
     }
   }
   const wanted = (protocol: Protocol, c: SuiteCase): boolean => names.some((name) => name === c.name || name === `${protocol.id}/${c.name}`);
-  return planned.map(({ protocol, cases }) => ({ protocol, cases: cases.filter((c) => wanted(protocol, c)) })).filter(({ cases }) => cases.length > 0);
+  return planned.map((p) => ({ ...p, cases: p.cases.filter((c) => wanted(p.protocol, c)) })).filter(({ cases }) => cases.length > 0);
 }
 
 export async function runCommand(protocolNames: readonly string[], raw: Record<string, unknown>, io: CliIo): Promise<number> {
@@ -52,8 +61,12 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
   const protocols = await selectProtocols(protocolNames);
   const planned = plan(protocols, options.case);
   const limits: Limits = { timeoutMs: options.timeout, closeGraceMs: options.closeGrace, maxFrames: options.maxFrames, maxBytes: options.maxBytes };
+  const embedded = options.target === undefined;
+  // The embedded mock needs a key of its own when none is given, so that a wrong key can be told from it.
+  const token = options.token ?? (embedded ? MOCK_TOKEN : undefined);
   const headers: Record<string, string> = Object.fromEntries(options.header);
-  if (options.token !== undefined) headers['authorization'] = `Bearer ${options.token}`;
+  if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
+  const given: Record<string, string> = Object.fromEntries(options.var.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
 
   // Progress goes where the report does not: stdout for pretty, stderr when stdout carries JSON/XML.
   const progress = options.reporter === 'pretty' || options.output !== undefined ? io.stdout : io.stderr;
@@ -66,10 +79,14 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
   const startedAt = new Date().toISOString();
   const cases: CaseReport[] = [];
   try {
-    if (options.target === undefined) mock = await startMockServer({ protocols: planned.map((p) => p.protocol) });
+    if (embedded) mock = await startMockServer({ protocols: planned.map((p) => p.protocol), ...(token === undefined ? {} : { token }) });
     const baseUrl = options.target ?? (mock as MockServer).url;
-    for (const { protocol, cases: selected } of planned) {
-      cases.push(...(await runSuite(protocol, selected, { baseUrl, headers, limits, clock: systemClock, onCase })));
+    for (const { protocol, suite, cases: selected } of planned) {
+      const vars: Record<string, string> = token === undefined ? {} : { token };
+      // Against the embedded mock, the suite's own mock values stand in for what a target would need.
+      if (embedded) for (const [name, variable] of Object.entries(suite.variables)) if (variable.mock !== undefined) vars[name] = fillTemplate(variable.mock, vars);
+      Object.assign(vars, given);
+      cases.push(...(await runSuite(protocol, suite, selected, { baseUrl, headers, limits, clock: systemClock, onCase, vars })));
     }
     const totals = totalsOf(cases);
     const report: RunReport = {

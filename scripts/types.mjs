@@ -60,10 +60,17 @@ export async function generateTypes(protocol) {
 function dedupe(source) {
   const blocks = [];
   let current = [];
+  let depth = 0;
   for (const line of source.split('\n')) {
     current.push(line);
-    const closes = line === '}' || line === '};' || (/^export type /.test(current.find((l) => l.startsWith('export')) ?? '') && line.endsWith(';') && !line.startsWith(' '));
-    if (closes) {
+    const trimmed = line.trim();
+    // Braces in JSDoc text are prose; count only code lines.
+    if (trimmed.startsWith('*') || trimmed.startsWith('/*') || trimmed.startsWith('//')) continue;
+    for (const char of trimmed) {
+      if (char === '{') depth++;
+      else if (char === '}') depth--;
+    }
+    if (depth === 0 && /[};]$/.test(trimmed)) {
       blocks.push(current.join('\n').trim());
       current = [];
     }
@@ -94,8 +101,10 @@ export function typesPath(protocol) {
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
   const check = process.argv.includes('--check');
+  // --protocols: only the types (no build needed); --inputs: only the input-file schemas (needs dist/).
+  const only = process.argv.includes('--protocols') ? 'protocols' : process.argv.includes('--inputs') ? 'inputs' : undefined;
   let stale = 0;
-  for (const protocol of protocolsWithSchemas()) {
+  for (const protocol of only === 'inputs' ? [] : protocolsWithSchemas()) {
     const source = await generateTypes(protocol);
     const path = typesPath(protocol);
     const current = existsSync(path) ? readFileSync(path, 'utf8') : '';
@@ -109,7 +118,7 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     }
   }
   // The input-file schemas come from the built zod schemas.
-  const { inputSchemas } = await import('../dist/input-schemas.js');
+  const { inputSchemas } = only === 'protocols' ? { inputSchemas: () => ({}) } : await import('../dist/input-schemas.js');
   for (const [file, schema] of Object.entries(inputSchemas())) {
     const path = join(schemasDir, 'chatwire', file);
     const source = `${JSON.stringify(schema, null, 2)}\n`;

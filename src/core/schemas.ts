@@ -18,7 +18,7 @@ export interface SchemaProblem {
  * validating a packet costs one call of a compiled function.
  */
 export class SchemaRegistry {
-  readonly #ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false });
+  readonly #ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
   readonly #compiled = new Map<string, ValidateFunction>();
   readonly #ids = new Set<string>();
 

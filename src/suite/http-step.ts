@@ -35,7 +35,12 @@ function buildRequest(protocol: Protocol, step: HttpStep, target: HttpTarget, va
   if (body !== undefined) headers['content-type'] = 'application/json';
   headers['accept'] = protocol.answerKind(json) === 'stream' ? 'text/event-stream' : 'application/json';
   Object.assign(headers, target.headers);
-  for (const [name, value] of Object.entries(step.headers ?? {})) headers[name.toLowerCase()] = fillTemplate(value, vars);
+  // A step header set to "" is not sent at all (to call without the key the run otherwise sends).
+  for (const [name, value] of Object.entries(step.headers ?? {})) {
+    const filled = fillTemplate(value, vars);
+    if (filled === '') delete headers[name.toLowerCase()];
+    else headers[name.toLowerCase()] = filled;
+  }
   const query = Object.fromEntries(Object.entries(step.query ?? {}).map(([key, value]) => [key, fillTemplate(value, vars)]));
   return { request: { method: step.method, url: joinUrl(target.baseUrl, fillTemplate(step.path, vars), query), headers, body }, json };
 }

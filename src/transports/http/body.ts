@@ -1,5 +1,6 @@
 import type { Clock } from '../../core/clock.js';
-import { parseJson, type Limits, type StreamBatch } from '../../core/exchange.js';
+import { parseJson, type Limits, type SseFrame, type StreamBatch } from '../../core/exchange.js';
+import { createSseFrameParser } from '../sse/parse.js';
 import { endFromAbort } from '../abort.js';
 
 export interface BodyOptions {
@@ -34,6 +35,23 @@ export async function* bodyBatches(
   }
   text += decoder.decode();
   const atMs = elapsed();
+  // Some servers answer an early error as event-stream text under another Content-Type.
+  if (looksLikeEventStream(text)) {
+    const frames: SseFrame[] = [];
+    const parser = createSseFrameParser({ onFrame: (frame) => frames.push(frame), elapsed, maxEventSize: limits.maxBytes, onOversizedEvent: () => undefined });
+    parser.feed(text);
+    parser.finish();
+    if (frames.length > 0) {
+      yield frames;
+      yield { type: 'closed', atMs };
+      return;
+    }
+  }
   yield [{ type: 'body', index: 0, atMs, text, json: parseJson(text) }];
   yield { type: 'closed', atMs };
+}
+
+/** Starts with an event-stream field line (`event:`, `data:`, `id:`, `retry:`) or a comment. */
+export function looksLikeEventStream(text: string): boolean {
+  return /^(?:event|data|id|retry):|^:/.test(text.trimStart());
 }

@@ -1,0 +1,14 @@
+import { defineProtocol } from '../protocol.js';
+import { isRecord } from '../../core/schemas.js';
+import { fastgptRoutes, refuse } from './mock.js';
+import { FastgptScript } from './script.js';
+import { DOC, fastgptRules } from './rules.js';
+
+export default defineProtocol({
+  id: 'fastgpt',
+  title: 'FastGPT OpenAPI chat (POST /api/v1/chat/completions) and chat records',
+  doc: DOC,
+  rules: fastgptRules,
+  answerKind: (request) => (isRecord(request) && request['stream'] === true ? 'stream' : 'answer'),
+  mock: { routes: fastgptRoutes, defaultScenario: 'plain', refuse, script: FastgptScript },
+});

@@ -1,0 +1,694 @@
+/**
+ * The fastgpt rules: document 004_2a3e4b61cfa92e1b.txt (FastGPT OpenAPI Chat API) and the digest's
+ * fastgpt section, which records where real FastGPT servers (their code) differ from the document.
+ * A real FastGPT must pass; where the two differ, both forms are accepted.
+ */
+import { show } from '../../core/engine.js';
+import type { Frame } from '../../core/exchange.js';
+import { contentTypeRule, frameSchemaRule, mediaType, requestJsonRule, statusRule } from '../../core/kit.js';
+import { defineRule, type ExchangeContext, type Rule, type RuleSource } from '../../core/rule.js';
+import { isRecord, schemas } from '../../core/schemas.js';
+
+export const DOC = '004_2a3e4b61cfa92e1b.txt';
+const at = (section: string): RuleSource => ({ doc: DOC, section });
+
+export const DONE = '[DONE]';
+export const COMPLETIONS = /\/api\/v[12]\/chat\/completions$/;
+export const RECORDS = /\/api\/core\//;
+
+/** Event names the document or FastGPT's code define; others are newer or foreign (a warning). */
+export const KNOWN_EVENTS = new Set([
+  'answer',
+  'fastAnswer',
+  'flowNodeStatus',
+  'flowResponses',
+  'flowNodeResponse',
+  'toolCall',
+  'toolParams',
+  'toolResponse',
+  'updateVariables',
+  'interactive',
+  'workflowDuration',
+  'error',
+]);
+
+export function pathOf(context: ExchangeContext): string {
+  return new URL(context.request.url, 'http://request.invalid').pathname;
+}
+
+const isCompletions = (context: ExchangeContext): boolean => COMPLETIONS.test(pathOf(context));
+const isRecords = (context: ExchangeContext): boolean => RECORDS.test(pathOf(context));
+
+/** detail=true, or a plugin call (no messages), for which FastGPT forces detail on. */
+export function detailOf(context: ExchangeContext): boolean {
+  const body = context.requestJson;
+  return isRecord(body) && (body['detail'] === true || body['messages'] === undefined);
+}
+
+const isDone = (frame: Frame): boolean => frame.type === 'sse' && frame.data.trim() === DONE;
+const eventOf = (frame: Frame): string | undefined => (frame.type === 'sse' ? frame.event : undefined);
+/** An answer chunk: unnamed (detail=false) or answer / fastAnswer, and not [DONE]. */
+const isChunkFrame = (frame: Frame): boolean => !isDone(frame) && (eventOf(frame) === undefined || eventOf(frame) === 'answer' || eventOf(frame) === 'fastAnswer');
+
+function finishReason(frame: Frame): unknown {
+  if (!frame.json.ok || !isRecord(frame.json.value)) return undefined;
+  const choices = frame.json.value['choices'];
+  const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
+  return isRecord(first) ? first['finish_reason'] : undefined;
+}
+
+/** Only completions streams: the records calls never stream. */
+function onCompletions(rule: Rule): Rule {
+  return { ...rule, create: (context, report) => (isCompletions(context) ? rule.create(context, report) : {}) };
+}
+
+// ---- the stream ------------------------------------------------------------------------------
+
+export const streamContentType = defineRule({
+  id: 'fastgpt.stream.content-type',
+  title: 'A stream is served as text/event-stream; only an error before the stream may come otherwise, as exactly one event: error frame',
+  severity: 'error',
+  basis: 'doc',
+  source: at('Response (stream) and, for the pre-stream error, the digest: errors (code)'),
+  scopes: ['stream'],
+  create: (_context, report) => {
+    let contentType: string | undefined;
+    let frames = 0;
+    let onlyError = true;
+    return {
+      response(head) {
+        contentType = head.headers['content-type'];
+      },
+      frame(frame) {
+        frames++;
+        if (eventOf(frame) !== 'error') onlyError = false;
+      },
+      end(end) {
+        if (mediaType(contentType) === 'text/event-stream' || (frames === 1 && onlyError)) return;
+        report({ at: 'end', end, message: `Content-Type is ${contentType === undefined ? 'missing' : `"${contentType}"`} for a stream of ${frames} frame(s)`, expected: 'text/event-stream (or a single event: error frame)', actual: contentType ?? '(absent)' });
+      },
+    };
+  },
+});
+
+export const streamStatus = statusRule(
+  { id: 'fastgpt.stream.status', title: 'A stream opens with HTTP 200', severity: 'warn', basis: 'inferred', source: at('Response (stream examples)'), scopes: ['stream'] },
+  [200],
+);
+
+export const framePayload = onCompletions(
+  defineRule({
+    id: 'fastgpt.frame.payload',
+    title: 'Every data: payload is JSON or the literal [DONE]',
+    severity: 'error',
+    basis: 'doc',
+    source: at('Response (detail=false, stream=true and detail=true, stream=true)'),
+    scopes: ['stream'],
+    create: (_context, report) => ({
+      frame(frame) {
+        if (frame.json.ok || isDone(frame)) return;
+        report({ at: 'frame', frame, pointer: '', message: `the payload is neither JSON nor [DONE]: ${frame.json.error}`, expected: 'JSON or [DONE]' });
+      },
+    }),
+  }),
+);
+
+export const chunkShape = onCompletions(
+  frameSchemaRule(
+    {
+      id: 'fastgpt.chunk.shape',
+      title: 'Every answer chunk has the OpenAI chunk shape (schemas/fastgpt/chunk.schema.json)',
+      severity: 'error',
+      basis: 'doc',
+      source: at('Response (stream examples); digest: chunks (code)'),
+      scopes: ['stream'],
+    },
+    'urn:chatwire:fastgpt:chunk',
+    { select: (frame) => isChunkFrame(frame) },
+  ),
+);
+
+const EVENT_SCHEMAS: Readonly<Record<string, string>> = {
+  flowNodeStatus: 'flowNodeStatus',
+  toolCall: 'toolEvent',
+  toolParams: 'toolEvent',
+  toolResponse: 'toolEvent',
+  updateVariables: 'updateVariables',
+  interactive: 'interactiveEvent',
+  workflowDuration: 'workflowDuration',
+  error: 'errorEvent',
+  flowResponses: 'flowResponses',
+  flowNodeResponse: 'flowNodeResponse',
+};
+
+export const eventShape = onCompletions(
+  defineRule({
+    id: 'fastgpt.event.shape',
+    title: "Each detail event's payload has its documented shape (schemas/fastgpt/events.schema.json)",
+    severity: 'error',
+    basis: 'doc',
+    source: at('Response (Event Values); digest: stream=true, detail=true (code)'),
+    scopes: ['stream'],
+    create: (_context, report) => ({
+      frame(frame) {
+        const event = eventOf(frame);
+        const def = event === undefined ? undefined : EVENT_SCHEMAS[event];
+        if (def === undefined || !frame.json.ok) return;
+        for (const problem of schemas().check(`urn:chatwire:fastgpt:events#/$defs/${def}`, frame.json.value)) {
+          report({ at: 'frame', frame, pointer: problem.pointer, message: `${event}: ${problem.message}`, expected: problem.expected, actual: problem.actual });
+        }
+      },
+    }),
+  }),
+);
+
+export const eventKnown = onCompletions(
+  defineRule({
+    id: 'fastgpt.event.known',
+    title: 'Event names are ones the document or FastGPT define (newer servers add chatTitle, plan…)',
+    severity: 'warn',
+    basis: 'inferred',
+    source: at('Response (Event Values); digest: newer servers'),
+    scopes: ['stream'],
+    create: (_context, report) => {
+      const reported = new Set<string>();
+      return {
+        frame(frame) {
+          const event = eventOf(frame);
+          if (event === undefined || KNOWN_EVENTS.has(event) || reported.has(event)) return;
+          reported.add(event);
+          report({ at: 'frame', frame, pointer: '', message: `unknown event "${event}"`, expected: [...KNOWN_EVENTS].join(', '), actual: event });
+        },
+      };
+    },
+  }),
+);
+
+export const detailNamed = onCompletions(
+  defineRule({
+    id: 'fastgpt.detail.named',
+    title: 'With detail=true every frame carries an event name (answer, flowNodeStatus, …), [DONE] included',
+    severity: 'error',
+    basis: 'doc',
+    source: at('Request (detail: stream模式下会通过event进行区分)'),
+    scopes: ['stream'],
+    create: (context, report) => ({
+      frame(frame) {
+        if (!detailOf(context) || eventOf(frame) !== undefined || frame.type !== 'sse') return;
+        report({ at: 'frame', frame, pointer: '', message: 'a detail=true frame has no event: line', expected: 'event: answer (or another event name)', actual: '(no event: line)' });
+      },
+    }),
+  }),
+);
+
+export const plainOpenAiFrames = onCompletions(
+  defineRule({
+    id: 'fastgpt.plain.openai-frames',
+    title: 'With detail=false every frame is an unnamed chat chunk, as OpenAI clients read them',
+    severity: 'warn',
+    basis: 'inferred',
+    source: at('Request Chat Agent and Workflow (compatible with the GPT interface); digest: newer servers send chatTitle here'),
+    scopes: ['stream'],
+    create: (context, report) => {
+      let doneSeen = false;
+      return {
+        frame(frame) {
+          if (detailOf(context) || frame.type !== 'sse') return;
+          if (isDone(frame)) {
+            doneSeen = true;
+            return;
+          }
+          const event = eventOf(frame);
+          if (event === 'error') return;
+          const hasChoices = frame.json.ok && isRecord(frame.json.value) && Array.isArray(frame.json.value['choices']);
+          if (event === undefined && hasChoices) return;
+          const what = event === undefined ? 'a frame without choices' : `a frame named "${event}"${doneSeen ? ' after [DONE]' : ''}`;
+          report({ at: 'frame', frame, pointer: '', message: `${what} with detail=false: chunk.choices[0] breaks the usual OpenAI consumer`, expected: 'an unnamed chunk with choices' });
+        },
+      };
+    },
+  }),
+);
+
+/** Tracks the terminal frames of a completions stream, for the rules about its end. */
+function streamEnding() {
+  let doneAt: number | undefined;
+  let errorAt: number | undefined;
+  return {
+    see(frame: Frame): void {
+      if (errorAt === undefined && eventOf(frame) === 'error') errorAt = frame.index;
+      if (doneAt === undefined && isDone(frame)) doneAt = frame.index;
+    },
+    get doneAt() {
+      return doneAt;
+    },
+    get errorAt() {
+      return errorAt;
+    },
+  };
+}
+
+export const donePresent = onCompletions(
+  defineRule({
+    id: 'fastgpt.done.present',
+    title: 'A stream that does not end in an error event ends with data: [DONE]',
+    severity: 'error',
+    basis: 'doc',
+    source: at('Response (stream examples end with [DONE])'),
+    scopes: ['stream'],
+    create: (_context, report) => {
+      const ending = streamEnding();
+      let frames = 0;
+      return {
+        frame(frame) {
+          frames++;
+          ending.see(frame);
+        },
+        end(end) {
+          if (ending.doneAt !== undefined || ending.errorAt !== undefined) return;
+          report({ at: 'end', end, message: `the stream ended (${end.type}) after ${frames} frame(s) without [DONE]`, expected: 'data: [DONE]', actual: 'none' });
+        },
+      };
+    },
+  }),
+);
+
+export const doneEvent = onCompletions(
+  defineRule({
+    id: 'fastgpt.done.event',
+    title: '[DONE] is unnamed with detail=false and comes as event: answer with detail=true',
+    severity: 'warn',
+    basis: 'doc',
+    source: at('Response (detail=false and detail=true stream examples)'),
+    scopes: ['stream'],
+    create: (context, report) => ({
+      frame(frame) {
+        if (!isDone(frame)) return;
+        const expected = detailOf(context) ? 'answer' : undefined;
+        const event = eventOf(frame);
+        if (event === expected || (expected === 'answer' && event === undefined)) return; // an unnamed one under detail: detail.named reports it
+        report({ at: 'frame', frame, pointer: '', message: `[DONE] has event ${show(event)}`, expected: expected === undefined ? 'no event: line' : 'event: answer', actual: event ?? '(none)' });
+      },
+    }),
+  }),
+);
+
+export const stopPresent = onCompletions(
+  defineRule({
+    id: 'fastgpt.stop.present',
+    title: 'A chunk with finish_reason set (the stop chunk) comes before [DONE]',
+    severity: 'error',
+    basis: 'doc',
+    source: at('Response (detail=true stream example: finish_reason "stop" before [DONE])'),
+    scopes: ['stream'],
+    create: (_context, report) => {
+      let stopSeen = false;
+      let reported = false;
+      return {
+        frame(frame) {
+          if (isChunkFrame(frame) && finishReason(frame) !== null && finishReason(frame) !== undefined) stopSeen = true;
+          if (isDone(frame) && !stopSeen && !reported) {
+            reported = true;
+            report({ at: 'frame', frame, pointer: '', message: '[DONE] came without a stop chunk before it', expected: 'a chunk with finish_reason "stop" before [DONE]', actual: '[DONE]' });
+          }
+        },
+      };
+    },
+  }),
+);
+
+export const stopSingle = onCompletions(
+  defineRule({
+    id: 'fastgpt.stop.single',
+    title: 'finish_reason stays null until the one stop chunk, and no chunk follows it before [DONE]',
+    severity: 'error',
+    basis: 'doc',
+    source: at('Response (stream examples: finish_reason null, then "stop" once)'),
+    scopes: ['stream'],
+    create: (_context, report) => {
+      let stopAt: number | undefined;
+      let done = false;
+      return {
+        frame(frame) {
+          // What follows [DONE] is fastgpt.done.last's to judge.
+          if (isDone(frame)) done = true;
+          if (done || !isChunkFrame(frame) || !frame.json.ok) return;
+          if (stopAt !== undefined) {
+            report({ at: 'frame', frame, pointer: '/choices/0', message: `a chunk after the stop chunk (frame ${stopAt})`, expected: 'no chunk between the stop chunk and [DONE]', actual: show(frame.json.value) });
+            return;
+          }
+          const reason = finishReason(frame);
+          if (reason !== null && reason !== undefined) stopAt = frame.index;
+        },
+      };
+    },
+  }),
+);
+
+export const doneLast = onCompletions(
+  defineRule({
+    id: 'fastgpt.done.last',
+    title: 'Nothing follows [DONE] but, at most, the one flowResponses frame',
+    severity: 'error',
+    basis: 'doc',
+    source: at('Response (detail=true stream example: only flowResponses after [DONE]); digest: v4.11–v4.14 and main'),
+    scopes: ['stream'],
+    create: (_context, report) => {
+      let doneAt: number | undefined;
+      let flowResponsesAfter = 0;
+      return {
+        frame(frame) {
+          if (doneAt === undefined) {
+            if (isDone(frame)) doneAt = frame.index;
+            return;
+          }
+          if (eventOf(frame) === 'flowResponses' && flowResponsesAfter++ === 0) return;
+          report({ at: 'frame', frame, pointer: '', message: `a frame${eventOf(frame) === undefined ? '' : ` (event ${eventOf(frame)})`} after [DONE] (frame ${doneAt})`, expected: 'nothing after [DONE] but one flowResponses', actual: frame.type === 'sse' ? show(frame.data) : 'a frame' });
+        },
+      };
+    },
+  }),
+);
+
+export const flowResponsesOnce = onCompletions(
+  defineRule({
+    id: 'fastgpt.flow-responses.once',
+    title: 'With detail=true a finished stream carries flowResponses exactly once, before or after [DONE] (v2: flowNodeResponse instead)',
+    severity: 'error',
+    basis: 'doc',
+    source: at('Response (Event Values: flowResponses); digest: before or after [DONE] by version'),
+    scopes: ['stream'],
+    create: (context, report) => {
+      const ending = streamEnding();
+      let count = 0;
+      let perNode = false;
+      return {
+        frame(frame) {
+          ending.see(frame);
+          if (eventOf(frame) === 'flowNodeResponse') perNode = true;
+          if (eventOf(frame) !== 'flowResponses') return;
+          if (++count === 2) report({ at: 'frame', frame, pointer: '', message: 'a second flowResponses frame', expected: 'exactly one flowResponses' });
+        },
+        end(end) {
+          if (!detailOf(context) || count > 0 || perNode || ending.doneAt === undefined || end.type !== 'closed') return;
+          report({ at: 'end', end, message: 'a detail=true stream finished without flowResponses', expected: 'one flowResponses frame', actual: 'none' });
+        },
+      };
+    },
+  }),
+);
+
+export const errorLast = onCompletions(
+  defineRule({
+    id: 'fastgpt.error.last',
+    title: 'An error event ends the stream: nothing follows it, [DONE] included',
+    severity: 'error',
+    basis: 'doc',
+    source: at('Response (Event Values: error); digest: errors (code)'),
+    scopes: ['stream'],
+    create: (_context, report) => {
+      let errorAt: number | undefined;
+      return {
+        frame(frame) {
+          if (errorAt !== undefined) {
+            report({ at: 'frame', frame, pointer: '', message: `a frame after the error event (frame ${errorAt})`, expected: 'the stream closes after event: error', actual: frame.type === 'sse' ? show(frame.data) : 'a frame' });
+            return;
+          }
+          if (eventOf(frame) === 'error') errorAt = frame.index;
+        },
+      };
+    },
+  }),
+);
+
+// ---- the non-streaming answer ----------------------------------------------------------------
+
+/** A failure answered in the envelope ({code: 500, message}) instead of a completion. */
+function isErrorEnvelope(frame: Frame): boolean {
+  if (!frame.json.ok || !isRecord(frame.json.value)) return false;
+  const value = frame.json.value;
+  return value['choices'] === undefined && value['code'] !== undefined && value['code'] !== 200 && typeof value['message'] === 'string';
+}
+
+export const answerSucceeded = onCompletions(
+  defineRule({
+    id: 'fastgpt.answer.succeeded',
+    title: 'A valid question gets an answer, not an error event or an error envelope',
+    severity: 'warn',
+    basis: 'inferred',
+    source: at('Response (Event Values: error); digest: errors'),
+    scopes: ['stream', 'answer'],
+    create: (_context, report) => {
+      let reported = false;
+      return {
+        frame(frame) {
+          if (reported || (eventOf(frame) !== 'error' && !isErrorEnvelope(frame))) return;
+          reported = true;
+          const value = frame.json.ok && isRecord(frame.json.value) ? frame.json.value['message'] : undefined;
+          report({ at: 'frame', frame, pointer: '', message: `a valid question was answered with an error: ${show(value)}`, expected: 'an answer' });
+        },
+      };
+    },
+  }),
+);
+
+export const answerContentType = onCompletions(
+  contentTypeRule(
+    { id: 'fastgpt.answer.content-type', title: 'A non-streaming answer is served as application/json', severity: 'warn', basis: 'inferred', source: at('Response (stream=false examples)'), scopes: ['answer'] },
+    'application/json',
+  ),
+);
+
+export const answerJson = defineRule({
+  id: 'fastgpt.answer.json',
+  title: 'A non-streaming answer (completions or records) is one JSON document',
+  severity: 'error',
+  basis: 'doc',
+  source: at('Response (stream=false examples); Chat CRUD (Response Examples)'),
+  scopes: ['answer'],
+  create: (_context, report) => ({
+    frame(frame) {
+      if (frame.json.ok) return;
+      report({ at: 'frame', frame, pointer: '', message: `the answer is not JSON: ${frame.json.error}`, expected: 'a JSON object' });
+    },
+  }),
+});
+
+export const answerShape = onCompletions(
+  frameSchemaRule(
+    { id: 'fastgpt.answer.shape', title: 'A non-streaming answer has the OpenAI completion shape (schemas/fastgpt/answer.schema.json)', severity: 'error', basis: 'doc', source: at('Response (stream=false examples)'), scopes: ['answer'] },
+    'urn:chatwire:fastgpt:answer',
+    { select: (frame) => !isErrorEnvelope(frame) },
+  ),
+);
+
+export const answerDetail = onCompletions(
+  defineRule({
+    id: 'fastgpt.answer.detail',
+    title: 'With detail=true a non-streaming answer carries responseData (an array of node results)',
+    severity: 'error',
+    basis: 'doc',
+    source: at('Request (detail: 非stream模式结果保存在responseData中)'),
+    scopes: ['answer'],
+    create: (context, report) => ({
+      frame(frame) {
+        if (!detailOf(context) || isErrorEnvelope(frame) || !frame.json.ok || !isRecord(frame.json.value) || Array.isArray(frame.json.value['responseData'])) return;
+        report({ at: 'frame', frame, pointer: '/responseData', message: 'responseData is missing with detail=true', expected: 'an array of node results', actual: show(frame.json.value['responseData']) });
+      },
+    }),
+  }),
+);
+
+// ---- chat records ----------------------------------------------------------------------------
+
+/** Which $defs entry the success data of a records call matches, by path. */
+export const RECORDS_DATA: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\/history\/getHistories$/, 'getHistoriesData'],
+  [/\/chat\/init$/, 'initData'],
+  [/\/getPaginationRecords$/, 'paginationRecordsData'],
+  [/\/getResData$/, 'resData'],
+  [/\/createQuestionGuide$/, 'questionGuideData'],
+  [/\/(updateHistory|delHistory|clearHistories|item\/delete|updateUserFeedback)$/, 'emptyData'],
+];
+
+function onRecords(rule: Rule): Rule {
+  return { ...rule, create: (context, report) => (isRecords(context) ? rule.create(context, report) : {}) };
+}
+
+export const recordsEnvelope = onRecords(
+  frameSchemaRule(
+    {
+      id: 'fastgpt.records.envelope',
+      title: 'Every chat-records answer is the {code, statusText, message, data} envelope with a numeric code',
+      severity: 'error',
+      basis: 'doc',
+      source: at('Chat CRUD (every Response Example)'),
+      scopes: ['answer', 'refusal'],
+    },
+    'urn:chatwire:fastgpt:records',
+  ),
+);
+
+function envelopeCode(frame: Frame): unknown {
+  return frame.json.ok && isRecord(frame.json.value) ? frame.json.value['code'] : undefined;
+}
+
+export const recordsSuccess = onRecords(
+  defineRule({
+    id: 'fastgpt.records.success',
+    title: 'A valid chat-records call answers code 200',
+    severity: 'error',
+    basis: 'doc',
+    source: at('Chat CRUD (Response Examples: code 200)'),
+    scopes: ['answer'],
+    create: (_context, report) => ({
+      frame(frame) {
+        const code = envelopeCode(frame);
+        if (code === 200 || code === '200' || !frame.json.ok) return; // a string "200" is records.envelope's finding
+        const message = frame.json.ok && isRecord(frame.json.value) ? frame.json.value['message'] : undefined;
+        report({ at: 'frame', frame, pointer: '/code', message: `the call failed: ${show(message)}`, expected: '200', actual: show(code) });
+      },
+    }),
+  }),
+);
+
+export const recordsData = onRecords(
+  defineRule({
+    id: 'fastgpt.records.data',
+    title: "A successful chat-records call's data has that call's documented shape (schemas/fastgpt/records.schema.json)",
+    severity: 'error',
+    basis: 'doc',
+    source: at('Chat CRUD (Response Examples)'),
+    scopes: ['answer'],
+    create: (context, report) => {
+      const def = RECORDS_DATA.find(([pattern]) => pattern.test(pathOf(context)))?.[1];
+      return {
+        frame(frame) {
+          if (def === undefined || envelopeCode(frame) !== 200 || !frame.json.ok || !isRecord(frame.json.value)) return;
+          for (const problem of schemas().check(`urn:chatwire:fastgpt:records#/$defs/${def}`, frame.json.value['data'])) {
+            report({ at: 'frame', frame, pointer: `/data${problem.pointer}`, message: problem.message, expected: problem.expected, actual: problem.actual });
+          }
+        },
+      };
+    },
+  }),
+);
+
+export const recordsEffect = defineRule({
+  id: 'fastgpt.records.effect',
+  title: 'A change made through the chat-records calls (rename, pin, feedback, delete, clear) is visible in the next read',
+  severity: 'error',
+  basis: 'doc',
+  source: at('Chat CRUD (each call says what it changes)'),
+  // Checked by the suite's assertions, which report under this rule.
+  scopes: [],
+  create: () => ({}),
+});
+
+// ---- refusals --------------------------------------------------------------------------------
+
+export const requestRefused = defineRule({
+  id: 'fastgpt.request.refused',
+  title: 'A call without a valid key, or with input the document rules out, is refused and delivers no data, whatever the HTTP status',
+  severity: 'error',
+  basis: 'doc',
+  source: at('Start a Conversation (requires an application-specific API key); Chat CRUD; digest: auth (code)'),
+  scopes: ['refusal'],
+  create: (context, report) => {
+    let status = 0;
+    let refused = false;
+    let delivered: string | undefined;
+    return {
+      response(head) {
+        status = head.status;
+        if (status >= 400) refused = true;
+      },
+      frame(frame) {
+        if (eventOf(frame) === 'error') refused = true;
+        if (!frame.json.ok) return;
+        const value = frame.json.value;
+        if (isRecord(value)) {
+          const code = value['code'];
+          if (code !== undefined && code !== 200 && code !== '200') refused = true;
+          const data = value['data'];
+          if ((code === 200 || code === '200') && data !== undefined) delivered ??= `code ${String(code)} with data ${show(data)}`;
+          if (Array.isArray(value['choices'])) delivered ??= `an answer: ${show(value['choices'])}`;
+          if (code !== undefined && code !== 200 && data !== null && data !== undefined) delivered ??= `data ${show(data)} beside code ${show(code)}`;
+        }
+      },
+      end(end) {
+        if (refused && delivered === undefined) return;
+        const why = context.because === undefined ? '' : ` (${context.because})`;
+        report({
+          at: 'end',
+          end,
+          message: delivered === undefined ? `the call was not refused${why}` : `the call was answered${why}`,
+          expected: 'a refusal: envelope code other than 200 with no data, an error event, or HTTP 4xx/5xx',
+          actual: `HTTP ${status}${delivered === undefined ? '' : `, ${delivered}`}`,
+        });
+      },
+    };
+  },
+});
+
+// ---- the client's request (judged by the mock) ------------------------------------------------
+
+export const requestJson = requestJsonRule({ id: 'fastgpt.request.json', title: 'A POST body is a JSON object', severity: 'error', basis: 'doc', source: at('Request (curl examples: JSON bodies)'), scopes: ['request'] });
+
+/** Which request schema a POST path's body must match. */
+export const REQUEST_SCHEMAS: ReadonlyArray<readonly [RegExp, string]> = [
+  [COMPLETIONS, 'urn:chatwire:fastgpt:request'],
+  [/\/history\/getHistories$/, 'urn:chatwire:fastgpt:records#/$defs/getHistoriesRequest'],
+  [/\/history\/updateHistory$/, 'urn:chatwire:fastgpt:records#/$defs/updateHistoryRequest'],
+  [/\/getPaginationRecords$/, 'urn:chatwire:fastgpt:records#/$defs/paginationRecordsRequest'],
+  [/\/updateUserFeedback$/, 'urn:chatwire:fastgpt:records#/$defs/updateUserFeedbackRequest'],
+  [/\/createQuestionGuide$/, 'urn:chatwire:fastgpt:records#/$defs/questionGuideRequest'],
+];
+
+export const requestShape = defineRule({
+  id: 'fastgpt.request.shape',
+  title: "A request body has that call's documented fields; a chat sends a non-empty messages array unless it calls a plugin",
+  severity: 'error',
+  basis: 'doc',
+  source: at('Request (Parameters); Chat CRUD (Parameters)'),
+  scopes: ['request'],
+  create: (context, report) => ({
+    end() {
+      const schema = REQUEST_SCHEMAS.find(([pattern]) => pattern.test(pathOf(context)))?.[1];
+      if (schema === undefined || context.requestJson === undefined) return;
+      for (const problem of schemas().check(schema, context.requestJson)) {
+        report({ at: 'request', pointer: problem.pointer, message: problem.message, expected: problem.expected, actual: problem.actual });
+      }
+    },
+  }),
+});
+
+export const fastgptRules: readonly Rule[] = [
+  streamContentType,
+  streamStatus,
+  framePayload,
+  chunkShape,
+  eventShape,
+  eventKnown,
+  detailNamed,
+  plainOpenAiFrames,
+  donePresent,
+  doneEvent,
+  stopPresent,
+  stopSingle,
+  doneLast,
+  flowResponsesOnce,
+  errorLast,
+  answerSucceeded,
+  answerContentType,
+  answerJson,
+  answerShape,
+  answerDetail,
+  recordsEnvelope,
+  recordsSuccess,
+  recordsData,
+  recordsEffect,
+  requestRefused,
+  requestJson,
+  requestShape,
+];

@@ -42,15 +42,18 @@ function errorRules(report: RunReport): string[] {
   return [...new Set(rules)].sort();
 }
 
-const scenarios = readdirSync(join(root, 'mocks', 'ctai'))
-  .filter((file) => file.endsWith('.json'))
-  .map((file) => ({ name: file.slice(0, -5), breaks: (JSON.parse(readFileSync(join(root, 'mocks', 'ctai', file), 'utf8')) as { breaks?: string[] }).breaks ?? [] }));
+// Every scenario of every protocol: conformant ones pass, each fault fails on exactly the rules it names.
+const scenarios = readdirSync(join(root, 'mocks')).flatMap((protocol) =>
+  readdirSync(join(root, 'mocks', protocol))
+    .filter((file) => file.endsWith('.json'))
+    .map((file) => ({ protocol, name: file.slice(0, -5), breaks: (JSON.parse(readFileSync(join(root, 'mocks', protocol, file), 'utf8')) as { breaks?: string[] }).breaks ?? [] })),
+);
 
-describe.concurrent('chatwire run ctai against each mock scenario', () => {
-  for (const { name, breaks } of scenarios) {
+describe.concurrent('chatwire run PROTOCOL against each mock scenario', () => {
+  for (const { protocol, name, breaks } of scenarios) {
     const expected = breaks.length === 0 ? 'exit 0' : `exit 1 naming ${breaks.join(', ')}`;
-    it(`${name}: ${expected}`, async () => {
-      const result = await cli(['run', 'ctai', '--header', `x-chatwire-scenario: ${name}`, '--close-grace', '300ms', '--reporter', 'json']);
+    it(`${protocol}/${name}: ${expected}`, async () => {
+      const result = await cli(['run', protocol, '--header', `x-chatwire-scenario: ${name}`, '--close-grace', '300ms', '--reporter', 'json']);
       const report = JSON.parse(result.stdout) as RunReport;
       expect(errorRules(report)).toEqual([...breaks].sort());
       expect(result.code).toBe(breaks.length === 0 ? 0 : 1);
@@ -99,7 +102,7 @@ describe('chatwire run: exit codes and reports', () => {
     const flag = await cli(['run', 'ctai', '--timeout', 'soon']);
     expect([flag.code, flag.stderr]).toEqual([2, expect.stringContaining('--timeout "soon"')]);
     const protocol = await cli(['run', 'nope']);
-    expect([protocol.code, protocol.stderr]).toEqual([2, expect.stringContaining('known protocols are ctai')]);
+    expect([protocol.code, protocol.stderr]).toEqual([2, expect.stringContaining('known protocols are ctai, fastgpt')]);
     const unknownCase = await cli(['run', 'ctai', '--case', 'nope']);
     expect([unknownCase.code, unknownCase.stderr]).toEqual([2, expect.stringContaining('ctai/stream-answer')]);
     const target = await cli(['run', 'ctai', '--target', 'ftp://example']);

@@ -12,6 +12,8 @@ export interface CheckOptions {
   readonly request?: unknown;
   readonly requestBody?: string;
   readonly requestHeaders?: Record<string, string>;
+  /** The request's URL; rules of some protocols depend on its path. */
+  readonly url?: string;
   readonly because?: string;
   /** Replaces the transport's own end (always `closed` for a finished string). */
   readonly end?: StreamEnd;
@@ -29,7 +31,7 @@ export async function check(protocol: Protocol, scope: Scope, body: string, opti
   const requestBody = options.requestBody ?? (options.request === undefined ? undefined : JSON.stringify(options.request));
   const parsed = requestBody === undefined ? undefined : parseJson(requestBody);
   const checker = new ExchangeCheck(rulesFor(protocol, scope), {
-    request: { method: 'POST', url: 'http://test.invalid/', headers: options.requestHeaders ?? {}, body: requestBody },
+    request: { method: 'POST', url: options.url ?? 'http://test.invalid/', headers: options.requestHeaders ?? {}, body: requestBody },
     requestJson: parsed?.ok === true ? parsed.value : undefined,
     because: options.because,
   });

@@ -1,0 +1,219 @@
+import { describe, expect, it } from 'vitest';
+import fastgpt from '../src/protocols/fastgpt/index.js';
+import type { Scope } from '../src/core/rule.js';
+import { check, ruleIds, sseEvent, type CheckOptions } from './helpers.js';
+
+const COMPLETIONS = 'http://t.invalid/api/v1/chat/completions';
+const HISTORIES = 'http://t.invalid/api/core/chat/history/getHistories';
+const RECORDS = 'http://t.invalid/api/core/chat/getPaginationRecords';
+const messages = [{ role: 'user', content: '导演是谁' }];
+const plainRequest = { stream: true, detail: false, messages };
+const detailRequest = { stream: true, detail: true, chatId: 'c1', messages };
+
+/** A chunk as real FastGPT writes it: empty id/object/model, role in every delta. */
+function chunk(content: string | null, finish: string | null = null, extra: Record<string, unknown> = {}): Record<string, unknown> {
+  return { id: '', object: '', created: 0, model: '', choices: [{ delta: { role: 'assistant', content, ...extra }, index: 0, finish_reason: finish }] };
+}
+const stop = chunk(null, 'stop');
+type Frame = readonly [event: string | undefined, data: unknown];
+const sse = (...frames: Frame[]): string => frames.map(([event, data]) => sseEvent(data, event === undefined ? {} : { event })).join('');
+const U = undefined;
+const nodes = [{ moduleName: 'AI 对话', moduleType: 'chatNode', runningTime: 1.2 }];
+
+const plain = sse([U, chunk('电影')], [U, chunk('新海诚。')], [U, stop], [U, '[DONE]']);
+const detail = sse(['flowNodeStatus', { status: 'running', name: 'AI 对话' }], ['answer', chunk('电影')], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes]);
+const answer = JSON.stringify({ id: 'c1', model: '', usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 1 }, choices: [{ message: { role: 'assistant', content: '新海诚' }, finish_reason: 'stop', index: 0 }] });
+const envelope = (code: unknown, data: unknown, message = ''): string => JSON.stringify({ code, statusText: '', message, data });
+
+interface Case {
+  readonly scope: Scope;
+  readonly body: string;
+  readonly options?: CheckOptions;
+}
+const stream = (body: string, request: unknown = plainRequest, options: CheckOptions = {}): Case => ({ scope: 'stream', body, options: { url: COMPLETIONS, request, ...options } });
+const detailed = (body: string, options: CheckOptions = {}): Case => stream(body, detailRequest, options);
+const nonStream = (body: string, request: unknown = { stream: false, messages }, options: CheckOptions = {}): Case => ({ scope: 'answer', body, options: { url: COMPLETIONS, request, ...options } });
+const records = (body: string, url = HISTORIES, scope: Scope = 'answer'): Case => ({ scope, body, options: { url, request: { appId: 'a', offset: 0, pageSize: 10 } } });
+const refusal = (body: string, url = COMPLETIONS, head: CheckOptions['head'] = { status: 500 }): Case => ({ scope: 'refusal', body, options: { url, head, request: { stream: false, messages } } });
+const request = (body: unknown, url = COMPLETIONS): Case => ({ scope: 'request', body: '', options: { url, ...(typeof body === 'string' ? { requestBody: body } : { request: body }) } });
+
+const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
+  'fastgpt.stream.content-type': {
+    keeps: [
+      stream(plain, plainRequest, { head: { headers: { 'content-type': 'text/event-stream;charset=utf-8' } } }),
+      // An error before the stream starts: one event: error frame, no event-stream Content-Type.
+      stream(sse(['error', { code: 403, statusText: 'unAuthorization', message: 'x' }]), plainRequest, { head: { headers: { 'content-type': 'text/plain' } } }),
+    ],
+    breaks: [stream(plain, plainRequest, { head: { headers: { 'content-type': 'application/json' } } })],
+  },
+  'fastgpt.stream.status': { keeps: [stream(plain)], breaks: [stream(plain, plainRequest, { head: { status: 201 } })] },
+  'fastgpt.frame.payload': { keeps: [stream(plain)], breaks: [stream(sse([U, chunk('a')], [U, '{"choices":['], [U, stop], [U, '[DONE]']))] },
+  'fastgpt.chunk.shape': {
+    keeps: [
+      stream(plain),
+      // The document's own form: no model, delta {} on the stop chunk; and reasoning without content.
+      stream(sse([U, { id: '', object: '', created: 0, choices: [{ delta: { content: '电' }, index: 0, finish_reason: null }] }], [U, chunk(null, null, { content: undefined, reasoning_content: '想' })], [U, { id: '', object: '', created: 0, choices: [{ delta: {}, index: 0, finish_reason: 'stop' }] }], [U, '[DONE]'])),
+    ],
+    breaks: [
+      stream(sse([U, { choices: [{ delta: { content: 1 }, index: 0, finish_reason: null }] }], [U, stop], [U, '[DONE]'])),
+      stream(sse([U, { text: '电影' }], [U, stop], [U, '[DONE]'])),
+    ],
+  },
+  'fastgpt.event.shape': {
+    keeps: [detailed(detail), detailed(sse(['interactive', { interactive: { type: 'userSelect', params: { description: 'd', userSelectOptions: [{ key: 'o1', value: 'Confirm' }] } } }], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes]))],
+    breaks: [
+      detailed(sse(['answer', chunk('a')], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', { list: nodes }])),
+      detailed(sse(['flowNodeStatus', { status: 'running' }], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes])),
+      detailed(sse(['interactive', { interactive: { type: 'userSelect', params: { userSelectOptions: [] } } }], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes])),
+      detailed(sse(['toolCall', { tool: { toolName: 'x' } }], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes])),
+    ],
+  },
+  'fastgpt.event.known': {
+    keeps: [detailed(detail)],
+    breaks: [detailed(sse(['chatTitle', { title: 't' }], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes]))],
+  },
+  'fastgpt.detail.named': {
+    keeps: [detailed(detail)],
+    breaks: [detailed(sse([U, chunk('电影')], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes]))],
+  },
+  'fastgpt.plain.openai-frames': {
+    keeps: [stream(plain), stream(sse([U, chunk('a')], ['error', { message: 'x' }]))],
+    breaks: [stream(sse(['chatTitle', { title: 't' }], [U, chunk('a')], [U, stop], [U, '[DONE]'])), stream(sse([U, { title: 't' }], [U, stop], [U, '[DONE]']))],
+  },
+  'fastgpt.done.present': {
+    keeps: [stream(plain), stream(sse([U, chunk('a')], ['error', { message: 'LLM failed' }]))],
+    breaks: [stream(sse([U, chunk('a')], [U, stop])), detailed(sse(['answer', chunk('a')], ['answer', stop], ['flowResponses', nodes]))],
+  },
+  'fastgpt.done.event': {
+    keeps: [stream(plain), detailed(detail)],
+    breaks: [stream(sse([U, chunk('a')], [U, stop], ['answer', '[DONE]'])), detailed(sse(['answer', stop], ['flowResponses', '[DONE]'], ['flowResponses', nodes]))],
+  },
+  'fastgpt.stop.present': {
+    keeps: [stream(plain), stream(sse([U, chunk('a')], [U, chunk('', 'stop')], [U, '[DONE]']))],
+    breaks: [stream(sse([U, chunk('a')], [U, '[DONE]']))],
+  },
+  'fastgpt.stop.single': {
+    keeps: [
+      stream(plain),
+      // Heartbeats are answer chunks with empty content; they are not stops.
+      stream(sse([U, chunk('')], [U, chunk('a')], [U, chunk('')], [U, stop], [U, '[DONE]'])),
+    ],
+    breaks: [stream(sse([U, chunk('a', 'stop')], [U, chunk('b')], [U, stop], [U, '[DONE]'])), stream(sse([U, stop], [U, stop], [U, '[DONE]']))],
+  },
+  'fastgpt.done.last': {
+    keeps: [detailed(detail), stream(plain)],
+    breaks: [stream(sse([U, stop], [U, '[DONE]'], [U, chunk('more')])), detailed(sse(['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes], ['flowResponses', nodes]))],
+  },
+  'fastgpt.flow-responses.once': {
+    keeps: [
+      detailed(detail),
+      // The newest FastGPT sends it before [DONE]; v2 sends flowNodeResponse per node instead.
+      detailed(sse(['answer', chunk('a')], ['flowResponses', nodes], ['answer', stop], ['answer', '[DONE]'])),
+      detailed(sse(['flowNodeResponse', nodes[0]], ['answer', stop], ['answer', '[DONE]'])),
+      detailed(sse(['answer', chunk('a')], ['error', { message: 'x' }])),
+    ],
+    breaks: [detailed(sse(['answer', chunk('a')], ['answer', stop], ['answer', '[DONE]'])), detailed(sse(['flowResponses', nodes], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes]))],
+  },
+  'fastgpt.error.last': {
+    keeps: [stream(sse([U, chunk('a')], ['error', { message: 'x' }]))],
+    breaks: [stream(sse([U, chunk('a')], ['error', { message: 'x' }], [U, '[DONE]']))],
+  },
+  'fastgpt.answer.succeeded': {
+    keeps: [stream(plain), nonStream(answer)],
+    breaks: [stream(sse(['error', { message: 'x' }])), nonStream(envelope(500, null, 'core.chat.error.appNotExist'), undefined, { head: { status: 500 } })],
+  },
+  'fastgpt.answer.content-type': {
+    keeps: [nonStream(answer, undefined, { head: { headers: { 'content-type': 'application/json; charset=utf-8' } } })],
+    breaks: [nonStream(answer, undefined, { head: { headers: { 'content-type': 'text/plain' } } })],
+  },
+  'fastgpt.answer.json': { keeps: [nonStream(answer), records(envelope(200, { list: [], total: 0 }))], breaks: [nonStream('<html>502</html>'), records('oops')] },
+  'fastgpt.answer.shape': {
+    keeps: [
+      nonStream(answer),
+      nonStream(JSON.stringify({ choices: [{ message: { role: 'assistant', content: [{ type: 'reasoning', reasoning: { content: 'r' } }, { type: 'text', text: { content: 't' } }] }, finish_reason: 'stop', index: 0 }], responseData: [] }), { stream: false, detail: true, messages }),
+    ],
+    breaks: [nonStream(JSON.stringify({ choices: [] })), nonStream(JSON.stringify({ choices: [{ message: { role: 'assistant', content: 42 } }] }))],
+  },
+  'fastgpt.answer.detail': {
+    keeps: [nonStream(JSON.stringify({ ...JSON.parse(answer), responseData: nodes, newVariables: {} }), { stream: false, detail: true, messages }), nonStream(answer)],
+    breaks: [nonStream(answer, { stream: false, detail: true, messages }), nonStream(answer, { stream: false, variables: { query: 'q' } })],
+  },
+  'fastgpt.records.envelope': {
+    keeps: [records(envelope(200, { list: [], total: 0 })), records(envelope(403, null, 'unAuthorization'), HISTORIES, 'refusal')],
+    breaks: [records(envelope('200', { list: [], total: 0 })), records(JSON.stringify({ code: 200, data: null })), records(envelope('403', null), HISTORIES, 'refusal')],
+  },
+  'fastgpt.records.success': { keeps: [records(envelope(200, { list: [], total: 0 }))], breaks: [records(envelope(500, null, 'missingParams'))] },
+  'fastgpt.records.data': {
+    keeps: [
+      records(envelope(200, { list: [{ chatId: 'c', updateTime: '2024-10-13T03:29:05.779Z', appId: 'a', customTitle: '', title: '你好', top: false }], total: 1 })),
+      records(envelope(200, { list: [{ _id: 'x', dataId: 'd', obj: 'AI', value: [{ text: { content: '你好' } }], customFeedbacks: [] }], total: 1 }), RECORDS),
+      records(envelope(200, {}), 'http://t.invalid/api/core/chat/feedback/updateUserFeedback'),
+    ],
+    breaks: [records(envelope(200, { list: {}, total: 1 })), records(envelope(200, { list: [{ dataId: 'd', obj: 'Bot', value: [] }], total: 1 }), RECORDS)],
+  },
+  'fastgpt.request.refused': {
+    keeps: [
+      refusal(envelope(403, null, 'unAuthorization')),
+      refusal(envelope(514, null, 'unAuthApiKey'), HISTORIES),
+      refusal(sseEvent({ code: 403, message: 'x' }, { event: 'error' }), COMPLETIONS, { status: 200, headers: { 'content-type': 'text/plain' } }),
+      refusal('Unauthorized', COMPLETIONS, { status: 401, headers: { 'content-type': 'text/plain' } }),
+    ],
+    breaks: [
+      refusal(answer, COMPLETIONS, { status: 200 }),
+      refusal(envelope(200, { list: [], total: 0 }), HISTORIES, { status: 200 }),
+      refusal(envelope(403, { list: [], total: 0 }, 'unAuthorization'), HISTORIES),
+      refusal(plain, COMPLETIONS, { status: 200, headers: { 'content-type': 'text/event-stream' } }),
+    ],
+  },
+  'fastgpt.request.json': { keeps: [request({ messages })], breaks: [request('{"messages": [}')] },
+  'fastgpt.request.shape': {
+    keeps: [
+      request({ chatId: 'c', stream: true, detail: true, responseChatItemId: 'r', variables: { uid: 'u' }, messages: [{ role: 'user', content: [{ type: 'text', text: '导演是谁' }, { type: 'image_url', image_url: { url: 'https://x/a.png' } }, { type: 'file_url', name: 'a.pdf', url: 'https://x/a.pdf' }] }], model: 'gpt', temperature: 0.2 }),
+      request({ stream: false, variables: { query: '你好' } }),
+      request({ appId: 'a', offset: 0, pageSize: 20, source: 'api' }, HISTORIES),
+    ],
+    breaks: [
+      request({ messages: '导演是谁' }),
+      request({ messages: [] }),
+      request({ messages: [{ role: 'user', content: [{ type: 'image_url' }] }] }),
+      request({ stream: 'true', messages }),
+      request({ offset: 0 }, HISTORIES),
+    ],
+  },
+  'http.response.complete': {
+    keeps: [stream(plain)],
+    breaks: [stream(plain, plainRequest, { end: { type: 'timeout', atMs: 10, limitMs: 10 } })],
+  },
+};
+
+describe('fastgpt rules', () => {
+  it('has a keep and a break case for every rule checked on the wire', () => {
+    const ids = [...fastgpt.rules.filter((rule) => rule.scopes.length > 0).map((rule) => rule.id), 'http.response.complete'].sort();
+    expect(Object.keys(table).sort()).toEqual(ids);
+  });
+
+  for (const [id, { keeps, breaks }] of Object.entries(table)) {
+    describe(id, () => {
+      it.each(keeps.map((c, i) => [i, c] as const))('kept by input %i', async (_i, c) => {
+        expect(ruleIds(await check(fastgpt, c.scope, c.body, c.options))).not.toContain(id);
+      });
+      it.each(breaks.map((c, i) => [i, c] as const))('broken by input %i', async (_i, c) => {
+        expect(ruleIds(await check(fastgpt, c.scope, c.body, c.options))).toContain(id);
+      });
+    });
+  }
+
+  it("passes the document's own detail=true stream example, and real FastGPT's, without an error", async () => {
+    const documentExample = [
+      'event: flowNodeStatus\ndata: {"status":"running","name":"知识库搜索"}\n\n',
+      'event: answer\ndata: {"id":"","object":"","created":0,"model":"","choices":[{"delta":{"content":"电影"},"index":0,"finish_reason":null}]}\n\n',
+      'event: answer\ndata: {"id":"","object":"","created":0,"model":"","choices":[{"delta":{},"index":0,"finish_reason":"stop"}]}\n\n',
+      'event: answer\ndata: [DONE]\n\n',
+      'event: flowResponses\ndata: [{"moduleName":"知识库搜索","moduleType":"datasetSearchNode","runningTime":1.78}]\n\n',
+    ].join('');
+    const errors = (found: Awaited<ReturnType<typeof check>>) => found.filter((d) => d.severity === 'error');
+    expect(errors(await check(fastgpt, 'stream', documentExample, { url: COMPLETIONS, request: detailRequest }))).toEqual([]);
+    expect(await check(fastgpt, 'stream', detail, { url: COMPLETIONS, request: detailRequest })).toEqual([]);
+    expect(await check(fastgpt, 'stream', plain, { url: COMPLETIONS, request: plainRequest, chunkBytes: 3 })).toEqual([]);
+  });
+});

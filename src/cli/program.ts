@@ -45,6 +45,7 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .description('Serve the scripted scenarios of every protocol until interrupted')
     .option('-p, --port <port>', 'port to listen on (0 picks a free one)', String(DEFAULT_MOCK_PORT))
     .option('--host <host>', 'address to bind', '127.0.0.1')
+    .option('--token <token>', 'the only API key accepted by protocols with keys (default: any non-empty key)')
     .option('--protocol <id>', 'serve only this protocol (repeatable)', collect)
     .option('--scenarios <protocol=folder>', 'also load scenario files from a folder (repeatable)', collect)
     .action(async (options: Record<string, unknown>) => setExitCode(await mockCommand(options, io)));

@@ -11,6 +11,7 @@ export const DEFAULT_MOCK_PORT = 4010;
 const MockOptions = z.object({
   port: port.default(DEFAULT_MOCK_PORT),
   host: z.string().min(1).default('127.0.0.1'),
+  token: z.string().min(1, 'a non-empty token').optional(),
   protocol: z.array(z.string()).default([]),
   scenarios: z.array(z.string().regex(/^[a-z0-9-]+=.+$/, 'PROTOCOL=FOLDER, e.g. ctai=./my-scenarios')).default([]),
 });
@@ -31,6 +32,7 @@ export async function mockCommand(raw: Record<string, unknown>, io: CliIo): Prom
     host: options.host,
     port: options.port,
     scenarioDirs,
+    ...(options.token === undefined ? {} : { token: options.token }),
     onClientDeviation: (record) => {
       io.stderr.write(`client deviation on ${record.method} ${record.path}:\n${formatDeviation(record.deviation, colors)}\n`);
     },

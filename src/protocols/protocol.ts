@@ -19,7 +19,7 @@ export interface Protocol {
   readonly doc: string;
   readonly rules: readonly Rule[];
   /** Which kind of answer a request asks for (used by `validate` and by the suite runner). */
-  answerKind(requestJson: unknown): AnswerKind;
+  answerKind(requestJson: unknown, url?: string): AnswerKind;
   /** The frame after which the server must close the connection, if the protocol has one. */
   isLastFrame?(frame: Frame): boolean;
   readonly mock: {

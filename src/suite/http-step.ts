@@ -33,7 +33,9 @@ function buildRequest(protocol: Protocol, step: HttpStep, target: HttpTarget, va
   const json = parsed?.ok === true ? parsed.value : undefined;
   const headers: Record<string, string> = {};
   if (body !== undefined) headers['content-type'] = 'application/json';
-  headers['accept'] = protocol.answerKind(json) === 'stream' ? 'text/event-stream' : 'application/json';
+  const query = Object.fromEntries(Object.entries(step.query ?? {}).map(([key, value]) => [key, fillTemplate(value, vars)]));
+  const url = joinUrl(target.baseUrl, fillTemplate(step.path, vars), query);
+  headers['accept'] = protocol.answerKind(json, url) === 'stream' ? 'text/event-stream' : 'application/json';
   Object.assign(headers, target.headers);
   // A step header set to "" is not sent at all (to call without the key the run otherwise sends).
   for (const [name, value] of Object.entries(step.headers ?? {})) {
@@ -41,8 +43,7 @@ function buildRequest(protocol: Protocol, step: HttpStep, target: HttpTarget, va
     if (filled === '') delete headers[name.toLowerCase()];
     else headers[name.toLowerCase()] = filled;
   }
-  const query = Object.fromEntries(Object.entries(step.query ?? {}).map(([key, value]) => [key, fillTemplate(value, vars)]));
-  return { request: { method: step.method, url: joinUrl(target.baseUrl, fillTemplate(step.path, vars), query), headers, body }, json };
+  return { request: { method: step.method, url, headers, body }, json };
 }
 
 /** Sends one HTTP step and judges its answer as it arrives. */

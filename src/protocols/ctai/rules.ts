@@ -4,7 +4,7 @@
  */
 import { show } from '../../core/engine.js';
 import type { Frame } from '../../core/exchange.js';
-import { contentTypeRule, frameSchemaRule, jsonFrameRule, requestJsonRule, requestSchemaRule, statusRule } from '../../core/kit.js';
+import { contentTypeRule, frameSchemaRule, jsonFrameRule, mediaType, requestJsonRule, requestSchemaRule, statusRule } from '../../core/kit.js';
 import { defineRule, type Rule, type RuleSource } from '../../core/rule.js';
 import { IdSet } from '../../core/id-set.js';
 import { isRecord } from '../../core/schemas.js';
@@ -214,7 +214,11 @@ export const stopPresent = defineRule({
     let stopSeen = false;
     let failed = false;
     let packets = 0;
+    let eventStream = true;
     return {
+      response(head) {
+        eventStream = mediaType(head.headers['content-type']) === 'text/event-stream';
+      },
       frame(frame) {
         const packet = packetOf(frame);
         if (packet === undefined) return;
@@ -223,8 +227,9 @@ export const stopPresent = defineRule({
         if (packet.data?.['event'] === 'stop') stopSeen = true;
       },
       end(end) {
-        // An error packet may end a stream: the document's client treats it as the answer.
-        if (stopSeen || failed) return;
+        // An error packet may end a stream: the document's client treats it as the answer. A body
+        // that is no event stream at all is ctai.stream.content-type's finding.
+        if (stopSeen || failed || (packets === 0 && !eventStream)) return;
         const how = end.type === 'closed' ? 'the server closed the stream' : `the stream ended (${end.type})`;
         report({ at: 'end', end, message: `${how} after ${packets} packet(s) without a stop packet`, expected: 'a last packet with data.event "stop"', actual: 'none' });
       },

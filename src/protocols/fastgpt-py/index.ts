@@ -1,0 +1,18 @@
+import { defineProtocol } from '../protocol.js';
+import { isRecord } from '../../core/schemas.js';
+import { chatRoute, FastgptPyScript, refuse } from './mock.js';
+import { DOC, fastgptPyRules } from './rules.js';
+
+export default defineProtocol({
+  id: 'fastgpt-py',
+  title: 'A /chat service in front of a FastGPT workflow, with stage codes (POST /chat)',
+  doc: DOC,
+  rules: fastgptPyRules,
+  // The document's URL puts stream in the query string, its table in the body: either counts.
+  answerKind: (request, url) => {
+    const query = url === undefined ? null : new URL(url, 'http://request.invalid').searchParams.get('stream');
+    return query === 'true' || query === '1' || (isRecord(request) && request['stream'] === true) ? 'stream' : 'answer';
+  },
+  isLastFrame: (frame) => frame.type === 'sse' && frame.event === 'done',
+  mock: { routes: [chatRoute], defaultScenario: 'accident-report', refuse, script: FastgptPyScript },
+});

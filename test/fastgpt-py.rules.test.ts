@@ -17,7 +17,7 @@ interface Case {
 }
 const stream = (body: string, options: CheckOptions = {}): Case => ({ scope: 'stream', body, options });
 const answer = (value: unknown, options: CheckOptions = {}): Case => ({ scope: 'answer', body: typeof value === 'string' ? value : JSON.stringify(value), options });
-const refusal = (body: string, head: CheckOptions['head']): Case => ({ scope: 'refusal', body, options: { head } });
+const refusal = (body: string, head: NonNullable<CheckOptions['head']>): Case => ({ scope: 'refusal', body, options: { head } });
 const request = (body: unknown): Case => ({ scope: 'request', body: '', options: typeof body === 'string' ? { requestBody: body } : { request: body } });
 const valid = { sessionId: 's1', timeStamp: '2026-11-23T10:00:00.123456', text: '发生了交通事故' };
 

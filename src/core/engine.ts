@@ -1,4 +1,4 @@
-import type { Frame, ResponseHead, StreamEnd } from './exchange.js';
+import { type Frame, type ResponseHead, type StreamEnd, frameText, eventName } from './exchange.js';
 import type { Deviation, ExchangeContext, Finding, Rule, RuleChecker } from './rule.js';
 
 const QUOTE_LIMIT = 240;
@@ -79,8 +79,8 @@ function toDeviation(rule: Rule, finding: Finding): Deviation {
   switch (finding.at) {
     case 'frame': {
       const { frame } = finding;
-      const text = frame.type === 'sse' ? frame.data : frame.text;
-      const event = frame.type === 'sse' ? frame.event : undefined;
+      const text = frameText(frame);
+      const event = eventName(frame);
       return {
         ...common,
         type: 'frame',

@@ -38,7 +38,37 @@ export interface BodyFrame {
   readonly json: ParsedJson;
 }
 
-export type Frame = SseFrame | BodyFrame;
+/** One Socket.IO event, received by the socket that asked or by a bystander socket. */
+export interface SocketFrame {
+  readonly type: 'socketio';
+  readonly index: number;
+  readonly atMs: number;
+  readonly event: string;
+  /** `asker`: the socket that emitted the request; `bystander`: another connected client. */
+  readonly socket: 'asker' | 'bystander';
+  readonly args: readonly unknown[];
+  /** The first argument; a JSON string is parsed, anything else taken as it is. */
+  readonly json: ParsedJson;
+}
+
+export type Frame = SseFrame | BodyFrame | SocketFrame;
+
+/** The frame's text as it came, for quotes in reports. */
+export function frameText(frame: Frame): string {
+  switch (frame.type) {
+    case 'sse':
+      return frame.data;
+    case 'body':
+      return frame.text;
+    case 'socketio':
+      return JSON.stringify(frame.args.length === 1 ? frame.args[0] : frame.args) ?? '';
+  }
+}
+
+/** The frame's event name: the SSE `event:` field or the Socket.IO event; undefined for a body. */
+export function eventName(frame: Frame): string | undefined {
+  return frame.type === 'body' ? undefined : frame.event;
+}
 
 export interface RequestRecord {
   readonly method: string;

@@ -1,6 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { show, quote } from '../core/engine.js';
-import type { Frame } from '../core/exchange.js';
+import { type Frame, frameText, eventName } from '../core/exchange.js';
 import type { Deviation, Rule } from '../core/rule.js';
 import { isRecord } from '../core/schemas.js';
 import type { Assertion, Capture } from './suite.js';
@@ -27,9 +27,7 @@ export function valuesAt(root: unknown, pointer: string): unknown[] {
   return current;
 }
 
-function eventOf(frame: Frame): string | undefined {
-  return frame.type === 'sse' ? frame.event : undefined;
-}
+const eventOf = eventName;
 
 /**
  * Watches an answer's frames for what a step captures and asserts: the first frame of the named
@@ -92,7 +90,7 @@ export class FrameWatch {
       const values = frame.json.ok ? valuesAt(frame.json.value, assertion.pointer) : [];
       const failure = check(assertion, values, fill);
       if (failure === undefined) return;
-      const text = frame.type === 'sse' ? frame.data : frame.text;
+      const text = frameText(frame);
       const event = eventOf(frame);
       deviations.push({
         ...base,

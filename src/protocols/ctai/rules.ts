@@ -3,7 +3,7 @@
  * Ids read `ctai.<subject>.<property>`; each cites the section it comes from.
  */
 import { show } from '../../core/engine.js';
-import type { Frame } from '../../core/exchange.js';
+import { type Frame, frameText } from '../../core/exchange.js';
 import { contentTypeRule, frameSchemaRule, jsonFrameRule, mediaType, requestJsonRule, requestSchemaRule, statusRule } from '../../core/kit.js';
 import { defineRule, type Rule, type RuleSource } from '../../core/rule.js';
 import { IdSet } from '../../core/id-set.js';
@@ -250,7 +250,7 @@ export const stopLast = defineRule({
       frame(frame) {
         if (stopAt !== undefined) {
           const again = isStopPacket(frame) ? 'a second stop packet' : 'a packet';
-          report({ at: 'frame', frame, pointer: '', message: `${again} after the stop packet (frame ${stopAt})`, expected: 'no frame after the stop packet', actual: frame.type === 'sse' ? show(frame.data) : 'a frame' });
+          report({ at: 'frame', frame, pointer: '', message: `${again} after the stop packet (frame ${stopAt})`, expected: 'no frame after the stop packet', actual: show(frameText(frame)) });
           return;
         }
         if (isStopPacket(frame)) stopAt = frame.index;
@@ -434,7 +434,7 @@ export const inputRefused = defineRule({
       },
       frame(frame) {
         if (refused || seen !== undefined) return;
-        seen = frame.type === 'sse' ? frame.data : frame.text;
+        seen = frameText(frame);
         const packet = packetOf(frame);
         if (packet !== undefined && typeof packet.ret === 'string' && !isSuccess(packet) && typeof packet.msg === 'string' && packet.msg !== '') refused = true;
       },

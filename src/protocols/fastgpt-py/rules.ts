@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { show } from '../../core/engine.js';
-import type { Frame } from '../../core/exchange.js';
+import { type Frame, frameText, eventName } from '../../core/exchange.js';
 import { contentTypeRule, mediaType, requestJsonRule, requestSchemaRule, statusRule } from '../../core/kit.js';
 import { schemasDir } from '../../core/paths.js';
 import { defineRule, type Rule, type RuleSource } from '../../core/rule.js';
@@ -23,7 +23,7 @@ export const STAGES: Readonly<Record<string, string>> = (() => {
 })();
 
 export const EVENTS = ['stage_code', 'text_delta', 'done', 'error'] as const;
-const eventOf = (frame: Frame): string | undefined => (frame.type === 'sse' ? frame.event : undefined);
+const eventOf = eventName;
 const payload = (frame: Frame): Record<string, unknown> | undefined => (frame.json.ok && isRecord(frame.json.value) ? frame.json.value : undefined);
 
 export const streamContentType = contentTypeRule(
@@ -204,11 +204,11 @@ export const doneLast = defineRule({
       frame(frame) {
         const event = eventOf(frame);
         if (doneAt !== undefined) {
-          report({ at: 'frame', frame, pointer: '', message: `event ${event ?? '(unnamed)'} after done (frame ${doneAt})`, expected: 'nothing after done', actual: frame.type === 'sse' ? show(frame.data) : 'a frame' });
+          report({ at: 'frame', frame, pointer: '', message: `event ${event ?? '(unnamed)'} after done (frame ${doneAt})`, expected: 'nothing after done', actual: show(frameText(frame)) });
           return;
         }
         if (errorAt !== undefined && event !== 'done') {
-          report({ at: 'frame', frame, pointer: '', message: `event ${event ?? '(unnamed)'} after error (frame ${errorAt})`, expected: 'nothing after error but done', actual: frame.type === 'sse' ? show(frame.data) : 'a frame' });
+          report({ at: 'frame', frame, pointer: '', message: `event ${event ?? '(unnamed)'} after error (frame ${errorAt})`, expected: 'nothing after error but done', actual: show(frameText(frame)) });
           return;
         }
         if (event === 'done') doneAt = frame.index;
@@ -286,7 +286,7 @@ export const inputRefused = defineRule({
       frame(frame) {
         const data = payload(frame);
         if (eventOf(frame) === 'error' || (frame.type === 'body' && data !== undefined && ('detail' in data || 'code' in data || 'error' in data) && !('text' in data))) refused = true;
-        if (eventOf(frame) === 'text_delta' || (frame.type === 'body' && data !== undefined && typeof data['text'] === 'string')) answered ??= frame.type === 'sse' ? frame.data : frame.text;
+        if (eventOf(frame) === 'text_delta' || (frame.type === 'body' && data !== undefined && typeof data['text'] === 'string')) answered ??= frameText(frame);
       },
       end(end) {
         if (refused && answered === undefined) return;

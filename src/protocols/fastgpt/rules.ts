@@ -4,7 +4,7 @@
  * A real FastGPT must pass; where the two differ, both forms are accepted.
  */
 import { show } from '../../core/engine.js';
-import type { Frame } from '../../core/exchange.js';
+import { type Frame, frameText, eventName } from '../../core/exchange.js';
 import { contentTypeRule, frameSchemaRule, mediaType, requestJsonRule, statusRule } from '../../core/kit.js';
 import { defineRule, type ExchangeContext, type Rule, type RuleSource } from '../../core/rule.js';
 import { isRecord, schemas } from '../../core/schemas.js';
@@ -46,7 +46,7 @@ export function detailOf(context: ExchangeContext): boolean {
 }
 
 const isDone = (frame: Frame): boolean => frame.type === 'sse' && frame.data.trim() === DONE;
-const eventOf = (frame: Frame): string | undefined => (frame.type === 'sse' ? frame.event : undefined);
+const eventOf = eventName;
 /** An answer chunk: unnamed (detail=false) or answer / fastAnswer, and not [DONE]. */
 const isChunkFrame = (frame: Frame): boolean => !isDone(frame) && (eventOf(frame) === undefined || eventOf(frame) === 'answer' || eventOf(frame) === 'fastAnswer');
 
@@ -363,7 +363,7 @@ export const doneLast = onCompletions(
             return;
           }
           if (eventOf(frame) === 'flowResponses' && flowResponsesAfter++ === 0) return;
-          report({ at: 'frame', frame, pointer: '', message: `a frame${eventOf(frame) === undefined ? '' : ` (event ${eventOf(frame)})`} after [DONE] (frame ${doneAt})`, expected: 'nothing after [DONE] but one flowResponses', actual: frame.type === 'sse' ? show(frame.data) : 'a frame' });
+          report({ at: 'frame', frame, pointer: '', message: `a frame${eventOf(frame) === undefined ? '' : ` (event ${eventOf(frame)})`} after [DONE] (frame ${doneAt})`, expected: 'nothing after [DONE] but one flowResponses', actual: show(frameText(frame)) });
         },
       };
     },
@@ -411,7 +411,7 @@ export const errorLast = onCompletions(
       return {
         frame(frame) {
           if (errorAt !== undefined) {
-            report({ at: 'frame', frame, pointer: '', message: `a frame after the error event (frame ${errorAt})`, expected: 'the stream closes after event: error', actual: frame.type === 'sse' ? show(frame.data) : 'a frame' });
+            report({ at: 'frame', frame, pointer: '', message: `a frame after the error event (frame ${errorAt})`, expected: 'the stream closes after event: error', actual: show(frameText(frame)) });
             return;
           }
           if (eventOf(frame) === 'error') errorAt = frame.index;

@@ -34,6 +34,8 @@ export interface ExchangeContext {
   readonly requestJson: unknown;
   /** For a refusal: why the request must be refused, as the suite states it. */
   readonly because?: string | undefined;
+  /** For a connection-based transport: the id the server gave this client (a Socket.IO sid). */
+  readonly connectionId?: string | undefined;
 }
 
 export type Finding =

@@ -32,6 +32,35 @@ export interface ClientDeviationRecord {
   readonly deviation: Deviation;
 }
 
+/**
+ * Runs a protocol's request rules over what a client sent, logs each deviation, and returns them so
+ * the mock can refuse what must be refused. Shared by HTTP routes and socket handlers.
+ */
+export function checkClientRequest(
+  protocol: Protocol,
+  request: RequestRecord,
+  requestJson: unknown,
+  onClientDeviation: (record: ClientDeviationRecord) => void,
+): readonly Deviation[] {
+  const rules = protocol.rules.filter((rule) => rule.scopes.includes('request'));
+  const deviations = new ExchangeCheck(rules, { request, requestJson }).end({ type: 'closed', atMs: 0 });
+  const path = new URL(request.url, 'http://mock.invalid').pathname;
+  for (const deviation of deviations) {
+    onClientDeviation({ at: new Date().toISOString(), protocol: protocol.id, method: request.method, path, deviation });
+  }
+  return deviations;
+}
+
+/** What a protocol with its own server-side transport (Socket.IO) gets to attach to the mock. */
+export interface MockAttachContext {
+  readonly scenarios: ScenarioSet;
+  readonly clock: Clock;
+  readonly token: string | undefined;
+  readonly state: Map<string, unknown>;
+  /** Runs the protocol's request rules over what a client sent, logging each deviation. */
+  readonly checkRequest: (request: RequestRecord, requestJson: unknown) => readonly Deviation[];
+}
+
 /** One request to the mock and the means to answer it. */
 export class MockExchange {
   readonly url: URL;
@@ -107,19 +136,7 @@ export class MockExchange {
    * them so the route can refuse what must be refused.
    */
   checkRequest(body: string | undefined, requestJson: unknown): readonly Deviation[] {
-    const rules = this.protocol.rules.filter((rule) => rule.scopes.includes('request'));
-    const check = new ExchangeCheck(rules, { request: this.record(body), requestJson });
-    const deviations = check.end({ type: 'closed', atMs: 0 });
-    for (const deviation of deviations) {
-      this.onClientDeviation({
-        at: new Date().toISOString(),
-        protocol: this.protocol.id,
-        method: this.req.method ?? 'GET',
-        path: this.url.pathname,
-        deviation,
-      });
-    }
-    return deviations;
+    return checkClientRequest(this.protocol, this.record(body), requestJson, this.onClientDeviation);
   }
 
   /** The scenario the client asked for by header or `?scenario=`, else the protocol's default. */

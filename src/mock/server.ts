@@ -6,7 +6,7 @@ import { mocksDir } from '../core/paths.js';
 import { systemClock, type Clock } from '../core/clock.js';
 import { ChatwireError, describeError, isChatwireError } from '../core/errors.js';
 import type { Protocol } from '../protocols/protocol.js';
-import { MockExchange, type ClientDeviationRecord, type MockRoute } from './exchange.js';
+import { checkClientRequest, MockExchange, type ClientDeviationRecord, type MockRoute } from './exchange.js';
 import { loadScenarios, type ScenarioSet } from './scenario.js';
 
 /** The most client deviations kept; older ones are dropped first. */
@@ -150,6 +150,19 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       resolve();
     });
   });
+  const attached = options.protocols.flatMap((protocol) => {
+    const attach = protocol.mock.attach;
+    if (attach === undefined) return [];
+    return [
+      attach(server, {
+        scenarios: scenarioSets.get(protocol.id) as ScenarioSet,
+        clock,
+        token: options.token,
+        state: state(protocol.id),
+        checkRequest: (request, requestJson) => checkClientRequest(protocol, request, requestJson, onClientDeviation),
+      }),
+    ];
+  });
   const { port } = server.address() as AddressInfo;
   const shownHost = host.includes(':') ? `[${host}]` : host;
 
@@ -158,11 +171,13 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     port,
     scenarios: scenarioSets,
     clientDeviations: () => [...seen],
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await Promise.all(attached.map((transport) => transport.close()));
+      await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
-      }),
+      });
+    },
   };
 }
 

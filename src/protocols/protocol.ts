@@ -1,6 +1,7 @@
 import type { Frame } from '../core/exchange.js';
 import type { Rule } from '../core/rule.js';
-import type { MockRoute, Refusal } from '../mock/exchange.js';
+import type { Server as HttpServer } from 'node:http';
+import type { MockAttachContext, MockRoute, Refusal } from '../mock/exchange.js';
 import type { MockExchange } from '../mock/exchange.js';
 import type { ScriptSchema } from '../mock/scenario.js';
 
@@ -29,6 +30,8 @@ export interface Protocol {
     refuse(exchange: MockExchange, refusal: Refusal): void;
     /** The schema of this protocol's scenario `script`, when its scenarios have one. */
     readonly script?: ScriptSchema;
+    /** For a transport beside plain routes (a Socket.IO server): attach it to the mock's HTTP server. */
+    attach?(server: HttpServer, context: MockAttachContext): { close(): Promise<void> };
   };
 }
 

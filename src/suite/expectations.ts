@@ -37,7 +37,8 @@ export class FrameWatch {
   readonly #captures: ReadonlyArray<readonly [string, Capture]>;
   readonly #assertions: readonly Assertion[];
   readonly #captured = new Map<string, unknown>();
-  readonly #asserted = new Map<number, Frame>();
+  /** Per assertion: the first frame with a value at its pointer, else the last frame of its event. */
+  readonly #asserted = new Map<number, { frame: Frame; hasValue: boolean }>();
 
   constructor(captures: Readonly<Record<string, Capture>> = {}, assertions: readonly Assertion[] = []) {
     this.#captures = Object.entries(captures);
@@ -57,8 +58,8 @@ export class FrameWatch {
       if (found !== undefined) this.#captured.set(name, found);
     }
     this.#assertions.forEach((assertion, index) => {
-      if (this.#asserted.has(index) || (assertion.event !== undefined && assertion.event !== eventOf(frame))) return;
-      this.#asserted.set(index, frame);
+      if (this.#asserted.get(index)?.hasValue === true || (assertion.event !== undefined && assertion.event !== eventOf(frame))) return;
+      this.#asserted.set(index, { frame, hasValue: valuesAt(value, assertion.pointer).length > 0 });
     });
   }
 
@@ -82,7 +83,7 @@ export class FrameWatch {
       if (rule === undefined) return;
       const base = { rule: rule.id, severity: rule.severity, basis: rule.basis, source: rule.source };
       const why = assertion.because === undefined ? '' : ` (${assertion.because})`;
-      const frame = this.#asserted.get(index);
+      const frame = this.#asserted.get(index)?.frame;
       if (frame === undefined) {
         deviations.push({ ...base, type: 'stream', end: 'closed', message: `no${assertion.event === undefined ? '' : ` ${assertion.event}`} frame with JSON came to check ${assertion.pointer}${why}` });
         return;

@@ -6,6 +6,7 @@ import { outcomeOf, type CaseReport, type StepReport } from '../report/model.js'
 import { httpRules } from '../transports/http/rules.js';
 import { FrameWatch } from './expectations.js';
 import { runHttpStep, type HttpTarget } from './http-step.js';
+import { CaseConnections, runSocketStep } from './socket-step.js';
 import { captureRule } from './rules.js';
 import type { Suite, SuiteCase } from './suite.js';
 
@@ -57,21 +58,31 @@ async function runCase(protocol: Protocol, suiteCase: SuiteCase, target: HttpTar
   const started = target.clock.now();
   const steps: StepReport[] = [];
   const vars: Record<string, string> = { ...initial };
-  for (const [index, step] of suiteCase.steps.entries()) {
-    const watch = new FrameWatch(step.capture, step.assert);
-    let report: StepReport;
-    switch (step.type) {
-      case 'http':
-        report = await runHttpStep(protocol, step, index, target, vars, suiteCase.because, watch);
-        break;
+  const connections = new CaseConnections();
+  try {
+    for (const [index, step] of suiteCase.steps.entries()) {
+      const watch = new FrameWatch(step.capture, step.assert);
+      let report: StepReport;
+      switch (step.type) {
+        case 'http':
+          report = await runHttpStep(protocol, step, index, target, vars, suiteCase.because, watch);
+          break;
+        case 'socketio':
+          report = await runSocketStep(protocol, step, index, target, connections, vars, suiteCase.because, watch);
+          break;
+      }
+      const extra: Deviation[] = watch.judge(rules, (value) => fillJson(value, vars));
+      const { values, missing } = watch.captured();
+      Object.assign(vars, values);
+      if (missing.length > 0) extra.push(captureDeviation(missing));
+      const deviations = [...report.deviations, ...extra];
+      // A case the document only implies never fails a backend: its errors are warnings.
+      steps.push({ ...report, deviations: suiteCase.basis === 'inferred' ? deviations.map(asWarning) : deviations });
+      // A later step cannot be sent without the value; the deviations so far say why.
+      if (missing.length > 0) break;
     }
-    const extra: Deviation[] = watch.judge(rules, (value) => fillJson(value, vars));
-    const { values, missing } = watch.captured();
-    Object.assign(vars, values);
-    if (missing.length > 0) extra.push(captureDeviation(missing));
-    steps.push(extra.length === 0 ? report : { ...report, deviations: [...report.deviations, ...extra] });
-    // A later step cannot be sent without the value; the deviations so far say why.
-    if (missing.length > 0) break;
+  } finally {
+    await connections.close();
   }
   return {
     protocol: protocol.id,
@@ -82,6 +93,10 @@ async function runCase(protocol: Protocol, suiteCase: SuiteCase, target: HttpTar
     durationMs: Math.round(target.clock.now() - started),
     steps,
   };
+}
+
+function asWarning(deviation: Deviation): Deviation {
+  return deviation.severity === 'warn' ? deviation : { ...deviation, severity: 'warn', message: `${deviation.message} (inferred case: a warning)` };
 }
 
 function captureDeviation(missing: readonly string[]): Deviation {

@@ -50,7 +50,23 @@ const HttpStep = z
   .strict()
   .refine((step) => step.body === undefined || step.rawBody === undefined, 'give either body or rawBody, not both');
 
-export const SuiteStep = z.discriminatedUnion('type', [HttpStep]);
+const SocketStep = z
+  .object({
+    type: z.literal('socketio'),
+    emit: z.string().min(1).describe('The event to emit, e.g. CHAT_CS.'),
+    payload: z.unknown().describe('The emitted argument; strings may use {{run}}, {{case}} and captured values.'),
+    asJson: z.boolean().default(false).describe("Emit the payload as a JSON string, as the document's Python client does."),
+    expect: z
+      .enum(['stream', 'refusal'])
+      .describe('stream: a run of answer events; refusal: a payload the server may ignore but must survive.'),
+    bystander: z.boolean().default(false).describe('Also connect a second client, which must receive nothing of the answer.'),
+    timeoutMs: z.number().int().min(1).max(600_000).optional().describe('This step\'s own time limit, e.g. to wait a short while for an answer that may never come.'),
+    capture: z.record(varName, Capture).optional(),
+    assert: z.array(Assertion).optional(),
+  })
+  .strict();
+
+export const SuiteStep = z.discriminatedUnion('type', [HttpStep, SocketStep]);
 
 const SuiteCase = z
   .object({
@@ -58,6 +74,10 @@ const SuiteCase = z
     title: z.string().min(1),
     source,
     because: z.string().optional().describe('For a refusal: which documented constraint the request breaks.'),
+    basis: z
+      .enum(['doc', 'inferred'])
+      .default('doc')
+      .describe('inferred: the document only implies this case, so its deviations are warnings.'),
     steps: z.array(SuiteStep).min(1).max(100),
   })
   .strict();
@@ -88,6 +108,7 @@ export type Suite = z.output<typeof SuiteFile>;
 export type SuiteCase = Suite['cases'][number];
 export type SuiteStep = z.output<typeof SuiteStep>;
 export type HttpStep = Extract<SuiteStep, { type: 'http' }>;
+export type SocketStep = Extract<SuiteStep, { type: 'socketio' }>;
 export type Assertion = z.output<typeof Assertion>;
 export type Capture = z.output<typeof Capture>;
 

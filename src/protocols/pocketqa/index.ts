@@ -1,0 +1,13 @@
+import { defineProtocol } from '../protocol.js';
+import { attach, PocketqaScript, refuse } from './mock.js';
+import { DOC, isStop, pocketqaRules } from './rules.js';
+
+export default defineProtocol({
+  id: 'pocketqa',
+  title: 'PocketQA over Socket.IO (CHAT_CS → CHAT_SS)',
+  doc: DOC,
+  rules: pocketqaRules,
+  answerKind: () => 'stream',
+  isLastFrame: isStop,
+  mock: { routes: [], defaultScenario: 'plain', refuse, script: PocketqaScript, attach },
+});

@@ -1,0 +1,392 @@
+/**
+ * The pocketqa rules: document 001_6e6f726506b3aba0.txt (对话 socketio), digest section "pocketqa".
+ * A question is one emitted CHAT_CS; its answer is the run of CHAT_SS events ending in
+ * finish_reason "stop".
+ */
+import { show } from '../../core/engine.js';
+import { frameText, type Frame, type SocketFrame } from '../../core/exchange.js';
+import { defineRule, type ExchangeContext, type Rule, type RuleSource } from '../../core/rule.js';
+import { isRecord, schemas } from '../../core/schemas.js';
+
+export const DOC = '001_6e6f726506b3aba0.txt';
+const at = (section: string): RuleSource => ({ doc: DOC, section });
+
+/** The payload of a CS event as sent: an object, or a JSON string of one. */
+export function payloadOf(value: unknown): Record<string, unknown> | undefined {
+  if (typeof value === 'string') {
+    try {
+      const parsed: unknown = JSON.parse(value);
+      return isRecord(parsed) ? parsed : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+  return isRecord(value) ? value : undefined;
+}
+
+/** CHAT_CS is answered on CHAT_SS, SUM_CS on SUM_SS, and so on. */
+export function answerEvent(context: ExchangeContext): string {
+  const emitted = context.request.url.split(' ').at(-1) ?? 'CHAT_CS';
+  return emitted.replace(/_CS$/, '_SS');
+}
+
+const socketFrame = (frame: Frame): SocketFrame | undefined => (frame.type === 'socketio' ? frame : undefined);
+
+/** The answer's `data` object, for frames of the answer event on the asking socket. */
+function dataOf(frame: Frame, expected: string): Record<string, unknown> | undefined {
+  const socket = socketFrame(frame);
+  if (socket === undefined || socket.socket !== 'asker' || socket.event !== expected || !frame.json.ok || !isRecord(frame.json.value)) return undefined;
+  const data = frame.json.value['data'];
+  return isRecord(data) ? data : undefined;
+}
+
+export function isStop(frame: Frame): boolean {
+  const socket = socketFrame(frame);
+  if (socket === undefined || socket.socket !== 'asker' || !frame.json.ok || !isRecord(frame.json.value)) return false;
+  const data = frame.json.value['data'];
+  return isRecord(data) && data['finish_reason'] === 'stop';
+}
+
+const isAnswerFrame = (frame: Frame, expected: string): boolean => frame.type === 'socketio' && frame.socket === 'asker' && frame.event === expected;
+
+export const answerStarted = defineRule({
+  id: 'pocketqa.answer.started',
+  title: 'A question gets an answer event within the timeout',
+  severity: 'error',
+  basis: 'doc',
+  source: at('发送事件(response) (CHAT_SS answers CHAT_CS)'),
+  scopes: ['stream'],
+  create: (context, report) => {
+    const expected = answerEvent(context);
+    let answered = false;
+    let other = false;
+    return {
+      frame(frame) {
+        if (isAnswerFrame(frame, expected)) answered = true;
+        else if (frame.type === 'socketio' && frame.socket === 'asker') other = true;
+      },
+      end(end) {
+        // Events under another name are pocketqa.answer.event's finding.
+        if (answered || other || end.type === 'broken') return;
+        report({ at: 'end', end, message: `no ${expected} event came (${end.type} after ${Math.round(end.atMs)} ms)`, expected: `${expected} events`, actual: 'none' });
+      },
+    };
+  },
+});
+
+export const answerEventName = defineRule({
+  id: 'pocketqa.answer.event',
+  title: 'The answer comes on the event that pairs with the question (CHAT_CS → CHAT_SS)',
+  severity: 'error',
+  basis: 'doc',
+  source: at('发送事件(response) (名称: CHAT_SS)'),
+  scopes: ['stream'],
+  create: (context, report) => {
+    const expected = answerEvent(context);
+    const reported = new Set<string>();
+    return {
+      frame(frame) {
+        const socket = socketFrame(frame);
+        if (socket === undefined || socket.socket !== 'asker' || socket.event === expected || reported.has(socket.event)) return;
+        reported.add(socket.event);
+        report({ at: 'frame', frame, pointer: '', message: `an answer came on "${socket.event}"`, expected, actual: socket.event });
+      },
+    };
+  },
+});
+
+// Fields with rules of their own, so that each fault is named precisely.
+const OWN = [/^\/data\/delta$/, /^\/data\/received\/(clue|alter)(\/|$)/, /^\/data\/received\/history(\/|$)/];
+
+export const answerShape = defineRule({
+  id: 'pocketqa.answer.shape',
+  title: 'Each answer event is {data: {room, delta, finish_reason, received?}} with the documented types (schemas/pocketqa/answer.schema.json)',
+  severity: 'error',
+  basis: 'doc',
+  source: at('发送事件(response) (字段)'),
+  scopes: ['stream'],
+  create: (context, report) => {
+    const expected = answerEvent(context);
+    return {
+      frame(frame) {
+        if (!isAnswerFrame(frame, expected) || !frame.json.ok) return;
+        for (const problem of schemas().check('urn:chatwire:pocketqa:answer', frame.json.value)) {
+          if (OWN.some((pattern) => pattern.test(problem.pointer))) continue;
+          report({ at: 'frame', frame, pointer: problem.pointer, message: problem.message, expected: problem.expected, actual: problem.actual });
+        }
+      },
+    };
+  },
+});
+
+export const deltaText = defineRule({
+  id: 'pocketqa.delta.text',
+  title: 'delta is text: a string',
+  severity: 'error',
+  basis: 'doc',
+  source: at('发送事件(response) (delta: 输出内容)'),
+  scopes: ['stream'],
+  create: (context, report) => {
+    const expected = answerEvent(context);
+    return {
+      frame(frame) {
+        const data = dataOf(frame, expected);
+        if (data === undefined || !('delta' in data) || typeof data['delta'] === 'string') return;
+        report({ at: 'frame', frame, pointer: '/data/delta', message: 'delta is not a string', expected: 'a string', actual: show(data['delta']) });
+      },
+    };
+  },
+});
+
+export const stopPresent = defineRule({
+  id: 'pocketqa.stop.present',
+  title: 'An answer ends with an event whose finish_reason is "stop"',
+  severity: 'error',
+  basis: 'doc',
+  source: at('发送事件(response) (finish_reason: 发送状态; the example ends with "stop")'),
+  scopes: ['stream'],
+  create: (context, report) => {
+    const expected = answerEvent(context);
+    let events = 0;
+    let stopped = false;
+    return {
+      frame(frame) {
+        if (!isAnswerFrame(frame, expected)) return;
+        events++;
+        if (isStop(frame)) stopped = true;
+      },
+      end(end) {
+        // No answer at all is pocketqa.answer.started's (or answer.event's) finding.
+        if (stopped || events === 0) return;
+        report({ at: 'end', end, message: `${events} answer event(s) and no finish_reason "stop" (${end.type} after ${Math.round(end.atMs)} ms)`, expected: 'a last event with finish_reason "stop"', actual: 'none' });
+      },
+    };
+  },
+});
+
+export const stopLast = defineRule({
+  id: 'pocketqa.stop.last',
+  title: 'Nothing more for the question follows its stop event',
+  severity: 'error',
+  basis: 'doc',
+  source: at('发送事件(response) (finish_reason "stop" ends the answer)'),
+  scopes: ['stream'],
+  create: (context, report) => {
+    const expected = answerEvent(context);
+    let stopAt: number | undefined;
+    return {
+      frame(frame) {
+        if (!isAnswerFrame(frame, expected)) return;
+        if (stopAt !== undefined) {
+          report({ at: 'frame', frame, pointer: '', message: `an answer event after the stop event (frame ${stopAt})`, expected: 'nothing after finish_reason "stop"', actual: show(frameText(frame)) });
+          return;
+        }
+        if (isStop(frame)) stopAt = frame.index;
+      },
+    };
+  },
+});
+
+export const finishPartial = defineRule({
+  id: 'pocketqa.finish.partial',
+  title: 'Events before the stop carry an empty or null finish_reason',
+  severity: 'warn',
+  basis: 'inferred',
+  source: at('发送事件(response) (finish_reason: 发送状态)'),
+  scopes: ['stream'],
+  create: (context, report) => {
+    const expected = answerEvent(context);
+    return {
+      frame(frame) {
+        const data = dataOf(frame, expected);
+        const reason = data?.['finish_reason'];
+        if (data === undefined || reason === null || reason === '' || reason === 'stop' || reason === undefined) return;
+        report({ at: 'frame', frame, pointer: '/data/finish_reason', message: `finish_reason ${show(reason)} on a partial event`, expected: 'null or "" until "stop"', actual: show(reason) });
+      },
+    };
+  },
+});
+
+function roomSent(context: ExchangeContext): string | undefined {
+  const room = payloadOf(context.requestJson)?.['room'];
+  return typeof room === 'string' && room !== '' ? room : undefined;
+}
+
+export const roomEcho = defineRule({
+  id: 'pocketqa.room.echo',
+  title: "The answer's room is the room the client sent",
+  severity: 'error',
+  basis: 'doc',
+  source: at('监听事件 and 发送事件 (room: 聊天室id, in both directions)'),
+  scopes: ['stream'],
+  create: (context, report) => {
+    const expected = answerEvent(context);
+    const sent = roomSent(context);
+    let reported = false;
+    return {
+      frame(frame) {
+        const data = dataOf(frame, expected);
+        if (sent === undefined || data === undefined || reported || data['room'] === sent) return;
+        reported = true;
+        report({ at: 'frame', frame, pointer: '/data/room', message: 'the answer names another room than the one asked in', expected: show(sent), actual: show(data['room']) });
+      },
+    };
+  },
+});
+
+export const roomDefault = defineRule({
+  id: 'pocketqa.room.default',
+  title: "Without a room, the answer's room is the socket's id",
+  severity: 'warn',
+  basis: 'inferred',
+  source: at('发送事件(response) (the example answers with the socket id as room)'),
+  scopes: ['stream'],
+  create: (context, report) => {
+    const expected = answerEvent(context);
+    let reported = false;
+    return {
+      frame(frame) {
+        const data = dataOf(frame, expected);
+        if (roomSent(context) !== undefined || context.connectionId === undefined || data === undefined || reported || data['room'] === context.connectionId) return;
+        reported = true;
+        report({ at: 'frame', frame, pointer: '/data/room', message: "without a room, the answer's room is not the socket id", expected: show(context.connectionId), actual: show(data['room']) });
+      },
+    };
+  },
+});
+
+export const receivedClueAlter = defineRule({
+  id: 'pocketqa.received.clue-alter',
+  title: "The stop event's received carries clue (data: a list of strings) and alter (a list of strings)",
+  severity: 'error',
+  basis: 'doc',
+  source: at('发送事件(response) (received: 其他包装字段,包括clue、alter)'),
+  scopes: ['stream'],
+  create: (context, report) => {
+    const expected = answerEvent(context);
+    return {
+      frame(frame) {
+        const data = dataOf(frame, expected);
+        if (data === undefined || !isStop(frame)) return;
+        const received = data['received'];
+        if (!isRecord(received)) {
+          report({ at: 'frame', frame, pointer: '/data/received', message: 'the stop event has no received object', expected: 'received with clue and alter', actual: show(received) });
+          return;
+        }
+        for (const problem of schemas().check('urn:chatwire:pocketqa:answer#/$defs/received', received)) {
+          if (!/^\/(clue|alter)(\/|$)/.test(problem.pointer)) continue;
+          report({ at: 'frame', frame, pointer: `/data/received${problem.pointer}`, message: problem.message, expected: problem.expected, actual: problem.actual });
+        }
+        const missing = ['clue', 'alter'].filter((field) => !(field in received));
+        if (missing.length > 0) report({ at: 'frame', frame, pointer: `/data/received/${missing[0] ?? ''}`, message: `received has no ${missing.join(' and ')}`, expected: 'clue and alter', actual: show(Object.keys(received)) });
+      },
+    };
+  },
+});
+
+export const receivedHistory = defineRule({
+  id: 'pocketqa.received.history',
+  title: 'received.history, when present, is a list of [question, answer] string pairs',
+  severity: 'warn',
+  basis: 'inferred',
+  source: at('发送事件(response) (example: history)'),
+  scopes: ['stream'],
+  create: (context, report) => {
+    const expected = answerEvent(context);
+    return {
+      frame(frame) {
+        const received = dataOf(frame, expected)?.['received'];
+        if (!isRecord(received) || !('history' in received)) return;
+        for (const problem of schemas().check('urn:chatwire:pocketqa:answer#/$defs/received', { history: received['history'] })) {
+          report({ at: 'frame', frame, pointer: `/data/received${problem.pointer}`, message: problem.message, expected: problem.expected, actual: problem.actual });
+        }
+      },
+    };
+  },
+});
+
+export const receivedEcho = defineRule({
+  id: 'pocketqa.received.echo',
+  title: 'received echoes the request (text, sid, room, dialogue, upload_id) with prompt and history; text may be normalised',
+  severity: 'warn',
+  basis: 'inferred',
+  source: at('发送事件(response) (example: received)'),
+  scopes: ['stream'],
+  create: (context, report) => {
+    const expected = answerEvent(context);
+    return {
+      frame(frame) {
+        const received = dataOf(frame, expected)?.['received'];
+        if (!isRecord(received) || !isStop(frame)) return;
+        const missing = ['text', 'sid', 'room', 'dialogue', 'upload_id', 'prompt', 'history'].filter((field) => !(field in received));
+        if (missing.length === 0) return;
+        report({ at: 'frame', frame, pointer: '/data/received', message: `received has no ${missing.join(', ')}`, expected: 'text, sid, room, dialogue, upload_id, prompt, history', actual: show(Object.keys(received)) });
+      },
+    };
+  },
+});
+
+export const answerPrivate = defineRule({
+  id: 'pocketqa.answer.private',
+  title: 'An answer reaches only the socket that asked: another connected client receives nothing of it',
+  severity: 'error',
+  basis: 'doc',
+  source: at('发送事件(response); digest: delivering an answer to another client is a security fault'),
+  scopes: ['stream'],
+  create: (_context, report) => ({
+    frame(frame) {
+      if (frame.type !== 'socketio' || frame.socket !== 'bystander') return;
+      report({ at: 'frame', frame, pointer: '', message: `another connected client received "${frame.event}"`, expected: 'nothing on the other client', actual: show(frameText(frame)) });
+    },
+  }),
+});
+
+export const historyTurns = defineRule({
+  id: 'pocketqa.history.turns',
+  title: "A follow-up in the same room carries the earlier turn in received.history",
+  severity: 'warn',
+  basis: 'inferred',
+  source: at('发送事件(response) (example: history holds earlier turns)'),
+  // Checked by the suite's assertions on a two-turn case.
+  scopes: [],
+  create: () => ({}),
+});
+
+export const requestShape = defineRule({
+  id: 'pocketqa.request.shape',
+  title: 'A CHAT_CS payload (an object or its JSON string) has a non-empty text and string room, dialogue, upload_id, sid',
+  severity: 'error',
+  basis: 'doc',
+  source: at('监听事件(request) (字段)'),
+  scopes: ['request'],
+  create: (context, report) => ({
+    end() {
+      const payload = payloadOf(context.requestJson);
+      if (payload === undefined) {
+        report({ at: 'request', pointer: '', message: 'the payload is neither an object nor a JSON string of one', expected: '{"text": …}', actual: show(context.requestJson) });
+        return;
+      }
+      for (const problem of schemas().check('urn:chatwire:pocketqa:request', payload)) {
+        report({ at: 'request', pointer: problem.pointer, message: problem.message, expected: problem.expected, actual: problem.actual });
+      }
+    },
+  }),
+});
+
+export const pocketqaRules: readonly Rule[] = [
+  answerStarted,
+  answerEventName,
+  answerShape,
+  deltaText,
+  stopPresent,
+  stopLast,
+  finishPartial,
+  roomEcho,
+  roomDefault,
+  receivedClueAlter,
+  receivedHistory,
+  receivedEcho,
+  answerPrivate,
+  historyTurns,
+  requestShape,
+];

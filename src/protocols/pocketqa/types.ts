@@ -1,0 +1,66 @@
+/* Generated from schemas/pocketqa/ by `npm run types` (json-schema-to-typescript). Do not edit by hand. */
+
+/**
+ * The payload of CHAT_SS. Source: 001_6e6f726506b3aba0.txt, 发送事件(response): data.finish_reason (发送状态), data.delta (输出内容), data.room (聊天室id), data.received (其他包装字段,包括clue、alter). received's other fields follow the example (inferred).
+ */
+export interface PocketqaAnswer {
+  data: {
+    room: string;
+    /**
+     * Output text.
+     */
+    delta: string;
+    /**
+     * "stop" on the last event of an answer; empty or null before it.
+     */
+    finish_reason: string | null;
+    received?: Received;
+    [k: string]: unknown | undefined;
+  };
+  [k: string]: unknown | undefined;
+}
+export interface Received {
+  text?: string;
+  prompt?: string;
+  sid?: string;
+  room?: string;
+  dialogue?: string;
+  upload_id?: string;
+  clue?: {
+    type?: string;
+    /**
+     * Evidence as strings; a score too is a string.
+     */
+    data: string[];
+    [k: string]: unknown | undefined;
+  };
+  /**
+   * Related questions.
+   */
+  alter?: string[];
+  /**
+   * Earlier turns of the room as [question, answer] pairs.
+   */
+  history?: [string, string][];
+  [k: string]: unknown | undefined;
+}
+/**
+ * The payload of CHAT_CS (and, inferred by symmetry, SUM_CS, QA_CS, GEN_CS). Source: 001_6e6f726506b3aba0.txt, 监听事件(request). The document's client emits it as a JSON string (json.dumps); a server accepts the object and the string alike.
+ */
+export interface PocketqaRequest {
+  /**
+   * The question (输入问题).
+   */
+  text: string;
+  /**
+   * Chat-room id; may be empty (聊天室id,可为空).
+   */
+  room?: string;
+  dialogue?: string;
+  /**
+   * Upload id; may be empty.
+   */
+  upload_id?: string;
+  sid?: string;
+  [k: string]: unknown | undefined;
+}

@@ -1,0 +1,62 @@
+import { ExchangeCheck } from '../core/engine.js';
+import { fillJson } from '../core/template.js';
+import type { TemplateVars } from '../core/template.js';
+import type { Protocol } from '../protocols/protocol.js';
+import type { StepReport } from '../report/model.js';
+import { socketConnected, socketRules } from '../transports/socketio/rules.js';
+import { describeError, isChatwireError } from '../core/errors.js';
+import type { Deviation } from '../core/rule.js';
+import { SocketSession, type SocketTarget } from '../transports/socketio/session.js';
+import type { FrameWatch } from './expectations.js';
+import { judge, rulesFor } from './judge.js';
+import type { SocketStep } from './suite.js';
+
+/** What a case keeps open across its steps; closed when the case ends. */
+export class CaseConnections {
+  #socket: Promise<SocketSession> | undefined;
+
+  socket(target: SocketTarget): Promise<SocketSession> {
+    this.#socket ??= SocketSession.open(target);
+    return this.#socket;
+  }
+
+  async close(): Promise<void> {
+    const socket = await this.#socket?.catch(() => undefined);
+    socket?.close();
+  }
+}
+
+/** Emits one event on the case's socket and judges every event that answers it. */
+export async function runSocketStep(
+  protocol: Protocol,
+  step: SocketStep,
+  index: number,
+  target: SocketTarget,
+  connections: CaseConnections,
+  vars: TemplateVars,
+  because: string | undefined,
+  watch: FrameWatch,
+): Promise<StepReport> {
+  const payload = fillJson(step.payload, vars);
+  const sent = step.asJson ? JSON.stringify(payload) : payload;
+  let session: SocketSession;
+  try {
+    session = await connections.socket(target);
+  } catch (error) {
+    if (isChatwireError(error)) throw error;
+    // A server that answers but will not take a Socket.IO client is a finding, not chatwire's failure.
+    const { id, severity, basis, source } = socketConnected;
+    const deviation: Deviation = { type: 'stream', end: 'broken', rule: id, severity, basis, source, message: describeError(error), expected: 'a Socket.IO connection' };
+    return { index, method: 'EMIT', url: `${target.baseUrl} ${step.emit}`, expect: step.expect, status: null, frames: 0, end: 'broken', durationMs: 0, deviations: [deviation] };
+  }
+  const request = { method: 'EMIT', url: `${target.baseUrl} ${step.emit}`, headers: { ...target.headers }, body: JSON.stringify(sent) };
+  const check = new ExchangeCheck(rulesFor(protocol, step.expect, socketRules), { request, requestJson: payload, because, connectionId: session.id });
+  const isLast = protocol.isLastFrame;
+  const limits = step.timeoutMs === undefined ? undefined : { ...target.limits, timeoutMs: step.timeoutMs };
+  const judged = await judge(
+    session.exchange(step.emit, [sent], { bystander: step.bystander, ...(isLast === undefined ? {} : { isLast }), ...(limits === undefined ? {} : { limits }) }),
+    check,
+    (frame) => watch.see(frame),
+  );
+  return { index, method: 'EMIT', url: request.url, expect: step.expect, status: null, frames: judged.frames, end: judged.end.type, durationMs: Math.round(judged.end.atMs), deviations: check.deviations };
+}

@@ -1,0 +1,142 @@
+import { io, type Socket } from 'socket.io-client';
+import type { Clock } from '../../core/clock.js';
+import { ChatwireError } from '../../core/errors.js';
+import { parseJson, type Limits, type ParsedJson, type SocketFrame, type StreamBatch, type StreamEnd } from '../../core/exchange.js';
+
+export interface SocketTarget {
+  /** The server root; Socket.IO's path (`/socket.io/`) is appended to its path. */
+  readonly baseUrl: string;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly limits: Limits;
+  readonly clock: Clock;
+}
+
+export interface SocketExchangeOptions {
+  /** True for the frame that ends the answer; the exchange then waits closeGraceMs for strays. */
+  readonly isLast?: (frame: SocketFrame) => boolean;
+  /** Also listen on a second connected client, which must receive nothing of the answer. */
+  readonly bystander?: boolean;
+  /** This exchange's own limits, when they differ from the target's. */
+  readonly limits?: Limits;
+}
+
+const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN/;
+
+function argumentJson(args: readonly unknown[]): ParsedJson {
+  const first = args[0];
+  if (typeof first === 'string') {
+    const parsed = parseJson(first);
+    return parsed.ok ? parsed : { ok: true, value: first };
+  }
+  return { ok: true, value: first };
+}
+
+/**
+ * One Socket.IO connection for the steps of a case (a follow-up needs the same socket), plus a
+ * bystander on demand. Each exchange emits one event and yields every event that answers it.
+ */
+export class SocketSession {
+  #bystander: Socket | undefined;
+
+  private constructor(
+    readonly socket: Socket,
+    private readonly target: SocketTarget,
+  ) {}
+
+  static async open(target: SocketTarget): Promise<SocketSession> {
+    return new SocketSession(await connect(target), target);
+  }
+
+  get id(): string | undefined {
+    return this.socket.id;
+  }
+
+  async *exchange(event: string, args: readonly unknown[], options: SocketExchangeOptions = {}): AsyncGenerator<StreamBatch, void, undefined> {
+    const { clock } = this.target;
+    const limits = options.limits ?? this.target.limits;
+    const started = clock.now();
+    const elapsed = (): number => clock.now() - started;
+    if (options.bystander === true) this.#bystander ??= await connect(this.target);
+    const listening: Array<[Socket, (name: string, ...rest: unknown[]) => void]> = [];
+    const timers = new AbortController();
+    let pending: SocketFrame[] = [];
+    let end: StreamEnd | undefined;
+    let wake: (() => void) | undefined;
+    let index = 0;
+    const finish = (value: StreamEnd): void => {
+      end ??= value;
+      wake?.();
+    };
+    const listen = (socket: Socket, who: SocketFrame['socket']): void => {
+      const onAny = (name: string, ...rest: unknown[]): void => {
+        if (end !== undefined) return;
+        if (index >= limits.maxFrames) return finish({ type: 'frame-limit', atMs: elapsed(), limit: limits.maxFrames });
+        const frame: SocketFrame = { type: 'socketio', index: index++, atMs: elapsed(), event: name, socket: who, args: rest, json: argumentJson(rest) };
+        pending.push(frame);
+        if (who === 'asker' && options.isLast?.(frame) === true) {
+          clock.sleep(limits.closeGraceMs, timers.signal).then(() => finish({ type: 'closed', atMs: elapsed() }), () => undefined);
+        }
+        wake?.();
+      };
+      socket.onAny(onAny);
+      listening.push([socket, onAny]);
+    };
+    listen(this.socket, 'asker');
+    if (this.#bystander !== undefined) listen(this.#bystander, 'bystander');
+    const onDisconnect = (reason: string): void => finish({ type: 'broken', atMs: elapsed(), message: `the server disconnected the socket (${reason})` });
+    this.socket.on('disconnect', onDisconnect);
+    clock.sleep(limits.timeoutMs, timers.signal).then(() => finish({ type: 'timeout', atMs: elapsed(), limitMs: limits.timeoutMs }), () => undefined);
+
+    try {
+      if (!this.socket.connected) finish({ type: 'broken', atMs: 0, message: 'the socket was already disconnected' });
+      else this.socket.emit(event, ...args);
+      for (;;) {
+        if (pending.length > 0) {
+          const batch = pending;
+          pending = [];
+          yield batch;
+          continue;
+        }
+        if (end !== undefined) break;
+        await new Promise<void>((resolve) => (wake = resolve));
+        wake = undefined;
+      }
+      yield end as StreamEnd;
+    } finally {
+      timers.abort();
+      this.socket.off('disconnect', onDisconnect);
+      for (const [socket, onAny] of listening) socket.offAny(onAny);
+    }
+  }
+
+  close(): void {
+    this.socket.disconnect();
+    this.#bystander?.disconnect();
+  }
+}
+
+/** Connects, or throws: TARGET_UNREACHABLE when nothing listens, a plain error otherwise. */
+function connect(target: SocketTarget): Promise<Socket> {
+  const url = new URL(target.baseUrl);
+  const path = `${url.pathname.replace(/\/+$/, '')}/socket.io/`;
+  const socket = io(url.origin, {
+    path,
+    forceNew: true,
+    reconnection: false,
+    timeout: target.limits.timeoutMs,
+    extraHeaders: { ...target.headers },
+    query: Object.fromEntries(url.searchParams),
+  });
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (error: Error & { description?: unknown }) => {
+      socket.disconnect();
+      const detail = `${error.message}${error.description instanceof Error ? `: ${error.description.message}` : ''}`;
+      if (UNREACHABLE.test(detail) || UNREACHABLE.test(String((error.description as { code?: unknown } | undefined)?.code ?? ''))) {
+        reject(new ChatwireError('TARGET_UNREACHABLE', `Failed to connect to ${url.origin}${path}: ${detail}`, { hint: 'check that the Socket.IO server is running and that --target names its host and port' }));
+      } else {
+        reject(new Error(`could not connect a Socket.IO client to ${url.origin}${path}: ${detail}`));
+      }
+    });
+  });
+}

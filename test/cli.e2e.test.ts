@@ -53,11 +53,11 @@ describe.concurrent('chatwire run PROTOCOL against each mock scenario', () => {
   for (const { protocol, name, breaks } of scenarios) {
     const expected = breaks.length === 0 ? 'exit 0' : `exit 1 naming ${breaks.join(', ')}`;
     it(`${protocol}/${name}: ${expected}`, async () => {
-      const result = await cli(['run', protocol, '--header', `x-chatwire-scenario: ${name}`, '--close-grace', '300ms', '--reporter', 'json']);
+      const result = await cli(['run', protocol, '--header', `x-chatwire-scenario: ${name}`, '--close-grace', '300ms', '--timeout', '3s', '--reporter', 'json']);
       const report = JSON.parse(result.stdout) as RunReport;
       expect(errorRules(report)).toEqual([...breaks].sort());
       expect(result.code).toBe(breaks.length === 0 ? 0 : 1);
-    });
+    }, 90_000);
   }
 });
 
@@ -96,13 +96,17 @@ describe('chatwire run: exit codes and reports', () => {
     expect(result.code).toBe(2);
     expect(result.stderr.trim().split('\n')).toHaveLength(1);
     expect(result.stderr).toMatch(/Failed to connect to http:\/\/127\.0\.0\.1:\d+: ECONNREFUSED/);
+    const socket = await cli(['run', 'pocketqa', '--target', `http://127.0.0.1:${port}`]);
+    expect(socket.code).toBe(2);
+    expect(socket.stderr.trim().split('\n')).toHaveLength(1);
+    expect(socket.stderr).toMatch(/Failed to connect to http:\/\/127\.0\.0\.1:\d+\/socket\.io\/: .*ECONNREFUSED/);
   });
 
   it('exits 2 on a bad flag, an unknown protocol and an unknown case, naming each', async () => {
     const flag = await cli(['run', 'ctai', '--timeout', 'soon']);
     expect([flag.code, flag.stderr]).toEqual([2, expect.stringContaining('--timeout "soon"')]);
     const protocol = await cli(['run', 'nope']);
-    expect([protocol.code, protocol.stderr]).toEqual([2, expect.stringContaining('known protocols are ctai, fastgpt')]);
+    expect([protocol.code, protocol.stderr]).toEqual([2, expect.stringContaining('known protocols are ctai, fastgpt, fastgpt-py, pocketqa')]);
     const unknownCase = await cli(['run', 'ctai', '--case', 'nope']);
     expect([unknownCase.code, unknownCase.stderr]).toEqual([2, expect.stringContaining('ctai/stream-answer')]);
     const target = await cli(['run', 'ctai', '--target', 'ftp://example']);

@@ -42,7 +42,7 @@ export async function check(protocol: Protocol, scope: Scope, body: string, opti
   const isStream = scope === 'stream' || (options.head?.headers?.['content-type'] ?? defaultType).startsWith('text/event-stream');
   const items: AsyncIterable<StreamItem> = isStream ? sseFrames(chunksOf(body, options.chunkBytes), readOptions) : flatten(bodyBatches(chunksOf(body, options.chunkBytes), readOptions));
   for await (const item of items) {
-    if (item.type === 'sse' || item.type === 'body') checker.frame(item);
+    if (item.type === 'sse' || item.type === 'body' || item.type === 'socketio') checker.frame(item);
     else return [...checker.end(options.end ?? item)];
   }
   throw new Error('the transport yielded no end');

@@ -277,7 +277,7 @@ export const receivedClueAlter = defineRule({
           if (!/^\/(clue|alter)(\/|$)/.test(problem.pointer)) continue;
           report({ at: 'frame', frame, pointer: `/data/received${problem.pointer}`, message: problem.message, expected: problem.expected, actual: problem.actual });
         }
-        const missing = ['clue', 'alter'].filter((field) => !(field in received));
+        const missing = ['clue', 'alter'].filter((field) => received[field] === undefined);
         if (missing.length > 0) report({ at: 'frame', frame, pointer: `/data/received/${missing[0] ?? ''}`, message: `received has no ${missing.join(' and ')}`, expected: 'clue and alter', actual: show(Object.keys(received)) });
       },
     };
@@ -318,7 +318,7 @@ export const receivedEcho = defineRule({
       frame(frame) {
         const received = dataOf(frame, expected)?.['received'];
         if (!isRecord(received) || !isStop(frame)) return;
-        const missing = ['text', 'sid', 'room', 'dialogue', 'upload_id', 'prompt', 'history'].filter((field) => !(field in received));
+        const missing = ['text', 'sid', 'room', 'dialogue', 'upload_id', 'prompt', 'history'].filter((field) => received[field] === undefined);
         if (missing.length === 0) return;
         report({ at: 'frame', frame, pointer: '/data/received', message: `received has no ${missing.join(', ')}`, expected: 'text, sid, room, dialogue, upload_id, prompt, history', actual: show(Object.keys(received)) });
       },

@@ -1,3 +1,4 @@
+import { createConnection } from 'node:net';
 import { io, type Socket } from 'socket.io-client';
 import type { Clock } from '../../core/clock.js';
 import { ChatwireError } from '../../core/errors.js';
@@ -115,10 +116,34 @@ export class SocketSession {
   }
 }
 
+/**
+ * Whether anything accepts a TCP connection there. The Socket.IO client reports a refused
+ * connection only as "xhr poll error", which cannot tell a closed port from a wrong server.
+ */
+function probe(url: URL, timeoutMs: number): Promise<string | undefined> {
+  const port = Number(url.port || (url.protocol === 'https:' ? 443 : 80));
+  return new Promise((resolve) => {
+    const socket = createConnection({ host: url.hostname.replace(/^\[|\]$/g, ''), port, timeout: timeoutMs });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(undefined);
+    });
+    socket.once('timeout', () => {
+      socket.destroy();
+      resolve(undefined); // a slow network is for the Socket.IO handshake to judge
+    });
+    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
+  });
+}
+
 /** Connects, or throws: TARGET_UNREACHABLE when nothing listens, a plain error otherwise. */
-function connect(target: SocketTarget): Promise<Socket> {
+async function connect(target: SocketTarget): Promise<Socket> {
   const url = new URL(target.baseUrl);
   const path = `${url.pathname.replace(/\/+$/, '')}/socket.io/`;
+  const refused = await probe(url, target.limits.timeoutMs);
+  if (refused !== undefined && UNREACHABLE.test(refused)) {
+    throw new ChatwireError('TARGET_UNREACHABLE', `Failed to connect to ${url.origin}${path}: ${refused}`, { hint: 'check that the Socket.IO server is running and that --target names its host and port' });
+  }
   const socket = io(url.origin, {
     path,
     forceNew: true,

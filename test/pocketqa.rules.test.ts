@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import pocketqa from '../src/protocols/pocketqa/index.js';
+import { ExchangeCheck } from '../src/core/engine.js';
+import type { SocketFrame, StreamEnd } from '../src/core/exchange.js';
+import type { Deviation, Scope } from '../src/core/rule.js';
+import { rulesFor } from '../src/suite/judge.js';
+import { socketRules } from '../src/transports/socketio/rules.js';
+import { ruleIds } from './helpers.js';
+
+type Event = readonly [event: string, payload: unknown, socket?: 'asker' | 'bystander'];
+const SID = 'dDV49Eg3sxnyjZz4AAAR';
+
+interface Case {
+  readonly events: readonly Event[];
+  readonly emit?: string;
+  readonly payload?: unknown;
+  readonly scope?: Scope;
+  readonly end?: StreamEnd;
+}
+
+function run({ events, emit = 'CHAT_CS', payload = { text: '身份证丢了应该怎么办?', room: 'r1', upload_id: '' }, scope = 'stream', end = { type: 'closed', atMs: 10 } }: Case): Deviation[] {
+  const check = new ExchangeCheck(rulesFor(pocketqa, scope, socketRules), {
+    request: { method: 'EMIT', url: `http://t.invalid ${emit}`, headers: {}, body: JSON.stringify(payload) },
+    requestJson: payload,
+    connectionId: SID,
+  });
+  events.forEach(([event, value, socket = 'asker'], index) => {
+    const frame: SocketFrame = { type: 'socketio', index, atMs: index, event, socket, args: [value], json: { ok: true, value } };
+    check.frame(frame);
+  });
+  return [...check.end(end)];
+}
+
+const received = { text: '身份证丢了应该怎么办', prompt: '材料', sid: SID, room: 'r1', dialogue: 'r1', upload_id: '', clue: { type: '知识库依据:', data: ['材料', '0.92'] }, alter: ['如何补办'], history: [['你好', '您好']] };
+const part = (delta: unknown, room = 'r1', finish: unknown = null): Event => ['CHAT_SS', { data: { room, delta, finish_reason: finish } }];
+const stop = (extra: Record<string, unknown> = {}, room = 'r1'): Event => ['CHAT_SS', { data: { room, delta: '', finish_reason: 'stop', received: { ...received, room, ...extra } } }];
+const good: Event[] = [part('根据规定，'), part('应当申请补发。'), stop()];
+
+const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
+  'pocketqa.answer.started': {
+    keeps: [{ events: good }, { events: [], scope: 'refusal', end: { type: 'timeout', atMs: 1500, limitMs: 1500 } }],
+    breaks: [{ events: [], end: { type: 'timeout', atMs: 30_000, limitMs: 30_000 } }],
+  },
+  'pocketqa.answer.event': {
+    keeps: [{ events: good }, { events: [['SUM_SS', { data: { room: 'r1', delta: '', finish_reason: 'stop', received } }]], emit: 'SUM_CS' }],
+    breaks: [{ events: [['CHAT_RESPONSE', { data: { room: 'r1', delta: 'x', finish_reason: 'stop' } }]] }],
+  },
+  'pocketqa.answer.shape': {
+    keeps: [{ events: good }, { events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: '', finish_reason: 'stop', received: { clue: { data: [] }, alter: [] } } }]] }],
+    breaks: [{ events: [['CHAT_SS', { delta: 'x' }]] }, { events: [['CHAT_SS', { data: { room: 7, delta: 'x', finish_reason: 'stop' } }]] }, { events: [['CHAT_SS', { data: { room: 'r1', delta: 'x' } }]] }],
+  },
+  'pocketqa.delta.text': { keeps: [{ events: good }], breaks: [{ events: [part(['根据']), stop()] }, { events: [part(42), stop()] }] },
+  'pocketqa.stop.present': {
+    keeps: [{ events: good }],
+    breaks: [{ events: [part('a'), part('b')], end: { type: 'timeout', atMs: 30_000, limitMs: 30_000 } }, { events: [part('a'), part('b', 'r1', 'length')] }],
+  },
+  'pocketqa.stop.last': { keeps: [{ events: good }], breaks: [{ events: [part('a'), stop(), part('b')] }, { events: [stop(), stop()] }] },
+  'pocketqa.finish.partial': { keeps: [{ events: good }, { events: [part('a', 'r1', ''), stop()] }], breaks: [{ events: [part('a', 'r1', 'running'), stop()] }] },
+  'pocketqa.room.echo': { keeps: [{ events: good }], breaks: [{ events: [part('a', 'r2'), stop({}, 'r2')] }] },
+  'pocketqa.room.default': {
+    keeps: [{ events: [part('a', SID), stop({}, SID)], payload: { text: 'q', upload_id: '' } }, { events: [part('a', 'other'), stop({}, 'other')] }],
+    breaks: [{ events: [part('a', 'lobby'), stop({}, 'lobby')], payload: { text: 'q', upload_id: '' } }],
+  },
+  'pocketqa.received.clue-alter': {
+    keeps: [{ events: good }],
+    breaks: [
+      { events: [part('a'), stop({ clue: undefined, alter: undefined })] },
+      { events: [part('a'), stop({ clue: { type: 't', data: ['a', 0.92] } })] },
+      { events: [part('a'), stop({ alter: '如何补办' })] },
+      { events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: '', finish_reason: 'stop' } }]] },
+    ],
+  },
+  'pocketqa.received.history': { keeps: [{ events: good }], breaks: [{ events: [part('a'), stop({ history: ['你好', '您好'] })] }, { events: [part('a'), stop({ history: [['你好']] })] }] },
+  'pocketqa.received.echo': { keeps: [{ events: good }], breaks: [{ events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: '', finish_reason: 'stop', received: { clue: received.clue, alter: [] } } }]] }] },
+  'pocketqa.answer.private': { keeps: [{ events: good }], breaks: [{ events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: 'a', finish_reason: null } }, 'bystander'], stop()] }] },
+  'socketio.connection.kept': {
+    keeps: [{ events: good }, { events: [], scope: 'refusal', end: { type: 'timeout', atMs: 1, limitMs: 1 } }],
+    breaks: [{ events: [part('a')], end: { type: 'broken', atMs: 5, message: 'the server disconnected the socket (transport close)' } }, { events: [], scope: 'refusal', end: { type: 'broken', atMs: 5, message: 'x' } }],
+  },
+};
+
+describe('pocketqa rules', () => {
+  it('has a keep and a break case for every rule checked on the wire', () => {
+    const ids = [...pocketqa.rules.filter((rule) => rule.scopes.length > 0 && !rule.scopes.includes('request')).map((rule) => rule.id), 'socketio.connection.kept'].sort();
+    expect(Object.keys(table).sort()).toEqual(ids);
+  });
+
+  for (const [id, { keeps, breaks }] of Object.entries(table)) {
+    describe(id, () => {
+      it.each(keeps.map((c, i) => [i, c] as const))('kept by input %i', (_i, c) => {
+        expect(ruleIds(run(c))).not.toContain(id);
+      });
+      it.each(breaks.map((c, i) => [i, c] as const))('broken by input %i', (_i, c) => {
+        expect(ruleIds(run(c))).toContain(id);
+      });
+    });
+  }
+
+  it("passes the document's own example answer", () => {
+    const example = { data: { room: SID, received: { text: '身份证丢了应该怎么办', prompt: '材料:特种设备', sid: SID, room: SID, dialogue: SID, upload_id: '', clue: { type: '知识库依据:', data: ['材料:特种设备作', '0.9247700572013855', '<small><i>(由语言模型自动生成)</i></small>'] }, alter: ['特种设备作业人员证丢失了怎么办'], history: [['你好', '您好,欢迎您直接问我业务问题。']] }, delta: '根据《中华人民共和国身份证法》…', finish_reason: 'stop' } };
+    expect(run({ events: [['CHAT_SS', example]], payload: { text: '身份证丢了应该怎么办?', upload_id: '' } })).toEqual([]);
+  });
+
+  it('checks a client payload as an object and as a JSON string (pocketqa.request.shape)', () => {
+    const requestCheck = (payload: unknown) =>
+      ruleIds([...new ExchangeCheck(rulesFor(pocketqa, 'request', []), { request: { method: 'EMIT', url: 'x CHAT_CS', headers: {}, body: undefined }, requestJson: payload }).end({ type: 'closed', atMs: 0 })]);
+    expect(requestCheck({ text: 'q', upload_id: '' })).toEqual([]);
+    expect(requestCheck(JSON.stringify({ text: 'q', sid: '1234567', upload_id: '' }))).toEqual([]);
+    expect(requestCheck({ room: 'r' })).toEqual(['pocketqa.request.shape']);
+    expect(requestCheck('not json {')).toEqual(['pocketqa.request.shape']);
+    expect(requestCheck({ text: 5 })).toEqual(['pocketqa.request.shape']);
+  });
+});

@@ -51,7 +51,20 @@ export interface SocketFrame {
   readonly json: ParsedJson;
 }
 
-export type Frame = SseFrame | BodyFrame | SocketFrame;
+/** One answer of a polled resource: a normal poll, one past the end, or a re-read from the start. */
+export interface PollFrame {
+  readonly type: 'poll';
+  readonly index: number;
+  readonly atMs: number;
+  readonly phase: 'poll' | 'past-end' | 'replay';
+  /** The offset this poll asked from. */
+  readonly from: number;
+  readonly status: number;
+  readonly text: string;
+  readonly json: ParsedJson;
+}
+
+export type Frame = SseFrame | BodyFrame | SocketFrame | PollFrame;
 
 /** The frame's text as it came, for quotes in reports. */
 export function frameText(frame: Frame): string {
@@ -59,6 +72,7 @@ export function frameText(frame: Frame): string {
     case 'sse':
       return frame.data;
     case 'body':
+    case 'poll':
       return frame.text;
     case 'socketio':
       return JSON.stringify(frame.args.length === 1 ? frame.args[0] : frame.args) ?? '';
@@ -67,7 +81,7 @@ export function frameText(frame: Frame): string {
 
 /** The frame's event name: the SSE `event:` field or the Socket.IO event; undefined for a body. */
 export function eventName(frame: Frame): string | undefined {
-  return frame.type === 'body' ? undefined : frame.event;
+  return frame.type === 'body' || frame.type === 'poll' ? undefined : frame.event;
 }
 
 export interface RequestRecord {

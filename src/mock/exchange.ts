@@ -80,6 +80,8 @@ export class MockExchange {
     readonly token: string | undefined,
     /** This protocol's state on this server: what a stateful mock keeps between requests. */
     readonly state: Map<string, unknown>,
+    /** The values of the route's :parameters. */
+    readonly params: Readonly<Record<string, string>> = {},
   ) {
     this.url = new URL(req.url ?? '/', 'http://mock.invalid');
   }

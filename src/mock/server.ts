@@ -41,6 +41,19 @@ export interface MockServer {
 interface BoundRoute {
   readonly protocol: Protocol;
   readonly route: MockRoute;
+  /** For a path with :parameters, the pattern that matches it and their names. */
+  readonly pattern?: { readonly regex: RegExp; readonly names: readonly string[] };
+}
+
+/** `/api/v1/tasks/:id` → a regex capturing each :parameter (one path segment each). */
+function compilePath(path: string): BoundRoute['pattern'] {
+  if (!path.includes('/:')) return undefined;
+  const names: string[] = [];
+  const source = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\/:(\w+)/g, (_match, name: string) => {
+    names.push(name);
+    return '/([^/]+)';
+  });
+  return { regex: new RegExp(`^${source}$`), names };
 }
 
 /**
@@ -60,7 +73,8 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       if (taken !== undefined) {
         throw new ChatwireError('SERVER_START', `Failed to start the mock: ${key} is served by both ${taken.protocol.id} and ${protocol.id}`);
       }
-      routes.set(key, { protocol, route });
+      const pattern = compilePath(route.path);
+      routes.set(key, pattern === undefined ? { protocol, route } : { protocol, route, pattern });
     }
   }
 
@@ -85,7 +99,18 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       control(url.pathname.slice(CONTROL_PREFIX.length), req, res, scenarioSets, seen);
       return;
     }
-    const bound = routes.get(`${req.method ?? 'GET'} ${url.pathname}`);
+    const method = req.method ?? 'GET';
+    let params: Record<string, string> = {};
+    let bound = routes.get(`${method} ${url.pathname}`);
+    if (bound === undefined) {
+      for (const [key, candidate] of routes) {
+        const match = key.startsWith(`${method} `) ? candidate.pattern?.regex.exec(url.pathname) : undefined;
+        if (match === undefined || match === null) continue;
+        params = Object.fromEntries((candidate.pattern?.names ?? []).map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+        bound = candidate;
+        break;
+      }
+    }
     if (bound === undefined) {
       const served = [...routes.keys()].sort();
       sendJson(res, 404, {
@@ -109,6 +134,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       onClientDeviation,
       options.token,
       state(bound.protocol.id),
+      params,
     );
     try {
       await bound.route.handle(exchange);

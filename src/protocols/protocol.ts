@@ -4,6 +4,7 @@ import type { Server as HttpServer } from 'node:http';
 import type { MockAttachContext, MockRoute, Refusal } from '../mock/exchange.js';
 import type { MockExchange } from '../mock/exchange.js';
 import type { ScriptSchema } from '../mock/scenario.js';
+import type { PollCursor } from '../transports/polling/poll.js';
 
 /** What an answer to a request should be: an event stream, or one body. */
 export type AnswerKind = 'stream' | 'answer';
@@ -23,6 +24,8 @@ export interface Protocol {
   answerKind(requestJson: unknown, url?: string): AnswerKind;
   /** The frame after which the server must close the connection, if the protocol has one. */
   isLastFrame?(frame: Frame): boolean;
+  /** For a polled resource: the query parameter that carries the offset, and how to read the cursor. */
+  readonly poll?: { readonly param: string; cursor(json: unknown): PollCursor | undefined };
   readonly mock: {
     readonly routes: readonly MockRoute[];
     readonly defaultScenario: string;

@@ -27,6 +27,9 @@ export function valuesAt(root: unknown, pointer: string): unknown[] {
   return current;
 }
 
+/** Values kept per assertion, so a long stream cannot grow memory without bound. */
+const MAX_VALUES = 10_000;
+
 const eventOf = eventName;
 
 /**
@@ -37,8 +40,8 @@ export class FrameWatch {
   readonly #captures: ReadonlyArray<readonly [string, Capture]>;
   readonly #assertions: readonly Assertion[];
   readonly #captured = new Map<string, unknown>();
-  /** Per assertion: the first frame with a value at its pointer, else the last frame of its event. */
-  readonly #asserted = new Map<number, { frame: Frame; hasValue: boolean }>();
+  /** Per assertion: the values at its pointer across every matching frame, and the frame to quote. */
+  readonly #asserted = new Map<number, { frame: Frame; values: unknown[] }>();
 
   constructor(captures: Readonly<Record<string, Capture>> = {}, assertions: readonly Assertion[] = []) {
     this.#captures = Object.entries(captures);
@@ -58,8 +61,16 @@ export class FrameWatch {
       if (found !== undefined) this.#captured.set(name, found);
     }
     this.#assertions.forEach((assertion, index) => {
-      if (this.#asserted.get(index)?.hasValue === true || (assertion.event !== undefined && assertion.event !== eventOf(frame))) return;
-      this.#asserted.set(index, { frame, hasValue: valuesAt(value, assertion.pointer).length > 0 });
+      if (assertion.event !== undefined && assertion.event !== eventOf(frame)) return;
+      const found = valuesAt(value, assertion.pointer);
+      const seen = this.#asserted.get(index);
+      // Quote the first frame that has a value (or, failing that, the first that matched).
+      if (seen === undefined) this.#asserted.set(index, { frame, values: found.slice(0, MAX_VALUES) });
+      else {
+        if (seen.values.length === 0 && found.length > 0) this.#asserted.set(index, { frame, values: seen.values });
+        const target = this.#asserted.get(index);
+        if (target !== undefined && target.values.length < MAX_VALUES) target.values.push(...found.slice(0, MAX_VALUES - target.values.length));
+      }
     });
   }
 
@@ -83,12 +94,13 @@ export class FrameWatch {
       if (rule === undefined) return;
       const base = { rule: rule.id, severity: rule.severity, basis: rule.basis, source: rule.source };
       const why = assertion.because === undefined ? '' : ` (${assertion.because})`;
-      const frame = this.#asserted.get(index)?.frame;
-      if (frame === undefined) {
+      const seen = this.#asserted.get(index);
+      const frame = seen?.frame;
+      if (seen === undefined || frame === undefined) {
         deviations.push({ ...base, type: 'stream', end: 'closed', message: `no${assertion.event === undefined ? '' : ` ${assertion.event}`} frame with JSON came to check ${assertion.pointer}${why}` });
         return;
       }
-      const values = frame.json.ok ? valuesAt(frame.json.value, assertion.pointer) : [];
+      const { values } = seen;
       const failure = check(assertion, values, fill);
       if (failure === undefined) return;
       const text = frameText(frame);

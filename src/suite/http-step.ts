@@ -7,7 +7,8 @@ import type { StepReport } from '../report/model.js';
 import { bodyBatches } from '../transports/http/body.js';
 import { sendHttp } from '../transports/http/request.js';
 import { sseBatches } from '../transports/sse/stream.js';
-import { judge, newCheck } from './judge.js';
+import { ExchangeCheck } from '../core/engine.js';
+import { judge, rulesFor } from './judge.js';
 import type { FrameWatch } from './expectations.js';
 import type { HttpStep } from './suite.js';
 
@@ -57,7 +58,9 @@ export async function runHttpStep(
   watch: FrameWatch,
 ): Promise<StepReport> {
   const { request, json } = buildRequest(protocol, step, target, vars);
-  const check = newCheck(protocol, step.expect, { request, requestJson: json, because });
+  const only = step.rules === undefined ? undefined : new Set(step.rules);
+  const rules = rulesFor(protocol, step.expect).filter((rule) => only === undefined || only.has(rule.id) || !rule.id.startsWith(`${protocol.id}.`));
+  const check = new ExchangeCheck(rules, { request, requestJson: json, because });
   const exchange = await sendHttp(request, { limits: target.limits, clock: target.clock, signal: target.signal });
   try {
     const { outcome } = exchange;

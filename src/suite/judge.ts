@@ -1,5 +1,5 @@
 import { ExchangeCheck } from '../core/engine.js';
-import type { ExchangeContext, Rule, Scope } from '../core/rule.js';
+import type { Rule, Scope } from '../core/rule.js';
 import type { Frame, StreamBatch, StreamEnd } from '../core/exchange.js';
 import { isEnd } from '../transports/sse/stream.js';
 import { httpRules } from '../transports/http/rules.js';
@@ -40,8 +40,4 @@ export async function judge(
   const end: StreamEnd = { type: 'broken', atMs: 0, message: 'the stream ended without an end marker' };
   check.end(end);
   return { frames, end };
-}
-
-export function newCheck(protocol: Protocol, scope: Scope, context: ExchangeContext): ExchangeCheck {
-  return new ExchangeCheck(rulesFor(protocol, scope), context);
 }

@@ -7,6 +7,7 @@ import { httpRules } from '../transports/http/rules.js';
 import { FrameWatch } from './expectations.js';
 import { runHttpStep, type HttpTarget } from './http-step.js';
 import { CaseConnections, runSocketStep } from './socket-step.js';
+import { runPollStep } from './poll-step.js';
 import { captureRule } from './rules.js';
 import type { Suite, SuiteCase } from './suite.js';
 
@@ -69,6 +70,9 @@ async function runCase(protocol: Protocol, suiteCase: SuiteCase, target: HttpTar
           break;
         case 'socketio':
           report = await runSocketStep(protocol, step, index, target, connections, vars, suiteCase.because, watch);
+          break;
+        case 'poll':
+          report = await runPollStep(protocol, step, index, target, vars, watch);
           break;
       }
       const extra: Deviation[] = watch.judge(rules, (value) => fillJson(value, vars));

@@ -46,6 +46,11 @@ const HttpStep = z
       .describe('stream: a streaming answer; answer: a non-streaming answer; refusal: the request must be refused.'),
     capture: z.record(varName, Capture).optional().describe('Values to take from the answer for later steps, as {{name}}.'),
     assert: z.array(Assertion).optional().describe('What the answer must show beyond the rules.'),
+    rules: z
+      .array(z.string())
+      .min(1)
+      .optional()
+      .describe("Only these of the protocol's rules judge this step (e.g. the one refusal rule that applies)."),
   })
   .strict()
   .refine((step) => step.body === undefined || step.rawBody === undefined, 'give either body or rawBody, not both');
@@ -66,7 +71,22 @@ const SocketStep = z
   })
   .strict();
 
-export const SuiteStep = z.discriminatedUnion('type', [HttpStep, SocketStep]);
+const PollStep = z
+  .object({
+    type: z.literal('poll'),
+    path: z.string().startsWith('/').describe('The polled resource; the protocol adds its offset parameter.'),
+    headers: z.record(z.string(), z.string()).optional(),
+    from: z.number().int().min(0).default(0),
+    intervalMs: z.number().int().min(0).max(60_000).default(200),
+    pastEnd: z.number().int().min(0).max(10).default(1).describe('Polls after the end, from the last offset.'),
+    replays: z.number().int().min(0).max(10).default(2).describe('Re-reads from offset 0 after the end.'),
+    expect: z.literal('stream'),
+    capture: z.record(varName, Capture).optional(),
+    assert: z.array(Assertion).optional(),
+  })
+  .strict();
+
+export const SuiteStep = z.discriminatedUnion('type', [HttpStep, SocketStep, PollStep]);
 
 const SuiteCase = z
   .object({
@@ -109,6 +129,7 @@ export type SuiteCase = Suite['cases'][number];
 export type SuiteStep = z.output<typeof SuiteStep>;
 export type HttpStep = Extract<SuiteStep, { type: 'http' }>;
 export type SocketStep = Extract<SuiteStep, { type: 'socketio' }>;
+export type PollStep = Extract<SuiteStep, { type: 'poll' }>;
 export type Assertion = z.output<typeof Assertion>;
 export type Capture = z.output<typeof Capture>;
 

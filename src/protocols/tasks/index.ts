@@ -1,0 +1,20 @@
+import { defineProtocol } from '../protocol.js';
+import { refuse, tasksRoutes, TasksScript } from './mock.js';
+import { DOC, pollView, tasksRules } from './rules.js';
+
+export default defineProtocol({
+  id: 'tasks',
+  title: 'Workspaces, conversations, messages and task polling (GET /api/v1/tasks/{id}?from=N)',
+  doc: DOC,
+  rules: tasksRules,
+  answerKind: () => 'answer',
+  poll: {
+    param: 'from',
+    cursor: (json) => {
+      const view = pollView(json);
+      const next = view?.nextOffset;
+      return typeof next === 'number' && Number.isInteger(next) ? { next, running: view?.status === 'running' } : undefined;
+    },
+  },
+  mock: { routes: tasksRoutes, defaultScenario: 'plain', refuse, script: TasksScript },
+});

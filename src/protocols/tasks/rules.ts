@@ -1,0 +1,388 @@
+/**
+ * The tasks rules: document 003_2215f6354d6789dc.txt (工作区 + 对话 + 发送 + 轮询), digest section
+ * "tasks". An answer arrives by polling GET /api/v1/tasks/{id}?from=N until status leaves "running".
+ */
+import { isDeepStrictEqual } from 'node:util';
+import { show } from '../../core/engine.js';
+import type { Frame, PollFrame } from '../../core/exchange.js';
+import { requestJsonRule } from '../../core/kit.js';
+import { defineRule, type ExchangeContext, type Rule, type RuleSource } from '../../core/rule.js';
+import { isRecord, schemas } from '../../core/schemas.js';
+
+export const DOC = '003_2215f6354d6789dc.txt';
+const at = (section: string): RuleSource => ({ doc: DOC, section });
+
+export interface PollView {
+  readonly status: unknown;
+  readonly nextOffset: unknown;
+  readonly events: readonly unknown[] | undefined;
+}
+
+/** The data of a poll answer, or undefined when it has none. */
+export function pollView(value: unknown): PollView | undefined {
+  const data = isRecord(value) ? value['data'] : undefined;
+  if (!isRecord(data)) return undefined;
+  const events = data['events'];
+  return { status: data['status'], nextOffset: data['next_offset'], events: Array.isArray(events) ? events : undefined };
+}
+
+const asPoll = (frame: Frame): PollFrame | undefined => (frame.type === 'poll' ? frame : undefined);
+const viewOf = (frame: Frame): PollView | undefined => (frame.json.ok ? pollView(frame.json.value) : undefined);
+
+export const pollStatus = defineRule({
+  id: 'tasks.poll.status',
+  title: 'A poll answers HTTP 200',
+  severity: 'error',
+  basis: 'doc',
+  source: at('2) Python (r.raise_for_status()) and 3) JS (if (!res.ok) throw)'),
+  scopes: ['stream'],
+  create: (_context, report) => ({
+    frame(frame) {
+      const poll = asPoll(frame);
+      if (poll === undefined || poll.status === 200) return;
+      report({ at: 'frame', frame, pointer: '', message: `a poll from ${poll.from} answered HTTP ${poll.status}`, expected: '200', actual: String(poll.status) });
+    },
+  }),
+});
+
+export const pollShape = defineRule({
+  id: 'tasks.poll.shape',
+  title: 'A poll answer is wrapped in data: {status, next_offset, events}; a text_chunk carries data.content (schemas/tasks/poll.schema.json)',
+  severity: 'error',
+  basis: 'doc',
+  source: at('1) curl (step 4: ["data"]["status"], ["data"]["next_offset"], events)'),
+  scopes: ['stream'],
+  create: (_context, report) => ({
+    frame(frame) {
+      const poll = asPoll(frame);
+      if (poll === undefined || poll.status !== 200) return;
+      if (!frame.json.ok) {
+        report({ at: 'frame', frame, pointer: '', message: `the poll answer is not JSON: ${frame.json.error}`, expected: 'a JSON object' });
+        return;
+      }
+      for (const problem of schemas().check('urn:chatwire:tasks:poll', frame.json.value)) {
+        report({ at: 'frame', frame, pointer: problem.pointer, message: problem.message, expected: problem.expected, actual: problem.actual });
+      }
+    },
+  }),
+});
+
+export const pollOffset = defineRule({
+  id: 'tasks.poll.offset',
+  title: 'next_offset is an integer never below from',
+  severity: 'error',
+  basis: 'doc',
+  source: at('1) curl (FROM=$NEXT: the next poll starts there)'),
+  scopes: ['stream'],
+  create: (_context, report) => ({
+    frame(frame) {
+      const poll = asPoll(frame);
+      const next = viewOf(frame)?.nextOffset;
+      if (poll === undefined || typeof next !== 'number' || !Number.isInteger(next) || next >= poll.from) return;
+      report({ at: 'frame', frame, pointer: '/data/next_offset', message: `next_offset went back below from (${poll.from})`, expected: `an integer ≥ ${poll.from}`, actual: show(next) });
+    },
+  }),
+});
+
+export const pollAdvances = defineRule({
+  id: 'tasks.poll.advances',
+  title: 'A poll that returns events moves next_offset past from, so the next poll gets only new ones',
+  severity: 'error',
+  basis: 'doc',
+  source: at('1) curl (the loop appends every poll\'s events, then FROM=$NEXT)'),
+  scopes: ['stream'],
+  create: (_context, report) => ({
+    frame(frame) {
+      const poll = asPoll(frame);
+      const view = viewOf(frame);
+      // Polls past the end are tasks.poll.final's to judge, re-reads from 0 tasks.poll.replay's.
+      if (poll === undefined || poll.phase !== 'poll' || view?.events === undefined || view.events.length === 0 || view.nextOffset !== poll.from) return;
+      report({ at: 'frame', frame, pointer: '/data/next_offset', message: `${view.events.length} event(s) came but next_offset stayed at ${poll.from}: the next poll repeats them`, expected: `next_offset > ${poll.from}`, actual: show(view.nextOffset) });
+    },
+  }),
+});
+
+/** The events of a task as the polls delivered them, and as re-read from offset 0. */
+function eventLog() {
+  const delivered: unknown[] = [];
+  const replays: Array<{ frame: Frame; events: readonly unknown[] }> = [];
+  return {
+    see(frame: Frame): void {
+      const poll = asPoll(frame);
+      const events = viewOf(frame)?.events;
+      if (poll === undefined || events === undefined) return;
+      if (poll.phase === 'replay') replays.push({ frame, events });
+      else if (delivered.length < 100_000) delivered.push(...events);
+    },
+    delivered,
+    replays,
+  };
+}
+
+export const pollSequence = defineRule({
+  id: 'tasks.poll.sequence',
+  title: "Polling from next_offset gives only new events: the polls' events, joined, are the task's log as re-read from offset 0 (no repeats, no gaps)",
+  severity: 'error',
+  basis: 'doc',
+  source: at('1) curl (the client prints every poll\'s events: the answer is their concatenation)'),
+  scopes: ['stream'],
+  create: (_context, report) => {
+    const log = eventLog();
+    return {
+      frame: (frame) => log.see(frame),
+      end(end) {
+        const reference = log.replays[0];
+        if (reference === undefined || isDeepStrictEqual(log.delivered, reference.events)) return;
+        const { delivered } = log;
+        const firstDifference = delivered.findIndex((event, i) => !isDeepStrictEqual(event, reference.events[i]));
+        const what = delivered.length > reference.events.length ? 'repeated events' : delivered.length < reference.events.length ? 'missing events (a gap)' : 'events in another order';
+        report({
+          at: 'end',
+          end,
+          message: `the polls delivered ${delivered.length} event(s), the log from 0 holds ${reference.events.length}: ${what}${firstDifference >= 0 ? `, first at event ${firstDifference}` : ''}`,
+          expected: show(reference.events),
+          actual: show(delivered),
+        });
+      },
+    };
+  },
+});
+
+export const pollReplay = defineRule({
+  id: 'tasks.poll.replay',
+  title: 'Re-polling from 0 gives the same events in the same order (an append-only log)',
+  severity: 'warn',
+  basis: 'inferred',
+  source: at('1) curl (FROM=0 starts the loop)'),
+  scopes: ['stream'],
+  create: (_context, report) => {
+    const log = eventLog();
+    return {
+      frame(frame) {
+        log.see(frame);
+        const latest = log.replays.at(-1);
+        const first = log.replays[0];
+        if (latest === undefined || first === undefined || latest === first || isDeepStrictEqual(latest.events, first.events)) return;
+        report({ at: 'frame', frame: latest.frame, pointer: '/data/events', message: 'a second read from offset 0 differs from the first', expected: show(first.events), actual: show(latest.events) });
+      },
+    };
+  },
+});
+
+export const statusStaysEnded = defineRule({
+  id: 'tasks.status.stays-ended',
+  title: 'status is "running" until the task ends, then stays ended',
+  severity: 'error',
+  basis: 'doc',
+  source: at('1) curl (the loop stops when status is not running)'),
+  scopes: ['stream'],
+  create: (_context, report) => {
+    let endedAt: number | undefined;
+    let endedAs: unknown;
+    return {
+      frame(frame) {
+        const status = viewOf(frame)?.status;
+        if (asPoll(frame) === undefined || status === undefined) return;
+        if (endedAt === undefined) {
+          if (status !== 'running') [endedAt, endedAs] = [frame.index, status];
+          return;
+        }
+        if (status === 'running') report({ at: 'frame', frame, pointer: '/data/status', message: `status went back to "running" after the task ended as ${show(endedAs)} (frame ${endedAt})`, expected: show(endedAs), actual: '"running"' });
+      },
+    };
+  },
+});
+
+export const statusEnds = defineRule({
+  id: 'tasks.status.ends',
+  title: 'A task ends (status leaves "running") within the time and poll bounds',
+  severity: 'error',
+  basis: 'doc',
+  source: at('1) curl (the loop ends when status is not running)'),
+  scopes: ['stream'],
+  create: (_context, report) => {
+    let polls = 0;
+    return {
+      frame() {
+        polls++;
+      },
+      end(end) {
+        if (end.type === 'closed') return;
+        const why =
+          end.type === 'timeout' ? `still running after ${end.limitMs} ms` : end.type === 'frame-limit' ? `still running after ${end.limit} polls (raise --max-frames if this is legitimate)` : end.type === 'broken' ? `a poll failed: ${end.message}` : end.type;
+        report({ at: 'end', end, message: `the task did not end: ${why} (${polls} poll(s))`, expected: 'a status other than "running"', actual: 'running' });
+      },
+    };
+  },
+});
+
+export const finalPoll = defineRule({
+  id: 'tasks.poll.final',
+  title: 'The final poll (status not running) carries every remaining event: polling past the end gives nothing new',
+  severity: 'error',
+  basis: 'doc',
+  source: at('1) curl (the client prints the final poll\'s events, then stops)'),
+  scopes: ['stream'],
+  create: (_context, report) => {
+    const log = eventLog();
+    return {
+      frame(frame) {
+        const poll = asPoll(frame);
+        const events = viewOf(frame)?.events;
+        if (poll?.phase !== 'past-end') return log.see(frame);
+        if (events === undefined || events.length === 0) return;
+        // Old events again are repeats (tasks.poll.sequence); only new ones show the final poll fell short.
+        const tail = log.delivered.slice(-events.length);
+        if (isDeepStrictEqual(tail, events)) return;
+        report({ at: 'frame', frame, pointer: '/data/events', message: `${events.length} new event(s) came after the final poll`, expected: 'no events past the end', actual: show(events) });
+      },
+    };
+  },
+});
+
+// ---- the create calls ------------------------------------------------------------------------
+
+const CREATES: ReadonlyArray<readonly [RegExp, string | undefined]> = [
+  [/\/api\/v1\/workspaces$/, undefined],
+  [/\/api\/v1\/workspaces\/[^/]+\/conversations$/, 'urn:chatwire:tasks:conversation'],
+  [/\/api\/v1\/workspaces\/[^/]+\/messages$/, 'urn:chatwire:tasks:task'],
+];
+const pathOf = (context: ExchangeContext): string => new URL(context.request.url, 'http://request.invalid').pathname;
+
+export const createStatus = defineRule({
+  id: 'tasks.create.status',
+  title: 'A valid create call (workspace, twice: idempotent; conversation; message) succeeds with HTTP 2xx',
+  severity: 'error',
+  basis: 'doc',
+  source: at('1) curl (steps 1–3); 2) Python (raise_for_status)'),
+  scopes: ['answer'],
+  create: (_context, report) => ({
+    response(head) {
+      if (head.status >= 200 && head.status < 300) return;
+      report({ at: 'response', message: `the call failed with HTTP ${head.status}`, expected: '2xx', actual: String(head.status) });
+    },
+  }),
+});
+
+export const createShape = defineRule({
+  id: 'tasks.create.shape',
+  title: 'A create answer carries its id at the top level ({"conversation_id"} / {"task_id"}), not wrapped in data',
+  severity: 'error',
+  basis: 'doc',
+  source: at('1) curl (json.load(sys.stdin)["conversation_id"], ["task_id"])'),
+  scopes: ['answer'],
+  create: (context, report) => {
+    const schema = CREATES.find(([pattern]) => pattern.test(pathOf(context)))?.[1];
+    return {
+      frame(frame) {
+        if (schema === undefined) return;
+        if (!frame.json.ok) {
+          report({ at: 'frame', frame, pointer: '', message: `the answer is not JSON: ${frame.json.error}`, expected: 'a JSON object' });
+          return;
+        }
+        for (const problem of schemas().check(schema, frame.json.value)) {
+          report({ at: 'frame', frame, pointer: problem.pointer, message: problem.message, expected: problem.expected, actual: problem.actual });
+        }
+      },
+    };
+  },
+});
+
+// ---- refusals --------------------------------------------------------------------------------
+
+function dataIn(frame: Frame): boolean {
+  if (!frame.json.ok || !isRecord(frame.json.value)) return false;
+  const value = frame.json.value;
+  return ['data', 'conversation_id', 'task_id', 'workspace_id'].some((key) => value[key] !== undefined && value[key] !== null);
+}
+
+function refusalRule(meta: { id: string; title: string; severity: 'error' | 'warn'; basis: 'doc' | 'inferred'; source: RuleSource }, accepts: (status: number) => boolean, expected: string): Rule {
+  return defineRule({
+    ...meta,
+    scopes: ['refusal'],
+    create: (context, report) => {
+      let status = 0;
+      let leaked: string | undefined;
+      return {
+        response(head) {
+          status = head.status;
+        },
+        frame(frame) {
+          if (dataIn(frame)) leaked ??= show(frame.json.ok ? frame.json.value : undefined);
+        },
+        end(end) {
+          if (accepts(status) && leaked === undefined) return;
+          const why = context.because === undefined ? '' : ` (${context.because})`;
+          report({ at: 'end', end, message: leaked === undefined ? `answered HTTP ${status}${why}` : `answered with data${why}`, expected, actual: `HTTP ${status}${leaked === undefined ? '' : `, ${leaked}`}` });
+        },
+      };
+    },
+  });
+}
+
+export const authRefused = refusalRule(
+  { id: 'tasks.auth.refused', title: 'A call without the token, or with a wrong one, is refused with 401 and no data', severity: 'error', basis: 'inferred', source: at('通用 Header (Authorization: Bearer <TOKEN>); digest: security') },
+  (status) => status === 401,
+  'HTTP 401 and no data',
+);
+
+export const taskNotFound = refusalRule(
+  { id: 'tasks.task.not-found', title: 'Polling an unknown task id answers 404', severity: 'warn', basis: 'inferred', source: at('1) curl (step 4); digest: unknown task is 404') },
+  (status) => status === 404,
+  'HTTP 404 and no data',
+);
+
+export const inputRefused = refusalRule(
+  { id: 'tasks.input.refused', title: 'A message to an unknown conversation, or without message, is refused with 4xx', severity: 'warn', basis: 'inferred', source: at('1) curl (step 3: conversation_id, message)') },
+  (status) => status >= 400 && status < 500,
+  'HTTP 4xx and no data',
+);
+
+// ---- the client's request (judged by the mock) ------------------------------------------------
+
+const bodyIsJson = requestJsonRule({ id: 'tasks.request.json', title: 'A POST body, when there is one, is a JSON object', severity: 'error', basis: 'doc', source: at('1) curl (Content-Type: application/json)'), scopes: ['request'] });
+
+// The conversation call has no body at all; only a body that is there must be JSON.
+export const requestJson: Rule = { ...bodyIsJson, create: (context, report) => (context.request.body === undefined || context.request.body === '' ? {} : bodyIsJson.create(context, report)) };
+
+const REQUEST_SCHEMAS: ReadonlyArray<readonly [RegExp, string]> = [
+  [/\/api\/v1\/workspaces$/, 'urn:chatwire:tasks:workspace'],
+  [/\/api\/v1\/workspaces\/[^/]+\/messages$/, 'urn:chatwire:tasks:message'],
+];
+
+export const requestShape = defineRule({
+  id: 'tasks.request.shape',
+  title: 'A create request has its documented fields (schemas/tasks/workspace.schema.json, message.schema.json)',
+  severity: 'error',
+  basis: 'doc',
+  source: at('1) curl (steps 1 and 3)'),
+  scopes: ['request'],
+  create: (context, report) => ({
+    end() {
+      const schema = REQUEST_SCHEMAS.find(([pattern]) => pattern.test(pathOf(context)))?.[1];
+      if (schema === undefined || context.requestJson === undefined) return;
+      for (const problem of schemas().check(schema, context.requestJson)) {
+        report({ at: 'request', pointer: problem.pointer, message: problem.message, expected: problem.expected, actual: problem.actual });
+      }
+    },
+  }),
+});
+
+export const tasksRules: readonly Rule[] = [
+  pollStatus,
+  pollShape,
+  pollOffset,
+  pollAdvances,
+  pollSequence,
+  pollReplay,
+  statusStaysEnded,
+  statusEnds,
+  finalPoll,
+  createStatus,
+  createShape,
+  authRefused,
+  taskNotFound,
+  inputRefused,
+  requestJson,
+  requestShape,
+];

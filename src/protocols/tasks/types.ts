@@ -1,0 +1,56 @@
+/* Generated from schemas/tasks/ by `npm run types` (json-schema-to-typescript). Do not edit by hand. */
+
+/**
+ * Answer of POST /api/v1/workspaces/{ws}/conversations (no body): the id at the top level, not wrapped in data. Source: 003_2215f6354d6789dc.txt, 1) curl (step 2: json.load(sys.stdin)["conversation_id"]).
+ */
+export interface TasksConversation {
+  conversation_id: string;
+  [k: string]: unknown | undefined;
+}
+/**
+ * Body of POST /api/v1/workspaces/{ws}/messages. Source: 003_2215f6354d6789dc.txt, 1) curl (step 3) and 2) Python (max_iterations).
+ */
+export interface TasksMessageRequest {
+  conversation_id: string;
+  message: string;
+  run_mode?: string;
+  max_iterations?: number;
+  [k: string]: unknown | undefined;
+}
+/**
+ * Answer of GET /api/v1/tasks/{task_id}?from=N, wrapped in data. Source: 003_2215f6354d6789dc.txt, 1) curl (step 4: ["data"]["status"], ["data"]["next_offset"], data.events). Event types other than text_chunk exist and are accepted.
+ */
+export interface TasksPoll {
+  data: {
+    /**
+     * "running" until the task ends, then another value (completed, failed, …).
+     */
+    status: string;
+    /**
+     * Where the next poll starts: an integer, never below from.
+     */
+    next_offset: number;
+    events: Event[];
+    [k: string]: unknown | undefined;
+  };
+  [k: string]: unknown | undefined;
+}
+export interface Event {
+  type: string;
+  data?: unknown;
+  [k: string]: unknown | undefined;
+}
+/**
+ * Answer of POST /api/v1/workspaces/{ws}/messages: the task id at the top level. Source: 003_2215f6354d6789dc.txt, 1) curl (step 3: json.load(sys.stdin)["task_id"]).
+ */
+export interface TasksTask {
+  task_id: string;
+  [k: string]: unknown | undefined;
+}
+/**
+ * Body of POST /api/v1/workspaces: create the workspace, or make sure it exists (idempotent). Source: 003_2215f6354d6789dc.txt, 1) curl (step 1).
+ */
+export interface TasksWorkspaceRequest {
+  workspace_id: string;
+  [k: string]: unknown | undefined;
+}

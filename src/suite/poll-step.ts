@@ -1,0 +1,32 @@
+import { ChatwireError } from '../core/errors.js';
+import { ExchangeCheck } from '../core/engine.js';
+import { fillTemplate, type TemplateVars } from '../core/template.js';
+import type { Protocol } from '../protocols/protocol.js';
+import type { StepReport } from '../report/model.js';
+import { pollBatches } from '../transports/polling/poll.js';
+import type { FrameWatch } from './expectations.js';
+import { joinUrl, type HttpTarget } from './http-step.js';
+import { judge, rulesFor } from './judge.js';
+import type { PollStep } from './suite.js';
+
+/** Polls a resource to its end (and past it) and judges every answer. */
+export async function runPollStep(protocol: Protocol, step: PollStep, index: number, target: HttpTarget, vars: TemplateVars, watch: FrameWatch): Promise<StepReport> {
+  const poll = protocol.poll;
+  if (poll === undefined) throw new ChatwireError('BAD_FILE', `Failed to run a poll step: protocol ${protocol.id} polls nothing`, { hint: 'use http steps for this protocol' });
+  const path = fillTemplate(step.path, vars);
+  const headers: Record<string, string> = { accept: 'application/json', ...target.headers };
+  for (const [name, value] of Object.entries(step.headers ?? {})) {
+    const filled = fillTemplate(value, vars);
+    if (filled === '') delete headers[name.toLowerCase()];
+    else headers[name.toLowerCase()] = filled;
+  }
+  const url = (from: number): string => joinUrl(target.baseUrl, path, { [poll.param]: String(from) });
+  const request = { method: 'GET', url: url(step.from), headers, body: undefined };
+  const check = new ExchangeCheck(rulesFor(protocol, 'stream', []), { request, requestJson: undefined });
+  const judged = await judge(
+    pollBatches({ url, headers, limits: target.limits, clock: target.clock, start: step.from, intervalMs: step.intervalMs, cursor: poll.cursor, pastEnd: step.pastEnd, replays: step.replays }),
+    check,
+    (frame) => watch.see(frame),
+  );
+  return { index, method: 'POLL', url: request.url, expect: step.expect, status: null, frames: judged.frames, end: judged.end.type, durationMs: Math.round(judged.end.atMs), deviations: check.deviations };
+}

@@ -1,0 +1,143 @@
+import { describe, expect, it } from 'vitest';
+import tasks from '../src/protocols/tasks/index.js';
+import { ExchangeCheck } from '../src/core/engine.js';
+import type { PollFrame, StreamEnd } from '../src/core/exchange.js';
+import type { Deviation, Scope } from '../src/core/rule.js';
+import { rulesFor } from '../src/suite/judge.js';
+import { check, ruleIds, type CheckOptions } from './helpers.js';
+
+type Poll = readonly [phase: PollFrame['phase'], from: number, body: unknown, status?: number];
+const chunk = (content: string) => ({ type: 'text_chunk', data: { content } });
+const e = [chunk('明日'), chunk('方舟'), chunk('终末地')];
+const answer = (status: string, next: number, events: unknown[]) => ({ data: { status, next_offset: next, events } });
+
+/** Polls of a run, as the driver makes them: to the end, once past it, twice from 0. */
+function runPolls(polls: readonly Poll[], end: StreamEnd = { type: 'closed', atMs: 10 }): Deviation[] {
+  const checker = new ExchangeCheck(rulesFor(tasks, 'stream', []), { request: { method: 'GET', url: 'http://t.invalid/api/v1/tasks/t1?from=0', headers: {}, body: undefined }, requestJson: undefined });
+  polls.forEach(([phase, from, body, status = 200], index) => {
+    const text = typeof body === 'string' ? body : JSON.stringify(body);
+    let json: PollFrame['json'];
+    try {
+      json = { ok: true, value: JSON.parse(text) as unknown };
+    } catch (error) {
+      json = { ok: false, error: String(error) };
+    }
+    checker.frame({ type: 'poll', index, atMs: index, phase, from, status, text, json });
+  });
+  return [...checker.end(end)];
+}
+
+const good: Poll[] = [
+  ['poll', 0, answer('running', 1, e.slice(0, 1))],
+  ['poll', 1, answer('running', 1, [])],
+  ['poll', 1, answer('completed', 3, e.slice(1))],
+  ['past-end', 3, answer('completed', 3, [])],
+  ['replay', 0, answer('completed', 3, e)],
+  ['replay', 0, answer('completed', 3, e)],
+];
+const replace = (index: number, poll: Poll): Poll[] => good.map((p, i) => (i === index ? poll : p));
+
+interface HttpCase {
+  readonly scope: Scope;
+  readonly body: string;
+  readonly options?: CheckOptions;
+}
+const create = (path: string, body: unknown, status = 200): HttpCase => ({ scope: 'answer', body: JSON.stringify(body), options: { url: `http://t.invalid${path}`, head: { status } } });
+const refusal = (status: number, body: unknown = { detail: 'x' }): HttpCase => ({ scope: 'refusal', body: JSON.stringify(body), options: { head: { status } } });
+
+const pollTable: Record<string, { keeps: Poll[][]; breaks: Array<{ polls: Poll[]; end?: StreamEnd }> }> = {
+  'tasks.poll.status': { keeps: [good], breaks: [{ polls: replace(1, ['poll', 1, { detail: 'busy' }, 503]) }] },
+  'tasks.poll.shape': {
+    keeps: [good, replace(2, ['poll', 1, answer('completed', 4, [...e.slice(1), { type: 'progress', data: { pct: 100 } }]), 200])],
+    breaks: [
+      { polls: replace(0, ['poll', 0, { status: 'running', next_offset: 1, events: [] }]) },
+      { polls: replace(0, ['poll', 0, answer('running', 1.5, [])]) },
+      { polls: replace(0, ['poll', 0, answer('running', 1, [{ type: 'text_chunk', data: { text: 'x' } }])]) },
+      { polls: replace(0, ['poll', 0, 'not json']) },
+    ],
+  },
+  'tasks.poll.offset': { keeps: [good], breaks: [{ polls: replace(2, ['poll', 1, answer('completed', 0, e.slice(1))]) }] },
+  'tasks.poll.advances': { keeps: [good], breaks: [{ polls: replace(0, ['poll', 0, answer('running', 0, e.slice(0, 1))]) }] },
+  'tasks.poll.sequence': {
+    keeps: [good],
+    breaks: [
+      { polls: replace(2, ['poll', 1, answer('completed', 3, e)]) },
+      { polls: replace(2, ['poll', 1, answer('completed', 3, e.slice(2))]) },
+    ],
+  },
+  'tasks.poll.replay': { keeps: [good], breaks: [{ polls: replace(5, ['replay', 0, answer('completed', 3, [...e].reverse())]) }] },
+  'tasks.status.stays-ended': { keeps: [good], breaks: [{ polls: replace(3, ['past-end', 3, answer('running', 3, [])]) }] },
+  'tasks.status.ends': {
+    keeps: [good],
+    breaks: [
+      { polls: good.slice(0, 2), end: { type: 'timeout', atMs: 30_000, limitMs: 30_000 } },
+      { polls: good.slice(0, 2), end: { type: 'frame-limit', atMs: 1, limit: 2 } },
+    ],
+  },
+  'tasks.poll.final': {
+    keeps: [good, replace(3, ['past-end', 3, answer('completed', 3, e.slice(2))])],
+    breaks: [{ polls: replace(3, ['past-end', 3, answer('completed', 4, [chunk('还有')])]) }],
+  },
+};
+
+const httpTable: Record<string, { keeps: HttpCase[]; breaks: HttpCase[] }> = {
+  'tasks.create.status': {
+    keeps: [create('/api/v1/workspaces', { workspace_id: 'ws1' }), create('/api/v1/workspaces', {}, 201)],
+    breaks: [create('/api/v1/workspaces', { detail: 'exists' }, 409)],
+  },
+  'tasks.create.shape': {
+    keeps: [create('/api/v1/workspaces/ws1/conversations', { conversation_id: 'c1' }), create('/api/v1/workspaces/ws1/messages', { task_id: 't1', extra: true })],
+    breaks: [
+      create('/api/v1/workspaces/ws1/conversations', { data: { conversation_id: 'c1' } }),
+      create('/api/v1/workspaces/ws1/messages', { id: 't1' }),
+      create('/api/v1/workspaces/ws1/messages', { task_id: 7 }),
+    ],
+  },
+  'tasks.auth.refused': { keeps: [refusal(401)], breaks: [refusal(403), refusal(200, { workspace_id: 'ws1' }), refusal(401, { data: { status: 'running' } })] },
+  'tasks.task.not-found': { keeps: [refusal(404)], breaks: [refusal(400), refusal(200, answer('running', 0, []))] },
+  'tasks.input.refused': { keeps: [refusal(404), refusal(422)], breaks: [refusal(200, { task_id: 't1' }), refusal(500)] },
+  'tasks.request.json': {
+    keeps: [{ scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces', request: { workspace_id: 'ws1' } } }, { scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces/ws1/conversations' } }],
+    breaks: [{ scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces', requestBody: 'workspace_id=ws1' } }],
+  },
+  'tasks.request.shape': {
+    keeps: [{ scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces/ws1/messages', request: { conversation_id: 'c', message: 'm', run_mode: 'fast', max_iterations: 100 } } }],
+    breaks: [
+      { scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces/ws1/messages', request: { conversation_id: 'c', run_mode: 'fast' } } },
+      { scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces/ws1/messages', request: { conversation_id: 'c', message: 'm', max_iterations: 0 } } },
+      { scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces', request: {} } },
+    ],
+  },
+};
+
+describe('tasks rules', () => {
+  it('has a keep and a break case for every rule', () => {
+    expect([...Object.keys(pollTable), ...Object.keys(httpTable)].sort()).toEqual(tasks.rules.map((rule) => rule.id).sort());
+  });
+
+  for (const [id, { keeps, breaks }] of Object.entries(pollTable)) {
+    describe(id, () => {
+      it.each(keeps.map((c, i) => [i, c] as const))('kept by run %i', (_i, polls) => {
+        expect(ruleIds(runPolls(polls))).not.toContain(id);
+      });
+      it.each(breaks.map((c, i) => [i, c] as const))('broken by run %i', (_i, c) => {
+        expect(ruleIds(runPolls(c.polls, c.end))).toContain(id);
+      });
+    });
+  }
+
+  for (const [id, { keeps, breaks }] of Object.entries(httpTable)) {
+    describe(id, () => {
+      it.each(keeps.map((c, i) => [i, c] as const))('kept by input %i', async (_i, c) => {
+        expect(ruleIds(await check(tasks, c.scope, c.body, c.options))).not.toContain(id);
+      });
+      it.each(breaks.map((c, i) => [i, c] as const))('broken by input %i', async (_i, c) => {
+        expect(ruleIds(await check(tasks, c.scope, c.body, c.options))).toContain(id);
+      });
+    });
+  }
+
+  it('a conformant run has no deviation at all', () => {
+    expect(runPolls(good)).toEqual([]);
+  });
+});

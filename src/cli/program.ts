@@ -38,6 +38,7 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .addOption(new Option('-r, --reporter <name>', 'report format').choices(['pretty', 'json', 'junit']).default('pretty'))
     .option('-o, --output <file>', 'write the report to a file (a summary still goes to stdout)')
     .option('--strict', 'warnings fail the run too')
+    .addOption(new Option('--eio <version>', 'Engine.IO version for Socket.IO protocols: 4, or 3 for servers that only speak Socket.IO 2').choices(['3', '4']).default('4'))
     .action(async (protocols: string[], options: Record<string, unknown>) => setExitCode(await runCommand(protocols, options, io)));
 
   program

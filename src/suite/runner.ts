@@ -12,6 +12,8 @@ import { captureRule } from './rules.js';
 import type { Suite, SuiteCase } from './suite.js';
 
 export interface SuiteRunOptions extends HttpTarget {
+  /** The Engine.IO version Socket.IO steps speak (3 for Socket.IO 2 servers); 4 by default. */
+  readonly eio?: 3 | 4;
   /** Values for the suite's variables (--var), plus `token` when one is in use. */
   readonly vars?: Readonly<Record<string, string>>;
   /** Called as each case finishes, for progress output. */
@@ -55,7 +57,7 @@ function skipped(protocol: Protocol, suiteCase: SuiteCase, reason: string): Case
   return { protocol: protocol.id, name: suiteCase.name, title: suiteCase.title, source: suiteCase.source, outcome: 'skipped', skipped: `needs ${reason}`, durationMs: 0, steps: [] };
 }
 
-async function runCase(protocol: Protocol, suiteCase: SuiteCase, target: HttpTarget, initial: Record<string, string>, rules: ReadonlyMap<string, Rule>): Promise<CaseReport> {
+async function runCase(protocol: Protocol, suiteCase: SuiteCase, target: SuiteRunOptions, initial: Record<string, string>, rules: ReadonlyMap<string, Rule>): Promise<CaseReport> {
   const started = target.clock.now();
   const steps: StepReport[] = [];
   const vars: Record<string, string> = { ...initial };

@@ -28,6 +28,7 @@ const RunOptions = z.object({
   reporter: reporter.default('pretty'),
   output: z.string().min(1).optional(),
   strict: z.boolean().default(false),
+  eio: z.enum(['3', '4']).default('4').transform((value) => (value === '3' ? 3 : 4)),
 });
 
 interface Planned {
@@ -86,7 +87,7 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
       // Against the embedded mock, the suite's own mock values stand in for what a target would need.
       if (embedded) for (const [name, variable] of Object.entries(suite.variables)) if (variable.mock !== undefined) vars[name] = fillTemplate(variable.mock, vars);
       Object.assign(vars, given);
-      cases.push(...(await runSuite(protocol, suite, selected, { baseUrl, headers, limits, clock: systemClock, onCase, vars })));
+      cases.push(...(await runSuite(protocol, suite, selected, { baseUrl, headers, limits, clock: systemClock, onCase, vars, eio: options.eio })));
     }
     const totals = totalsOf(cases);
     const report: RunReport = {

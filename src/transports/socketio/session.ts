@@ -1,5 +1,5 @@
 import { createConnection } from 'node:net';
-import { io, type Socket } from 'socket.io-client';
+import { connectV3, connectV4, type ClientSocket } from './client.js';
 import type { Clock } from '../../core/clock.js';
 import { ChatwireError } from '../../core/errors.js';
 import { parseJson, type Limits, type ParsedJson, type SocketFrame, type StreamBatch, type StreamEnd } from '../../core/exchange.js';
@@ -10,6 +10,8 @@ export interface SocketTarget {
   readonly headers: Readonly<Record<string, string>>;
   readonly limits: Limits;
   readonly clock: Clock;
+  /** The Engine.IO version to speak: 4 (Socket.IO 3 and later, the default) or 3 (Socket.IO 2 servers). */
+  readonly eio?: 3 | 4;
 }
 
 export interface SocketExchangeOptions {
@@ -37,10 +39,10 @@ function argumentJson(args: readonly unknown[]): ParsedJson {
  * bystander on demand. Each exchange emits one event and yields every event that answers it.
  */
 export class SocketSession {
-  #bystander: Socket | undefined;
+  #bystander: ClientSocket | undefined;
 
   private constructor(
-    readonly socket: Socket,
+    readonly socket: ClientSocket,
     private readonly target: SocketTarget,
   ) {}
 
@@ -58,7 +60,7 @@ export class SocketSession {
     const started = clock.now();
     const elapsed = (): number => clock.now() - started;
     if (options.bystander === true) this.#bystander ??= await connect(this.target);
-    const listening: Array<[Socket, (name: string, ...rest: unknown[]) => void]> = [];
+    const listening: Array<[ClientSocket, (name: string, ...rest: unknown[]) => void]> = [];
     const timers = new AbortController();
     let pending: SocketFrame[] = [];
     let end: StreamEnd | undefined;
@@ -68,7 +70,7 @@ export class SocketSession {
       end ??= value;
       wake?.();
     };
-    const listen = (socket: Socket, who: SocketFrame['socket']): void => {
+    const listen = (socket: ClientSocket, who: SocketFrame['socket']): void => {
       const onAny = (name: string, ...rest: unknown[]): void => {
         if (end !== undefined) return;
         if (index >= limits.maxFrames) return finish({ type: 'frame-limit', atMs: elapsed(), limit: limits.maxFrames });
@@ -137,24 +139,18 @@ function probe(url: URL, timeoutMs: number): Promise<string | undefined> {
 }
 
 /** Connects, or throws: TARGET_UNREACHABLE when nothing listens, a plain error otherwise. */
-async function connect(target: SocketTarget): Promise<Socket> {
+async function connect(target: SocketTarget): Promise<ClientSocket> {
   const url = new URL(target.baseUrl);
   const path = `${url.pathname.replace(/\/+$/, '')}/socket.io/`;
   const refused = await probe(url, target.limits.timeoutMs);
   if (refused !== undefined && UNREACHABLE.test(refused)) {
     throw new ChatwireError('TARGET_UNREACHABLE', `Failed to connect to ${url.origin}${path}: ${refused}`, { hint: 'check that the Socket.IO server is running and that --target names its host and port' });
   }
-  const socket = io(url.origin, {
-    path,
-    forceNew: true,
-    reconnection: false,
-    timeout: target.limits.timeoutMs,
-    extraHeaders: { ...target.headers },
-    query: Object.fromEntries(url.searchParams),
-  });
+  const options = { path, timeoutMs: target.limits.timeoutMs, headers: target.headers, query: Object.fromEntries(url.searchParams) };
+  const socket = target.eio === 3 ? connectV3(url.origin, options) : connectV4(url.origin, options);
   return new Promise((resolve, reject) => {
-    socket.once('connect', () => resolve(socket));
-    socket.once('connect_error', (error: Error & { description?: unknown }) => {
+    socket.onceConnected(() => resolve(socket));
+    socket.onceConnectError((error) => {
       socket.disconnect();
       const detail = `${error.message}${error.description instanceof Error ? `: ${error.description.message}` : ''}`;
       if (UNREACHABLE.test(detail) || UNREACHABLE.test(String((error.description as { code?: unknown } | undefined)?.code ?? ''))) {

@@ -1,0 +1,97 @@
+import { createRequire } from 'node:module';
+import { io } from 'socket.io-client';
+
+type AnyListener = (event: string, ...args: unknown[]) => void;
+
+/** What the session needs of a Socket.IO client, whichever Engine.IO version it speaks. */
+export interface ClientSocket {
+  readonly id: string | undefined;
+  readonly connected: boolean;
+  onAny(listener: AnyListener): void;
+  offAny(listener: AnyListener): void;
+  onceConnected(listener: () => void): void;
+  onceConnectError(listener: (error: Error & { description?: unknown }) => void): void;
+  on(event: 'disconnect', listener: (reason: string) => void): void;
+  off(event: 'disconnect', listener: (reason: string) => void): void;
+  emit(event: string, ...args: unknown[]): void;
+  disconnect(): void;
+}
+
+export interface ClientOptions {
+  readonly path: string;
+  readonly timeoutMs: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly query: Readonly<Record<string, string>>;
+}
+
+/** Engine.IO v4 (Socket.IO 3 and later): socket.io-client 4. */
+export function connectV4(origin: string, options: ClientOptions): ClientSocket {
+  const socket = io(origin, { path: options.path, forceNew: true, reconnection: false, timeout: options.timeoutMs, extraHeaders: { ...options.headers }, query: { ...options.query } });
+  return {
+    get id() {
+      return socket.id;
+    },
+    get connected() {
+      return socket.connected;
+    },
+    onAny: (listener) => socket.onAny(listener),
+    offAny: (listener) => socket.offAny(listener),
+    onceConnected: (listener) => socket.once('connect', listener),
+    onceConnectError: (listener) => socket.once('connect_error', listener),
+    on: (event, listener) => socket.on(event, listener),
+    off: (event, listener) => socket.off(event, listener),
+    emit: (event, ...args) => socket.emit(event, ...args),
+    disconnect: () => socket.disconnect(),
+  };
+}
+
+/** The parts of a socket.io-client 2 socket used here; checked when the module loads. */
+interface LegacySocket {
+  id?: string;
+  connected: boolean;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  once(event: string, listener: (...args: never[]) => void): unknown;
+  off(event: string, listener: (...args: never[]) => void): unknown;
+  emit(event: string, ...args: unknown[]): unknown;
+  close(): unknown;
+  onevent(packet: { data?: unknown[] }): void;
+}
+
+function isLegacySocket(value: unknown): value is LegacySocket {
+  if (typeof value !== 'object' || value === null) return false;
+  return ['on', 'once', 'off', 'emit', 'close', 'onevent'].every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
+}
+
+/**
+ * Engine.IO v3 (Socket.IO 2 servers): socket.io-client 2, which has no onAny; every incoming event
+ * passes through its onevent, so the adapter listens there.
+ */
+export function connectV3(origin: string, options: ClientOptions): ClientSocket {
+  const loaded: unknown = createRequire(import.meta.url)('socket.io-client-v2');
+  if (typeof loaded !== 'function') throw new Error('socket.io-client-v2 did not load as a function');
+  const socket: unknown = loaded(origin, { path: options.path, forceNew: true, reconnection: false, timeout: options.timeoutMs, extraHeaders: { ...options.headers }, query: { ...options.query } });
+  if (!isLegacySocket(socket)) throw new Error('socket.io-client-v2 returned something that is not a socket');
+  const listeners = new Set<AnyListener>();
+  const original = socket.onevent.bind(socket);
+  socket.onevent = (packet) => {
+    const [event, ...args] = packet.data ?? [];
+    if (typeof event === 'string') for (const listener of listeners) listener(event, ...args);
+    original(packet);
+  };
+  return {
+    get id() {
+      return socket.id;
+    },
+    get connected() {
+      return socket.connected;
+    },
+    onAny: (listener) => listeners.add(listener),
+    offAny: (listener) => listeners.delete(listener),
+    onceConnected: (listener) => socket.once('connect', listener),
+    onceConnectError: (listener) => socket.once('connect_error', (error: Error) => listener(error)),
+    on: (event, listener) => socket.on(event, listener),
+    off: (event, listener) => socket.off(event, listener),
+    emit: (event, ...args) => socket.emit(event, ...args),
+    disconnect: () => socket.close(),
+  };
+}

@@ -1,0 +1,73 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type Server as HttpServer } from 'node:http';
+import { Server } from 'socket.io';
+import { systemClock } from '../src/core/clock.js';
+import { defaultLimits, type SocketFrame, type StreamItem } from '../src/core/exchange.js';
+import { SocketSession } from '../src/transports/socketio/session.js';
+import { flatten } from '../src/transports/sse/stream.js';
+
+const servers: Array<{ http: HttpServer; io: Server }> = [];
+
+/** A socket.io 4 server answering PING with two PONGs, the second to everyone when asked to. */
+async function start(allowEIO3: boolean): Promise<string> {
+  const http = createServer();
+  const io = new Server(http, { allowEIO3 });
+  io.on('connection', (socket) => {
+    socket.on('PING', (payload: { all?: boolean }) => {
+      socket.emit('PONG', { n: 1 });
+      if (payload.all === true) io.emit('PONG', { n: 2, all: true });
+      else socket.emit('PONG', { n: 2 });
+    });
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  servers.push({ http, io });
+  const { port } = http.address() as { port: number };
+  return `http://127.0.0.1:${port}`;
+}
+
+afterEach(async () => {
+  for (const { io } of servers.splice(0)) await new Promise<void>((resolve) => io.close(() => resolve()));
+});
+
+const target = (baseUrl: string, eio: 3 | 4) => ({ baseUrl, headers: {}, limits: { ...defaultLimits, timeoutMs: 3000, closeGraceMs: 100 }, clock: systemClock, eio });
+const isLast = (frame: SocketFrame): boolean => frame.json.ok && (frame.json.value as { n?: number }).n === 2;
+
+async function collect(items: AsyncIterable<StreamItem>): Promise<StreamItem[]> {
+  const all: StreamItem[] = [];
+  for await (const item of items) all.push(item);
+  return all;
+}
+
+describe('the Socket.IO transport', () => {
+  for (const eio of [4, 3] as const) {
+    it(`speaks Engine.IO v${eio}: one exchange is the emit and every event answering it`, async () => {
+      const session = await SocketSession.open(target(await start(true), eio));
+      const items = await collect(flatten(session.exchange('PING', [{}], { isLast })));
+      session.close();
+      expect(items.map((item) => (item.type === 'socketio' ? `${item.socket}:${item.event}:${JSON.stringify(item.args)}` : item.type))).toEqual(['asker:PONG:[{"n":1}]', 'asker:PONG:[{"n":2}]', 'closed']);
+    });
+
+    it(`sees, with Engine.IO v${eio}, what a bystander socket receives`, async () => {
+      const session = await SocketSession.open(target(await start(true), eio));
+      const items = await collect(flatten(session.exchange('PING', [{ all: true }], { isLast, bystander: true })));
+      session.close();
+      expect(items.filter((item) => item.type === 'socketio' && item.socket === 'bystander')).toHaveLength(1);
+    });
+  }
+
+  it('a v3 client is refused by a server that only speaks v4, and the refusal is an error, not a hang', async () => {
+    const baseUrl = await start(false);
+    await expect(SocketSession.open(target(baseUrl, 3))).rejects.toThrow(/could not connect a Socket\.IO client/);
+    const v4 = await SocketSession.open(target(baseUrl, 4));
+    v4.close();
+  });
+
+  it('records a server-side disconnect as a broken end', async () => {
+    const baseUrl = await start(true);
+    servers.at(-1)?.io.on('connection', (socket) => socket.on('BYE', () => socket.disconnect(true)));
+    const session = await SocketSession.open(target(baseUrl, 4));
+    const items = await collect(flatten(session.exchange('BYE', [{}])));
+    session.close();
+    expect(items.at(-1)).toMatchObject({ type: 'broken', message: expect.stringContaining('disconnected') });
+  });
+});

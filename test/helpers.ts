@@ -5,7 +5,7 @@ import type { Deviation, Scope } from '../src/core/rule.js';
 import type { Protocol } from '../src/protocols/protocol.js';
 import { rulesFor } from '../src/suite/judge.js';
 import { bodyBatches } from '../src/transports/http/body.js';
-import { flatten, sseFrames } from '../src/transports/sse/stream.js';
+import { flatten, isEnd, sseFrames } from '../src/transports/sse/stream.js';
 
 export interface CheckOptions {
   readonly head?: Partial<ResponseHead>;
@@ -42,8 +42,8 @@ export async function check(protocol: Protocol, scope: Scope, body: string, opti
   const isStream = scope === 'stream' || (options.head?.headers?.['content-type'] ?? defaultType).startsWith('text/event-stream');
   const items: AsyncIterable<StreamItem> = isStream ? sseFrames(chunksOf(body, options.chunkBytes), readOptions) : flatten(bodyBatches(chunksOf(body, options.chunkBytes), readOptions));
   for await (const item of items) {
-    if (item.type === 'sse' || item.type === 'body' || item.type === 'socketio') checker.frame(item);
-    else return [...checker.end(options.end ?? item)];
+    if (isEnd(item)) return [...checker.end(options.end ?? item)];
+    checker.frame(item);
   }
   throw new Error('the transport yielded no end');
 }

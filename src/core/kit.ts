@@ -2,8 +2,8 @@
  * Building blocks protocols assemble their rules from. Each returns an ordinary Rule; nothing here
  * knows any particular protocol.
  */
+import type { ExchangeContext, Finding, Rule, RuleMeta } from './rule.js';
 import type { Frame } from './exchange.js';
-import type { Rule, RuleMeta } from './rule.js';
 import { schemas } from './schemas.js';
 import { show } from './engine.js';
 
@@ -54,6 +54,49 @@ export function jsonFrameRule(meta: RuleMeta, select: (frame: Frame) => boolean 
   };
 }
 
+type Report = (finding: Finding) => void;
+
+export interface ProblemOptions {
+  /** Where the checked value sits inside the frame's JSON, e.g. "/data". */
+  readonly pointerPrefix?: string;
+  /** Put before each message, e.g. the event name. */
+  readonly messagePrefix?: string;
+  /** Leave out problems at these pointers (another rule reports them). */
+  readonly skip?: (pointer: string) => boolean;
+}
+
+/** Reports each problem of `value` against schema `schemaId` as a finding on `frame`. */
+export function reportFrameProblems(report: Report, frame: Frame, schemaId: string, value: unknown, options: ProblemOptions = {}): void {
+  for (const problem of schemas().check(schemaId, value)) {
+    if (options.skip?.(problem.pointer) === true) continue;
+    report({ at: 'frame', frame, pointer: `${options.pointerPrefix ?? ''}${problem.pointer}`, message: `${options.messagePrefix ?? ''}${problem.message}`, expected: problem.expected, actual: problem.actual });
+  }
+}
+
+/** Reports each problem of a client's request body against schema `schemaId`. */
+export function reportRequestProblems(report: Report, schemaId: string, value: unknown): void {
+  for (const problem of schemas().check(schemaId, value)) {
+    report({ at: 'request', pointer: problem.pointer, message: problem.message, expected: problem.expected, actual: problem.actual });
+  }
+}
+
+export function requestPath(context: ExchangeContext): string {
+  return new URL(context.request.url, 'http://request.invalid').pathname;
+}
+
+/** The request body matches the schema its path selects (for protocols with several calls). */
+export function requestSchemaByPathRule(meta: RuleMeta, table: ReadonlyArray<readonly [RegExp, string]>): Rule {
+  return {
+    ...meta,
+    create: (context, report) => ({
+      end() {
+        const schemaId = table.find(([pattern]) => pattern.test(requestPath(context)))?.[1];
+        if (schemaId !== undefined && context.requestJson !== undefined) reportRequestProblems(report, schemaId, context.requestJson);
+      },
+    }),
+  };
+}
+
 export interface SchemaRuleOptions {
   /** Which frames the schema applies to; all JSON frames by default. */
   readonly select?: (frame: Frame, value: unknown) => boolean;
@@ -73,10 +116,8 @@ export function frameSchemaRule(meta: RuleMeta, schemaId: string, options: Schem
           if (!frame.json.ok) return;
           const value = frame.json.value;
           if (options.select !== undefined && !options.select(frame, value)) return;
-          for (const problem of registry.check(schemaId, value)) {
-            if (options.pointers !== undefined && !options.pointers(problem.pointer)) continue;
-            report({ at: 'frame', frame, pointer: problem.pointer, message: problem.message, expected: problem.expected, actual: problem.actual });
-          }
+          const keep = options.pointers;
+          reportFrameProblems(report, frame, schemaId, value, keep === undefined ? {} : { skip: (pointer) => !keep(pointer) });
         },
       };
     },
@@ -89,10 +130,7 @@ export function requestSchemaRule(meta: RuleMeta, schemaId: string): Rule {
     ...meta,
     create: (context, report) => ({
       end() {
-        if (context.requestJson === undefined) return;
-        for (const problem of schemas().check(schemaId, context.requestJson)) {
-          report({ at: 'request', pointer: problem.pointer, message: problem.message, expected: problem.expected, actual: problem.actual });
-        }
+        if (context.requestJson !== undefined) reportRequestProblems(report, schemaId, context.requestJson);
       },
     }),
   };

@@ -2,7 +2,8 @@ import { z } from 'zod';
 import { parseJson } from '../../core/exchange.js';
 import { isRecord } from '../../core/schemas.js';
 import type { MockExchange, MockRoute, Refusal } from '../../mock/exchange.js';
-import type { Scenario, ScenarioFrame } from '../../mock/scenario.js';
+import type { ScenarioFrame } from '../../mock/scenario.js';
+import { scriptReader, stateOf } from '../../mock/state.js';
 import { STAGES } from './rules.js';
 
 const Turn = z
@@ -25,28 +26,13 @@ export const FastgptPyScript = z
 type FastgptPyScript = z.output<typeof FastgptPyScript>;
 type Turn = z.output<typeof Turn>;
 
-const scripts = new WeakMap<Scenario, FastgptPyScript>();
-function scriptOf(scenario: Scenario): FastgptPyScript {
-  let script = scripts.get(scenario);
-  if (script === undefined) {
-    script = FastgptPyScript.parse(scenario.script ?? {});
-    scripts.set(scenario, script);
-  }
-  return script;
-}
+const scriptOf = scriptReader(FastgptPyScript);
 
 /** Where each session is in its conversation, by sessionId. */
 class Sessions {
   readonly turns = new Map<string, number>();
 }
 
-function sessionsOf(exchange: MockExchange): Sessions {
-  const found = exchange.state.get('sessions');
-  if (found instanceof Sessions) return found;
-  const created = new Sessions();
-  exchange.state.set('sessions', created);
-  return created;
-}
 
 /** A FastAPI-style validation error, as a Python service answers a bad body. */
 export function refuse(exchange: MockExchange, refusal: Refusal): void {
@@ -84,7 +70,7 @@ const chat: MockRoute['handle'] = async (exchange) => {
   if (!isRecord(body)) return refuse(exchange, { status: 422, message: 'the body must be a JSON object' });
   const script = scriptOf(exchange.scenario());
   const sessionId = String(body['sessionId']);
-  const sessions = sessionsOf(exchange);
+  const sessions = stateOf(exchange.state, Sessions);
   const index = sessions.turns.get(sessionId) ?? 0;
   sessions.turns.set(sessionId, index + 1);
   const turn = script.turns[Math.min(index, script.turns.length - 1)] as Turn;

@@ -7,10 +7,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { show } from '../../core/engine.js';
 import { type Frame, frameText, eventName } from '../../core/exchange.js';
-import { contentTypeRule, mediaType, requestJsonRule, requestSchemaRule, statusRule } from '../../core/kit.js';
+import { contentTypeRule, mediaType, reportFrameProblems, requestJsonRule, requestSchemaRule, statusRule } from '../../core/kit.js';
 import { schemasDir } from '../../core/paths.js';
 import { defineRule, type Rule, type RuleSource } from '../../core/rule.js';
-import { isRecord, schemas } from '../../core/schemas.js';
+import { isRecord } from '../../core/schemas.js';
 
 export const DOC = '000_a17f2b116e8d969e.txt';
 const at = (section: string): RuleSource => ({ doc: DOC, section });
@@ -83,10 +83,7 @@ export const eventShape = defineRule({
       // One schema per event name, not the union: a done event must not pass as a text_delta.
       const def = SHAPES[eventOf(frame) ?? ''];
       if (def === undefined || !frame.json.ok) return;
-      for (const problem of schemas().check(`urn:chatwire:fastgpt-py:events#/$defs/${def}`, frame.json.value)) {
-        if (OWN_RULES.has(problem.pointer)) continue;
-        report({ at: 'frame', frame, pointer: problem.pointer, message: `${eventOf(frame) ?? ''}: ${problem.message}`, expected: problem.expected, actual: problem.actual });
-      }
+      reportFrameProblems(report, frame, `urn:chatwire:fastgpt-py:events#/$defs/${def}`, frame.json.value, { messagePrefix: `${eventOf(frame) ?? ''}: `, skip: (pointer) => OWN_RULES.has(pointer) });
     },
   }),
 });

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { parseJson } from '../../core/exchange.js';
 import { isRecord } from '../../core/schemas.js';
 import { MAX_REQUEST_BYTES, type MockExchange, type MockRoute, type Refusal } from '../../mock/exchange.js';
-import type { Scenario } from '../../mock/scenario.js';
+import { scriptReader, stateOf } from '../../mock/state.js';
 import { answerBody, streamFrames, nodeResults, type Run } from './render.js';
 import { FastgptScript } from './script.js';
 
@@ -37,25 +37,8 @@ class FastgptState {
   readonly chats = new Map<string, Chat>();
 }
 
-function stateOf(exchange: MockExchange): FastgptState {
-  const found = exchange.state.get('chats');
-  if (found instanceof FastgptState) return found;
-  const created = new FastgptState();
-  exchange.state.set('chats', created);
-  return created;
-}
-
-const scripts = new WeakMap<Scenario, FastgptScript>();
-
-/** The scenario's script, checked when the scenario was loaded. */
-function scriptOf(scenario: Scenario): FastgptScript {
-  let script = scripts.get(scenario);
-  if (script === undefined) {
-    script = FastgptScript.parse(scenario.script ?? {});
-    scripts.set(scenario, script);
-  }
-  return script;
-}
+const stateOfExchange = (exchange: MockExchange): FastgptState => stateOf(exchange.state, FastgptState);
+const scriptOf = scriptReader(FastgptScript);
 
 const id = (bytes = 12): string => randomBytes(bytes).toString('hex');
 
@@ -138,7 +121,7 @@ const completions: MockRoute['handle'] = async (exchange) => {
   const detail = body['detail'] === true || body['messages'] === undefined;
   const chatId = typeof body['chatId'] === 'string' && body['chatId'] !== '' ? body['chatId'] : undefined;
   const variables = isRecord(body['variables']) ? body['variables'] : {};
-  const state = stateOf(exchange);
+  const state = stateOfExchange(exchange);
   const chat = chatId === undefined ? undefined : state.chats.get(chatId);
 
   // The next message on a chat waiting at an interactive node answers it, and the workflow goes on.
@@ -180,7 +163,7 @@ function records(method: string, path: string, handle: (args: Record<string, unk
       if (args['appId'] !== undefined && args['appId'] !== MOCK_APP_ID) {
         return fail({ code: 500, statusText: 'unAuthApp', message: `common:unAuthApp: the key belongs to app ${MOCK_APP_ID}, not ${String(args['appId'])}` });
       }
-      const result = handle(args, stateOf(exchange));
+      const result = handle(args, stateOfExchange(exchange));
       if ('data' in result) envelope(exchange, script, 200, result.data);
       else fail(result);
     },

@@ -5,9 +5,9 @@
  */
 import { show } from '../../core/engine.js';
 import { type Frame, frameText, eventName } from '../../core/exchange.js';
-import { contentTypeRule, frameSchemaRule, mediaType, requestJsonRule, statusRule } from '../../core/kit.js';
+import { contentTypeRule, frameSchemaRule, mediaType, reportFrameProblems, requestJsonRule, requestPath, requestSchemaByPathRule, statusRule } from '../../core/kit.js';
 import { defineRule, type ExchangeContext, type Rule, type RuleSource } from '../../core/rule.js';
-import { isRecord, schemas } from '../../core/schemas.js';
+import { isRecord } from '../../core/schemas.js';
 
 export const DOC = '004_2a3e4b61cfa92e1b.txt';
 const at = (section: string): RuleSource => ({ doc: DOC, section });
@@ -32,9 +32,7 @@ export const KNOWN_EVENTS = new Set([
   'error',
 ]);
 
-export function pathOf(context: ExchangeContext): string {
-  return new URL(context.request.url, 'http://request.invalid').pathname;
-}
+export const pathOf = requestPath;
 
 const isCompletions = (context: ExchangeContext): boolean => COMPLETIONS.test(pathOf(context));
 const isRecords = (context: ExchangeContext): boolean => RECORDS.test(pathOf(context));
@@ -154,9 +152,7 @@ export const eventShape = onCompletions(
         const event = eventOf(frame);
         const def = event === undefined ? undefined : EVENT_SCHEMAS[event];
         if (def === undefined || !frame.json.ok) return;
-        for (const problem of schemas().check(`urn:chatwire:fastgpt:events#/$defs/${def}`, frame.json.value)) {
-          report({ at: 'frame', frame, pointer: problem.pointer, message: `${event}: ${problem.message}`, expected: problem.expected, actual: problem.actual });
-        }
+        reportFrameProblems(report, frame, `urn:chatwire:fastgpt:events#/$defs/${def}`, frame.json.value, { messagePrefix: `${event ?? ''}: ` });
       },
     }),
   }),
@@ -565,9 +561,7 @@ export const recordsData = onRecords(
       return {
         frame(frame) {
           if (def === undefined || envelopeCode(frame) !== 200 || !frame.json.ok || !isRecord(frame.json.value)) return;
-          for (const problem of schemas().check(`urn:chatwire:fastgpt:records#/$defs/${def}`, frame.json.value['data'])) {
-            report({ at: 'frame', frame, pointer: `/data${problem.pointer}`, message: problem.message, expected: problem.expected, actual: problem.actual });
-          }
+          reportFrameProblems(report, frame, `urn:chatwire:fastgpt:records#/$defs/${def}`, frame.json.value['data'], { pointerPrefix: '/data' });
         },
       };
     },
@@ -645,23 +639,17 @@ export const REQUEST_SCHEMAS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\/createQuestionGuide$/, 'urn:chatwire:fastgpt:records#/$defs/questionGuideRequest'],
 ];
 
-export const requestShape = defineRule({
-  id: 'fastgpt.request.shape',
-  title: "A request body has that call's documented fields; a chat sends a non-empty messages array unless it calls a plugin",
-  severity: 'error',
-  basis: 'doc',
-  source: at('Request (Parameters); Chat CRUD (Parameters)'),
-  scopes: ['request'],
-  create: (context, report) => ({
-    end() {
-      const schema = REQUEST_SCHEMAS.find(([pattern]) => pattern.test(pathOf(context)))?.[1];
-      if (schema === undefined || context.requestJson === undefined) return;
-      for (const problem of schemas().check(schema, context.requestJson)) {
-        report({ at: 'request', pointer: problem.pointer, message: problem.message, expected: problem.expected, actual: problem.actual });
-      }
-    },
-  }),
-});
+export const requestShape = requestSchemaByPathRule(
+  {
+    id: 'fastgpt.request.shape',
+    title: "A request body has that call's documented fields; a chat sends a non-empty messages array unless it calls a plugin",
+    severity: 'error',
+    basis: 'doc',
+    source: at('Request (Parameters); Chat CRUD (Parameters)'),
+    scopes: ['request'],
+  },
+  REQUEST_SCHEMAS,
+);
 
 export const fastgptRules: readonly Rule[] = [
   streamContentType,

@@ -3,6 +3,7 @@ import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import { SCENARIO_HEADER, type MockAttachContext, type MockExchange, type Refusal } from '../../mock/exchange.js';
 import type { Scenario } from '../../mock/scenario.js';
+import { scriptReader, stateOf } from '../../mock/state.js';
 import { payloadOf } from './rules.js';
 
 export const FAULTS = ['no-stop', 'delta-not-string', 'other-room', 'no-clue-alter', 'other-event', 'ignore-json-string', 'broadcast'] as const;
@@ -20,28 +21,13 @@ export const PocketqaScript = z
   .strict();
 type PocketqaScript = z.output<typeof PocketqaScript>;
 
-const scripts = new WeakMap<Scenario, PocketqaScript>();
-function scriptOf(scenario: Scenario): PocketqaScript {
-  let script = scripts.get(scenario);
-  if (script === undefined) {
-    script = PocketqaScript.parse(scenario.script ?? {});
-    scripts.set(scenario, script);
-  }
-  return script;
-}
+const scriptOf = scriptReader(PocketqaScript);
 
 /** Each room's turns, as [question, answer] pairs. */
 class Rooms {
   readonly history = new Map<string, Array<[string, string]>>();
 }
 
-function roomsOf(state: Map<string, unknown>): Rooms {
-  const found = state.get('rooms');
-  if (found instanceof Rooms) return found;
-  const created = new Rooms();
-  state.set('rooms', created);
-  return created;
-}
 
 /** pocketqa has no HTTP routes: a request there is answered as JSON. */
 export function refuse(exchange: MockExchange, refusal: Refusal): void {
@@ -65,7 +51,7 @@ async function answer(io: Server, socket: Socket, event: string, raw: unknown, s
   const asked = typeof payload['room'] === 'string' && payload['room'] !== '' ? payload['room'] : (socket.id ?? '');
   await socket.join(asked);
   const room = faults.has('other-room') ? `${asked}-elsewhere` : asked;
-  const rooms = roomsOf(context.state);
+  const rooms = stateOf(context.state, Rooms);
   const history = rooms.history.get(asked) ?? [];
   const name = faults.has('other-event') ? event.replace(/_CS$/, '_RESPONSE') : event.replace(/_CS$/, '_SS');
   // Answers go to the socket that asked; the broadcast fault sends them to every client.

@@ -6,7 +6,8 @@
 import { show } from '../../core/engine.js';
 import { frameText, type Frame, type SocketFrame } from '../../core/exchange.js';
 import { defineRule, type ExchangeContext, type Rule, type RuleSource } from '../../core/rule.js';
-import { isRecord, schemas } from '../../core/schemas.js';
+import { isRecord } from '../../core/schemas.js';
+import { reportFrameProblems, reportRequestProblems } from '../../core/kit.js';
 
 export const DOC = '001_6e6f726506b3aba0.txt';
 const at = (section: string): RuleSource => ({ doc: DOC, section });
@@ -110,10 +111,7 @@ export const answerShape = defineRule({
     return {
       frame(frame) {
         if (!isAnswerFrame(frame, expected) || !frame.json.ok) return;
-        for (const problem of schemas().check('urn:chatwire:pocketqa:answer', frame.json.value)) {
-          if (OWN.some((pattern) => pattern.test(problem.pointer))) continue;
-          report({ at: 'frame', frame, pointer: problem.pointer, message: problem.message, expected: problem.expected, actual: problem.actual });
-        }
+        reportFrameProblems(report, frame, 'urn:chatwire:pocketqa:answer', frame.json.value, { skip: (pointer) => OWN.some((pattern) => pattern.test(pointer)) });
       },
     };
   },
@@ -273,10 +271,7 @@ export const receivedClueAlter = defineRule({
           report({ at: 'frame', frame, pointer: '/data/received', message: 'the stop event has no received object', expected: 'received with clue and alter', actual: show(received) });
           return;
         }
-        for (const problem of schemas().check('urn:chatwire:pocketqa:answer#/$defs/received', received)) {
-          if (!/^\/(clue|alter)(\/|$)/.test(problem.pointer)) continue;
-          report({ at: 'frame', frame, pointer: `/data/received${problem.pointer}`, message: problem.message, expected: problem.expected, actual: problem.actual });
-        }
+        reportFrameProblems(report, frame, 'urn:chatwire:pocketqa:answer#/$defs/received', received, { pointerPrefix: '/data/received', skip: (pointer) => !/^\/(clue|alter)(\/|$)/.test(pointer) });
         const missing = ['clue', 'alter'].filter((field) => received[field] === undefined);
         if (missing.length > 0) report({ at: 'frame', frame, pointer: `/data/received/${missing[0] ?? ''}`, message: `received has no ${missing.join(' and ')}`, expected: 'clue and alter', actual: show(Object.keys(received)) });
       },
@@ -297,9 +292,7 @@ export const receivedHistory = defineRule({
       frame(frame) {
         const received = dataOf(frame, expected)?.['received'];
         if (!isRecord(received) || !('history' in received)) return;
-        for (const problem of schemas().check('urn:chatwire:pocketqa:answer#/$defs/received', { history: received['history'] })) {
-          report({ at: 'frame', frame, pointer: `/data/received${problem.pointer}`, message: problem.message, expected: problem.expected, actual: problem.actual });
-        }
+        reportFrameProblems(report, frame, 'urn:chatwire:pocketqa:answer#/$defs/received', { history: received['history'] }, { pointerPrefix: '/data/received' });
       },
     };
   },
@@ -366,9 +359,7 @@ export const requestShape = defineRule({
         report({ at: 'request', pointer: '', message: 'the payload is neither an object nor a JSON string of one', expected: '{"text": …}', actual: show(context.requestJson) });
         return;
       }
-      for (const problem of schemas().check('urn:chatwire:pocketqa:request', payload)) {
-        report({ at: 'request', pointer: problem.pointer, message: problem.message, expected: problem.expected, actual: problem.actual });
-      }
+      reportRequestProblems(report, 'urn:chatwire:pocketqa:request', payload);
     },
   }),
 });

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parseJson } from '../../core/exchange.js';
 import { isRecord } from '../../core/schemas.js';
 import type { MockExchange, MockRoute, Refusal } from '../../mock/exchange.js';
-import type { Scenario } from '../../mock/scenario.js';
+import { scriptReader, stateOf } from '../../mock/state.js';
 
 export const FAULTS = ['offset-stuck', 'repeat-events', 'never-ends', 'back-to-running', 'ok-without-token', 'create-without-id'] as const;
 
@@ -21,15 +21,7 @@ export const TasksScript = z
   .strict();
 type TasksScript = z.output<typeof TasksScript>;
 
-const scripts = new WeakMap<Scenario, TasksScript>();
-function scriptOf(scenario: Scenario): TasksScript {
-  let script = scripts.get(scenario);
-  if (script === undefined) {
-    script = TasksScript.parse(scenario.script ?? {});
-    scripts.set(scenario, script);
-  }
-  return script;
-}
+const scriptOf = scriptReader(TasksScript);
 
 interface Task {
   readonly createdAt: number;
@@ -48,13 +40,7 @@ class Store {
   readonly tasks = new Map<string, Task>();
 }
 
-function storeOf(exchange: MockExchange): Store {
-  const found = exchange.state.get('store');
-  if (found instanceof Store) return found;
-  const created = new Store();
-  exchange.state.set('store', created);
-  return created;
-}
+const storeOf = (exchange: MockExchange): Store => stateOf(exchange.state, Store);
 
 const id = (prefix: string): string => `${prefix}_${randomBytes(8).toString('hex')}`;
 

@@ -5,9 +5,9 @@
 import { isDeepStrictEqual } from 'node:util';
 import { show } from '../../core/engine.js';
 import type { Frame, PollFrame } from '../../core/exchange.js';
-import { requestJsonRule } from '../../core/kit.js';
-import { defineRule, type ExchangeContext, type Rule, type RuleSource } from '../../core/rule.js';
-import { isRecord, schemas } from '../../core/schemas.js';
+import { reportFrameProblems, requestJsonRule, requestPath, requestSchemaByPathRule } from '../../core/kit.js';
+import { defineRule, type Rule, type RuleSource } from '../../core/rule.js';
+import { isRecord } from '../../core/schemas.js';
 
 export const DOC = '003_2215f6354d6789dc.txt';
 const at = (section: string): RuleSource => ({ doc: DOC, section });
@@ -60,9 +60,7 @@ export const pollShape = defineRule({
         report({ at: 'frame', frame, pointer: '', message: `the poll answer is not JSON: ${frame.json.error}`, expected: 'a JSON object' });
         return;
       }
-      for (const problem of schemas().check('urn:chatwire:tasks:poll', frame.json.value)) {
-        report({ at: 'frame', frame, pointer: problem.pointer, message: problem.message, expected: problem.expected, actual: problem.actual });
-      }
+      reportFrameProblems(report, frame, 'urn:chatwire:tasks:poll', frame.json.value);
     },
   }),
 });
@@ -247,7 +245,7 @@ const CREATES: ReadonlyArray<readonly [RegExp, string | undefined]> = [
   [/\/api\/v1\/workspaces\/[^/]+\/conversations$/, 'urn:chatwire:tasks:conversation'],
   [/\/api\/v1\/workspaces\/[^/]+\/messages$/, 'urn:chatwire:tasks:task'],
 ];
-const pathOf = (context: ExchangeContext): string => new URL(context.request.url, 'http://request.invalid').pathname;
+const pathOf = requestPath;
 
 export const createStatus = defineRule({
   id: 'tasks.create.status',
@@ -280,9 +278,7 @@ export const createShape = defineRule({
           report({ at: 'frame', frame, pointer: '', message: `the answer is not JSON: ${frame.json.error}`, expected: 'a JSON object' });
           return;
         }
-        for (const problem of schemas().check(schema, frame.json.value)) {
-          report({ at: 'frame', frame, pointer: problem.pointer, message: problem.message, expected: problem.expected, actual: problem.actual });
-        }
+        reportFrameProblems(report, frame, schema, frame.json.value);
       },
     };
   },
@@ -350,23 +346,17 @@ const REQUEST_SCHEMAS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\/api\/v1\/workspaces\/[^/]+\/messages$/, 'urn:chatwire:tasks:message'],
 ];
 
-export const requestShape = defineRule({
-  id: 'tasks.request.shape',
-  title: 'A create request has its documented fields (schemas/tasks/workspace.schema.json, message.schema.json)',
-  severity: 'error',
-  basis: 'doc',
-  source: at('1) curl (steps 1 and 3)'),
-  scopes: ['request'],
-  create: (context, report) => ({
-    end() {
-      const schema = REQUEST_SCHEMAS.find(([pattern]) => pattern.test(pathOf(context)))?.[1];
-      if (schema === undefined || context.requestJson === undefined) return;
-      for (const problem of schemas().check(schema, context.requestJson)) {
-        report({ at: 'request', pointer: problem.pointer, message: problem.message, expected: problem.expected, actual: problem.actual });
-      }
-    },
-  }),
-});
+export const requestShape = requestSchemaByPathRule(
+  {
+    id: 'tasks.request.shape',
+    title: 'A create request has its documented fields (schemas/tasks/workspace.schema.json, message.schema.json)',
+    severity: 'error',
+    basis: 'doc',
+    source: at('1) curl (steps 1 and 3)'),
+    scopes: ['request'],
+  },
+  REQUEST_SCHEMAS,
+);
 
 export const tasksRules: readonly Rule[] = [
   pollStatus,

@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import type { Frame, Limits, SseFrame, StreamBatch, StreamEnd, StreamItem } from '../../core/exchange.js';
+import type { Frame, Limits, SseFrame, StreamBatch, StreamEnd, StreamEndType, StreamItem } from '../../core/exchange.js';
 import { endFromAbort } from '../abort.js';
 import { createSseFrameParser } from './parse.js';
 
@@ -77,6 +77,9 @@ export async function* flatten(batches: AsyncIterable<StreamBatch>): AsyncGenera
   }
 }
 
-export function isEnd(batch: StreamBatch): batch is StreamEnd {
-  return !Array.isArray(batch);
+const END_TYPES: ReadonlySet<string> = new Set<StreamEndType>(['closed', 'timeout', 'held-open', 'frame-limit', 'byte-limit', 'broken']);
+
+/** True for the end of a stream, whether among batches or single items. */
+export function isEnd(item: StreamBatch | StreamItem): item is StreamEnd {
+  return 'type' in item && END_TYPES.has(item.type);
 }

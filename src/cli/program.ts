@@ -1,10 +1,6 @@
 import { Command, CommanderError, Option } from 'commander';
 import { ChatwireError, describeError, isChatwireError } from '../core/errors.js';
 import { version } from '../core/version.js';
-import { mockCommand, DEFAULT_MOCK_PORT } from './commands/mock.js';
-import { rulesCommand } from './commands/rules.js';
-import { runCommand } from './commands/run.js';
-import { validateCommand } from './commands/validate.js';
 import type { CliIo } from './io.js';
 import { collect } from './options.js';
 
@@ -39,17 +35,24 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .option('-o, --output <file>', 'write the report to a file (a summary still goes to stdout)')
     .option('--strict', 'warnings fail the run too')
     .addOption(new Option('--eio <version>', 'Engine.IO version for Socket.IO protocols: 4, or 3 for servers that only speak Socket.IO 2').choices(['3', '4']).default('4'))
-    .action(async (protocols: string[], options: Record<string, unknown>) => setExitCode(await runCommand(protocols, options, io)));
+    .action(async (protocols: string[], options: Record<string, unknown>) => {
+      // Each command loads what it needs when it runs: validate need not load socket.io.
+      const { runCommand } = await import('./commands/run.js');
+      setExitCode(await runCommand(protocols, options, io));
+    });
 
   program
     .command('mock')
     .description('Serve the scripted scenarios of every protocol until interrupted')
-    .option('-p, --port <port>', 'port to listen on (0 picks a free one)', String(DEFAULT_MOCK_PORT))
+    .option('-p, --port <port>', 'port to listen on (0 picks a free one)', '4010')
     .option('--host <host>', 'address to bind', '127.0.0.1')
     .option('--token <token>', 'the only API key accepted by protocols with keys (default: any non-empty key)')
     .option('--protocol <id>', 'serve only this protocol (repeatable)', collect)
     .option('--scenarios <protocol=folder>', 'also load scenario files from a folder (repeatable)', collect)
-    .action(async (options: Record<string, unknown>) => setExitCode(await mockCommand(options, io)));
+    .action(async (options: Record<string, unknown>) => {
+      const { mockCommand } = await import('./commands/mock.js');
+      setExitCode(await mockCommand(options, io));
+    });
 
   program
     .command('validate')
@@ -63,14 +66,20 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .addOption(new Option('-r, --reporter <name>', 'report format').choices(['pretty', 'json', 'junit']).default('pretty'))
     .option('-o, --output <file>', 'write the report to a file')
     .option('--strict', 'warnings fail too')
-    .action(async (file: string, options: Record<string, unknown>) => setExitCode(await validateCommand(file, options, io)));
+    .action(async (file: string, options: Record<string, unknown>) => {
+      const { validateCommand } = await import('./commands/validate.js');
+      setExitCode(await validateCommand(file, options, io));
+    });
 
   program
     .command('rules')
     .description('List every rule with its id, severity, basis and document section')
     .argument('[protocols...]', 'protocol ids (default: all)')
     .option('--json', 'print JSON')
-    .action(async (protocols: string[], options: Record<string, unknown>) => setExitCode(await rulesCommand(protocols, options, io)));
+    .action(async (protocols: string[], options: Record<string, unknown>) => {
+      const { rulesCommand } = await import('./commands/rules.js');
+      setExitCode(await rulesCommand(protocols, options, io));
+    });
 
   return program;
 }

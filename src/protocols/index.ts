@@ -8,37 +8,42 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 // Built code imports index.js; under the test runner the sources are imported as they are.
 const entry = import.meta.url.endsWith('.ts') ? 'index.ts' : 'index.js';
 
-let loaded: Promise<Protocol[]> | undefined;
+const loaded = new Map<string, Promise<Protocol>>();
 
-/** Every protocol folder under src/protocols, in name order. A new protocol is a new folder. */
-export function loadProtocols(): Promise<Protocol[]> {
-  loaded ??= (async () => {
-    const folders = readdirSync(here, { withFileTypes: true })
-      .filter((entry) => entry.isDirectory())
-      .map((entry) => entry.name)
-      .sort();
-    const protocols: Protocol[] = [];
-    for (const folder of folders) {
-      const module = (await import(pathToFileURL(join(here, folder, entry)).href)) as { default?: Protocol };
-      if (module.default === undefined || module.default.id !== folder) {
-        throw new ChatwireError('INTERNAL', `Failed to load protocol ${folder}: its index must default-export a protocol whose id is "${folder}"`);
+/** The protocol folders under src/protocols, in name order. A new protocol is a new folder. */
+export function protocolIds(): string[] {
+  return readdirSync(here, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory())
+    .map((entry) => entry.name)
+    .sort();
+}
+
+/** One protocol, loaded on first use: only what a command names is imported. */
+function loadProtocol(id: string): Promise<Protocol> {
+  let protocol = loaded.get(id);
+  if (protocol === undefined) {
+    protocol = (async () => {
+      const module = (await import(pathToFileURL(join(here, id, entry)).href)) as { default?: Protocol };
+      if (module.default === undefined || module.default.id !== id) {
+        throw new ChatwireError('INTERNAL', `Failed to load protocol ${id}: its index must default-export a protocol whose id is "${id}"`);
       }
-      protocols.push(module.default);
-    }
-    return protocols;
-  })();
-  return loaded;
+      return module.default;
+    })();
+    loaded.set(id, protocol);
+  }
+  return protocol;
+}
+
+export function loadProtocols(): Promise<Protocol[]> {
+  return Promise.all(protocolIds().map(loadProtocol));
 }
 
 /** The protocols named, or all of them when none is; an unknown name lists the known ones. */
 export async function selectProtocols(names: readonly string[]): Promise<Protocol[]> {
-  const all = await loadProtocols();
-  if (names.length === 0) return all;
-  return names.map((name) => {
-    const protocol = all.find((candidate) => candidate.id === name);
-    if (protocol === undefined) {
-      throw new ChatwireError('UNKNOWN_PROTOCOL', `Failed to find protocol "${name}": known protocols are ${all.map((p) => p.id).join(', ')}`);
-    }
-    return protocol;
-  });
+  const known = protocolIds();
+  if (names.length === 0) return loadProtocols();
+  for (const name of names) {
+    if (!known.includes(name)) throw new ChatwireError('UNKNOWN_PROTOCOL', `Failed to find protocol "${name}": known protocols are ${known.join(', ')}`);
+  }
+  return Promise.all(names.map(loadProtocol));
 }

@@ -129,8 +129,8 @@ export const msgExplainsFailure = defineRule({
   }),
 });
 
-/** Past this many ids (16 MB of hashes), uniqueness is no longer tracked, so memory stays bounded. */
-export const MAX_TRACKED_IDS = 1_000_000;
+/** Past this many ids (8 MB of hashes; far beyond any real answer), uniqueness is no longer tracked, so memory stays bounded. */
+export const MAX_TRACKED_IDS = 2 ** 19;
 
 export const msgIdUnique = defineRule({
   id: 'ctai.msg_id.unique',

@@ -33,6 +33,8 @@ export interface Protocol {
     refuse(exchange: MockExchange, refusal: Refusal): void;
     /** The schema of this protocol's scenario `script`, when its scenarios have one. */
     readonly script?: ScriptSchema;
+    /** What an attached transport serves, for the mock's banner, e.g. "Socket.IO at /socket.io/". */
+    readonly serves?: string;
     /** For a transport beside plain routes (a Socket.IO server): attach it to the mock's HTTP server. */
     attach?(server: HttpServer, context: MockAttachContext): { close(): Promise<void> };
   };

@@ -9,5 +9,5 @@ export default defineProtocol({
   rules: pocketqaRules,
   answerKind: () => 'stream',
   isLastFrame: isStop,
-  mock: { routes: [], defaultScenario: 'plain', refuse, script: PocketqaScript, attach },
+  mock: { routes: [], serves: 'Socket.IO at /socket.io/ (CHAT_CS, SUM_CS, QA_CS, GEN_CS → *_SS)', defaultScenario: 'plain', refuse, script: PocketqaScript, attach },
 });

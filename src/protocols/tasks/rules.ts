@@ -100,26 +100,44 @@ export const pollAdvances = defineRule({
   }),
 });
 
-/** The events of a task as the polls delivered them, and as re-read from offset 0. */
+/**
+ * The events of a task as the polls delivered them, as re-read from offset 0, and whether every
+ * poll's event count matched how far its offset moved (offsets that count events).
+ */
 function eventLog() {
   const delivered: unknown[] = [];
   const replays: Array<{ frame: Frame; events: readonly unknown[] }> = [];
+  let offsetsMatch = true;
   return {
     see(frame: Frame): void {
       const poll = asPoll(frame);
-      const events = viewOf(frame)?.events;
+      const view = viewOf(frame);
+      const events = view?.events;
       if (poll === undefined || events === undefined) return;
-      if (poll.phase === 'replay') replays.push({ frame, events });
-      else if (delivered.length < 100_000) delivered.push(...events);
+      if (poll.phase === 'replay') {
+        replays.push({ frame, events });
+        return;
+      }
+      if (delivered.length < 100_000) delivered.push(...events);
+      if (typeof view?.nextOffset === 'number' && view.nextOffset - poll.from !== events.length) offsetsMatch = false;
     },
     delivered,
     replays,
+    get offsetsMatch() {
+      return offsetsMatch;
+    },
   };
+}
+
+function describeDifference(delivered: readonly unknown[], reference: readonly unknown[]): string {
+  const first = delivered.findIndex((event, i) => !isDeepStrictEqual(event, reference[i]));
+  const what = delivered.length > reference.length ? 'repeated events' : delivered.length < reference.length ? 'missing events (a gap)' : 'events in another order';
+  return `the polls delivered ${delivered.length} event(s), the log from 0 holds ${reference.length}: ${what}${first >= 0 ? `, first at event ${first}` : ''}`;
 }
 
 export const pollSequence = defineRule({
   id: 'tasks.poll.sequence',
-  title: "Polling from next_offset gives only new events: the polls' events, joined, are the task's log as re-read from offset 0 (no repeats, no gaps)",
+  title: "Polling from next_offset gives only new events: no repeats, no gaps (the polls' events differ from the log re-read from 0, and a poll's event count differs from how far its offset moved)",
   severity: 'error',
   basis: 'doc',
   source: at('1) curl (the client prints every poll\'s events: the answer is their concatenation)'),
@@ -130,17 +148,10 @@ export const pollSequence = defineRule({
       frame: (frame) => log.see(frame),
       end(end) {
         const reference = log.replays[0];
-        if (reference === undefined || isDeepStrictEqual(log.delivered, reference.events)) return;
-        const { delivered } = log;
-        const firstDifference = delivered.findIndex((event, i) => !isDeepStrictEqual(event, reference.events[i]));
-        const what = delivered.length > reference.events.length ? 'repeated events' : delivered.length < reference.events.length ? 'missing events (a gap)' : 'events in another order';
-        report({
-          at: 'end',
-          end,
-          message: `the polls delivered ${delivered.length} event(s), the log from 0 holds ${reference.events.length}: ${what}${firstDifference >= 0 ? `, first at event ${firstDifference}` : ''}`,
-          expected: show(reference.events),
-          actual: show(delivered),
-        });
+        // Two independent signs must agree, so a server that trims old events, or counts offsets
+        // otherwise, is not failed on one of them alone (tasks.poll.replay warns then).
+        if (reference === undefined || isDeepStrictEqual(log.delivered, reference.events) || log.offsetsMatch) return;
+        report({ at: 'end', end, message: describeDifference(log.delivered, reference.events), expected: show(reference.events), actual: show(log.delivered) });
       },
     };
   },
@@ -148,7 +159,7 @@ export const pollSequence = defineRule({
 
 export const pollReplay = defineRule({
   id: 'tasks.poll.replay',
-  title: 'Re-polling from 0 gives the same events in the same order (an append-only log)',
+  title: 'Re-polling from 0 gives the same events in the same order as the polls delivered (an append-only log)',
   severity: 'warn',
   basis: 'inferred',
   source: at('1) curl (FROM=0 starts the loop)'),
@@ -162,6 +173,12 @@ export const pollReplay = defineRule({
         const first = log.replays[0];
         if (latest === undefined || first === undefined || latest === first || isDeepStrictEqual(latest.events, first.events)) return;
         report({ at: 'frame', frame: latest.frame, pointer: '/data/events', message: 'a second read from offset 0 differs from the first', expected: show(first.events), actual: show(latest.events) });
+      },
+      end(end) {
+        const reference = log.replays[0];
+        // When the offsets disagree too, tasks.poll.sequence reports it as an error.
+        if (reference === undefined || isDeepStrictEqual(log.delivered, reference.events) || !log.offsetsMatch) return;
+        report({ at: 'end', end, message: `the log re-read from 0 differs from what the polls delivered: ${describeDifference(log.delivered, reference.events)}`, expected: show(log.delivered), actual: show(reference.events) });
       },
     };
   },

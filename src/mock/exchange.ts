@@ -1,10 +1,10 @@
-import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Clock } from '../core/clock.js';
 import { ExchangeCheck } from '../core/engine.js';
 import type { RequestRecord } from '../core/exchange.js';
 import type { Deviation } from '../core/rule.js';
 import type { Protocol } from '../protocols/protocol.js';
 import type { TemplateVars } from '../core/template.js';
+import type { MockRequest, MockResponse } from './io.js';
 import { playAnswer, playStream } from './playback.js';
 import type { Scenario, ScenarioAnswer, ScenarioSet, ScenarioStream } from './scenario.js';
 
@@ -69,8 +69,8 @@ export class MockExchange {
   constructor(
     readonly id: string,
     readonly protocol: Protocol,
-    readonly req: IncomingMessage,
-    readonly res: ServerResponse,
+    readonly req: MockRequest,
+    readonly res: MockResponse,
     readonly clock: Clock,
     /** Aborts when the client goes away before the answer is complete. */
     readonly signal: AbortSignal,
@@ -83,12 +83,15 @@ export class MockExchange {
     /** The values of the route's :parameters. */
     readonly params: Readonly<Record<string, string>> = {},
   ) {
-    this.url = new URL(req.url ?? '/', 'http://mock.invalid');
+    this.url = new URL(req.url, 'http://mock.invalid');
+  }
+
+  get method(): string {
+    return this.req.method;
   }
 
   header(name: string): string | undefined {
-    const value = this.req.headers[name.toLowerCase()];
-    return Array.isArray(value) ? value.join(', ') : value;
+    return this.req.headers[name.toLowerCase()];
   }
 
   /** The bearer token sent, if any. */
@@ -106,31 +109,13 @@ export class MockExchange {
 
   /** The request body as text, or undefined when it is larger than the mock accepts. */
   text(): Promise<string | undefined> {
-    this.#bodyRead ??= new Promise((resolve, reject) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      this.req.on('data', (chunk: Buffer) => {
-        size += chunk.length;
-        if (size > MAX_REQUEST_BYTES) {
-          resolve(undefined);
-          this.req.resume();
-          return;
-        }
-        chunks.push(chunk);
-      });
-      this.req.on('end', () => resolve(size > MAX_REQUEST_BYTES ? undefined : Buffer.concat(chunks).toString('utf8')));
-      this.req.on('error', reject);
-    });
+    this.#bodyRead ??= this.req.readBody(MAX_REQUEST_BYTES);
     return this.#bodyRead;
   }
 
   /** The request as a record for the rules. */
   record(body: string | undefined): RequestRecord {
-    const headers: Record<string, string> = {};
-    for (const [name, value] of Object.entries(this.req.headers)) {
-      if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
-    }
-    return { method: this.req.method ?? 'GET', url: this.url.pathname + this.url.search, headers, body };
+    return { method: this.req.method, url: this.url.pathname + this.url.search, headers: { ...this.req.headers }, body };
   }
 
   /**

@@ -1,10 +1,10 @@
-import type { ServerResponse } from 'node:http';
 import type { Clock } from '../core/clock.js';
+import type { MockResponse } from './io.js';
 import { fillTemplate, type TemplateVars } from '../core/template.js';
 import type { ScenarioAnswer, ScenarioFrame, ScenarioStream } from './scenario.js';
 
 export interface PlaybackContext {
-  readonly res: ServerResponse;
+  readonly res: MockResponse;
   readonly clock: Clock;
   /** Aborts when the client goes away, so playback stops writing. */
   readonly signal: AbortSignal;
@@ -32,7 +32,6 @@ export function encodeFrame(frame: ScenarioFrame, lineEnding: keyof typeof EOL, 
 export async function playStream(stream: ScenarioStream, context: PlaybackContext): Promise<void> {
   const { res, clock, signal, vars } = context;
   res.writeHead(stream.status, stream.headers);
-  res.flushHeaders();
   try {
     for (const frame of stream.frames) {
       if (frame.delayMs !== undefined && frame.delayMs > 0) await clock.sleep(frame.delayMs, signal);
@@ -49,12 +48,12 @@ export async function playStream(stream: ScenarioStream, context: PlaybackContex
         res.end();
         return;
       case 'abort':
-        res.socket?.destroy();
+        res.abort();
         return;
     }
   } catch {
     // The client left during a delay: nothing more to write.
-    if (!res.writableEnded) res.end();
+    if (!res.ended) res.end();
   }
 }
 

@@ -74,7 +74,7 @@ async function readBody(exchange: MockExchange, fail: (failure: Failure) => void
     await fail({ code: 413, statusText: 'payloadTooLarge', message: `Failed to read the request: the body is over ${MAX_REQUEST_BYTES} bytes` });
     return undefined;
   }
-  if (exchange.req.method === 'GET' || (exchange.req.method === 'DELETE' && text === '')) return {};
+  if (exchange.method === 'GET' || (exchange.method === 'DELETE' && text === '')) return {};
   const parsed = parseJson(text);
   const body = parsed.ok ? parsed.value : undefined;
   const blocking = exchange.checkRequest(text, body).filter((deviation) => deviation.severity === 'error');

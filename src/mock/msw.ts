@@ -1,0 +1,99 @@
+import { http, type HttpHandler } from 'msw';
+import { MockCore, type MockCoreOptions } from './core.js';
+import type { ClientDeviationRecord } from './exchange.js';
+import type { MockRequest, MockResponse } from './io.js';
+
+export interface ChatwireHandlersOptions extends MockCoreOptions {
+  /** Where the simulated upstream lives, e.g. `http://ctai.test` or `https://api.example/fastgpt`. */
+  readonly baseUrl: string;
+}
+
+export interface ChatwireHandlers {
+  /** Give these to msw's setupServer / setupWorker. */
+  readonly handlers: HttpHandler[];
+  /** Client deviations the simulated upstream saw, oldest first. */
+  clientDeviations(): readonly ClientDeviationRecord[];
+}
+
+/** Reads a fetch Request's body as text, stopping past `limit` bytes. */
+async function readLimited(request: Request, limit: number): Promise<string | undefined> {
+  if (request.body === null) return '';
+  const reader = request.body.getReader();
+  const decoder = new TextDecoder();
+  let text = '';
+  let size = 0;
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    size += value.length;
+    if (size > limit) {
+      await reader.cancel();
+      return undefined;
+    }
+    text += decoder.decode(value, { stream: true });
+  }
+}
+
+/** The mock's writes, turned into a streamed fetch Response once the head is written. */
+function responseBridge(): { res: MockResponse; response: Promise<Response> } {
+  const encoder = new TextEncoder();
+  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
+  let headersSent = false;
+  let ended = false;
+  let resolve: (response: Response) => void = () => undefined;
+  const response = new Promise<Response>((done) => (resolve = done));
+  const res: MockResponse = {
+    get headersSent() {
+      return headersSent;
+    },
+    get ended() {
+      return ended;
+    },
+    writeHead(status, headers) {
+      headersSent = true;
+      const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
+      resolve(new Response(body, { status, headers: { ...headers } }));
+    },
+    write(text) {
+      if (!ended) controller?.enqueue(encoder.encode(text));
+    },
+    end(text) {
+      if (ended) return;
+      if (text !== undefined && text !== '') controller?.enqueue(encoder.encode(text));
+      ended = true;
+      controller?.close();
+    },
+    abort() {
+      if (ended) return;
+      ended = true;
+      controller?.error(new TypeError('the simulated upstream broke the connection'));
+    },
+  };
+  return { res, response };
+}
+
+/**
+ * msw handlers that answer for a simulated upstream in-process, with the same scenarios, rules
+ * and in-memory state as `chatwire mock` (protocols over HTTP; Socket.IO needs the real server).
+ * Requests to paths no protocol serves fall through to the next handler.
+ */
+export function chatwireHandlers(options: ChatwireHandlersOptions): ChatwireHandlers {
+  const core = new MockCore(options);
+  const base = new URL(options.baseUrl);
+  const prefix = base.pathname.replace(/\/+$/, '');
+  const handler = http.all(`${base.origin}${prefix}/*`, async ({ request }) => {
+    const url = new URL(request.url);
+    const path = url.pathname.slice(prefix.length) || '/';
+    if (!core.serves(request.method, path)) return undefined;
+    const headers: Record<string, string> = {};
+    request.headers.forEach((value, name) => {
+      headers[name] = value;
+    });
+    const req: MockRequest = { method: request.method, url: `${path}${url.search}`, headers, readBody: (limit) => readLimited(request, limit) };
+    const { res, response } = responseBridge();
+    const handled = core.handle(req, res, request.signal).catch(() => res.abort());
+    // The answer streams on while the Response is read; a route that never wrote a head is a bug.
+    return Promise.race([response, handled.then(async () => (res.headersSent ? response : new Response('chatwire mock wrote no answer', { status: 500 })))]);
+  });
+  return { handlers: [handler], clientDeviations: () => core.clientDeviations() };
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderJunit } from '../src/report/junit.js';
+import { renderGithub } from '../src/report/github.js';
 import { colorsFor, formatDeviation } from '../src/report/pretty.js';
 import { exitCodeOf, totalsOf, type CaseReport, type RunReport } from '../src/report/model.js';
 import { joinUrl } from '../src/suite/http-step.js';
@@ -41,6 +42,17 @@ describe('reports', () => {
     expect(xml).toContain('name="a&amp;b"');
     expect(xml).toContain('&lt;text&gt; &amp; &quot;quotes&quot;');
     expect(xml).not.toContain('\u0001');
+  });
+
+  it('GitHub annotations: one per deviation, escaped, errors as ::error, then the totals', () => {
+    const out = renderGithub(report([failed]));
+    const [annotation, notice] = out.trim().split('\n');
+    expect(annotation).toMatch(/^::error title=chatwire ctai.stop.no-text::ctai\/a&b at frame 1 \/data\/answer_text: /);
+    expect(annotation).toContain('%0Aexpected ""');
+    expect(notice).toBe('::notice title=chatwire::0 passed, 0 warned, 1 failed, 0 skipped of 1 case(s) against http://x');
+    const warned: CaseReport = { ...failed, outcome: 'warned', steps: [{ ...failed.steps[0]!, deviations: [{ ...deviation, severity: 'warn' }] }] };
+    expect(renderGithub(report([warned]))).toMatch(/^::warning /);
+    expect(renderGithub(report([warned], true))).toMatch(/^::error /);
   });
 
   it('exit code: errors fail; warnings fail only when strict', () => {

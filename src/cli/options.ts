@@ -34,7 +34,7 @@ export const header = z
     return [text.slice(0, colon).trim().toLowerCase(), text.slice(colon + 1).trim()] as const;
   });
 
-export const reporter = z.enum(['pretty', 'json', 'junit']);
+export const reporter = z.enum(['pretty', 'json', 'junit', 'github']);
 export type ReporterName = z.output<typeof reporter>;
 
 export const port = z

@@ -31,7 +31,7 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .option('--max-bytes <n>', 'most bytes read from one answer', String(64 * 1024 * 1024))
     .option('-c, --case <name>', 'run only this case, "name" or "protocol/name" (repeatable)', collect)
     .option('--var <name=value>', 'a value a suite needs from the target, e.g. appId=… (repeatable; see suites/)', collect)
-    .addOption(new Option('-r, --reporter <name>', 'report format').choices(['pretty', 'json', 'junit']).default('pretty'))
+    .addOption(new Option('-r, --reporter <name>', 'report format').choices(['pretty', 'json', 'junit', 'github']).default('pretty'))
     .option('-o, --output <file>', 'write the report to a file (a summary still goes to stdout)')
     .option('--strict', 'warnings fail the run too')
     .addOption(new Option('--eio <version>', 'Engine.IO version for Socket.IO protocols: 4, or 3 for servers that only speak Socket.IO 2').choices(['3', '4']).default('4'))
@@ -63,7 +63,7 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .addOption(new Option('--kind <kind>', 'what the file holds (default: guessed from its first bytes)').choices(['stream', 'answer']))
     .option('--max-frames <n>', 'most frames read')
     .option('--max-bytes <n>', 'most bytes read')
-    .addOption(new Option('-r, --reporter <name>', 'report format').choices(['pretty', 'json', 'junit']).default('pretty'))
+    .addOption(new Option('-r, --reporter <name>', 'report format').choices(['pretty', 'json', 'junit', 'github']).default('pretty'))
     .option('-o, --output <file>', 'write the report to a file')
     .option('--strict', 'warnings fail too')
     .action(async (file: string, options: Record<string, unknown>) => {

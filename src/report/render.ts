@@ -1,9 +1,10 @@
+import { renderGithub } from './github.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import type { RunReport } from './model.js';
 import { renderPretty, type Colors } from './pretty.js';
 
-export type ReporterName = 'pretty' | 'json' | 'junit';
+export type ReporterName = 'pretty' | 'json' | 'junit' | 'github';
 
 export function render(reporter: ReporterName, report: RunReport, colors: Colors): string {
   switch (reporter) {
@@ -13,5 +14,7 @@ export function render(reporter: ReporterName, report: RunReport, colors: Colors
       return renderJson(report);
     case 'junit':
       return renderJunit(report);
+    case 'github':
+      return renderGithub(report);
   }
 }

@@ -41,14 +41,17 @@ export function statusRule(meta: RuleMeta, allowed: readonly number[]): Rule {
   };
 }
 
-/** Every frame (or the selected ones) carries JSON. */
-export function jsonFrameRule(meta: RuleMeta, select: (frame: Frame) => boolean = () => true): Rule {
+/** Every frame (or the selected ones) carries JSON; with `object`, a JSON object. */
+export function jsonFrameRule(meta: RuleMeta, options: { select?: (frame: Frame) => boolean; object?: boolean } = {}): Rule {
   return {
     ...meta,
     create: (_context, report) => ({
       frame(frame) {
-        if (frame.json.ok || !select(frame)) return;
-        report({ at: 'frame', frame, pointer: '', message: `the payload is not JSON: ${frame.json.error}`, expected: 'a JSON value' });
+        if (options.select !== undefined && !options.select(frame)) return;
+        const isObject = frame.json.ok && typeof frame.json.value === 'object' && frame.json.value !== null && !Array.isArray(frame.json.value);
+        if (frame.json.ok && (options.object !== true || isObject)) return;
+        const message = frame.json.ok ? 'the payload is JSON but not an object' : `the payload is not JSON: ${frame.json.error}`;
+        report({ at: 'frame', frame, pointer: '', message, expected: options.object === true ? 'a JSON object' : 'a JSON value' });
       },
     }),
   };

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { show } from '../../core/engine.js';
 import { type Frame, frameText, eventName } from '../../core/exchange.js';
-import { contentTypeRule, mediaType, reportFrameProblems, requestJsonRule, requestSchemaRule, statusRule } from '../../core/kit.js';
+import { contentTypeRule, jsonFrameRule, mediaType, reportFrameProblems, requestJsonRule, requestSchemaRule, statusRule } from '../../core/kit.js';
 import { schemasDir } from '../../core/paths.js';
 import { defineRule, type Rule, type RuleSource } from '../../core/rule.js';
 import { isRecord } from '../../core/schemas.js';
@@ -36,20 +36,10 @@ export const streamStatus = statusRule(
   [200],
 );
 
-export const eventJson = defineRule({
-  id: 'fastgpt-py.event.json',
-  title: "Every event's data is a JSON object",
-  severity: 'error',
-  basis: 'doc',
-  source: at('SSE 事件类型 (数据格式)'),
-  scopes: ['stream'],
-  create: (_context, report) => ({
-    frame(frame) {
-      if (frame.json.ok && isRecord(frame.json.value)) return;
-      report({ at: 'frame', frame, pointer: '', message: frame.json.ok ? 'the data is JSON but not an object' : `the data is not JSON: ${frame.json.error}`, expected: 'a JSON object' });
-    },
-  }),
-});
+export const eventJson = jsonFrameRule(
+  { id: 'fastgpt-py.event.json', title: "Every event's data is a JSON object", severity: 'error', basis: 'doc', source: at('SSE 事件类型 (数据格式)'), scopes: ['stream'] },
+  { object: true },
+);
 
 export const eventKnown = defineRule({
   id: 'fastgpt-py.event.known',
@@ -220,20 +210,10 @@ export const answerContentType = contentTypeRule(
   'application/json',
 );
 
-export const answerJson = defineRule({
-  id: 'fastgpt-py.answer.json',
-  title: 'A non-streaming answer is a JSON object',
-  severity: 'error',
-  basis: 'doc',
-  source: at('examples/nostream_chat.py (prints the JSON body)'),
-  scopes: ['answer'],
-  create: (_context, report) => ({
-    frame(frame) {
-      if (payload(frame) !== undefined) return;
-      report({ at: 'frame', frame, pointer: '', message: frame.json.ok ? 'the answer is JSON but not an object' : `the answer is not JSON: ${frame.json.error}`, expected: 'a JSON object' });
-    },
-  }),
-});
+export const answerJson = jsonFrameRule(
+  { id: 'fastgpt-py.answer.json', title: 'A non-streaming answer is a JSON object', severity: 'error', basis: 'doc', source: at('examples/nostream_chat.py (prints the JSON body)'), scopes: ['answer'] },
+  { object: true },
+);
 
 export const answerFields = defineRule({
   id: 'fastgpt-py.answer.fields',

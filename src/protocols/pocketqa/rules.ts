@@ -5,7 +5,7 @@
  */
 import { show } from '../../core/engine.js';
 import { frameText, type Frame, type SocketFrame } from '../../core/exchange.js';
-import { defineRule, type ExchangeContext, type Rule, type RuleSource } from '../../core/rule.js';
+import { defineRule, type ExchangeContext, type Finding, type Rule, type RuleMeta, type RuleSource } from '../../core/rule.js';
 import { isRecord } from '../../core/schemas.js';
 import { reportFrameProblems, reportRequestProblems } from '../../core/kit.js';
 
@@ -46,6 +46,23 @@ export function isStop(frame: Frame): boolean {
   if (socket === undefined || socket.socket !== 'asker' || !frame.json.ok || !isRecord(frame.json.value)) return false;
   const data = frame.json.value['data'];
   return isRecord(data) && data['finish_reason'] === 'stop';
+}
+
+/** A rule that judges the data of each answer event on the asking socket, one event at a time. */
+function answerDataRule(meta: Omit<RuleMeta, 'scopes'>, judge: (data: Record<string, unknown>, frame: Frame, report: (finding: Finding) => void) => void): Rule {
+  return defineRule({
+    ...meta,
+    scopes: ['stream'],
+    create: (context, report) => {
+      const expected = answerEvent(context);
+      return {
+        frame(frame) {
+          const data = dataOf(frame, expected);
+          if (data !== undefined) judge(data, frame, report);
+        },
+      };
+    },
+  });
 }
 
 const isAnswerFrame = (frame: Frame, expected: string): boolean => frame.type === 'socketio' && frame.socket === 'asker' && frame.event === expected;
@@ -117,24 +134,13 @@ export const answerShape = defineRule({
   },
 });
 
-export const deltaText = defineRule({
-  id: 'pocketqa.delta.text',
-  title: 'delta is text: a string',
-  severity: 'error',
-  basis: 'doc',
-  source: at('发送事件(response) (delta: 输出内容)'),
-  scopes: ['stream'],
-  create: (context, report) => {
-    const expected = answerEvent(context);
-    return {
-      frame(frame) {
-        const data = dataOf(frame, expected);
-        if (data === undefined || !('delta' in data) || typeof data['delta'] === 'string') return;
-        report({ at: 'frame', frame, pointer: '/data/delta', message: 'delta is not a string', expected: 'a string', actual: show(data['delta']) });
-      },
-    };
+export const deltaText = answerDataRule(
+  { id: 'pocketqa.delta.text', title: 'delta is text: a string', severity: 'error', basis: 'doc', source: at('发送事件(response) (delta: 输出内容)') },
+  (data, frame, report) => {
+    if (!('delta' in data) || typeof data['delta'] === 'string') return;
+    report({ at: 'frame', frame, pointer: '/data/delta', message: 'delta is not a string', expected: 'a string', actual: show(data['delta']) });
   },
-});
+);
 
 export const stopPresent = defineRule({
   id: 'pocketqa.stop.present',
@@ -185,25 +191,14 @@ export const stopLast = defineRule({
   },
 });
 
-export const finishPartial = defineRule({
-  id: 'pocketqa.finish.partial',
-  title: 'Events before the stop carry an empty or null finish_reason',
-  severity: 'warn',
-  basis: 'inferred',
-  source: at('发送事件(response) (finish_reason: 发送状态)'),
-  scopes: ['stream'],
-  create: (context, report) => {
-    const expected = answerEvent(context);
-    return {
-      frame(frame) {
-        const data = dataOf(frame, expected);
-        const reason = data?.['finish_reason'];
-        if (data === undefined || reason === null || reason === '' || reason === 'stop' || reason === undefined) return;
-        report({ at: 'frame', frame, pointer: '/data/finish_reason', message: `finish_reason ${show(reason)} on a partial event`, expected: 'null or "" until "stop"', actual: show(reason) });
-      },
-    };
+export const finishPartial = answerDataRule(
+  { id: 'pocketqa.finish.partial', title: 'Events before the stop carry an empty or null finish_reason', severity: 'warn', basis: 'inferred', source: at('发送事件(response) (finish_reason: 发送状态)') },
+  (data, frame, report) => {
+    const reason = data['finish_reason'];
+    if (reason === null || reason === '' || reason === 'stop' || reason === undefined) return;
+    report({ at: 'frame', frame, pointer: '/data/finish_reason', message: `finish_reason ${show(reason)} on a partial event`, expected: 'null or "" until "stop"', actual: show(reason) });
   },
-});
+);
 
 function roomSent(context: ExchangeContext): string | undefined {
   const room = payloadOf(context.requestJson)?.['room'];
@@ -253,71 +248,52 @@ export const roomDefault = defineRule({
   },
 });
 
-export const receivedClueAlter = defineRule({
-  id: 'pocketqa.received.clue-alter',
-  title: "The stop event's received carries clue (data: a list of strings) and alter (a list of strings)",
-  severity: 'error',
-  basis: 'doc',
-  source: at('发送事件(response) (received: 其他包装字段,包括clue、alter)'),
-  scopes: ['stream'],
-  create: (context, report) => {
-    const expected = answerEvent(context);
-    return {
-      frame(frame) {
-        const data = dataOf(frame, expected);
-        if (data === undefined || !isStop(frame)) return;
-        const received = data['received'];
-        if (!isRecord(received)) {
-          report({ at: 'frame', frame, pointer: '/data/received', message: 'the stop event has no received object', expected: 'received with clue and alter', actual: show(received) });
-          return;
-        }
-        reportFrameProblems(report, frame, 'urn:chatwire:pocketqa:answer#/$defs/received', received, { pointerPrefix: '/data/received', skip: (pointer) => !/^\/(clue|alter)(\/|$)/.test(pointer) });
-        const missing = ['clue', 'alter'].filter((field) => received[field] === undefined);
-        if (missing.length > 0) report({ at: 'frame', frame, pointer: `/data/received/${missing[0] ?? ''}`, message: `received has no ${missing.join(' and ')}`, expected: 'clue and alter', actual: show(Object.keys(received)) });
-      },
-    };
+export const receivedClueAlter = answerDataRule(
+  {
+    id: 'pocketqa.received.clue-alter',
+    title: "The stop event's received carries clue (data: a list of strings) and alter (a list of strings)",
+    severity: 'error',
+    basis: 'doc',
+    source: at('发送事件(response) (received: 其他包装字段,包括clue、alter)'),
   },
-});
+  (data, frame, report) => {
+    if (!isStop(frame)) return;
+    const received = data['received'];
+    if (!isRecord(received)) {
+      report({ at: 'frame', frame, pointer: '/data/received', message: 'the stop event has no received object', expected: 'received with clue and alter', actual: show(received) });
+      return;
+    }
+    reportFrameProblems(report, frame, 'urn:chatwire:pocketqa:answer#/$defs/received', received, { pointerPrefix: '/data/received', skip: (pointer) => !/^\/(clue|alter)(\/|$)/.test(pointer) });
+    const missing = ['clue', 'alter'].filter((field) => received[field] === undefined);
+    if (missing.length > 0) report({ at: 'frame', frame, pointer: `/data/received/${missing[0] ?? ''}`, message: `received has no ${missing.join(' and ')}`, expected: 'clue and alter', actual: show(Object.keys(received)) });
+  },
+);
 
-export const receivedHistory = defineRule({
-  id: 'pocketqa.received.history',
-  title: 'received.history, when present, is a list of [question, answer] string pairs',
-  severity: 'warn',
-  basis: 'inferred',
-  source: at('发送事件(response) (example: history)'),
-  scopes: ['stream'],
-  create: (context, report) => {
-    const expected = answerEvent(context);
-    return {
-      frame(frame) {
-        const received = dataOf(frame, expected)?.['received'];
-        if (!isRecord(received) || !('history' in received)) return;
-        reportFrameProblems(report, frame, 'urn:chatwire:pocketqa:answer#/$defs/received', { history: received['history'] }, { pointerPrefix: '/data/received' });
-      },
-    };
+export const receivedHistory = answerDataRule(
+  { id: 'pocketqa.received.history', title: 'received.history, when present, is a list of [question, answer] string pairs', severity: 'warn', basis: 'inferred', source: at('发送事件(response) (example: history)') },
+  (data, frame, report) => {
+    const received = data['received'];
+    if (!isRecord(received) || !('history' in received)) return;
+    reportFrameProblems(report, frame, 'urn:chatwire:pocketqa:answer#/$defs/received', { history: received['history'] }, { pointerPrefix: '/data/received' });
   },
-});
+);
 
-export const receivedEcho = defineRule({
-  id: 'pocketqa.received.echo',
-  title: 'received echoes the request (text, sid, room, dialogue, upload_id) with prompt and history; text may be normalised',
-  severity: 'warn',
-  basis: 'inferred',
-  source: at('发送事件(response) (example: received)'),
-  scopes: ['stream'],
-  create: (context, report) => {
-    const expected = answerEvent(context);
-    return {
-      frame(frame) {
-        const received = dataOf(frame, expected)?.['received'];
-        if (!isRecord(received) || !isStop(frame)) return;
-        const missing = ['text', 'sid', 'room', 'dialogue', 'upload_id', 'prompt', 'history'].filter((field) => received[field] === undefined);
-        if (missing.length === 0) return;
-        report({ at: 'frame', frame, pointer: '/data/received', message: `received has no ${missing.join(', ')}`, expected: 'text, sid, room, dialogue, upload_id, prompt, history', actual: show(Object.keys(received)) });
-      },
-    };
+export const receivedEcho = answerDataRule(
+  {
+    id: 'pocketqa.received.echo',
+    title: 'received echoes the request (text, sid, room, dialogue, upload_id) with prompt and history; text may be normalised',
+    severity: 'warn',
+    basis: 'inferred',
+    source: at('发送事件(response) (example: received)'),
   },
-});
+  (data, frame, report) => {
+    const received = data['received'];
+    if (!isRecord(received) || !isStop(frame)) return;
+    const missing = ['text', 'sid', 'room', 'dialogue', 'upload_id', 'prompt', 'history'].filter((field) => received[field] === undefined);
+    if (missing.length === 0) return;
+    report({ at: 'frame', frame, pointer: '/data/received', message: `received has no ${missing.join(', ')}`, expected: 'text, sid, room, dialogue, upload_id, prompt, history', actual: show(Object.keys(received)) });
+  },
+);
 
 export const answerPrivate = defineRule({
   id: 'pocketqa.answer.private',

@@ -40,6 +40,15 @@ function compilePath(path: string): BoundRoute['pattern'] {
   return { regex: new RegExp(`^${source}$`), names };
 }
 
+/** A path segment decoded, or kept as it is when its %-escapes are malformed. */
+function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 function sendJson(res: MockResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify(body));
@@ -149,7 +158,7 @@ export class MockCore {
     for (const [key, candidate] of this.#routes) {
       const match = key.startsWith(`${method} `) ? candidate.pattern?.regex.exec(pathname) : undefined;
       if (match === undefined || match === null) continue;
-      const params = Object.fromEntries((candidate.pattern?.names ?? []).map((name, i) => [name, decodeURIComponent(match[i + 1] ?? '')]));
+      const params = Object.fromEntries((candidate.pattern?.names ?? []).map((name, i) => [name, safeDecode(match[i + 1] ?? '')]));
       return { bound: candidate, params };
     }
     return undefined;

@@ -1,5 +1,8 @@
 import { createConnection } from 'node:net';
 import { connectV3, connectV4, type ClientSocket } from './client.js';
+import { bodyBatches } from '../http/body.js';
+import { sendHttp } from '../http/request.js';
+import { isEnd } from '../sse/stream.js';
 import type { Clock } from '../../core/clock.js';
 import { ChatwireError } from '../../core/errors.js';
 import { parseJson, type Limits, type ParsedJson, type SocketFrame, type StreamBatch, type StreamEnd } from '../../core/exchange.js';
@@ -138,6 +141,36 @@ function probe(url: URL, timeoutMs: number): Promise<string | undefined> {
   });
 }
 
+const HANDSHAKE_BYTES = 64 * 1024;
+
+/**
+ * Fetches the Engine.IO handshake with chatwire's own bounded HTTP reader, so that a server that
+ * is no Socket.IO server (or floods) is named as such instead of being read without bound by the
+ * Socket.IO client. Returns what was wrong, or undefined for a plausible handshake.
+ */
+async function checkHandshake(origin: string, path: string, target: SocketTarget): Promise<string | undefined> {
+  const url = `${origin}${path}?EIO=${target.eio ?? 4}&transport=polling&t=chatwire`;
+  const exchange = await sendHttp({ method: 'GET', url, headers: { ...target.headers }, body: undefined }, { limits: { timeoutMs: target.limits.timeoutMs, closeGraceMs: 0 }, clock: target.clock });
+  try {
+    const { outcome } = exchange;
+    if (outcome.type === 'no-response') return `the handshake got no answer (${outcome.end.type})`;
+    let text: string | undefined;
+    let end = 'closed';
+    for await (const batch of bodyBatches(outcome.body, { limits: { maxBytes: HANDSHAKE_BYTES }, clock: target.clock, startedAt: exchange.startedAt, signal: exchange.signal })) {
+      if (isEnd(batch)) end = batch.type;
+      else if (batch[0]?.type === 'body') text = batch[0].text;
+    }
+    if (text === undefined) return `the handshake answer ended with ${end} (over ${HANDSHAKE_BYTES} bytes, or cut short)`;
+    // Engine.IO v4 answers `0{"sid":…}`; v3 prefixes packets with their length, `96:0{…}`.
+    if (outcome.head.status !== 200 || !/^(?:\d+:)?0\{/.test(text)) {
+      return `GET ${path}?EIO=${target.eio ?? 4}&transport=polling answered HTTP ${outcome.head.status} ${JSON.stringify(text.slice(0, 80))}, not an Engine.IO handshake`;
+    }
+    return undefined;
+  } finally {
+    exchange.dispose();
+  }
+}
+
 /** Connects, or throws: TARGET_UNREACHABLE when nothing listens, a plain error otherwise. */
 async function connect(target: SocketTarget): Promise<ClientSocket> {
   const url = new URL(target.baseUrl);
@@ -146,6 +179,8 @@ async function connect(target: SocketTarget): Promise<ClientSocket> {
   if (refused !== undefined && UNREACHABLE.test(refused)) {
     throw new ChatwireError('TARGET_UNREACHABLE', `Failed to connect to ${url.origin}${path}: ${refused}`, { hint: 'check that the Socket.IO server is running and that --target names its host and port' });
   }
+  const notSocketIo = await checkHandshake(url.origin, path, target);
+  if (notSocketIo !== undefined) throw new Error(`could not connect a Socket.IO client to ${url.origin}${path}: ${notSocketIo}`);
   const options = { path, timeoutMs: target.limits.timeoutMs, headers: target.headers, query: Object.fromEntries(url.searchParams) };
   const socket = target.eio === 3 ? connectV3(url.origin, options) : connectV4(url.origin, options);
   return new Promise((resolve, reject) => {

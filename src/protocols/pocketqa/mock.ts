@@ -6,6 +6,9 @@ import type { Scenario } from '../../mock/scenario.js';
 import { scriptReader, stateOf } from '../../mock/state.js';
 import { payloadOf } from './rules.js';
 
+/** Answers one socket may have streaming at once. */
+export const MAX_ANSWERS_IN_FLIGHT = 16;
+
 export const FAULTS = ['no-stop', 'delta-not-string', 'other-room', 'no-clue-alter', 'other-event', 'ignore-json-string', 'broadcast'] as const;
 
 /** An answer as the mock streams it: partial deltas, then the stop event with received. */
@@ -98,10 +101,15 @@ export function attach(server: HttpServer, context: MockAttachContext): { close(
     }
   });
   io.on('connection', (socket) => {
+    // A client that floods questions gets at most this many answers at once; the rest are dropped.
+    let inFlight = 0;
     socket.onAny((event: string, payload: unknown) => {
       const scenario = scenarioOf.get(socket);
-      if (!/^[A-Z]+_CS$/.test(event) || scenario === undefined) return;
-      answer(io, socket, event, payload, scriptOf(scenario), context).catch(() => socket.disconnect(true));
+      if (!/^[A-Z]+_CS$/.test(event) || scenario === undefined || inFlight >= MAX_ANSWERS_IN_FLIGHT) return;
+      inFlight++;
+      answer(io, socket, event, payload, scriptOf(scenario), context)
+        .catch(() => socket.disconnect(true))
+        .finally(() => inFlight--);
     });
   });
   return {

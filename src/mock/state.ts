@@ -25,3 +25,16 @@ export function stateOf<T extends object>(state: Map<string, unknown>, Kind: new
   state.set(Kind.name, made);
   return made;
 }
+
+/** How many entries a mock keeps in any one store (chats, sessions, tasks…) before dropping the oldest. */
+export const MAX_STORED = 10_000;
+
+/** Sets `key` in a map used as a store, dropping the oldest entries past `max`. */
+export function remember<K, V>(map: Map<K, V>, key: K, value: V, max: number = MAX_STORED): void {
+  map.delete(key);
+  map.set(key, value);
+  for (const oldest of map.keys()) {
+    if (map.size <= max) break;
+    map.delete(oldest);
+  }
+}

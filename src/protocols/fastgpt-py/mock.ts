@@ -3,7 +3,7 @@ import { parseJson } from '../../core/exchange.js';
 import { isRecord } from '../../core/schemas.js';
 import type { MockExchange, MockRoute, Refusal } from '../../mock/exchange.js';
 import type { ScenarioFrame } from '../../mock/scenario.js';
-import { scriptReader, stateOf } from '../../mock/state.js';
+import { remember, scriptReader, stateOf } from '../../mock/state.js';
 import { STAGES } from './rules.js';
 
 const Turn = z
@@ -72,7 +72,7 @@ const chat: MockRoute['handle'] = async (exchange) => {
   const sessionId = String(body['sessionId']);
   const sessions = stateOf(exchange.state, Sessions);
   const index = sessions.turns.get(sessionId) ?? 0;
-  sessions.turns.set(sessionId, index + 1);
+  remember(sessions.turns, sessionId, index + 1);
   const turn = script.turns[Math.min(index, script.turns.length - 1)] as Turn;
   const stream = ['true', '1'].includes(exchange.url.searchParams.get('stream') ?? '') || body['stream'] === true;
 

@@ -2,9 +2,11 @@ import { randomBytes } from 'node:crypto';
 import { parseJson } from '../../core/exchange.js';
 import { isRecord } from '../../core/schemas.js';
 import { MAX_REQUEST_BYTES, type MockExchange, type MockRoute, type Refusal } from '../../mock/exchange.js';
-import { scriptReader, stateOf } from '../../mock/state.js';
+import { remember, scriptReader, stateOf } from '../../mock/state.js';
 import { answerBody, streamFrames, nodeResults, type Run } from './render.js';
 import { FastgptScript } from './script.js';
+
+const MAX_ITEMS_PER_CHAT = 1_000;
 
 /** The one app the mock serves; every key the mock accepts belongs to it. */
 export const MOCK_APP_ID = '6711c0ffee000000000c4a7e';
@@ -134,12 +136,14 @@ const completions: MockRoute['handle'] = async (exchange) => {
   if (chatId !== undefined) {
     const asked = question(body);
     const target: Chat = chat ?? { chatId, title: asked.slice(0, 20), customTitle: '', top: false, updateTime: new Date(), variables: { ...variables }, items: [], pending: undefined };
-    state.chats.set(chatId, target);
+    remember(state.chats, chatId, target);
     target.updateTime = new Date();
     target.pending = run.pauses ? script : undefined;
     const dataId = typeof body['responseChatItemId'] === 'string' ? body['responseChatItemId'] : id();
     target.items.push({ _id: id(), dataId: id(), obj: 'Human', value: textValue(asked), customFeedbacks: [] });
     target.items.push({ _id: id(), dataId, obj: 'AI', value: textValue([...run.script.fastAnswer, ...run.answer].join('')), customFeedbacks: [], responseData: nodeResults(run) });
+    // A chat keeps its latest items only, so a client that never stops cannot grow the mock without bound.
+    if (target.items.length > MAX_ITEMS_PER_CHAT) target.items.splice(0, target.items.length - MAX_ITEMS_PER_CHAT);
   }
 
   if (wantsStream(body)) await exchange.playStream(streamFrames(run, detail));

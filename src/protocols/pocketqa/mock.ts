@@ -3,8 +3,10 @@ import { Server, type Socket } from 'socket.io';
 import { z } from 'zod';
 import { SCENARIO_HEADER, type MockAttachContext, type MockExchange, type Refusal } from '../../mock/exchange.js';
 import type { Scenario } from '../../mock/scenario.js';
-import { scriptReader, stateOf } from '../../mock/state.js';
+import { remember, scriptReader, stateOf } from '../../mock/state.js';
 import { payloadOf } from './rules.js';
+
+const MAX_TURNS_PER_ROOM = 50;
 
 /** Answers one socket may have streaming at once. */
 export const MAX_ANSWERS_IN_FLIGHT = 16;
@@ -78,7 +80,8 @@ async function answer(io: Server, socket: Socket, event: string, raw: unknown, s
     ...(faults.has('no-clue-alter') ? {} : { clue: script.clue, alter: script.alter }),
     history: [...history],
   };
-  rooms.history.set(asked, [...history, [normalise(text), full]]);
+  // Each room keeps its latest turns, and the mock its latest rooms.
+  remember(rooms.history, asked, [...history, [normalise(text), full] as [string, string]].slice(-MAX_TURNS_PER_ROOM));
   if (faults.has('no-stop')) return;
   await clock.sleep(script.delayMs);
   if (socket.connected) send({ room, delta: '', finish_reason: 'stop', received });

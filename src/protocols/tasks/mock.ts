@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { parseJson } from '../../core/exchange.js';
 import { isRecord } from '../../core/schemas.js';
 import type { MockExchange, MockRoute, Refusal } from '../../mock/exchange.js';
-import { scriptReader, stateOf } from '../../mock/state.js';
+import { remember, scriptReader, stateOf } from '../../mock/state.js';
 
 export const FAULTS = ['offset-stuck', 'repeat-events', 'never-ends', 'back-to-running', 'ok-without-token', 'create-without-id'] as const;
 
@@ -35,7 +35,7 @@ interface Task {
 
 /** Workspaces, conversations and tasks, in memory. */
 class Store {
-  readonly workspaces = new Set<string>();
+  readonly workspaces = new Map<string, true>();
   readonly conversations = new Map<string, string>();
   readonly tasks = new Map<string, Task>();
 }
@@ -81,7 +81,7 @@ export const tasksRoutes: readonly MockRoute[] = [
       if (started === undefined) return;
       const workspace = String(started.body['workspace_id']);
       const created = !storeOf(exchange).workspaces.has(workspace);
-      storeOf(exchange).workspaces.add(workspace);
+      remember(storeOf(exchange).workspaces, workspace, true);
       exchange.json(created ? 201 : 200, { workspace_id: workspace, created });
     },
   },
@@ -95,7 +95,7 @@ export const tasksRoutes: readonly MockRoute[] = [
       const workspace = exchange.params['ws'] ?? '';
       if (!store.workspaces.has(workspace)) return refuse(exchange, { status: 404, message: `Workspace ${workspace} not found: create it with POST /api/v1/workspaces first` });
       const conversation = id('conv');
-      store.conversations.set(conversation, workspace);
+      remember(store.conversations, conversation, workspace);
       exchange.json(200, started.script.faults.includes('create-without-id') ? { id: conversation } : { conversation_id: conversation });
     },
   },
@@ -114,7 +114,7 @@ export const tasksRoutes: readonly MockRoute[] = [
       let at = 0;
       for (const event of script.events) times.push((at += event.afterMs));
       const task = id('task');
-      store.tasks.set(task, { createdAt: exchange.clock.now(), script, times, endsAt: at + script.endAfterMs, endedPolls: 0 });
+      remember(store.tasks, task, { createdAt: exchange.clock.now(), script, times, endsAt: at + script.endAfterMs, endedPolls: 0 });
       exchange.json(200, { task_id: task });
     },
   },

@@ -26,6 +26,12 @@ export const EVENTS = ['stage_code', 'text_delta', 'done', 'error'] as const;
 const eventOf = eventName;
 const payload = (frame: Frame): Record<string, unknown> | undefined => (frame.json.ok && isRecord(frame.json.value) ? frame.json.value : undefined);
 
+/** The stage fields of a frame: a stage_code event's data, or a non-streaming answer's body. */
+function stageData(frame: Frame): Record<string, unknown> | undefined {
+  if (frame.type === 'sse' && eventOf(frame) !== 'stage_code') return undefined;
+  return payload(frame);
+}
+
 export const streamContentType = contentTypeRule(
   { id: 'fastgpt-py.stream.content-type', title: 'A streaming request is answered as text/event-stream', severity: 'error', basis: 'doc', source: at('接口地址 (?stream=true) and SSE 事件类型'), scopes: ['stream'] },
   'text/event-stream',
@@ -87,8 +93,8 @@ export const stageCodeFormat = defineRule({
   scopes: ['stream', 'answer'],
   create: (_context, report) => ({
     frame(frame) {
-      const data = payload(frame);
-      if (data === undefined || (eventOf(frame) !== 'stage_code' && frame.type === 'sse') || !('nextStageCode' in data)) return;
+      const data = stageData(frame);
+      if (data === undefined || !('nextStageCode' in data)) return;
       const code = data['nextStageCode'];
       if (typeof code === 'string' && /^[0-9]{4}$/.test(code)) return;
       report({ at: 'frame', frame, pointer: '/nextStageCode', message: 'nextStageCode is not four digits in a string', expected: 'a string of four digits, e.g. "1002"', actual: show(code) });
@@ -105,8 +111,8 @@ export const stageName = defineRule({
   scopes: ['stream', 'answer'],
   create: (_context, report) => ({
     frame(frame) {
-      const data = payload(frame);
-      if (data === undefined || (eventOf(frame) !== 'stage_code' && frame.type === 'sse')) return;
+      const data = stageData(frame);
+      if (data === undefined) return;
       const code = data['nextStageCode'];
       const name = typeof code === 'string' ? STAGES[code] : undefined;
       if (name === undefined || !('nextStage' in data) || data['nextStage'] === name) return;
@@ -124,8 +130,8 @@ export const stageKnown = defineRule({
   scopes: ['stream', 'answer'],
   create: (_context, report) => ({
     frame(frame) {
-      const data = payload(frame);
-      if (data === undefined || (eventOf(frame) !== 'stage_code' && frame.type === 'sse')) return;
+      const data = stageData(frame);
+      if (data === undefined) return;
       const code = data['nextStageCode'];
       if (typeof code !== 'string' || !/^[0-9]{4}$/.test(code) || STAGES[code] !== undefined) return;
       report({ at: 'frame', frame, pointer: '/nextStageCode', message: `stage code ${code} is not in the document's table`, expected: Object.keys(STAGES).join(', '), actual: code });

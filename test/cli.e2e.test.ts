@@ -181,6 +181,13 @@ describe('chatwire validate', () => {
     expect(errorRules(JSON.parse(result.stdout) as RunReport)).toEqual(['ctai.request.shape']);
   });
 
+  it('exits 2 for a protocol whose answers a saved HTTP body cannot hold', async () => {
+    writeFileSync(join(dir, 'any.sse'), 'data: {}\n\n');
+    const result = await cli(['validate', join(dir, 'any.sse'), '--protocol', 'pocketqa']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('its answers travel by Socket.IO events');
+  });
+
   it('exits 2 for a missing file, naming it', async () => {
     const result = await cli(['validate', join(dir, 'missing.sse'), '--protocol', 'ctai']);
     expect(result.code).toBe(2);

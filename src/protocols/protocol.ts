@@ -19,6 +19,8 @@ export interface Protocol {
   readonly title: string;
   /** The document in the specs folder this protocol follows. */
   readonly doc: string;
+  /** How its answers travel: one HTTP answer (streamed or not), Socket.IO events, or polls. */
+  readonly transport: 'http' | 'socketio' | 'polling';
   readonly rules: readonly Rule[];
   /** Which kind of answer a request asks for (used by `validate` and by the suite runner). */
   answerKind(requestJson: unknown, url?: string): AnswerKind;

@@ -53,6 +53,12 @@ export async function validateCommand(file: string, raw: Record<string, unknown>
   const options = parseOptions(ValidateOptions, raw, 'validate');
   const [protocol] = await selectProtocols([options.protocol]);
   if (protocol === undefined) throw new ChatwireError('UNKNOWN_PROTOCOL', 'Failed to select a protocol');
+  if (protocol.transport !== 'http') {
+    // A saved HTTP body cannot hold Socket.IO events or a series of polls; judging it would pass vacuously.
+    throw new ChatwireError('BAD_OPTION', `Failed to validate ${file} as ${protocol.id}: its answers travel by ${protocol.transport === 'socketio' ? 'Socket.IO events' : 'polling'}, and validate reads one saved HTTP answer`, {
+      hint: `run chatwire run ${protocol.id} --target … against the server instead`,
+    });
+  }
   const started = systemClock.now();
   const steps: StepReport[] = [];
 

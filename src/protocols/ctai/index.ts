@@ -7,6 +7,7 @@ export default defineProtocol({
   id: 'ctai',
   title: 'CTAI streaming Q&A (POST /v1/ctai/query_text_chat)',
   doc: DOC,
+  transport: 'http',
   rules: ctaiRules,
   answerKind: (request) => (isRecord(request) && request['stream'] === '1' ? 'stream' : 'answer'),
   isLastFrame: isStopPacket,

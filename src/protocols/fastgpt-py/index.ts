@@ -7,6 +7,7 @@ export default defineProtocol({
   id: 'fastgpt-py',
   title: 'A /chat service in front of a FastGPT workflow, with stage codes (POST /chat)',
   doc: DOC,
+  transport: 'http',
   rules: fastgptPyRules,
   // The document's URL puts stream in the query string, its table in the body: either counts.
   answerKind: (request, url) => {

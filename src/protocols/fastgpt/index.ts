@@ -8,6 +8,7 @@ export default defineProtocol({
   id: 'fastgpt',
   title: 'FastGPT OpenAPI chat (POST /api/v1/chat/completions) and chat records',
   doc: DOC,
+  transport: 'http',
   rules: fastgptRules,
   answerKind: (request) => (isRecord(request) && request['stream'] === true ? 'stream' : 'answer'),
   mock: { routes: fastgptRoutes, defaultScenario: 'plain', refuse, script: FastgptScript },

@@ -6,6 +6,7 @@ export default defineProtocol({
   id: 'pocketqa',
   title: 'PocketQA over Socket.IO (CHAT_CS → CHAT_SS)',
   doc: DOC,
+  transport: 'socketio',
   rules: pocketqaRules,
   answerKind: () => 'stream',
   isLastFrame: isStop,

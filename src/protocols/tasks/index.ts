@@ -6,6 +6,7 @@ export default defineProtocol({
   id: 'tasks',
   title: 'Workspaces, conversations, messages and task polling (GET /api/v1/tasks/{id}?from=N)',
   doc: DOC,
+  transport: 'polling',
   rules: tasksRules,
   answerKind: () => 'answer',
   poll: {

@@ -1,5 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { createServer as createHttps } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { createServer as createTcp, type Server as TcpServer, type Socket } from 'node:net';
 import { createServer as createHttp, type Server as HttpServer } from 'node:http';
 import type { RunReport } from '../src/report/model.js';
@@ -87,6 +92,17 @@ describe('hostile targets: reported, never hung on, never crashed by', () => {
     const bytes = await cli(['run', 'ctai', '--target', url(endless), '--case', 'stream-answer', '--max-bytes', '100000', '-r', 'json']);
     expect((JSON.parse(bytes.stdout) as RunReport).cases[0]?.steps[0]?.end).toBe('byte-limit');
     expect(frames.ms + bytes.ms).toBeLessThan(20_000);
+  });
+
+  it('an HTTPS target with an untrusted certificate exits 2 saying how to trust it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'chatwire-tls-'));
+    await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost']);
+    const tls = createHttps({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('{}'));
+    await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
+    const result = await cli(['run', 'ctai', '--target', `https://127.0.0.1:${(tls.address() as { port: number }).port}`, '--case', 'stream-answer']);
+    tls.close();
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/Failed to trust https:\/\/127\.0\.0\.1:\d+: DEPTH_ZERO_SELF_SIGNED_CERT .*NODE_EXTRA_CA_CERTS/);
   });
 
   it('a Socket.IO target that is only a plain HTTP server is a deviation per case, not a hang', async () => {

@@ -5,6 +5,15 @@ import { CutReason, endFromAbort } from '../abort.js';
 
 /** Error codes meaning nothing answers at that address: chatwire cannot do its job (exit 2). */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+/** TLS failures: the target may be fine, but chatwire cannot trust it as configured (exit 2). */
+const UNTRUSTED = new Set([
+  'DEPTH_ZERO_SELF_SIGNED_CERT',
+  'SELF_SIGNED_CERT_IN_CHAIN',
+  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
+  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
+  'CERT_HAS_EXPIRED',
+  'ERR_TLS_CERT_ALTNAME_INVALID',
+]);
 
 export type HttpOutcome =
   | {
@@ -77,6 +86,13 @@ export async function sendHttp(request: RequestRecord, options: SendOptions): Pr
     });
   } catch (error) {
     const code = errorCode(error) ?? (describeError(error).includes('bad port') ? 'a port fetch refuses to use' : undefined);
+    if (code !== undefined && UNTRUSTED.has(code)) {
+      timers.abort();
+      throw new ChatwireError('TARGET_UNREACHABLE', `Failed to trust ${new URL(request.url).origin}: ${code}`, {
+        hint: 'give Node the CA that signed its certificate with NODE_EXTRA_CA_CERTS=ca.pem, or test over http://',
+        cause: error,
+      });
+    }
     if (code !== undefined && (UNREACHABLE.has(code) || code.startsWith('a port'))) {
       timers.abort();
       throw new ChatwireError('TARGET_UNREACHABLE', `Failed to connect to ${new URL(request.url).origin}: ${code} (${describeError(error)})`, {

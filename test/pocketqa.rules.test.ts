@@ -20,9 +20,10 @@ interface Case {
 
 function run({ events, emit = 'CHAT_CS', payload = { text: '身份证丢了应该怎么办?', room: 'r1', upload_id: '' }, scope = 'stream', end = { type: 'closed', atMs: 10 } }: Case): Deviation[] {
   const check = new ExchangeCheck(rulesFor(pocketqa, scope, socketRules), {
-    request: { method: 'EMIT', url: `http://t.invalid ${emit}`, headers: {}, body: JSON.stringify(payload) },
+    request: { method: `EMIT ${emit}`, url: 'http://t.invalid', headers: {}, body: JSON.stringify(payload) },
     requestJson: payload,
     connectionId: SID,
+    event: emit,
   });
   events.forEach(([event, value, socket = 'asker'], index) => {
     const frame: SocketFrame = { type: 'socketio', index, atMs: index, event, socket, args: [value], json: { ok: true, value } };
@@ -103,7 +104,7 @@ describe('pocketqa rules', () => {
 
   it('checks a client payload as an object and as a JSON string (pocketqa.request.shape)', () => {
     const requestCheck = (payload: unknown) =>
-      ruleIds([...new ExchangeCheck(rulesFor(pocketqa, 'request', []), { request: { method: 'EMIT', url: 'x CHAT_CS', headers: {}, body: undefined }, requestJson: payload }).end({ type: 'closed', atMs: 0 })]);
+      ruleIds([...new ExchangeCheck(rulesFor(pocketqa, 'request', []), { request: { method: 'EMIT CHAT_CS', url: 'http://t.invalid', headers: {}, body: undefined }, requestJson: payload, event: 'CHAT_CS' }).end({ type: 'closed', atMs: 0 })]);
     expect(requestCheck({ text: 'q', upload_id: '' })).toEqual([]);
     expect(requestCheck(JSON.stringify({ text: 'q', sid: '1234567', upload_id: '' }))).toEqual([]);
     expect(requestCheck({ room: 'r' })).toEqual(['pocketqa.request.shape']);

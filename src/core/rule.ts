@@ -36,6 +36,8 @@ export interface ExchangeContext {
   readonly because?: string | undefined;
   /** For a connection-based transport: the id the server gave this client (a Socket.IO sid). */
   readonly connectionId?: string | undefined;
+  /** For an event-based transport: the event the request was emitted as (e.g. a Socket.IO event name). */
+  readonly event?: string | undefined;
 }
 
 export type Finding =

@@ -47,10 +47,10 @@ export async function runSocketStep(
     // A server that answers but will not take a Socket.IO client is a finding, not chatwire's failure.
     const { id, severity, basis, source } = socketConnected;
     const deviation: Deviation = { type: 'stream', end: 'broken', rule: id, severity, basis, source, message: describeError(error), expected: 'a Socket.IO connection' };
-    return { index, method: 'EMIT', url: `${target.baseUrl} ${step.emit}`, expect: step.expect, status: null, frames: 0, end: 'broken', durationMs: 0, deviations: [deviation] };
+    return { index, method: `EMIT ${step.emit}`, url: target.baseUrl, expect: step.expect, status: null, frames: 0, end: 'broken', durationMs: 0, deviations: [deviation] };
   }
-  const request = { method: 'EMIT', url: `${target.baseUrl} ${step.emit}`, headers: { ...target.headers }, body: JSON.stringify(sent) };
-  const check = new ExchangeCheck(rulesFor(protocol, step.expect, socketRules), { request, requestJson: payload, because, connectionId: session.id });
+  const request = { method: `EMIT ${step.emit}`, url: target.baseUrl, headers: { ...target.headers }, body: JSON.stringify(sent) };
+  const check = new ExchangeCheck(rulesFor(protocol, step.expect, socketRules), { request, requestJson: payload, because, connectionId: session.id, event: step.emit });
   const isLast = protocol.isLastFrame;
   const limits = step.timeoutMs === undefined ? undefined : { ...target.limits, timeoutMs: step.timeoutMs };
   const judged = await judge(
@@ -58,5 +58,5 @@ export async function runSocketStep(
     check,
     (frame) => watch.see(frame),
   );
-  return { index, method: 'EMIT', url: request.url, expect: step.expect, status: null, frames: judged.frames, end: judged.end.type, durationMs: Math.round(judged.end.atMs), deviations: check.deviations };
+  return { index, method: request.method, url: request.url, expect: step.expect, status: null, frames: judged.frames, end: judged.end.type, durationMs: Math.round(judged.end.atMs), deviations: check.deviations };
 }

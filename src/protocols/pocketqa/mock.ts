@@ -45,7 +45,7 @@ const normalise = (text: string): string => text.replace(/[?？]+$/u, '');
 async function answer(io: Server, socket: Socket, event: string, raw: unknown, script: PocketqaScript, context: MockAttachContext): Promise<void> {
   const { clock } = context;
   const payload = payloadOf(raw);
-  const request = { method: 'EMIT', url: `/socket.io/ ${event}`, headers: {}, body: typeof raw === 'string' ? raw : JSON.stringify(raw) };
+  const request = { method: `EMIT ${event}`, url: '/socket.io/', headers: {}, body: typeof raw === 'string' ? raw : JSON.stringify(raw) };
   const problems = context.checkRequest(request, raw);
   // The document is silent on bad payloads: the mock logs them and stays quiet, but keeps the socket.
   if (problems.some((problem) => problem.severity === 'error') || payload === undefined) return;

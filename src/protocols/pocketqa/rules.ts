@@ -27,7 +27,7 @@ export function payloadOf(value: unknown): Record<string, unknown> | undefined {
 
 /** CHAT_CS is answered on CHAT_SS, SUM_CS on SUM_SS, and so on. */
 export function answerEvent(context: ExchangeContext): string {
-  const emitted = context.request.url.split(' ').at(-1) ?? 'CHAT_CS';
+  const emitted = context.event ?? 'CHAT_CS';
   return emitted.replace(/_CS$/, '_SS');
 }
 

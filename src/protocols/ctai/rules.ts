@@ -4,7 +4,7 @@
  */
 import { show } from '../../core/engine.js';
 import { type Frame, frameText } from '../../core/exchange.js';
-import { contentTypeRule, frameSchemaRule, jsonFrameRule, mediaType, requestJsonRule, requestSchemaRule, statusRule } from '../../core/kit.js';
+import { contentTypeRule, frameSchemaRule, jsonFrameRule, mediaType, refusalRule, requestJsonRule, requestSchemaRule, statusRule } from '../../core/kit.js';
 import { defineRule, type Rule, type RuleSource } from '../../core/rule.js';
 import { IdSet } from '../../core/id-set.js';
 import { isRecord } from '../../core/schemas.js';
@@ -416,38 +416,27 @@ export const answerShape = frameSchemaRule(
 
 // ---- a request the document forbids -----------------------------------------------------------
 
-export const inputRefused = defineRule({
-  id: 'ctai.input.refused',
-  title: 'A request the document forbids is refused: HTTP 4xx, or ret other than "0" with a msg',
-  severity: 'error',
-  basis: 'doc',
-  source: at('请求参数 (field table)'),
-  scopes: ['refusal'],
-  create: (context, report) => {
-    let status = 0;
-    let refused = false;
-    let seen: string | undefined;
-    return {
-      response(head) {
-        status = head.status;
-        if (status >= 400 && status < 500) refused = true;
-      },
-      frame(frame) {
-        if (refused || seen !== undefined) return;
-        seen = frameText(frame);
-        const packet = packetOf(frame);
-        if (packet !== undefined && typeof packet.ret === 'string' && !isSuccess(packet) && typeof packet.msg === 'string' && packet.msg !== '') refused = true;
-      },
-      end(end) {
-        if (refused) return;
-        const why = context.because === undefined ? '' : ` (${context.because})`;
-        const actual = `HTTP ${status === 0 ? 'none' : status}${seen === undefined ? '' : `, ${show(seen)}`}`;
-        const message = status >= 500 ? `the server failed (HTTP ${status}) instead of refusing the request${why}` : `the server accepted a request the document forbids${why}`;
-        report({ at: 'end', end, message, expected: 'HTTP 4xx, or ret other than "0" with a msg', actual });
-      },
-    };
+export const inputRefused = refusalRule(
+  {
+    id: 'ctai.input.refused',
+    title: 'A request the document forbids is refused: HTTP 4xx, or ret other than "0" with a msg',
+    severity: 'error',
+    basis: 'doc',
+    source: at('请求参数 (field table)'),
   },
-});
+  {
+    status: (status) => status >= 400 && status < 500,
+    refuses: (frame) => {
+      const packet = packetOf(frame);
+      return packet !== undefined && typeof packet.ret === 'string' && !isSuccess(packet) && typeof packet.msg === 'string' && packet.msg !== '';
+    },
+    delivers: (frame) => {
+      const packet = packetOf(frame);
+      return packet !== undefined && isSuccess(packet) && packet.data !== undefined ? `an answer: ${show(frameText(frame))}` : undefined;
+    },
+    expected: 'HTTP 4xx, or ret other than "0" with a msg',
+  },
+);
 
 // ---- the client's request (judged by the mock) ------------------------------------------------
 

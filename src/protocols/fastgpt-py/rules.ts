@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { show } from '../../core/engine.js';
 import { type Frame, frameText, eventName } from '../../core/exchange.js';
-import { contentTypeRule, jsonFrameRule, mediaType, reportFrameProblems, requestJsonRule, requestSchemaRule, statusRule } from '../../core/kit.js';
+import { contentTypeRule, jsonFrameRule, mediaType, refusalRule, reportFrameProblems, requestJsonRule, requestSchemaRule, statusRule } from '../../core/kit.js';
 import { schemasDir } from '../../core/paths.js';
 import { defineRule, type Rule, type RuleSource } from '../../core/rule.js';
 import { isRecord } from '../../core/schemas.js';
@@ -250,35 +250,27 @@ export const sessionStages = defineRule({
   create: () => ({}),
 });
 
-export const inputRefused = defineRule({
-  id: 'fastgpt-py.input.refused',
-  title: 'A request without sessionId, timeStamp or a string text, or not JSON, is refused (HTTP 4xx or an error answer)',
-  severity: 'error',
-  basis: 'doc',
-  source: at('请求参数 (必填: 是)'),
-  scopes: ['refusal'],
-  create: (context, report) => {
-    let status = 0;
-    let refused = false;
-    let answered: string | undefined;
-    return {
-      response(head) {
-        status = head.status;
-        if (status >= 400 && status < 500) refused = true;
-      },
-      frame(frame) {
-        const data = payload(frame);
-        if (eventOf(frame) === 'error' || (frame.type === 'body' && data !== undefined && ('detail' in data || 'code' in data || 'error' in data) && !('text' in data))) refused = true;
-        if (eventOf(frame) === 'text_delta' || (frame.type === 'body' && data !== undefined && typeof data['text'] === 'string')) answered ??= frameText(frame);
-      },
-      end(end) {
-        if (refused && answered === undefined) return;
-        const why = context.because === undefined ? '' : ` (${context.because})`;
-        report({ at: 'end', end, message: status >= 500 ? `the server failed (HTTP ${status}) instead of refusing${why}` : `the server answered a request the document rules out${why}`, expected: 'HTTP 4xx (e.g. 422), or an error event or body', actual: `HTTP ${status}${answered === undefined ? '' : `, ${show(answered)}`}` });
-      },
-    };
+export const inputRefused = refusalRule(
+  {
+    id: 'fastgpt-py.input.refused',
+    title: 'A request without sessionId, timeStamp or a string text, or not JSON, is refused (HTTP 4xx or an error answer)',
+    severity: 'error',
+    basis: 'doc',
+    source: at('请求参数 (必填: 是)'),
   },
-});
+  {
+    status: (status) => status >= 400 && status < 500,
+    refuses: (frame) => {
+      const data = payload(frame);
+      return eventOf(frame) === 'error' || (frame.type === 'body' && data !== undefined && ('detail' in data || 'code' in data || 'error' in data) && !('text' in data));
+    },
+    delivers: (frame) => {
+      const data = payload(frame);
+      return eventOf(frame) === 'text_delta' || (frame.type === 'body' && typeof data?.['text'] === 'string') ? show(frameText(frame)) : undefined;
+    },
+    expected: 'HTTP 4xx (e.g. 422), or an error event or body',
+  },
+);
 
 export const requestJson = requestJsonRule({ id: 'fastgpt-py.request.json', title: 'The request body is a JSON object', severity: 'error', basis: 'doc', source: at('请求参数'), scopes: ['request'] });
 

@@ -5,7 +5,7 @@
  */
 import { show } from '../../core/engine.js';
 import { type Frame, frameText, eventName } from '../../core/exchange.js';
-import { contentTypeRule, frameSchemaRule, mediaType, reportFrameProblems, requestJsonRule, requestPath, requestSchemaByPathRule, statusRule } from '../../core/kit.js';
+import { contentTypeRule, frameSchemaRule, mediaType, refusalRule, reportFrameProblems, requestJsonRule, requestPath, requestSchemaByPathRule, statusRule } from '../../core/kit.js';
 import { defineRule, type ExchangeContext, type Rule, type RuleSource } from '../../core/rule.js';
 import { isRecord } from '../../core/schemas.js';
 
@@ -581,49 +581,37 @@ export const recordsEffect = defineRule({
 
 // ---- refusals --------------------------------------------------------------------------------
 
-export const requestRefused = defineRule({
-  id: 'fastgpt.request.refused',
-  title: 'A call without a valid key, or with input the document rules out, is refused and delivers no data, whatever the HTTP status',
-  severity: 'error',
-  basis: 'doc',
-  source: at('Start a Conversation (requires an application-specific API key); Chat CRUD; digest: auth (code)'),
-  scopes: ['refusal'],
-  create: (context, report) => {
-    let status = 0;
-    let refused = false;
-    let delivered: string | undefined;
-    return {
-      response(head) {
-        status = head.status;
-        if (status >= 400) refused = true;
-      },
-      frame(frame) {
-        if (eventOf(frame) === 'error') refused = true;
-        if (!frame.json.ok) return;
-        const value = frame.json.value;
-        if (isRecord(value)) {
-          const code = value['code'];
-          if (code !== undefined && code !== 200 && code !== '200') refused = true;
-          const data = value['data'];
-          if ((code === 200 || code === '200') && data !== undefined) delivered ??= `code ${String(code)} with data ${show(data)}`;
-          if (Array.isArray(value['choices'])) delivered ??= `an answer: ${show(value['choices'])}`;
-          if (code !== undefined && code !== 200 && data !== null && data !== undefined) delivered ??= `data ${show(data)} beside code ${show(code)}`;
-        }
-      },
-      end(end) {
-        if (refused && delivered === undefined) return;
-        const why = context.because === undefined ? '' : ` (${context.because})`;
-        report({
-          at: 'end',
-          end,
-          message: delivered === undefined ? `the call was not refused${why}` : `the call was answered${why}`,
-          expected: 'a refusal: envelope code other than 200 with no data, an error event, or HTTP 4xx/5xx',
-          actual: `HTTP ${status}${delivered === undefined ? '' : `, ${delivered}`}`,
-        });
-      },
-    };
+/** What a call that must be refused delivered anyway: a completion, or data beside its envelope code. */
+function deliveredData(frame: Frame): string | undefined {
+  if (!frame.json.ok || !isRecord(frame.json.value)) return undefined;
+  const value = frame.json.value;
+  const code = value['code'];
+  const data = value['data'];
+  if (Array.isArray(value['choices'])) return `an answer: ${show(value['choices'])}`;
+  if (code !== undefined && data !== undefined && data !== null) return `data ${show(data)} with code ${show(code)}`;
+  return undefined;
+}
+
+export const requestRefused = refusalRule(
+  {
+    id: 'fastgpt.request.refused',
+    title: 'A call without a valid key, or with input the document rules out, is refused and delivers no data, whatever the HTTP status',
+    severity: 'error',
+    basis: 'doc',
+    source: at('Start a Conversation (requires an application-specific API key); Chat CRUD; digest: auth (code)'),
   },
-});
+  {
+    // FastGPT answers auth failures with HTTP 500 (v4.11–v4.14), so any 4xx/5xx counts.
+    status: (status) => status >= 400,
+    refuses: (frame) => {
+      if (eventOf(frame) === 'error') return true;
+      const code = frame.json.ok && isRecord(frame.json.value) ? frame.json.value['code'] : undefined;
+      return code !== undefined && code !== 200 && code !== '200';
+    },
+    delivers: deliveredData,
+    expected: 'a refusal: envelope code other than 200 with no data, an error event, or HTTP 4xx/5xx',
+  },
+);
 
 // ---- the client's request (judged by the mock) ------------------------------------------------
 

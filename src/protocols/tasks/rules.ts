@@ -5,7 +5,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { show } from '../../core/engine.js';
 import type { Frame, PollFrame } from '../../core/exchange.js';
-import { reportFrameProblems, requestJsonRule, requestPath, requestSchemaByPathRule } from '../../core/kit.js';
+import { refusalRule, reportFrameProblems, requestJsonRule, requestPath, requestSchemaByPathRule, type RefusalSigns } from '../../core/kit.js';
 import { defineRule, type Rule, type RuleSource } from '../../core/rule.js';
 import { isRecord } from '../../core/schemas.js';
 
@@ -309,46 +309,24 @@ function dataIn(frame: Frame): boolean {
   return ['data', 'conversation_id', 'task_id', 'workspace_id'].some((key) => value[key] !== undefined && value[key] !== null);
 }
 
-function refusalRule(meta: { id: string; title: string; severity: 'error' | 'warn'; basis: 'doc' | 'inferred'; source: RuleSource }, accepts: (status: number) => boolean, expected: string): Rule {
-  return defineRule({
-    ...meta,
-    scopes: ['refusal'],
-    create: (context, report) => {
-      let status = 0;
-      let leaked: string | undefined;
-      return {
-        response(head) {
-          status = head.status;
-        },
-        frame(frame) {
-          if (dataIn(frame)) leaked ??= show(frame.json.ok ? frame.json.value : undefined);
-        },
-        end(end) {
-          if (accepts(status) && leaked === undefined) return;
-          const why = context.because === undefined ? '' : ` (${context.because})`;
-          report({ at: 'end', end, message: leaked === undefined ? `answered HTTP ${status}${why}` : `answered with data${why}`, expected, actual: `HTTP ${status}${leaked === undefined ? '' : `, ${leaked}`}` });
-        },
-      };
-    },
-  });
+/** The signs of a tasks refusal: the expected status, and no data delivered. */
+function refusedWith(accepts: (status: number) => boolean, expected: string): RefusalSigns {
+  return { status: accepts, delivers: (frame) => (dataIn(frame) ? show(frame.json.ok ? frame.json.value : undefined) : undefined), expected };
 }
 
 export const authRefused = refusalRule(
   { id: 'tasks.auth.refused', title: 'A call without the token, or with a wrong one, is refused with 401 and no data', severity: 'error', basis: 'inferred', source: at('通用 Header (Authorization: Bearer <TOKEN>); digest: security') },
-  (status) => status === 401,
-  'HTTP 401 and no data',
+  refusedWith((status) => status === 401, 'HTTP 401 and no data'),
 );
 
 export const taskNotFound = refusalRule(
   { id: 'tasks.task.not-found', title: 'Polling an unknown task id answers 404', severity: 'warn', basis: 'inferred', source: at('1) curl (step 4); digest: unknown task is 404') },
-  (status) => status === 404,
-  'HTTP 404 and no data',
+  refusedWith((status) => status === 404, 'HTTP 404 and no data'),
 );
 
 export const inputRefused = refusalRule(
   { id: 'tasks.input.refused', title: 'A message to an unknown conversation, or without message, is refused with 4xx', severity: 'warn', basis: 'inferred', source: at('1) curl (step 3: conversation_id, message)') },
-  (status) => status >= 400 && status < 500,
-  'HTTP 4xx and no data',
+  refusedWith((status) => status >= 400 && status < 500, 'HTTP 4xx and no data'),
 );
 
 // ---- the client's request (judged by the mock) ------------------------------------------------

@@ -1,41 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
 import ctai from '../src/protocols/ctai/index.js';
 import type { RunReport } from '../src/report/model.js';
-
-const root = new URL('..', import.meta.url).pathname;
-const bin = join(root, 'dist', 'cli', 'main.js');
-
-interface Result {
-  readonly code: number | null;
-  readonly stdout: string;
-  readonly stderr: string;
-  readonly ms: number;
-}
-
-/** Runs the built bin as a user would; a hard kill after 60 s keeps a broken build from hanging the suite. */
-function cli(args: readonly string[], env: Record<string, string> = {}): Promise<Result> {
-  if (!existsSync(bin)) throw new Error('dist/cli/main.js is missing: run npm run build (npm test does it first)');
-  const started = Date.now();
-  return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 60_000);
-    child.on('error', reject);
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
+import { cli, root, spawnBin } from './cli-helper.js';
 
 function errorRules(report: RunReport): string[] {
   const rules = report.cases.flatMap((c) => c.steps.flatMap((s) => s.deviations.filter((d) => d.severity === 'error').map((d) => d.rule)));
@@ -206,7 +177,7 @@ describe('chatwire rules and mock', () => {
   });
 
   it('serves until SIGTERM, on 127.0.0.1, and exits 0', async () => {
-    const child = spawn(bin, ['mock', '--port', '0'], { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+    const child = spawnBin(['mock', '--port', '0']);
     const url = await new Promise<string>((resolve, reject) => {
       let out = '';
       child.stdout.on('data', (chunk: Buffer) => {

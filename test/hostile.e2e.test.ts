@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { createServer as createHttps } from 'node:https';
 import { tmpdir } from 'node:os';
@@ -8,24 +8,7 @@ import { promisify } from 'node:util';
 import { createServer as createTcp, type Server as TcpServer, type Socket } from 'node:net';
 import { createServer as createHttp, type Server as HttpServer } from 'node:http';
 import type { RunReport } from '../src/report/model.js';
-
-const bin = new URL('../dist/cli/main.js', import.meta.url).pathname;
-
-function cli(args: readonly string[]): Promise<{ code: number | null; stdout: string; stderr: string; ms: number }> {
-  const started = Date.now();
-  return new Promise((resolve) => {
-    const child = spawn(bin, args, { env: { ...process.env, NO_COLOR: '1' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-    child.on('close', (code) => {
-      clearTimeout(killer);
-      resolve({ code, stdout, stderr, ms: Date.now() - started });
-    });
-  });
-}
+import { cli } from './cli-helper.js';
 
 const sockets = new Set<Socket>();
 let silent: TcpServer;

@@ -4,7 +4,7 @@
  */
 import type { ExchangeContext, Finding, Rule, RuleMeta } from './rule.js';
 import { frameText, type Frame } from './exchange.js';
-import { schemas } from './schemas.js';
+import { isRecord, schemas } from './schemas.js';
 import { show } from './engine.js';
 
 export function mediaType(contentType: string | undefined): string | undefined {
@@ -96,8 +96,7 @@ export function jsonFrameRule(meta: RuleMeta, options: { select?: (frame: Frame)
     create: (_context, report) => ({
       frame(frame) {
         if (options.select !== undefined && !options.select(frame)) return;
-        const isObject = frame.json.ok && typeof frame.json.value === 'object' && frame.json.value !== null && !Array.isArray(frame.json.value);
-        if (frame.json.ok && (options.object !== true || isObject)) return;
+        if (frame.json.ok && (options.object !== true || isRecord(frame.json.value))) return;
         const message = frame.json.ok ? 'the payload is JSON but not an object' : `the payload is not JSON: ${frame.json.error}`;
         report({ at: 'frame', frame, pointer: '', message, expected: options.object === true ? 'a JSON object' : 'a JSON value' });
       },

@@ -106,6 +106,19 @@ function describe(error: ErrorObject, root: unknown): SchemaProblem {
       return { pointer: at, message: `${at || 'the value'} must be ${show(params['allowedValue'])}`, expected: show(params['allowedValue']), actual: show(value) };
     case 'pattern':
       return { pointer: at, message: `${at || 'the value'} must match ${String(params['pattern'])}`, expected: `a string matching ${String(params['pattern'])}`, actual: show(value) };
+    case 'minItems':
+    case 'maxItems':
+    case 'minLength':
+    case 'maxLength':
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum': {
+      const limit = Number(params['limit']);
+      const what = { minItems: `at least ${limit} item(s)`, maxItems: `at most ${limit} item(s)`, minLength: `at least ${limit} character(s)`, maxLength: `at most ${limit} character(s)`, minimum: `≥ ${limit}`, maximum: `≤ ${limit}`, exclusiveMinimum: `> ${limit}`, exclusiveMaximum: `< ${limit}` }[error.keyword];
+      const verb = error.keyword.endsWith('Items') || error.keyword.endsWith('Length') ? 'have' : 'be';
+      return { pointer: at, message: `${at || 'the value'} must ${verb} ${what}`, expected: what, actual: show(value) };
+    }
     default:
       return { pointer: at, message: `${at || 'the value'} ${error.message ?? 'is invalid'}`, expected: error.message ?? 'valid', actual: show(value) };
   }

@@ -1,6 +1,6 @@
 import { defineProtocol } from '../protocol.js';
 import { isRecord } from '../../core/schemas.js';
-import { fastgptRoutes, refuse } from './mock.js';
+import { fastgptRoutes, MOCK_APP_ID, refuse } from './mock.js';
 import { FastgptScript } from './script.js';
 import { DOC, fastgptRules } from './rules.js';
 
@@ -11,5 +11,5 @@ export default defineProtocol({
   transport: 'http',
   rules: fastgptRules,
   answerKind: (request) => (isRecord(request) && request['stream'] === true ? 'stream' : 'answer'),
-  mock: { routes: fastgptRoutes, defaultScenario: 'plain', refuse, script: FastgptScript },
+  mock: { routes: fastgptRoutes, serves: `one app, id ${MOCK_APP_ID} (pass it as --var appId)`, defaultScenario: 'plain', refuse, script: FastgptScript },
 });

@@ -98,6 +98,12 @@ describe('runCli in-process', () => {
     expect(missing.err.join('')).toContain("--protocol");
   });
 
+  it('names the flag and the expected range for an out-of-range number', async () => {
+    const out = io();
+    expect(await runCli(['run', 'tasks', '--max-frames', '0'], out)).toBe(2);
+    expect(out.err.join('')).toBe('chatwire: Failed to parse --max-frames "0": expected a whole number of at least 1 (see chatwire run --help)\n');
+  });
+
   it('lists rules in a table', async () => {
     const out = io();
     expect(await runCli(['rules', 'ctai'], out)).toBe(0);

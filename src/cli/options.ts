@@ -12,14 +12,14 @@ export const duration = z
     if (text.endsWith('m')) return Math.round(value * 60_000);
     return Math.round(value);
   })
-  .pipe(z.number().int().min(1).max(24 * 3_600_000));
+  .pipe(z.number().int().min(1, 'a duration of at least 1ms').max(24 * 3_600_000, 'a duration of at most 24 hours'));
 
 export const count = (max: number) =>
   z
     .string()
     .regex(/^\d+$/, 'a whole number')
     .transform(Number)
-    .pipe(z.number().int().min(1).max(max));
+    .pipe(z.number().int().min(1, 'a whole number of at least 1').max(max, `a whole number of at most ${max}`));
 
 export const httpUrl = z
   .string()
@@ -41,7 +41,7 @@ export const port = z
   .string()
   .regex(/^\d+$/, 'a port number from 0 to 65535')
   .transform(Number)
-  .pipe(z.number().int().min(0).max(65_535));
+  .pipe(z.number().int().min(0, 'a port number from 0 to 65535').max(65_535, 'a port number from 0 to 65535'));
 
 /** Parses a command's options; a bad one is exit 2 with the flag named. */
 export function parseOptions<T extends z.ZodType>(schema: T, raw: unknown, command: string): z.output<T> {

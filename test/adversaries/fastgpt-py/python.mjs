@@ -1,0 +1,34 @@
+// start() for the Python server: spawn /usr/bin/python3 py_server.py, read "PORT n", kill on close().
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+const script = fileURLToPath(new URL('./py_server.py', import.meta.url));
+
+export function startPython(args = []) {
+  return () =>
+    new Promise((resolve, reject) => {
+      const child = spawn('/usr/bin/python3', [script, ...args], { stdio: ['pipe', 'pipe', 'inherit'] });
+      let out = '';
+      const exited = new Promise((r) => child.once('exit', r));
+      const fail = (e) => reject(e instanceof Error ? e : new Error(`py_server exited (${e}) before listening`));
+      child.once('error', fail);
+      child.once('exit', fail);
+      child.stdout.setEncoding('utf8');
+      child.stdout.on('data', (d) => {
+        out += d;
+        const m = /PORT (\d+)/.exec(out);
+        if (!m) return;
+        child.removeListener('exit', fail);
+        child.stdout.removeAllListeners('data');
+        child.stdout.resume();
+        resolve({
+          url: `http://127.0.0.1:${m[1]}`,
+          close: async () => {
+            if (child.exitCode !== null || child.signalCode !== null) return;
+            child.kill('SIGTERM');
+            await exited;
+          },
+        });
+      });
+    });
+}

@@ -1,0 +1,9 @@
+// Adversary corpus for the "tasks" protocol (specs/003_2215f6354d6789dc.txt + PROTOCOLS.md § tasks).
+// Each variant: { id, expect: 'pass'|'fail', says, breaks, start() → { url, token, close } }.
+import { passVariants } from './variants-pass.mjs';
+import { failVariants } from './variants-fail.mjs';
+
+export const variants = [
+  ...passVariants.map((v) => ({ breaks: undefined, ...v })),
+  ...failVariants,
+];

@@ -121,7 +121,7 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     keeps: [{ scope: 'stream', body: good }],
     breaks: [
       { scope: 'stream', body: good, options: { end: { type: 'held-open', atMs: 1000, graceMs: 1000 } } },
-      { scope: 'stream', body: good, options: { end: { type: 'timeout', atMs: 5000, limitMs: 5000 } } },
+      { scope: 'stream', body: good, options: { end: { type: 'timeout', atMs: 5000, limitMs: 5000, limit: 'exchange' } } },
     ],
   },
   'ctai.answer.succeeded': {
@@ -210,7 +210,7 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   'http.response.complete': {
     keeps: [{ scope: 'stream', body: good }],
     breaks: [
-      { scope: 'stream', body: good, options: { end: { type: 'timeout', atMs: 100, limitMs: 100 } } },
+      { scope: 'stream', body: good, options: { end: { type: 'timeout', atMs: 100, limitMs: 100, limit: 'exchange' } } },
       { scope: 'stream', body: good, options: { end: { type: 'broken', atMs: 5, message: 'socket hang up' } } },
       { scope: 'answer', body: okAnswer, options: { end: { type: 'byte-limit', atMs: 5, limit: 10 } } },
     ],

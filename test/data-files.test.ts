@@ -6,6 +6,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import { loadScenarioFile } from '../src/mock/scenario.js';
 import { loadSuite } from '../src/suite/suite.js';
 import { loadProtocols } from '../src/protocols/index.js';
+import ctai from '../src/protocols/ctai/index.js';
 import { inputSchemas } from '../src/input-schemas.js';
 import { SchemaRegistry } from '../src/core/schemas.js';
 import { httpRules } from '../src/transports/http/rules.js';
@@ -37,7 +38,7 @@ describe('scenario and suite files', () => {
   it('every suite file is valid against schemas/chatwire/suite.schema.json and loads', async () => {
     for (const protocol of await loadProtocols()) {
       expect(suiteSchema(read(`suites/${protocol.id}.json`)), JSON.stringify(suiteSchema.errors)).toBe(true);
-      expect(loadSuite(protocol.id).protocol).toBe(protocol.id);
+      expect(loadSuite(protocol).protocol).toBe(protocol.id);
     }
   });
 
@@ -56,7 +57,7 @@ describe('scenario and suite files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'chatwire-bad-'));
     const file = join(dir, 'ctai.json');
     writeFileSync(file, JSON.stringify({ protocol: 'ctai', description: 'x', cases: [{ name: 'a', title: 't', source: { doc: 'd', section: 's' }, steps: [{ type: 'http', path: 'no-slash', expect: 'stream' }] }] }));
-    expect(() => loadSuite('ctai', file)).toThrow(/at \/cases\/0\/steps\/0\/path/);
+    expect(() => loadSuite(ctai, file)).toThrow(/at \/cases\/0\/steps\/0\/path/);
   });
 });
 

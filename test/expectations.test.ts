@@ -96,6 +96,7 @@ describe('the other rules reported through suite assertions and captures', () =>
         title: 't',
         source: { doc: 'd', section: 's' },
         basis: 'doc' as const,
+        exclusive: false,
         steps: [post('/api/v1/workspaces'), post('/api/v1/workspaces/w/conversations', { id: { pointer: '/conversation_id' } }), post('/api/v1/workspaces/w/messages')],
       };
       const options = { baseUrl: mock.url, headers: { authorization: 'Bearer k', 'x-chatwire-scenario': 'SCENARIO' }, limits: defaultLimits, clock: systemClock };

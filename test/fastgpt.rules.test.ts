@@ -182,7 +182,7 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   },
   'http.response.complete': {
     keeps: [stream(plain)],
-    breaks: [stream(plain, plainRequest, { end: { type: 'timeout', atMs: 10, limitMs: 10 } })],
+    breaks: [stream(plain, plainRequest, { end: { type: 'timeout', atMs: 10, limitMs: 10, limit: 'exchange' } })],
   },
 };
 

@@ -26,7 +26,7 @@ afterAll(() => server.close());
 const limits = { ...defaultLimits, timeoutMs: 10_000, closeGraceMs: 200 };
 
 async function suiteThroughMsw(protocol: Protocol): Promise<string[]> {
-  const suite = loadSuite(protocol.id);
+  const suite = loadSuite(protocol);
   const vars: Record<string, string> = { token: TOKEN };
   for (const [name, variable] of Object.entries(suite.variables)) if (variable.mock !== undefined) vars[name] = variable.mock.replace('{{token}}', TOKEN);
   const reports = await runSuite(protocol, suite, suite.cases, { baseUrl: BASE, headers: { authorization: `Bearer ${TOKEN}` }, limits, clock: systemClock, vars });

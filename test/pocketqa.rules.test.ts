@@ -39,8 +39,8 @@ const good: Event[] = [part('根据规定，'), part('应当申请补发。'), s
 
 const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   'pocketqa.answer.started': {
-    keeps: [{ events: good }, { events: [], scope: 'refusal', end: { type: 'timeout', atMs: 1500, limitMs: 1500 } }],
-    breaks: [{ events: [], end: { type: 'timeout', atMs: 30_000, limitMs: 30_000 } }],
+    keeps: [{ events: good }, { events: [], scope: 'refusal', end: { type: 'timeout', atMs: 1500, limitMs: 1500, limit: 'exchange' } }],
+    breaks: [{ events: [], end: { type: 'timeout', atMs: 30_000, limitMs: 30_000, limit: 'exchange' } }],
   },
   'pocketqa.answer.event': {
     keeps: [{ events: good }, { events: [['SUM_SS', { data: { room: 'r1', delta: '', finish_reason: 'stop', received } }]], emit: 'SUM_CS' }],
@@ -53,7 +53,7 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   'pocketqa.delta.text': { keeps: [{ events: good }], breaks: [{ events: [part(['根据']), stop()] }, { events: [part(42), stop()] }] },
   'pocketqa.stop.present': {
     keeps: [{ events: good }],
-    breaks: [{ events: [part('a'), part('b')], end: { type: 'timeout', atMs: 30_000, limitMs: 30_000 } }, { events: [part('a'), part('b', 'r1', 'length')] }],
+    breaks: [{ events: [part('a'), part('b')], end: { type: 'timeout', atMs: 30_000, limitMs: 30_000, limit: 'exchange' } }, { events: [part('a'), part('b', 'r1', 'length')] }],
   },
   'pocketqa.stop.last': { keeps: [{ events: good }], breaks: [{ events: [part('a'), stop(), part('b')] }, { events: [stop(), stop()] }] },
   'pocketqa.finish.partial': { keeps: [{ events: good }, { events: [part('a', 'r1', ''), stop()] }], breaks: [{ events: [part('a', 'r1', 'running'), stop()] }] },
@@ -75,7 +75,7 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   'pocketqa.received.echo': { keeps: [{ events: good }], breaks: [{ events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: '', finish_reason: 'stop', received: { clue: received.clue, alter: [] } } }]] }] },
   'pocketqa.answer.private': { keeps: [{ events: good }], breaks: [{ events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: 'a', finish_reason: null } }, 'bystander'], stop()] }] },
   'socketio.connection.kept': {
-    keeps: [{ events: good }, { events: [], scope: 'refusal', end: { type: 'timeout', atMs: 1, limitMs: 1 } }],
+    keeps: [{ events: good }, { events: [], scope: 'refusal', end: { type: 'timeout', atMs: 1, limitMs: 1, limit: 'exchange' } }],
     breaks: [{ events: [part('a')], end: { type: 'broken', atMs: 5, message: 'the server disconnected the socket (transport close)' } }, { events: [], scope: 'refusal', end: { type: 'broken', atMs: 5, message: 'x' } }],
   },
 };

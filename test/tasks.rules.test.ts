@@ -22,7 +22,7 @@ function runPolls(polls: readonly Poll[], end: StreamEnd = { type: 'closed', atM
     } catch (error) {
       json = { ok: false, error: String(error) };
     }
-    checker.frame({ type: 'poll', index, atMs: index, phase, from, status, text, json });
+    checker.frame({ type: 'poll', index, atMs: index, phase, pass: 0, from, status, text, json });
   });
   return [...checker.end(end)];
 }
@@ -81,7 +81,7 @@ const pollTable: Record<string, { keeps: Poll[][]; breaks: Array<{ polls: Poll[]
   'tasks.status.ends': {
     keeps: [good],
     breaks: [
-      { polls: good.slice(0, 2), end: { type: 'timeout', atMs: 30_000, limitMs: 30_000 } },
+      { polls: good.slice(0, 2), end: { type: 'timeout', atMs: 30_000, limitMs: 30_000, limit: 'exchange' } },
       { polls: good.slice(0, 2), end: { type: 'frame-limit', atMs: 1, limit: 2 } },
     ],
   },

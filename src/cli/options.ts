@@ -1,16 +1,15 @@
 import { z } from 'zod';
 import { ChatwireError } from '../core/errors.js';
 
-/** `250ms`, `5s`, `2m`, or a bare number of milliseconds. */
+/** `250ms`, `5s`, `2m`: a unit is required, since a bare `5` reads as seconds to some and milliseconds to others. */
 export const duration = z
   .string()
-  .regex(/^\d+(?:\.\d+)?(?:ms|s|m)?$/, 'a duration such as 500ms, 30s or 2m')
+  .regex(/^\d+(?:\.\d+)?(?:ms|s|m)$/, 'a duration with its unit, such as 500ms, 30s or 2m')
   .transform((text) => {
     const value = Number.parseFloat(text);
     if (text.endsWith('ms')) return Math.round(value);
     if (text.endsWith('s')) return Math.round(value * 1000);
-    if (text.endsWith('m')) return Math.round(value * 60_000);
-    return Math.round(value);
+    return Math.round(value * 60_000);
   })
   .pipe(z.number().int().min(1, 'a duration of at least 1ms').max(24 * 3_600_000, 'a duration of at most 24 hours'));
 

@@ -75,7 +75,7 @@ function base(rule: Rule, message: string, expected?: string, actual?: string) {
 }
 
 function toDeviation(rule: Rule, finding: Finding): Deviation {
-  const common = base(rule, finding.message, finding.expected, finding.actual);
+  const common = { ...base(rule, finding.message, finding.expected, finding.actual), ...(finding.misconfiguration === undefined ? {} : { misconfiguration: finding.misconfiguration }) };
   switch (finding.at) {
     case 'frame': {
       const { frame } = finding;

@@ -6,6 +6,7 @@ export type ErrorCode =
   | 'UNKNOWN_CASE'
   | 'UNKNOWN_SCENARIO'
   | 'TARGET_UNREACHABLE'
+  | 'MISCONFIGURED'
   | 'SERVER_START'
   | 'INTERNAL';
 

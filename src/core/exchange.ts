@@ -57,6 +57,8 @@ export interface PollFrame {
   readonly index: number;
   readonly atMs: number;
   readonly phase: 'poll' | 'past-end' | 'replay';
+  /** Which re-read from offset 0 this page belongs to (0 for the others); a paged log takes several polls to re-read. */
+  readonly pass: number;
   /** The offset this poll asked from. */
   readonly from: number;
   readonly status: number;
@@ -102,8 +104,8 @@ export interface ResponseHead {
 /** How a response body ended. Only `closed` is a server finishing on its own. */
 export type StreamEnd =
   | { readonly type: 'closed'; readonly atMs: number }
-  /** The whole exchange ran past its time limit. */
-  | { readonly type: 'timeout'; readonly atMs: number; readonly limitMs: number }
+  /** A time limit ran out: the whole exchange's, the wait for the first frame, or a silence between frames. */
+  | { readonly type: 'timeout'; readonly atMs: number; readonly limitMs: number; readonly limit: TimeLimit }
   /** The protocol's last frame came, but the server kept the connection open past the grace time. */
   | { readonly type: 'held-open'; readonly atMs: number; readonly graceMs: number }
   | { readonly type: 'frame-limit'; readonly atMs: number; readonly limit: number }
@@ -113,15 +115,40 @@ export type StreamEnd =
 
 export type StreamEndType = StreamEnd['type'];
 
+/** Which time limit cut an exchange. */
+export type TimeLimit = 'exchange' | 'first-frame' | 'idle';
+
+/** The limit that cut a stream, for a report: `{ timeLimit }` for a timeout, nothing otherwise. */
+export function timeLimitOf(end: StreamEnd): { readonly timeLimit?: TimeLimit } {
+  return end.type === 'timeout' ? { timeLimit: end.limit } : {};
+}
+
+/** Words for a time limit that ran out, naming the flag that sets it. */
+export function describeTimeout(end: Extract<StreamEnd, { type: 'timeout' }>): string {
+  switch (end.limit) {
+    case 'exchange':
+      return `no complete answer within the exchange limit of ${end.limitMs} ms (--timeout)`;
+    case 'first-frame':
+      return `nothing came within the first-frame limit of ${end.limitMs} ms (--first-frame-timeout)`;
+    case 'idle':
+      return `the answer went silent for the idle limit of ${end.limitMs} ms (--idle-timeout)`;
+  }
+}
+
 /** What a transport yields while reading one exchange: frames, then exactly one end. */
 export type StreamItem = Frame | StreamEnd;
 
 /** The same, a network chunk's frames at a time: what the rule engine reads. */
 export type StreamBatch = readonly Frame[] | StreamEnd;
 
-/** Bounds on one exchange; every read loop honours all three. */
+/** Bounds on one exchange; every read loop honours them all. */
 export interface Limits {
+  /** The whole exchange. */
   readonly timeoutMs: number;
+  /** From the request to the first sign of an answer (a byte of a stream, an event, a poll answer). */
+  readonly firstFrameMs: number;
+  /** Longest silence once an answer has begun (for polling: no new event and no status change). */
+  readonly idleMs: number;
   readonly maxFrames: number;
   readonly maxBytes: number;
   /** After the protocol's last frame, how long the server may take to close the connection. */
@@ -130,6 +157,9 @@ export interface Limits {
 
 export const defaultLimits: Limits = {
   timeoutMs: 30_000,
+  // Real LLM backends may think for seconds before the first token; FastGPT's heartbeat comes every 10 s.
+  firstFrameMs: 15_000,
+  idleMs: 15_000,
   maxFrames: 100_000,
   maxBytes: 64 * 1024 * 1024,
   closeGraceMs: 1_000,

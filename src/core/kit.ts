@@ -51,6 +51,11 @@ export interface RefusalSigns {
   readonly delivers?: (frame: Frame) => string | undefined;
   /** What a refusal looks like, for the report. */
   readonly expected: string;
+  /**
+   * True where the document's resource can be unknown (a task id, a conversation): then 404 is a
+   * refusal. Elsewhere a 404 or 405 shows the server did not understand the call at all.
+   */
+  readonly notFound?: boolean;
 }
 
 /**
@@ -69,7 +74,8 @@ export function refusalRule(meta: Omit<RuleMeta, 'scopes'>, signs: RefusalSigns)
       return {
         response(head) {
           status = head.status;
-          if (signs.status(status)) refused = true;
+          const unknownPath = (status === 404 && signs.notFound !== true) || status === 405;
+          if (signs.status(status) && !unknownPath) refused = true;
         },
         frame(frame) {
           first ??= frameText(frame);
@@ -80,7 +86,13 @@ export function refusalRule(meta: Omit<RuleMeta, 'scopes'>, signs: RefusalSigns)
           if (refused && delivered === undefined) return;
           const why = context.because === undefined ? '' : ` (${context.because})`;
           const message =
-            delivered !== undefined ? `the server answered a request it must refuse${why}` : status >= 500 ? `the server failed (HTTP ${status}) instead of refusing the request${why}` : `the server did not refuse the request${why}`;
+            delivered !== undefined
+              ? `the server answered a request it must refuse${why}`
+              : status === 404 || status === 405
+                ? `HTTP ${status} says the server does not know this call, not that it refused the request${why}`
+                : status >= 500
+                  ? `the server failed (HTTP ${status}) instead of refusing the request${why}`
+                  : `the server did not refuse the request${why}`;
           const actual = `HTTP ${status === 0 ? 'none' : status}${delivered !== undefined ? `, ${delivered}` : first === undefined ? '' : `, ${show(first)}`}`;
           report({ at: 'end', end, message, expected: signs.expected, actual });
         },
@@ -203,5 +215,34 @@ export function requestJsonRule(meta: RuleMeta): Rule {
         });
       },
     }),
+  };
+}
+
+/**
+ * What a rule keeps across the exchanges of one case under `key` (see ExchangeContext.memory), made
+ * by `create` the first time; a fresh value when the exchange stands alone.
+ */
+export function remember<T>(context: ExchangeContext, key: string, create: () => T, is: (value: unknown) => value is T): T {
+  const kept = context.memory?.get(key);
+  if (is(kept)) return kept;
+  const value = create();
+  context.memory?.set(key, value);
+  return value;
+}
+
+/** A non-streaming answer is one body: an event stream where one JSON answer belongs is a deviation. */
+export function singleBodyRule(meta: RuleMeta): Rule {
+  return {
+    ...meta,
+    create: (_context, report) => {
+      let reported = false;
+      return {
+        frame(frame) {
+          if (reported || frame.type !== 'sse') return;
+          reported = true;
+          report({ at: 'frame', frame, pointer: '', message: 'an event stream came where one JSON answer belongs (the request did not ask for a stream)', expected: 'one JSON body', actual: 'text/event-stream frames' });
+        },
+      };
+    },
   };
 }

@@ -38,10 +38,22 @@ export interface ExchangeContext {
   readonly connectionId?: string | undefined;
   /** For an event-based transport: the event the request was emitted as (e.g. a Socket.IO event name). */
   readonly event?: string | undefined;
+  /**
+   * State a rule keeps across the exchanges of one case (one conversation), by a key of its own:
+   * e.g. the ids earlier answers used. Bounded by the rule that writes it.
+   */
+  readonly memory?: Map<string, unknown> | undefined;
 }
 
-export type Finding =
-  | {
+/** What a finding may add: when every valid request of a run fails this way, the likely mistake in the run's setup. */
+interface FindingExtras {
+  /** e.g. "check --token": said when every valid request of a run fails this same way. */
+  readonly misconfiguration?: string;
+}
+
+export type Finding = FindingExtras &
+  (
+    | {
       readonly at: 'frame';
       readonly frame: Frame;
       /** JSON pointer into the frame's parsed data; "" for the whole frame. */
@@ -52,7 +64,8 @@ export type Finding =
     }
   | { readonly at: 'end'; readonly end: StreamEnd; readonly message: string; readonly expected?: string; readonly actual?: string }
   | { readonly at: 'response'; readonly message: string; readonly expected?: string; readonly actual?: string }
-  | { readonly at: 'request'; readonly pointer: string; readonly message: string; readonly expected?: string; readonly actual?: string };
+  | { readonly at: 'request'; readonly pointer: string; readonly message: string; readonly expected?: string; readonly actual?: string }
+  );
 
 /**
  * A rule's state for one exchange. Sequence rules keep only what they need (a counter, the last
@@ -76,6 +89,8 @@ interface DeviationBase {
   readonly message: string;
   readonly expected?: string;
   readonly actual?: string;
+  /** When every valid request of a run fails this way: the likely mistake in the run's setup (e.g. "check --token"). */
+  readonly misconfiguration?: string;
 }
 
 /** What a rule found, precise enough to fix the peer from the report alone. */

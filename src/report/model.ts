@@ -1,4 +1,4 @@
-import type { StreamEndType } from '../core/exchange.js';
+import type { StreamEndType, TimeLimit } from '../core/exchange.js';
 import type { Deviation, RuleSource } from '../core/rule.js';
 
 export type Outcome = 'passed' | 'warned' | 'failed' | 'skipped';
@@ -12,8 +12,12 @@ export interface StepReport {
   readonly status: number | null;
   readonly frames: number;
   readonly end: StreamEndType;
+  /** For an end of type timeout: which limit ran out. */
+  readonly timeLimit?: TimeLimit;
   readonly durationMs: number;
   readonly deviations: readonly Deviation[];
+  /** What the report should say beyond deviations: a probe that found nothing, later steps not run. */
+  readonly note?: string;
 }
 
 export interface CaseReport {

@@ -3,7 +3,7 @@ import { show, quote } from '../core/engine.js';
 import { type Frame, frameText, eventName } from '../core/exchange.js';
 import type { Deviation, Rule } from '../core/rule.js';
 import { isRecord } from '../core/schemas.js';
-import type { Assertion, Capture } from './suite.js';
+import type { AbsentAssertion, Assertion, Capture, ValueAssertion } from './suite.js';
 
 /** The values at a JSON pointer; a `*` segment matches every item of an array or object. */
 export function valuesAt(root: unknown, pointer: string): unknown[] {
@@ -32,27 +32,56 @@ const MAX_VALUES = 10_000;
 
 const eventOf = eventName;
 
+/** The piece of answer text a frame carries, as the protocol reads it. */
+export type AnswerText = (frame: Frame) => string | undefined;
+
+/** Where a marker of another scope was found, if it was. */
+class MarkerSearch {
+  /** The answer's text so far, cut to what a marker split across frames could still need. */
+  #tail = '';
+  found: Frame | undefined;
+
+  constructor(readonly assertion: AbsentAssertion) {}
+
+  see(frame: Frame, answerText: AnswerText | undefined): void {
+    if (this.found !== undefined) return;
+    const marker = this.assertion.absent;
+    // Parsed and re-serialised, a \u-escaped marker reads as written.
+    const text = frame.json.ok ? (JSON.stringify(frame.json.value) ?? '') : frameText(frame);
+    const piece = answerText?.(frame);
+    if (piece !== undefined) this.#tail = `${this.#tail}${piece}`;
+    if (text.includes(marker) || this.#tail.includes(marker)) this.found = frame;
+    this.#tail = this.#tail.slice(-(marker.length - 1));
+  }
+}
+
 /**
  * Watches an answer's frames for what a step captures and asserts: the first frame of the named
- * event (with a value at the pointer, for a capture). Keeps only those frames, not the stream.
+ * event (with a value at the pointer, for a capture), and any text of another scope. Keeps only
+ * those frames, not the stream.
  */
 export class FrameWatch {
   readonly #captures: ReadonlyArray<readonly [string, Capture]>;
-  readonly #assertions: readonly Assertion[];
+  readonly #assertions: ReadonlyArray<readonly [number, ValueAssertion]>;
+  readonly #markers: readonly MarkerSearch[];
+  readonly #answerText: AnswerText | undefined;
   readonly #captured = new Map<string, unknown>();
   /** Per assertion: the values at its pointer across every matching frame, and the frame to quote. */
   readonly #asserted = new Map<number, { frame: Frame; values: unknown[] }>();
 
-  constructor(captures: Readonly<Record<string, Capture>> = {}, assertions: readonly Assertion[] = []) {
+  constructor(captures: Readonly<Record<string, Capture>> = {}, assertions: readonly Assertion[] = [], answerText?: AnswerText) {
     this.#captures = Object.entries(captures);
-    this.#assertions = assertions;
+    this.#assertions = assertions.flatMap((assertion, index) => ('absent' in assertion ? [] : [[index, assertion] as const]));
+    this.#markers = assertions.flatMap((assertion) => ('absent' in assertion ? [new MarkerSearch(assertion)] : []));
+    this.#answerText = answerText;
   }
 
   get idle(): boolean {
-    return this.#captures.length === 0 && this.#assertions.length === 0;
+    return this.#captures.length === 0 && this.#assertions.length === 0 && this.#markers.length === 0;
   }
 
   see(frame: Frame): void {
+    for (const marker of this.#markers) marker.see(frame, this.#answerText);
     if (!frame.json.ok) return;
     const value = frame.json.value;
     for (const [name, capture] of this.#captures) {
@@ -60,8 +89,8 @@ export class FrameWatch {
       const [found] = valuesAt(value, capture.pointer);
       if (found !== undefined) this.#captured.set(name, found);
     }
-    this.#assertions.forEach((assertion, index) => {
-      if (assertion.event !== undefined && assertion.event !== eventOf(frame)) return;
+    for (const [index, assertion] of this.#assertions) {
+      if (assertion.event !== undefined && assertion.event !== eventOf(frame)) continue;
       const found = valuesAt(value, assertion.pointer);
       const seen = this.#asserted.get(index);
       // Quote the first frame that has a value (or, failing that, the first that matched).
@@ -71,7 +100,7 @@ export class FrameWatch {
         const target = this.#asserted.get(index);
         if (target !== undefined && target.values.length < MAX_VALUES) target.values.push(...found.slice(0, MAX_VALUES - target.values.length));
       }
-    });
+    }
   }
 
   /** Captured values as strings, for templates; missing ones are reported by the caller. */
@@ -89,21 +118,40 @@ export class FrameWatch {
   /** Deviations for the assertions that do not hold, under the rules they name. */
   judge(rules: ReadonlyMap<string, Rule>, fill: (value: unknown) => unknown): Deviation[] {
     const deviations: Deviation[] = [];
-    this.#assertions.forEach((assertion, index) => {
+    const baseOf = (rule: Rule) => ({ rule: rule.id, severity: rule.severity, basis: rule.basis, source: rule.source });
+    for (const marker of this.#markers) {
+      const rule = rules.get(marker.assertion.rule);
+      const frame = marker.found;
+      if (rule === undefined || frame === undefined) continue;
+      const why = marker.assertion.because === undefined ? '' : ` (${marker.assertion.because})`;
+      const event = eventOf(frame);
+      deviations.push({
+        ...baseOf(rule),
+        type: 'frame',
+        frame: frame.index,
+        ...(event === undefined ? {} : { event }),
+        pointer: '',
+        quote: quote(frameText(frame)),
+        message: `the answer carries "${marker.assertion.absent}", which was sent in another scope${why}`,
+        expected: `nothing of the other scope`,
+      });
+    }
+    for (const [index, assertion] of this.#assertions) {
       const rule = rules.get(assertion.rule);
-      if (rule === undefined) return;
-      const base = { rule: rule.id, severity: rule.severity, basis: rule.basis, source: rule.source };
+      if (rule === undefined) continue;
+      const base = baseOf(rule);
       const why = assertion.because === undefined ? '' : ` (${assertion.because})`;
       const seen = this.#asserted.get(index);
       const frame = seen?.frame;
       if (seen === undefined || frame === undefined) {
+        // Nothing to look at keeps what only forbids (excludes, atMost, exists: false).
+        if (assertion.exists !== true && assertion.equals === undefined && assertion.includes === undefined) continue;
         deviations.push({ ...base, type: 'stream', end: 'closed', message: `no${assertion.event === undefined ? '' : ` ${assertion.event}`} frame with JSON came to check ${assertion.pointer}${why}` });
-        return;
+        continue;
       }
       const { values } = seen;
       const failure = check(assertion, values, fill);
-      if (failure === undefined) return;
-      const text = frameText(frame);
+      if (failure === undefined) continue;
       const event = eventOf(frame);
       deviations.push({
         ...base,
@@ -111,20 +159,23 @@ export class FrameWatch {
         frame: frame.index,
         ...(event === undefined ? {} : { event }),
         pointer: assertion.pointer,
-        quote: quote(text),
+        quote: quote(frameText(frame)),
         message: `${failure.message}${why}`,
         expected: failure.expected,
         actual: show(values.length === 1 ? values[0] : values),
       });
-    });
+    }
     return deviations;
   }
 }
 
-function check(assertion: Assertion, values: readonly unknown[], fill: (value: unknown) => unknown): { message: string; expected: string } | undefined {
+function check(assertion: ValueAssertion, values: readonly unknown[], fill: (value: unknown) => unknown): { message: string; expected: string } | undefined {
   const at = assertion.pointer;
   if (assertion.exists !== undefined && (values.length > 0) !== assertion.exists) {
     return { message: assertion.exists ? `${at} is missing` : `${at} should not be there`, expected: assertion.exists ? 'present' : 'absent' };
+  }
+  if (assertion.atMost !== undefined && values.length > assertion.atMost) {
+    return { message: `${at} has ${values.length} values`, expected: `at most ${assertion.atMost}` };
   }
   if (assertion.equals !== undefined) {
     const expected = fill(assertion.equals);

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import { parseJson, type Limits, type RequestRecord } from '../core/exchange.js';
+import { parseJson, timeLimitOf, type Limits, type RequestRecord } from '../core/exchange.js';
 import { mediaType } from '../core/kit.js';
 import { fillJson, fillTemplate, type TemplateVars } from '../core/template.js';
 import type { Protocol } from '../protocols/protocol.js';
@@ -19,6 +19,10 @@ export interface HttpTarget {
   readonly limits: Limits;
   readonly clock: Clock;
   readonly signal?: AbortSignal | undefined;
+  /** Called whenever the target shows it is alive: a response, a connection. */
+  readonly onHeard?: (() => void) | undefined;
+  /** What rules remember across the exchanges of one case (see ExchangeContext.memory). */
+  readonly memory?: Map<string, unknown> | undefined;
 }
 
 export function joinUrl(baseUrl: string, path: string, query: Readonly<Record<string, string>> = {}): string {
@@ -55,30 +59,35 @@ export async function runHttpStep(
   target: HttpTarget,
   vars: TemplateVars,
   because: string | undefined,
-  watch: FrameWatch,
+  frames: FrameWatch,
 ): Promise<StepReport> {
   const { request, json } = buildRequest(protocol, step, target, vars);
   const only = step.rules === undefined ? undefined : new Set(step.rules);
   const rules = rulesFor(protocol, step.expect).filter((rule) => only === undefined || only.has(rule.id) || !rule.id.startsWith(`${protocol.id}.`));
-  const check = new ExchangeCheck(rules, { request, requestJson: json, because });
-  const exchange = await sendHttp(request, { limits: target.limits, clock: target.clock, signal: target.signal });
+  const check = new ExchangeCheck(rules, { request, requestJson: json, because, memory: target.memory });
+  // A stream is judged silent early; a whole answer may take as long as the exchange limit allows.
+  const watch = step.expect === 'stream' ? target.limits : undefined;
+  const exchange = await sendHttp(request, { limits: target.limits, clock: target.clock, signal: target.signal, watch });
   try {
     const { outcome } = exchange;
     const base = { index, method: request.method, url: request.url, expect: step.expect };
     if (outcome.type === 'no-response') {
       check.end(outcome.end);
-      return { ...base, status: null, frames: 0, end: outcome.end.type, durationMs: outcome.end.atMs, deviations: check.deviations };
+      return { ...base, status: null, frames: 0, end: outcome.end.type, ...timeLimitOf(outcome.end), durationMs: outcome.end.atMs, deviations: check.deviations };
     }
+    target.onHeard?.();
     check.response(outcome.head);
     const asStream = step.expect === 'stream' || mediaType(outcome.head.headers['content-type']) === 'text/event-stream';
     const options = { limits: target.limits, clock: target.clock, startedAt: exchange.startedAt, signal: exchange.signal };
     const items = asStream ? sseBatches(outcome.body, options) : bodyBatches(outcome.body, options);
     const isLast = asStream ? protocol.isLastFrame : undefined;
     const judged = await judge(items, check, (frame) => {
+      // Frames, not bytes, are signs of life: a stream of keep-alive comments alone never ends.
+      exchange.activity();
       if (isLast?.(frame) === true) exchange.expectClose();
-      watch.see(frame);
+      frames.see(frame);
     });
-    return { ...base, status: outcome.head.status, frames: judged.frames, end: judged.end.type, durationMs: judged.end.atMs, deviations: check.deviations };
+    return { ...base, status: outcome.head.status, frames: judged.frames, end: judged.end.type, ...timeLimitOf(judged.end), durationMs: judged.end.atMs, deviations: check.deviations };
   } finally {
     exchange.dispose();
   }

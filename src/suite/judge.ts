@@ -2,7 +2,8 @@ import { ExchangeCheck } from '../core/engine.js';
 import type { Rule, Scope } from '../core/rule.js';
 import type { Frame, StreamBatch, StreamEnd } from '../core/exchange.js';
 import { isEnd } from '../transports/sse/stream.js';
-import { httpRules } from '../transports/http/rules.js';
+import { httpRules, responseComplete } from '../transports/http/rules.js';
+import { socketConnected, socketRules } from '../transports/socketio/rules.js';
 import type { Protocol } from '../protocols/protocol.js';
 
 /** The rules that judge one exchange of the given scope: the protocol's and the transport's. */
@@ -40,4 +41,14 @@ export async function judge(
   const end: StreamEnd = { type: 'broken', atMs: 0, message: 'the stream ended without an end marker' };
   check.end(end);
   return { frames, end };
+}
+
+/** The rules every exchange of the protocol's transport keeps, beside the protocol's own. */
+export function transportRules(protocol: Protocol): readonly Rule[] {
+  return protocol.transport === 'socketio' ? socketRules : httpRules;
+}
+
+/** The rule an exchange breaks when its connection fails: the first of its transport's rules. */
+export function connectionRule(protocol: Protocol): Rule {
+  return protocol.transport === 'socketio' ? socketConnected : responseComplete;
 }

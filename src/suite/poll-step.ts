@@ -1,3 +1,4 @@
+import { timeLimitOf } from '../core/exchange.js';
 import { ChatwireError } from '../core/errors.js';
 import { ExchangeCheck } from '../core/engine.js';
 import { fillTemplate, type TemplateVars } from '../core/template.js';
@@ -22,11 +23,14 @@ export async function runPollStep(protocol: Protocol, step: PollStep, index: num
   }
   const url = (from: number): string => joinUrl(target.baseUrl, path, { [poll.param]: String(from) });
   const request = { method: 'GET', url: url(step.from), headers, body: undefined };
-  const check = new ExchangeCheck(rulesFor(protocol, 'stream', []), { request, requestJson: undefined });
+  const check = new ExchangeCheck(rulesFor(protocol, 'stream', []), { request, requestJson: undefined, memory: target.memory });
   const judged = await judge(
-    pollBatches({ url, headers, limits: target.limits, clock: target.clock, start: step.from, intervalMs: step.intervalMs, cursor: poll.cursor, pastEnd: step.pastEnd, replays: step.replays }),
+    pollBatches({ url, headers, limits: target.limits, clock: target.clock, start: step.from, intervalMs: step.intervalMs, cursor: poll.cursor, pastEnd: step.pastEnd, replays: step.replays, signal: target.signal }),
     check,
-    (frame) => watch.see(frame),
+    (frame) => {
+      target.onHeard?.();
+      watch.see(frame);
+    },
   );
-  return { index, method: 'POLL', url: request.url, expect: step.expect, status: null, frames: judged.frames, end: judged.end.type, durationMs: Math.round(judged.end.atMs), deviations: check.deviations };
+  return { index, method: 'POLL', url: request.url, expect: step.expect, status: null, frames: judged.frames, end: judged.end.type, ...timeLimitOf(judged.end), durationMs: Math.round(judged.end.atMs), deviations: check.deviations };
 }

@@ -1,23 +1,74 @@
 import { randomBytes } from 'node:crypto';
+import { isChatwireError } from '../core/errors.js';
 import type { Deviation, Rule } from '../core/rule.js';
 import { fillJson } from '../core/template.js';
 import type { Protocol } from '../protocols/protocol.js';
 import { outcomeOf, type CaseReport, type StepReport } from '../report/model.js';
-import { httpRules } from '../transports/http/rules.js';
 import { FrameWatch } from './expectations.js';
 import { runHttpStep, type HttpTarget } from './http-step.js';
+import { connectionRule, transportRules } from './judge.js';
+import { runPool } from './pool.js';
 import { CaseConnections, runSocketStep } from './socket-step.js';
 import { runPollStep } from './poll-step.js';
 import { captureRule } from './rules.js';
-import type { Suite, SuiteCase } from './suite.js';
+import type { Suite, SuiteCase, SuiteStep } from './suite.js';
 
 export interface SuiteRunOptions extends HttpTarget {
   /** The Engine.IO version Socket.IO steps speak (3 for Socket.IO 2 servers); 4 by default. */
   readonly eio?: 3 | 4;
   /** Values for the suite's variables (--var), plus `token` when one is in use. */
   readonly vars?: Readonly<Record<string, string>>;
-  /** Called as each case finishes, for progress output. */
+  /** How many cases run at once; 8 by default. Exclusive cases always run alone. */
+  readonly concurrency?: number;
+  /** Called as each case finishes, in suite order, for progress output. */
   readonly onCase?: (report: CaseReport) => void;
+}
+
+/** One protocol's share of a run: its suite, the cases chosen, and its variables. */
+export interface SuitePlan {
+  readonly protocol: Protocol;
+  readonly suite: Suite;
+  readonly cases: readonly SuiteCase[];
+  readonly vars?: Readonly<Record<string, string>>;
+}
+
+export const DEFAULT_CONCURRENCY = 8;
+
+/**
+ * Once a target has been caught going silent, the verdict is already a failure: later waits for a
+ * first frame or between frames are cut after this long, so a stalling server costs one idle limit
+ * and not one per case.
+ */
+export const STALLED_LIMIT_MS = 3_000;
+
+function targetFor(target: SuiteRunOptions, state: TargetState): SuiteRunOptions {
+  if (!state.stalled) return target;
+  const { limits } = target;
+  return { ...target, limits: { ...limits, firstFrameMs: Math.min(limits.firstFrameMs, STALLED_LIMIT_MS), idleMs: Math.min(limits.idleMs, STALLED_LIMIT_MS) } };
+}
+
+/**
+ * What the run has learnt about the target so far. A target that accepts connections and never
+ * answers anything is found out once; the cases not yet started are then not run, so a silent
+ * server costs one time limit, whatever the number of cases.
+ */
+class TargetState {
+  heard = false;
+  silent: string | undefined;
+  /** The target went silent mid-answer once: later silences get a short budget (see STALLED_LIMIT_MS). */
+  stalled = false;
+
+  hear(): void {
+    this.heard = true;
+  }
+
+  learn(step: StepReport, judged: boolean): void {
+    if (judged && (step.timeLimit === 'first-frame' || step.timeLimit === 'idle')) this.stalled = true;
+    if (step.status !== null || step.frames > 0) this.heard = true;
+    else if (judged && !this.heard && step.end === 'timeout') {
+      this.silent ??= `the target accepted the connection but sent nothing in ${step.durationMs} ms (${step.method} ${step.url})`;
+    }
+  }
 }
 
 /** Names a case uses as {{name}} that neither the run, the user, nor an earlier capture provides. */
@@ -35,61 +86,91 @@ function missingVariables(suiteCase: SuiteCase, known: ReadonlySet<string>): str
   return [...missing];
 }
 
-/** Runs cases one after another (multi-turn cases depend on order) and reports each. */
-export async function runSuite(protocol: Protocol, suite: Suite, cases: readonly SuiteCase[], options: SuiteRunOptions): Promise<CaseReport[]> {
+/** Runs one protocol's cases (see runSuites). */
+export function runSuite(protocol: Protocol, suite: Suite, cases: readonly SuiteCase[], options: SuiteRunOptions): Promise<CaseReport[]> {
+  return runSuites([{ protocol, suite, cases }], options);
+}
+
+/**
+ * Runs the cases of one or more suites, several at once (exclusive ones alone), and returns their
+ * reports in suite order. A case's steps run in order: a follow-up depends on the turn before it.
+ */
+export async function runSuites(plans: readonly SuitePlan[], options: SuiteRunOptions): Promise<CaseReport[]> {
   const run = randomBytes(4).toString('hex');
-  const rules = new Map<string, Rule>([...protocol.rules, ...httpRules].map((rule) => [rule.id, rule]));
-  const reports: CaseReport[] = [];
-  for (const suiteCase of cases) {
-    const vars = { ...options.vars, run, case: suiteCase.name };
-    const missing = missingVariables(suiteCase, new Set(Object.keys(vars)));
-    const report =
-      missing.length > 0
-        ? skipped(protocol, suiteCase, missing.map((name) => `--var ${name}=… (${suite.variables[name]?.description ?? 'not declared by the suite'})`).join('; '))
-        : await runCase(protocol, suiteCase, options, vars, rules);
-    reports.push(report);
-    options.onCase?.(report);
-  }
-  return reports;
+  const state = new TargetState();
+  const tasks = plans.flatMap(({ protocol, suite, cases, vars: planVars }) => {
+    const rules = new Map<string, Rule>([...protocol.rules, ...transportRules(protocol)].map((rule) => [rule.id, rule]));
+    return cases.map((suiteCase) => ({
+      exclusive: suiteCase.exclusive,
+      run: async (): Promise<CaseReport> => {
+        const vars = { ...options.vars, ...planVars, run, case: suiteCase.name };
+        const missing = missingVariables(suiteCase, new Set(Object.keys(vars)));
+        if (missing.length > 0) {
+          const needs = missing.map((name) => `--var ${name}=… (${suite.variables[name]?.description ?? 'not declared by the suite'})`).join('; ');
+          return skipped(protocol, suiteCase, `needs ${needs}`);
+        }
+        if (state.silent !== undefined) return skipped(protocol, suiteCase, `not run: ${state.silent}`);
+        return runCase(protocol, suiteCase, { ...options, onHeard: () => state.hear(), memory: new Map() }, vars, rules, state);
+      },
+    }));
+  });
+  return runPool(tasks, options.concurrency ?? DEFAULT_CONCURRENCY, (report) => options.onCase?.(report));
 }
 
 function skipped(protocol: Protocol, suiteCase: SuiteCase, reason: string): CaseReport {
-  return { protocol: protocol.id, name: suiteCase.name, title: suiteCase.title, source: suiteCase.source, outcome: 'skipped', skipped: `needs ${reason}`, durationMs: 0, steps: [] };
+  return { protocol: protocol.id, name: suiteCase.name, title: suiteCase.title, source: suiteCase.source, outcome: 'skipped', skipped: reason, durationMs: 0, steps: [] };
 }
 
-async function runCase(protocol: Protocol, suiteCase: SuiteCase, target: SuiteRunOptions, initial: Record<string, string>, rules: ReadonlyMap<string, Rule>): Promise<CaseReport> {
+function runStep(protocol: Protocol, step: SuiteStep, index: number, target: SuiteRunOptions, vars: Record<string, string>, suiteCase: SuiteCase, connections: CaseConnections, watch: FrameWatch): Promise<StepReport> {
+  switch (step.type) {
+    case 'http':
+      return runHttpStep(protocol, step, index, target, vars, suiteCase.because, watch);
+    case 'socketio':
+      return runSocketStep(protocol, step, index, target, connections, vars, suiteCase.because, watch);
+    case 'poll':
+      return runPollStep(protocol, step, index, target, vars, watch);
+  }
+}
+
+async function runCase(protocol: Protocol, suiteCase: SuiteCase, target: SuiteRunOptions, initial: Record<string, string>, rules: ReadonlyMap<string, Rule>, state: TargetState): Promise<CaseReport> {
   const started = target.clock.now();
   const steps: StepReport[] = [];
   const vars: Record<string, string> = { ...initial };
   const connections = new CaseConnections();
   try {
     for (const [index, step] of suiteCase.steps.entries()) {
-      const watch = new FrameWatch(step.capture, step.assert);
-      let report: StepReport;
-      switch (step.type) {
-        case 'http':
-          report = await runHttpStep(protocol, step, index, target, vars, suiteCase.because, watch);
-          break;
-        case 'socketio':
-          report = await runSocketStep(protocol, step, index, target, connections, vars, suiteCase.because, watch);
-          break;
-        case 'poll':
-          report = await runPollStep(protocol, step, index, target, vars, watch);
-          break;
+      if (state.silent !== undefined) break;
+      // Assertions are filled before the answer comes: a marker of another scope is searched for as frames arrive.
+      const assertions = step.assert?.map((assertion) => fillJson(assertion, vars));
+      const watch = new FrameWatch(step.capture, assertions, protocol.answerText);
+      let report = await runStep(protocol, step, index, targetFor(target, state), vars, suiteCase, connections, watch).catch((error: unknown) => lostTarget(protocol, step, index, target, state, error));
+      const probe = step.type === 'socketio' ? step.probeMs : undefined;
+      if (probe !== undefined && report.frames === 0 && report.end === 'timeout') {
+        // A feature the document only implies, and this server does not offer it: a note, not a fault.
+        steps.push({ ...report, deviations: [], note: `${report.method}: not implemented, or not answered within ${probe} ms` });
+        continue;
       }
+      state.learn(report, step.expect !== 'refusal');
       const extra: Deviation[] = watch.judge(rules, (value) => fillJson(value, vars));
       const { values, missing } = watch.captured();
       Object.assign(vars, values);
       if (missing.length > 0) extra.push(captureDeviation(missing));
       const deviations = [...report.deviations, ...extra];
       // A case the document only implies never fails a backend: its errors are warnings.
-      steps.push({ ...report, deviations: suiteCase.basis === 'inferred' ? deviations.map(asWarning) : deviations });
-      // A later step cannot be sent without the value; the deviations so far say why.
-      if (missing.length > 0) break;
+      report = { ...report, deviations: suiteCase.basis === 'inferred' ? deviations.map(asWarning) : deviations };
+      const later = suiteCase.steps.length - index - 1;
+      // Later steps build on this one (a follow-up turn, a captured id): after a cut they prove nothing.
+      const cut = report.end === 'timeout' && step.expect !== 'refusal';
+      if (later > 0 && (cut || missing.length > 0)) {
+        steps.push({ ...report, note: `the ${later} later step(s) did not run: ${cut ? 'this step was cut for time' : 'a value they need is missing'}` });
+        break;
+      }
+      steps.push(report);
     }
   } finally {
     await connections.close();
   }
+  if (steps.length === 0 && state.silent !== undefined) return skipped(protocol, suiteCase, `not run: ${state.silent}`);
   return {
     protocol: protocol.id,
     name: suiteCase.name,
@@ -99,6 +180,19 @@ async function runCase(protocol: Protocol, suiteCase: SuiteCase, target: SuiteRu
     durationMs: Math.round(target.clock.now() - started),
     steps,
   };
+}
+
+/**
+ * A target that answered earlier in the run and now refuses connections has gone down under the
+ * suite (a crash on a bad request, say): that is a finding about the server, not a setup mistake.
+ */
+function lostTarget(protocol: Protocol, step: SuiteStep, index: number, target: SuiteRunOptions, state: TargetState, error: unknown): StepReport {
+  if (!(isChatwireError(error) && error.code === 'TARGET_UNREACHABLE' && state.heard)) throw error;
+  const { id, severity, basis, source } = connectionRule(protocol);
+  const message = `the server stopped accepting connections after answering earlier in the run: ${error.message}`;
+  const deviation: Deviation = { type: 'stream', end: 'broken', rule: id, severity, basis, source, message, expected: 'the server keeps serving' };
+  const method = step.type === 'socketio' ? `EMIT ${step.emit}` : step.type === 'poll' ? 'POLL' : step.method;
+  return { index, method, url: target.baseUrl, expect: step.expect, status: null, frames: 0, end: 'broken', durationMs: 0, deviations: [deviation] };
 }
 
 function asWarning(deviation: Deviation): Deviation {

@@ -1,3 +1,4 @@
+import { timeLimitOf } from '../core/exchange.js';
 import { ExchangeCheck } from '../core/engine.js';
 import { fillJson } from '../core/template.js';
 import type { TemplateVars } from '../core/template.js';
@@ -6,7 +7,7 @@ import type { StepReport } from '../report/model.js';
 import { socketConnected, socketRules } from '../transports/socketio/rules.js';
 import { describeError, isChatwireError } from '../core/errors.js';
 import type { Deviation } from '../core/rule.js';
-import { SocketSession, type SocketTarget } from '../transports/socketio/session.js';
+import { ConnectFailure, SocketSession, type SocketTarget } from '../transports/socketio/session.js';
 import type { FrameWatch } from './expectations.js';
 import { judge, rulesFor } from './judge.js';
 import type { SocketStep } from './suite.js';
@@ -31,7 +32,7 @@ export async function runSocketStep(
   protocol: Protocol,
   step: SocketStep,
   index: number,
-  target: SocketTarget,
+  target: SocketTarget & { readonly onHeard?: (() => void) | undefined; readonly memory?: Map<string, unknown> | undefined },
   connections: CaseConnections,
   vars: TemplateVars,
   because: string | undefined,
@@ -39,24 +40,39 @@ export async function runSocketStep(
 ): Promise<StepReport> {
   const payload = fillJson(step.payload, vars);
   const sent = step.asJson ? JSON.stringify(payload) : payload;
+  const started = target.clock.now();
   let session: SocketSession;
   try {
     session = await connections.socket(target);
+    target.onHeard?.();
+    if (step.bystander) await session.openBystander();
   } catch (error) {
     if (isChatwireError(error)) throw error;
     // A server that answers but will not take a Socket.IO client is a finding, not chatwire's failure.
+    const end = error instanceof ConnectFailure ? error.end : 'broken';
     const { id, severity, basis, source } = socketConnected;
-    const deviation: Deviation = { type: 'stream', end: 'broken', rule: id, severity, basis, source, message: describeError(error), expected: 'a Socket.IO connection' };
-    return { index, method: `EMIT ${step.emit}`, url: target.baseUrl, expect: step.expect, status: null, frames: 0, end: 'broken', durationMs: 0, deviations: [deviation] };
+    const deviation: Deviation = { type: 'stream', end, rule: id, severity, basis, source, message: describeError(error), expected: 'a Socket.IO connection' };
+    return { index, method: `EMIT ${step.emit}`, url: target.baseUrl, expect: step.expect, status: null, frames: 0, end, durationMs: Math.round(target.clock.now() - started), deviations: [deviation] };
   }
   const request = { method: `EMIT ${step.emit}`, url: target.baseUrl, headers: { ...target.headers }, body: JSON.stringify(sent) };
-  const check = new ExchangeCheck(rulesFor(protocol, step.expect, socketRules), { request, requestJson: payload, because, connectionId: session.id, event: step.emit });
+  const check = new ExchangeCheck(rulesFor(protocol, step.expect, socketRules), { request, requestJson: payload, because, connectionId: session.id, event: step.emit, memory: target.memory });
   const isLast = protocol.isLastFrame;
-  const limits = step.timeoutMs === undefined ? undefined : { ...target.limits, timeoutMs: step.timeoutMs };
+  const limits = step.timeoutMs === undefined && step.probeMs === undefined ? undefined : { ...target.limits, ...(step.timeoutMs === undefined ? {} : { timeoutMs: step.timeoutMs }), ...(step.probeMs === undefined ? {} : { firstFrameMs: step.probeMs }) };
   const judged = await judge(
-    session.exchange(step.emit, [sent], { bystander: step.bystander, ...(isLast === undefined ? {} : { isLast }), ...(limits === undefined ? {} : { limits }) }),
+    session.exchange(step.emit, [sent], { ...(isLast === undefined ? {} : { isLast }), ...(limits === undefined ? {} : { limits }) }),
     check,
     (frame) => watch.see(frame),
   );
-  return { index, method: request.method, url: request.url, expect: step.expect, status: null, frames: judged.frames, end: judged.end.type, durationMs: Math.round(judged.end.atMs), deviations: check.deviations };
+  return {
+    index,
+    method: request.method,
+    url: request.url,
+    expect: step.expect,
+    status: null,
+    frames: judged.frames,
+    end: judged.end.type,
+    ...timeLimitOf(judged.end),
+    durationMs: Math.round(judged.end.atMs),
+    deviations: check.deviations,
+  };
 }

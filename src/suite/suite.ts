@@ -2,6 +2,8 @@ import { join, relative } from 'node:path';
 import { z } from 'zod';
 import { parseInput, readJsonFile } from '../core/input.js';
 import { packageRoot, suitesDir } from '../core/paths.js';
+import type { Protocol } from '../protocols/protocol.js';
+import { checkSuite } from './check.js';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'a lower-case name of letters, digits and -');
 
@@ -20,17 +22,34 @@ const FrameSelector = {
 
 const Capture = z.object(FrameSelector).strict();
 
-const Assertion = z
+const ruleName = z.string().describe("The rule a failed assertion is reported under; it must be one of the protocol's rules.");
+const because = z.string().optional().describe('What the assertion shows, for the report.');
+
+const ValueAssertion = z
   .object({
     ...FrameSelector,
-    rule: z.string().describe('The rule a failed assertion is reported under; it must be one of the protocol\'s rules.'),
+    rule: ruleName,
     equals: z.unknown().optional(),
     includes: z.unknown().optional().describe('Some value at the pointer equals this.'),
     excludes: z.unknown().optional().describe('No value at the pointer equals this.'),
     exists: z.boolean().optional(),
-    because: z.string().optional().describe('What the assertion shows, for the report.'),
+    atMost: z.number().int().min(0).optional().describe('At most this many values at the pointer (e.g. a page of pageSize items).'),
+    because,
   })
   .strict();
+
+const AbsentAssertion = z
+  .object({
+    rule: ruleName,
+    absent: z
+      .string()
+      .min(4)
+      .describe("Text that belongs to another scope (a marker sent in another session): no frame and no part of the answer's text may contain it."),
+    because,
+  })
+  .strict();
+
+const Assertion = z.union([ValueAssertion, AbsentAssertion]);
 
 const HttpStep = z
   .object({
@@ -66,6 +85,13 @@ const SocketStep = z
       .describe('stream: a run of answer events; refusal: a payload the server may ignore but must survive.'),
     bystander: z.boolean().default(false).describe('Also connect a second client, which must receive nothing of the answer.'),
     timeoutMs: z.number().int().min(1).max(600_000).optional().describe('This step\'s own time limit, e.g. to wait a short while for an answer that may never come.'),
+    probeMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(60_000)
+      .optional()
+      .describe('For a feature the document only implies: how long to wait for a first answer event; when none comes, the step is noted as not implemented instead of judged.'),
     capture: z.record(varName, Capture).optional(),
     assert: z.array(Assertion).optional(),
   })
@@ -94,10 +120,18 @@ const SuiteCase = z
     title: z.string().min(1),
     source,
     because: z.string().optional().describe('For a refusal: which documented constraint the request breaks.'),
+    legalServers: z
+      .string()
+      .optional()
+      .describe('Which legal server this case could fail, and why none does: every refusal case says so, since a refusal nobody could demand is a false alarm.'),
     basis: z
       .enum(['doc', 'inferred'])
       .default('doc')
       .describe('inferred: the document only implies this case, so its deviations are warnings.'),
+    exclusive: z
+      .boolean()
+      .default(false)
+      .describe('The case changes state other cases read (e.g. it clears every chat): it runs alone, with no other case in flight.'),
     steps: z.array(SuiteStep).min(1).max(100),
   })
   .strict();
@@ -131,9 +165,14 @@ export type HttpStep = Extract<SuiteStep, { type: 'http' }>;
 export type SocketStep = Extract<SuiteStep, { type: 'socketio' }>;
 export type PollStep = Extract<SuiteStep, { type: 'poll' }>;
 export type Assertion = z.output<typeof Assertion>;
+export type ValueAssertion = z.output<typeof ValueAssertion>;
+export type AbsentAssertion = z.output<typeof AbsentAssertion>;
 export type Capture = z.output<typeof Capture>;
 
-export function loadSuite(protocol: string, path: string = join(suitesDir, `${protocol}.json`)): Suite {
+/** Loads a protocol's suite (its own by default), checked by its schema and against the protocol. */
+export function loadSuite(protocol: Protocol, path: string = join(suitesDir, `${protocol.id}.json`)): Suite {
   const display = relative(packageRoot, path).startsWith('..') ? path : relative(packageRoot, path);
-  return parseInput(SuiteFile, readJsonFile(path, 'suite'), `suite ${display}`, { hint: 'see schemas/chatwire/suite.schema.json' });
+  const suite = parseInput(SuiteFile, readJsonFile(path, 'suite'), `suite ${display}`, { hint: 'see schemas/chatwire/suite.schema.json' });
+  checkSuite(suite, protocol, display);
+  return suite;
 }

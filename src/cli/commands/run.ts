@@ -2,15 +2,16 @@ import { z } from 'zod';
 import { systemClock } from '../../core/clock.js';
 import { ChatwireError } from '../../core/errors.js';
 import { defaultLimits, type Limits } from '../../core/exchange.js';
+import { fillTemplate } from '../../core/template.js';
 import { version } from '../../core/version.js';
 import { startMockServer, type MockServer } from '../../mock/server.js';
 import { selectProtocols } from '../../protocols/index.js';
 import type { Protocol } from '../../protocols/protocol.js';
 import { exitCodeOf, totalsOf, type CaseReport, type RunReport } from '../../report/model.js';
 import { colorsFor, formatCase } from '../../report/pretty.js';
-import { runSuite } from '../../suite/runner.js';
-import { loadSuite, type Suite, type SuiteCase } from '../../suite/suite.js';
-import { fillTemplate } from '../../core/template.js';
+import { diagnose } from '../../suite/diagnose.js';
+import { DEFAULT_CONCURRENCY, runSuites, type SuitePlan } from '../../suite/runner.js';
+import { loadSuite, type SuiteCase } from '../../suite/suite.js';
 import { emitReport } from '../emit.js';
 import type { CliIo } from '../io.js';
 import { count, duration, header, httpUrl, parseOptions, reporter } from '../options.js';
@@ -20,9 +21,12 @@ const RunOptions = z.object({
   token: z.string().min(1, 'a non-empty token').optional(),
   header: z.array(header).default([]),
   timeout: duration.default(defaultLimits.timeoutMs),
+  firstFrameTimeout: duration.default(defaultLimits.firstFrameMs),
+  idleTimeout: duration.default(defaultLimits.idleMs),
   closeGrace: duration.default(defaultLimits.closeGraceMs),
   maxFrames: count(10_000_000).default(defaultLimits.maxFrames),
   maxBytes: count(4 * 1024 ** 3).default(defaultLimits.maxBytes),
+  concurrency: count(64).default(DEFAULT_CONCURRENCY),
   case: z.array(z.string()).default([]),
   var: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*=.*$/, 'NAME=VALUE, e.g. appId=66e29b87')).default([]),
   reporter: reporter.default('pretty'),
@@ -31,19 +35,13 @@ const RunOptions = z.object({
   eio: z.enum(['3', '4']).default('4').transform((value) => (value === '3' ? 3 : 4)),
 });
 
-interface Planned {
-  readonly protocol: Protocol;
-  readonly suite: Suite;
-  readonly cases: SuiteCase[];
-}
-
 /** The key the embedded mock accepts when --token is not given. */
 export const MOCK_TOKEN = 'chatwire-mock-key';
 
 /** Picks the cases named by --case (`name` or `protocol/name`); every name must match one. */
-function plan(protocols: readonly Protocol[], names: readonly string[]): Planned[] {
+function plan(protocols: readonly Protocol[], names: readonly string[]): SuitePlan[] {
   const planned = protocols.map((protocol) => {
-    const suite = loadSuite(protocol.id);
+    const suite = loadSuite(protocol);
     return { protocol, suite, cases: suite.cases };
   });
   if (names.length === 0) return planned;
@@ -61,7 +59,14 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
   const options = parseOptions(RunOptions, raw, 'run');
   const protocols = await selectProtocols(protocolNames);
   const planned = plan(protocols, options.case);
-  const limits: Limits = { timeoutMs: options.timeout, closeGraceMs: options.closeGrace, maxFrames: options.maxFrames, maxBytes: options.maxBytes };
+  const limits: Limits = {
+    timeoutMs: options.timeout,
+    firstFrameMs: Math.min(options.firstFrameTimeout, options.timeout),
+    idleMs: Math.min(options.idleTimeout, options.timeout),
+    closeGraceMs: options.closeGrace,
+    maxFrames: options.maxFrames,
+    maxBytes: options.maxBytes,
+  };
   const embedded = options.target === undefined;
   // The embedded mock needs a key of its own when none is given, so that a wrong key can be told from it.
   const token = options.token ?? (embedded ? MOCK_TOKEN : undefined);
@@ -78,17 +83,16 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
   let mock: MockServer | undefined;
   const started = systemClock.now();
   const startedAt = new Date().toISOString();
-  const cases: CaseReport[] = [];
   try {
     if (embedded) mock = await startMockServer({ protocols: planned.map((p) => p.protocol), ...(token === undefined ? {} : { token }) });
     const baseUrl = options.target ?? (mock as MockServer).url;
-    for (const { protocol, suite, cases: selected } of planned) {
+    const plans = planned.map((p): SuitePlan => {
       const vars: Record<string, string> = token === undefined ? {} : { token };
       // Against the embedded mock, the suite's own mock values stand in for what a target would need.
-      if (embedded) for (const [name, variable] of Object.entries(suite.variables)) if (variable.mock !== undefined) vars[name] = fillTemplate(variable.mock, vars);
-      Object.assign(vars, given);
-      cases.push(...(await runSuite(protocol, suite, selected, { baseUrl, headers, limits, clock: systemClock, onCase, vars, eio: options.eio })));
-    }
+      if (embedded) for (const [name, variable] of Object.entries(p.suite.variables)) if (variable.mock !== undefined) vars[name] = fillTemplate(variable.mock, vars);
+      return { ...p, vars: { ...vars, ...given } };
+    });
+    const cases = await runSuites(plans, { baseUrl, headers, limits, clock: systemClock, onCase, eio: options.eio, concurrency: options.concurrency });
     const totals = totalsOf(cases);
     const report: RunReport = {
       tool: 'chatwire',
@@ -102,6 +106,10 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
       totals,
     };
     emitReport(report, { reporter: options.reporter, output: options.output, progressShown: true }, io);
+    const misconfigured = diagnose(cases);
+    if (misconfigured !== undefined) {
+      throw new ChatwireError('MISCONFIGURED', `Failed to judge ${misconfigured.protocol} at ${baseUrl}: every valid request failed the same way (${misconfigured.example})`, { hint: misconfigured.cause });
+    }
     return exitCodeOf(totals, options.strict);
   } finally {
     await mock?.close();

@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { ChatwireError, describeError } from '../../core/errors.js';
 import type { Limits, RequestRecord, ResponseHead, StreamEnd } from '../../core/exchange.js';
 import { CutReason, endFromAbort } from '../abort.js';
+import { Watchdog, type WatchdogLimits } from '../watchdog.js';
 
 /** Error codes meaning nothing answers at that address: chatwire cannot do its job (exit 2). */
 const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
@@ -31,6 +32,8 @@ export interface HttpExchange {
   readonly outcome: HttpOutcome;
   /** Starts the wait for the server to close after the protocol's last frame. */
   expectClose(): void;
+  /** A frame arrived: the answer is alive (see SendOptions.watch). */
+  activity(): void;
   /** Stops the timers and releases the connection. Always call it. */
   dispose(): void;
 }
@@ -39,6 +42,8 @@ export interface SendOptions {
   readonly limits: Pick<Limits, 'timeoutMs' | 'closeGraceMs'>;
   readonly clock: Clock;
   readonly signal?: AbortSignal | undefined;
+  /** For a streamed answer: cut it when no frame comes within the first-frame limit, or none for the idle limit (call activity() per frame). */
+  readonly watch?: WatchdogLimits | undefined;
 }
 
 /**
@@ -59,11 +64,15 @@ export async function sendHttp(request: RequestRecord, options: SendOptions): Pr
     );
   };
   arm(limits.timeoutMs, new CutReason('timeout', limits.timeoutMs));
+  const watchdog = options.watch === undefined ? undefined : new Watchdog(clock, options.watch, timers.signal, (reason) => cut.abort(reason));
   let graceArmed = false;
   const exchange = (outcome: HttpOutcome): HttpExchange => ({
     startedAt,
     signal,
     outcome,
+    activity() {
+      watchdog?.activity();
+    },
     expectClose() {
       if (graceArmed) return;
       graceArmed = true;

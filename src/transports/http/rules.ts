@@ -1,3 +1,4 @@
+import { describeTimeout } from '../../core/exchange.js';
 import { defineRule, type Rule } from '../../core/rule.js';
 
 /**
@@ -18,7 +19,7 @@ export const responseComplete: Rule = defineRule({
         case 'held-open':
           return;
         case 'timeout':
-          report({ at: 'end', end, message: `no complete answer within ${end.limitMs} ms; chatwire cut the exchange`, expected: 'the server ends the answer', actual: `still running after ${end.limitMs} ms` });
+          report({ at: 'end', end, message: `${describeTimeout(end)}; chatwire cut the exchange`, expected: 'the server ends the answer', actual: `cut after ${Math.round(end.atMs)} ms` });
           return;
         case 'frame-limit':
           report({ at: 'end', end, message: `more than ${end.limit} frames; chatwire stopped reading (raise --max-frames if this is legitimate)`, expected: `at most ${end.limit} frames` });
@@ -34,4 +35,44 @@ export const responseComplete: Rule = defineRule({
   }),
 });
 
-export const httpRules: readonly Rule[] = [responseComplete];
+/** What to check when every valid request is refused for its credentials. */
+export const CHECK_TOKEN = 'check --token (and -H): the server refused the credentials of every valid request';
+
+export const authAccepted: Rule = defineRule({
+  id: 'http.auth.accepted',
+  title: 'A valid request with the credentials given is not refused as unauthorised (HTTP 401 or 403)',
+  severity: 'error',
+  basis: 'doc',
+  source: { doc: 'RFC 9110', section: '15.5.2 401 Unauthorized, 15.5.4 403 Forbidden' },
+  scopes: ['stream', 'answer'],
+  create: (_context, report) => ({
+    response(head) {
+      if (head.status !== 401 && head.status !== 403) return;
+      report({ at: 'response', message: `a valid request was refused with HTTP ${head.status}`, expected: 'an answer', actual: `HTTP ${head.status}`, misconfiguration: CHECK_TOKEN });
+    },
+  }),
+});
+
+export const pathFound: Rule = defineRule({
+  id: 'http.path.found',
+  title: 'The documented path answers a valid request: not HTTP 404 or 405',
+  severity: 'error',
+  basis: 'doc',
+  source: { doc: 'RFC 9110', section: '15.5.5 404 Not Found, 15.5.6 405 Method Not Allowed' },
+  scopes: ['stream', 'answer'],
+  create: (context, report) => ({
+    response(head) {
+      if (head.status !== 404 && head.status !== 405) return;
+      const { method, url } = context.request;
+      report({
+        at: 'response',
+        message: `${method} ${url} answered HTTP ${head.status}`,
+        expected: 'the documented call',
+        actual: `HTTP ${head.status}`,
+        misconfiguration: `check the path prefix of --target: chatwire appends the documented paths to it (it called ${method} ${url})`,
+      });
+    },
+  }),
+});
+
+export const httpRules: readonly Rule[] = [responseComplete, authAccepted, pathFound];

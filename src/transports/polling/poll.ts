@@ -8,13 +8,20 @@ import { isEnd } from '../sse/stream.js';
 export interface PollCursor {
   readonly next: number;
   readonly running: boolean;
+  /** The status as the answer gives it: a change counts as progress. */
+  readonly status?: unknown;
+  /** How many events this answer delivered: new events count as progress. */
+  readonly events?: number;
 }
 
 export interface PollOptions {
   /** The URL that polls from an offset. */
   readonly url: (from: number) => string;
   readonly headers: Readonly<Record<string, string>>;
-  /** timeoutMs bounds the whole exchange; maxFrames the number of polls. */
+  /**
+   * timeoutMs bounds the whole exchange; firstFrameMs each poll's answer; idleMs the time without a
+   * new event or a status change; maxFrames the number of polls.
+   */
   readonly limits: Limits;
   readonly clock: Clock;
   readonly start: number;
@@ -23,68 +30,93 @@ export interface PollOptions {
   readonly cursor: (json: unknown) => PollCursor | undefined;
   /** Polls after the end, from the last offset: nothing new may come, and the status must stay ended. */
   readonly pastEnd: number;
-  /** Re-reads from offset 0 after the end: the same events, in the same order. */
+  /** Re-reads from offset 0 after the end, each following the cursor page by page to the end. */
   readonly replays: number;
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
  * Polls a resource, following its cursor, until it stops running; every answer is a frame. Then
- * the extra polls past the end and from the start. Bounded by time and by the number of polls.
+ * the extra polls past the end and the re-reads from the start. Bounded by time, by the number of
+ * polls, and by how long the resource may go without a new event or a status change.
  */
 export async function* pollBatches(options: PollOptions): AsyncGenerator<StreamBatch, void, undefined> {
   const { clock, limits } = options;
   const started = clock.now();
   const elapsed = (): number => clock.now() - started;
   const remaining = (): number => limits.timeoutMs - elapsed();
+  const exchangeTimeout = (): StreamEnd => ({ type: 'timeout', atMs: elapsed(), limitMs: limits.timeoutMs, limit: 'exchange' });
   let index = 0;
 
-  const poll = async (from: number, phase: PollFrame['phase']): Promise<PollFrame | StreamEnd> => {
-    if (remaining() <= 0) return { type: 'timeout', atMs: elapsed(), limitMs: limits.timeoutMs };
+  const poll = async (from: number, phase: PollFrame['phase'], pass = 0): Promise<PollFrame | StreamEnd> => {
+    if (remaining() <= 0) return exchangeTimeout();
     if (index >= limits.maxFrames) return { type: 'frame-limit', atMs: elapsed(), limit: limits.maxFrames };
-    const exchange = await sendHttp({ method: 'GET', url: options.url(from), headers: options.headers, body: undefined }, { limits: { timeoutMs: remaining(), closeGraceMs: 0 }, clock });
+    // A poll is a short read: an answer slower than the first-frame limit is a silent server.
+    const byExchange = remaining() <= limits.firstFrameMs;
+    const timeoutMs = Math.min(remaining(), limits.firstFrameMs);
+    const cutEnd = (): StreamEnd => (byExchange ? exchangeTimeout() : { type: 'timeout', atMs: elapsed(), limitMs: limits.firstFrameMs, limit: 'first-frame' });
+    const exchange = await sendHttp({ method: 'GET', url: options.url(from), headers: options.headers, body: undefined }, { limits: { timeoutMs, closeGraceMs: 0 }, clock, signal: options.signal });
     try {
       const { outcome } = exchange;
-      if (outcome.type === 'no-response') return outcome.end.type === 'timeout' ? { type: 'timeout', atMs: elapsed(), limitMs: limits.timeoutMs } : outcome.end;
+      if (outcome.type === 'no-response') return outcome.end.type === 'timeout' ? cutEnd() : outcome.end;
       for await (const batch of bodyBatches(outcome.body, { limits, clock, startedAt: started, signal: exchange.signal })) {
         if (isEnd(batch)) {
-          if (batch.type !== 'closed') return batch.type === 'timeout' ? { type: 'timeout', atMs: elapsed(), limitMs: limits.timeoutMs } : batch;
+          if (batch.type !== 'closed') return batch.type === 'timeout' ? cutEnd() : batch;
           continue;
         }
         const body = batch[0];
         if (body?.type !== 'body') continue;
-        return { type: 'poll', index: index++, atMs: elapsed(), phase, from, status: outcome.head.status, text: body.text, json: body.json };
+        return { type: 'poll', index: index++, atMs: elapsed(), phase, pass, from, status: outcome.head.status, text: body.text, json: body.json };
       }
       return { type: 'broken', atMs: elapsed(), message: 'the poll answer had no body' };
     } finally {
       exchange.dispose();
     }
   };
+  const cursorOf = (frame: PollFrame): PollCursor | undefined => (frame.json.ok ? options.cursor(frame.json.value) : undefined);
+  const wait = async (): Promise<boolean> => {
+    try {
+      await clock.sleep(Math.min(options.intervalMs, Math.max(0, remaining())), options.signal);
+      return true;
+    } catch {
+      return false;
+    }
+  };
 
   let from = options.start;
+  let lastProgress = clock.now();
+  let lastStatus: unknown;
   for (;;) {
     const frame = await poll(from, 'poll');
-    if (frame.type !== 'poll') {
-      yield frame;
-      return;
-    }
+    if (frame.type !== 'poll') return yield frame;
     yield [frame];
-    const cursor = frame.json.ok ? options.cursor(frame.json.value) : undefined;
+    const cursor = cursorOf(frame);
     // Without a cursor there is nowhere to go; the protocol's rules say what was wrong with the answer.
     if (cursor === undefined) break;
+    if ((cursor.events ?? 0) > 0 || (index > 1 && cursor.status !== lastStatus)) lastProgress = clock.now();
+    lastStatus = cursor.status;
     from = cursor.next;
     if (!cursor.running) break;
-    const wait = Math.min(options.intervalMs, Math.max(0, remaining()));
-    await clock.sleep(wait);
+    if (clock.now() - lastProgress >= limits.idleMs) return yield { type: 'timeout', atMs: elapsed(), limitMs: limits.idleMs, limit: 'idle' };
+    if (!(await wait())) return yield exchangeTimeout();
   }
+  const end = from;
   for (let i = 0; i < options.pastEnd; i++) {
-    const frame = await poll(from, 'past-end');
+    const frame = await poll(end, 'past-end');
     if (frame.type !== 'poll') return yield frame;
     yield [frame];
   }
-  for (let i = 0; i < options.replays; i++) {
-    const frame = await poll(0, 'replay');
-    if (frame.type !== 'poll') return yield frame;
-    yield [frame];
+  for (let pass = 0; pass < options.replays; pass++) {
+    // A paging server answers a re-read a page at a time, "running" until the reader reaches the end.
+    let at = 0;
+    for (;;) {
+      const frame = await poll(at, 'replay', pass);
+      if (frame.type !== 'poll') return yield frame;
+      yield [frame];
+      const cursor = cursorOf(frame);
+      if (cursor === undefined || !cursor.running || cursor.next >= end || cursor.next <= at) break;
+      at = cursor.next;
+    }
   }
   yield { type: 'closed', atMs: elapsed() };
 }

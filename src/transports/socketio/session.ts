@@ -3,6 +3,7 @@ import { connectV3, connectV4, type ClientSocket } from './client.js';
 import { bodyBatches } from '../http/body.js';
 import { sendHttp } from '../http/request.js';
 import { isEnd } from '../sse/stream.js';
+import { Watchdog } from '../watchdog.js';
 import type { Clock } from '../../core/clock.js';
 import { ChatwireError } from '../../core/errors.js';
 import { parseJson, type Limits, type ParsedJson, type SocketFrame, type StreamBatch, type StreamEnd } from '../../core/exchange.js';
@@ -18,13 +19,17 @@ export interface SocketTarget {
 }
 
 export interface SocketExchangeOptions {
-  /** True for the frame that ends the answer; the exchange then waits closeGraceMs for strays. */
+  /** True for the frame that ends the answer; the exchange then waits a short while for strays. */
   readonly isLast?: (frame: SocketFrame) => boolean;
-  /** Also listen on a second connected client, which must receive nothing of the answer. */
-  readonly bystander?: boolean;
   /** This exchange's own limits, when they differ from the target's. */
   readonly limits?: Limits;
 }
+
+/**
+ * How long an exchange waits after the answer's last event for strays (a duplicate stop, a late
+ * delta): a server emits those at once, so half a second, or --close-grace when shorter.
+ */
+const STRAY_WAIT_MS = 500;
 
 const UNREACHABLE = /ECONNREFUSED|ENOTFOUND|EHOSTUNREACH|ENETUNREACH|EAI_AGAIN/;
 
@@ -57,12 +62,16 @@ export class SocketSession {
     return this.socket.id;
   }
 
+  /** Connects a second client, once: from then on every exchange also listens there, for answers that leak. */
+  async openBystander(): Promise<void> {
+    this.#bystander ??= await connect(this.target);
+  }
+
   async *exchange(event: string, args: readonly unknown[], options: SocketExchangeOptions = {}): AsyncGenerator<StreamBatch, void, undefined> {
     const { clock } = this.target;
     const limits = options.limits ?? this.target.limits;
     const started = clock.now();
     const elapsed = (): number => clock.now() - started;
-    if (options.bystander === true) this.#bystander ??= await connect(this.target);
     const listening: Array<[ClientSocket, (name: string, ...rest: unknown[]) => void]> = [];
     const timers = new AbortController();
     let pending: SocketFrame[] = [];
@@ -80,7 +89,7 @@ export class SocketSession {
         const frame: SocketFrame = { type: 'socketio', index: index++, atMs: elapsed(), event: name, socket: who, args: rest, json: argumentJson(rest) };
         pending.push(frame);
         if (who === 'asker' && options.isLast?.(frame) === true) {
-          clock.sleep(limits.closeGraceMs, timers.signal).then(() => finish({ type: 'closed', atMs: elapsed() }), () => undefined);
+          clock.sleep(Math.min(limits.closeGraceMs, STRAY_WAIT_MS), timers.signal).then(() => finish({ type: 'closed', atMs: elapsed() }), () => undefined);
         }
         wake?.();
       };
@@ -91,7 +100,11 @@ export class SocketSession {
     if (this.#bystander !== undefined) listen(this.#bystander, 'bystander');
     const onDisconnect = (reason: string): void => finish({ type: 'broken', atMs: elapsed(), message: `the server disconnected the socket (${reason})` });
     this.socket.on('disconnect', onDisconnect);
-    clock.sleep(limits.timeoutMs, timers.signal).then(() => finish({ type: 'timeout', atMs: elapsed(), limitMs: limits.timeoutMs }), () => undefined);
+    clock.sleep(limits.timeoutMs, timers.signal).then(() => finish({ type: 'timeout', atMs: elapsed(), limitMs: limits.timeoutMs, limit: 'exchange' }), () => undefined);
+    const watchdog = new Watchdog(clock, limits, timers.signal, (reason) => finish(reason.toEnd(elapsed())));
+    const onAsker = (): void => watchdog.activity();
+    this.socket.onAny(onAsker);
+    listening.push([this.socket, onAsker]);
 
     try {
       if (!this.socket.connected) finish({ type: 'broken', atMs: 0, message: 'the socket was already disconnected' });
@@ -144,46 +157,78 @@ function probe(url: URL, timeoutMs: number): Promise<string | undefined> {
 const HANDSHAKE_BYTES = 64 * 1024;
 
 /**
+ * Why a Socket.IO client could not connect to a server that does listen: a finding about the
+ * server, with how the attempt ended (`timeout` when the server stayed silent).
+ */
+export class ConnectFailure extends Error {
+  override readonly name = 'ConnectFailure';
+  constructor(
+    message: string,
+    readonly end: 'timeout' | 'broken',
+  ) {
+    super(message);
+  }
+}
+
+/**
  * Fetches the Engine.IO handshake with chatwire's own bounded HTTP reader, so that a server that
  * is no Socket.IO server (or floods) is named as such instead of being read without bound by the
- * Socket.IO client. Returns what was wrong, or undefined for a plausible handshake.
+ * Socket.IO client. Throws ConnectFailure for anything but a plausible handshake.
  */
-async function checkHandshake(origin: string, path: string, target: SocketTarget): Promise<string | undefined> {
+async function checkHandshake(origin: string, path: string, target: SocketTarget): Promise<void> {
   const url = `${origin}${path}?EIO=${target.eio ?? 4}&transport=polling&t=chatwire`;
-  const exchange = await sendHttp({ method: 'GET', url, headers: { ...target.headers }, body: undefined }, { limits: { timeoutMs: target.limits.timeoutMs, closeGraceMs: 0 }, clock: target.clock });
+  const limitMs = connectLimitMs(target.limits);
+  const fail = (reason: string, end: ConnectFailure['end'] = 'broken'): ConnectFailure => new ConnectFailure(`could not connect a Socket.IO client to ${origin}${path}: ${reason}`, end);
+  const exchange = await sendHttp({ method: 'GET', url, headers: { ...target.headers }, body: undefined }, { limits: { timeoutMs: limitMs, closeGraceMs: 0 }, clock: target.clock });
   try {
     const { outcome } = exchange;
-    if (outcome.type === 'no-response') return `the handshake got no answer (${outcome.end.type})`;
+    if (outcome.type === 'no-response') {
+      throw outcome.end.type === 'timeout' ? fail(`the handshake got no answer within ${limitMs} ms (--first-frame-timeout)`, 'timeout') : fail(`the handshake got no answer (${outcome.end.type})`);
+    }
     let text: string | undefined;
     let end = 'closed';
     for await (const batch of bodyBatches(outcome.body, { limits: { maxBytes: HANDSHAKE_BYTES }, clock: target.clock, startedAt: exchange.startedAt, signal: exchange.signal })) {
       if (isEnd(batch)) end = batch.type;
       else if (batch[0]?.type === 'body') text = batch[0].text;
     }
-    if (text === undefined) return `the handshake answer ended with ${end} (over ${HANDSHAKE_BYTES} bytes, or cut short)`;
+    if (text === undefined) throw fail(`the handshake answer ended with ${end} (over ${HANDSHAKE_BYTES} bytes, or cut short)`, end === 'timeout' ? 'timeout' : 'broken');
     // Engine.IO v4 answers `0{"sid":…}`; v3 prefixes packets with their length, `96:0{…}`.
     if (outcome.head.status !== 200 || !/^(?:\d+:)?0\{/.test(text)) {
-      return `GET ${path}?EIO=${target.eio ?? 4}&transport=polling answered HTTP ${outcome.head.status} ${JSON.stringify(text.slice(0, 80))}, not an Engine.IO handshake`;
+      throw fail(`GET ${path}?EIO=${target.eio ?? 4}&transport=polling answered HTTP ${outcome.head.status} ${JSON.stringify(text.slice(0, 80))}, not an Engine.IO handshake`);
     }
-    return undefined;
   } finally {
     exchange.dispose();
   }
 }
 
-/** Connects, or throws: TARGET_UNREACHABLE when nothing listens, a plain error otherwise. */
+/** A handshake is the first sign of life a Socket.IO server gives: it gets the first-frame limit. */
+function connectLimitMs(limits: Limits): number {
+  return Math.min(limits.timeoutMs, limits.firstFrameMs);
+}
+
+/** Connects, or throws: TARGET_UNREACHABLE when nothing listens, ConnectFailure for a server that will not take the client. */
 async function connect(target: SocketTarget): Promise<ClientSocket> {
   const url = new URL(target.baseUrl);
   const path = `${url.pathname.replace(/\/+$/, '')}/socket.io/`;
-  const refused = await probe(url, target.limits.timeoutMs);
+  const limitMs = connectLimitMs(target.limits);
+  const refused = await probe(url, limitMs);
   if (refused !== undefined && UNREACHABLE.test(refused)) {
     throw new ChatwireError('TARGET_UNREACHABLE', `Failed to connect to ${url.origin}${path}: ${refused}`, { hint: 'check that the Socket.IO server is running and that --target names its host and port' });
   }
-  const notSocketIo = await checkHandshake(url.origin, path, target);
-  if (notSocketIo !== undefined) throw new Error(`could not connect a Socket.IO client to ${url.origin}${path}: ${notSocketIo}`);
-  const options = { path, timeoutMs: target.limits.timeoutMs, headers: target.headers, query: Object.fromEntries(url.searchParams) };
+  await checkHandshake(url.origin, path, target);
+  const options = { path, timeoutMs: limitMs, headers: target.headers, query: Object.fromEntries(url.searchParams) };
   const socket = target.eio === 3 ? connectV3(url.origin, options) : connectV4(url.origin, options);
-  return new Promise((resolve, reject) => {
+  const timers = new AbortController();
+  return new Promise<ClientSocket>((resolve, reject) => {
+    // The client's own timeout covers the transport; a server that never acknowledges the
+    // namespace connection would otherwise be waited on forever.
+    target.clock.sleep(limitMs, timers.signal).then(
+      () => {
+        socket.disconnect();
+        reject(new ConnectFailure(`could not connect a Socket.IO client to ${url.origin}${path}: the server did not acknowledge the connection within ${limitMs} ms (--first-frame-timeout)`, 'timeout'));
+      },
+      () => undefined,
+    );
     socket.onceConnected(() => resolve(socket));
     socket.onceConnectError((error) => {
       socket.disconnect();
@@ -191,8 +236,8 @@ async function connect(target: SocketTarget): Promise<ClientSocket> {
       if (UNREACHABLE.test(detail) || UNREACHABLE.test(String((error.description as { code?: unknown } | undefined)?.code ?? ''))) {
         reject(new ChatwireError('TARGET_UNREACHABLE', `Failed to connect to ${url.origin}${path}: ${detail}`, { hint: 'check that the Socket.IO server is running and that --target names its host and port' }));
       } else {
-        reject(new Error(`could not connect a Socket.IO client to ${url.origin}${path}: ${detail}`));
+        reject(new ConnectFailure(`could not connect a Socket.IO client to ${url.origin}${path}: ${detail}`, /timeout/i.test(detail) ? 'timeout' : 'broken'));
       }
     });
-  });
+  }).finally(() => timers.abort());
 }

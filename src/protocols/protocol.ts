@@ -24,6 +24,8 @@ export interface Protocol {
   readonly rules: readonly Rule[];
   /** Which kind of answer a request asks for (used by `validate` and by the suite runner). */
   answerKind(requestJson: unknown, url?: string): AnswerKind;
+  /** The piece of the answer's text a frame carries (a delta, a chunk), for checks across frames. */
+  answerText?(frame: Frame): string | undefined;
   /** The frame after which the server must close the connection, if the protocol has one. */
   isLastFrame?(frame: Frame): boolean;
   /** For a polled resource: the query parameter that carries the offset, and how to read the cursor. */

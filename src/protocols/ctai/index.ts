@@ -1,7 +1,7 @@
 import { defineProtocol } from '../protocol.js';
 import { isRecord } from '../../core/schemas.js';
 import { chatRoute, refuse } from './mock.js';
-import { ctaiRules, DOC, isStopPacket } from './rules.js';
+import { ctaiRules, DOC, isStopPacket, packetOf } from './rules.js';
 
 export default defineProtocol({
   id: 'ctai',
@@ -11,5 +11,9 @@ export default defineProtocol({
   rules: ctaiRules,
   answerKind: (request) => (isRecord(request) && request['stream'] === '1' ? 'stream' : 'answer'),
   isLastFrame: isStopPacket,
+  answerText: (frame) => {
+    const text = packetOf(frame)?.data?.['answer_text'];
+    return typeof text === 'string' ? text : undefined;
+  },
   mock: { routes: [chatRoute], defaultScenario: 'plain', refuse },
 });

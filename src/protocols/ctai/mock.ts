@@ -17,6 +17,23 @@ function explain(deviation: Deviation): string {
   return `${where}${deviation.message}${detail} (${deviation.rule}, ${DOC} ${deviation.source.section})`;
 }
 
+/**
+ * A scripted packet as this request shapes it, like a real server: no citations or follow-ups when
+ * they are turned off, and only the documents ctdoc_id names.
+ */
+function honourRequest(packet: unknown, request: unknown): unknown {
+  const data = isRecord(packet) ? packet['data'] : undefined;
+  if (!isRecord(packet) || !isRecord(data) || !isRecord(request)) return packet;
+  const shaped: Record<string, unknown> = { ...data };
+  const allowed = typeof request['ctdoc_id'] === 'string' ? new Set(request['ctdoc_id'].split(',').filter((id) => id !== '')) : undefined;
+  if (Array.isArray(shaped['ref_doc_list'])) {
+    if (request['enable_citation'] === '0') shaped['ref_doc_list'] = [];
+    else if (allowed !== undefined && allowed.size > 0) shaped['ref_doc_list'] = shaped['ref_doc_list'].filter((item: unknown) => isRecord(item) && allowed.has(String(item['doc_id'])));
+  }
+  if (Array.isArray(shaped['follow_up_list']) && request['enable_followup'] === '0') shaped['follow_up_list'] = [];
+  return { ...packet, data: shaped };
+}
+
 export const chatRoute: MockRoute = {
   method: 'POST',
   path: CHAT_PATH,
@@ -36,12 +53,13 @@ export const chatRoute: MockRoute = {
       return;
     }
     const scenario = exchange.scenario();
+    const honour = (data: unknown): unknown => honourRequest(data, body);
     if (isRecord(body) && body['stream'] === '1') {
       const stream = scenario.stream ?? exchange.defaultScenario().stream;
-      if (stream !== undefined) return exchange.playStream(stream);
+      if (stream !== undefined) return exchange.playStream({ ...stream, frames: stream.frames.map((frame) => ('data' in frame ? { ...frame, data: honour(frame.data) } : frame)) });
     } else {
       const answer = scenario.answer ?? exchange.defaultScenario().answer;
-      if (answer !== undefined) return exchange.playAnswer(answer);
+      if (answer !== undefined) return exchange.playAnswer({ ...answer, body: honour(answer.body) });
     }
     refuse(exchange, { status: 500, message: `Failed to answer: scenario "${scenario.name}" has no ${isRecord(body) && body['stream'] === '1' ? 'stream' : 'answer'}` });
   },

@@ -3,51 +3,15 @@
  * Ids read `ctai.<subject>.<property>`; each cites the section it comes from.
  */
 import { show } from '../../core/engine.js';
-import { type Frame, frameText } from '../../core/exchange.js';
-import { contentTypeRule, frameSchemaRule, jsonFrameRule, mediaType, refusalRule, requestJsonRule, requestSchemaRule, statusRule } from '../../core/kit.js';
-import { defineRule, type Rule, type RuleSource } from '../../core/rule.js';
+import { frameText } from '../../core/exchange.js';
+import { contentTypeRule, frameSchemaRule, jsonFrameRule, mediaType, refusalRule, remember, requestJsonRule, requestSchemaRule, singleBodyRule, statusRule } from '../../core/kit.js';
+import { defineRule, type Rule } from '../../core/rule.js';
 import { IdSet } from '../../core/id-set.js';
 import { isRecord } from '../../core/schemas.js';
+import { at, isStopPacket, isSuccess, packetOf, sequenceNumber } from './packet.js';
+import { ctaiScopeRules } from './scope-rules.js';
 
-export const DOC = '002_cba551f1a5d093b7.txt';
-const at = (section: string): RuleSource => ({ doc: DOC, section });
-
-/** The parts of a packet the sequence rules read, or undefined when it is not a packet at all. */
-interface PacketView {
-  readonly ret: unknown;
-  readonly msg: unknown;
-  readonly data: Record<string, unknown> | undefined;
-}
-
-let lastFrame: Frame | undefined;
-let lastView: PacketView | undefined;
-
-/** The packet a frame carries. Cached for the last frame: a dozen rules read it in a row. */
-export function packetOf(frame: Frame): PacketView | undefined {
-  if (frame === lastFrame) return lastView;
-  lastFrame = frame;
-  lastView = undefined;
-  if (frame.json.ok && isRecord(frame.json.value)) {
-    const value = frame.json.value;
-    lastView = { ret: value['ret'], msg: value['msg'], data: isRecord(value['data']) ? value['data'] : undefined };
-  }
-  return lastView;
-}
-
-export function isStopPacket(frame: Frame): boolean {
-  return packetOf(frame)?.data?.['event'] === 'stop';
-}
-
-function isSuccess(packet: PacketView): boolean {
-  return packet.ret === '0';
-}
-
-/** A msg_sn as a number, accepting a number where a string belongs (the shape rule reports that). */
-function sequenceNumber(value: unknown): number | undefined {
-  if (typeof value === 'number' && Number.isSafeInteger(value)) return value;
-  if (typeof value === 'string' && /^(?:0|[1-9][0-9]{0,15})$/.test(value)) return Number(value);
-  return undefined;
-}
+export { DOC, isStopPacket, packetOf } from './packet.js';
 
 // ---- streaming answer -------------------------------------------------------------------------
 
@@ -134,19 +98,20 @@ export const MAX_TRACKED_IDS = 2 ** 19;
 
 export const msgIdUnique = defineRule({
   id: 'ctai.msg_id.unique',
-  title: 'Every packet has its own msg_id',
+  title: 'Every packet has its own msg_id, across every answer of a conversation too',
   severity: 'error',
   basis: 'doc',
   source: at('应答示例 (field table: msg_id, 每个分包 id 都是全局唯一的)'),
   scopes: ['stream'],
-  create: (_context, report) => {
-    const seen = new IdSet();
+  create: (context, report) => {
+    // Globally unique: an id an earlier answer of the same case used is a repeat too.
+    const seen = remember(context, 'ctai.msg_id', () => new IdSet(), (value) => value instanceof IdSet);
     return {
       frame(frame) {
         const id = packetOf(frame)?.data?.['msg_id'];
         if (typeof id !== 'string' || seen.size >= MAX_TRACKED_IDS) return;
         if (!seen.add(id)) {
-          report({ at: 'frame', frame, pointer: '/data/msg_id', message: `msg_id "${id}" was already used by an earlier packet`, expected: 'an id no earlier packet used', actual: show(id) });
+          report({ at: 'frame', frame, pointer: '/data/msg_id', message: `msg_id "${id}" was already used by an earlier packet (of this answer or an earlier one)`, expected: 'an id no earlier packet used', actual: show(id) });
         }
       },
     };
@@ -386,6 +351,15 @@ export const answerJson = jsonFrameRule({
   scopes: ['answer'],
 });
 
+export const answerSingle = singleBodyRule({
+  id: 'ctai.answer.single',
+  title: 'A non-streaming request (stream "0" or absent) is answered with one JSON body, not an event stream',
+  severity: 'error',
+  basis: 'doc',
+  source: at('请求参数 (stream: 默认是非流式, 0: 否)'),
+  scopes: ['answer'],
+});
+
 const isEnvelopePointer = (pointer: string): boolean => pointer === '' || pointer === '/ret' || pointer === '/msg' || pointer === '/data';
 
 export const answerEnvelope = frameSchemaRule(
@@ -497,9 +471,11 @@ export const ctaiRules: readonly Rule[] = [
   answerSucceeded,
   answerContentType,
   answerJson,
+  answerSingle,
   answerEnvelope,
   answerShape,
   inputRefused,
+  ...ctaiScopeRules,
   requestJson,
   requestShape,
   requestAccept,

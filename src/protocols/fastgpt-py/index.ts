@@ -15,5 +15,11 @@ export default defineProtocol({
     return query === 'true' || query === '1' || (isRecord(request) && request['stream'] === true) ? 'stream' : 'answer';
   },
   isLastFrame: (frame) => frame.type === 'sse' && frame.event === 'done',
+  // text_delta events carry the answer's fragments; a non-streaming answer its whole text.
+  answerText: (frame) => {
+    if (frame.type === 'sse' && frame.event !== 'text_delta') return undefined;
+    const text = frame.json.ok && isRecord(frame.json.value) ? frame.json.value['text'] : undefined;
+    return typeof text === 'string' ? text : undefined;
+  },
   mock: { routes: [chatRoute], defaultScenario: 'accident-report', refuse, script: FastgptPyScript },
 });

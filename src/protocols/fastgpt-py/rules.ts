@@ -73,7 +73,8 @@ export const eventShape = defineRule({
   severity: 'error',
   basis: 'doc',
   source: at('SSE 事件类型 (数据格式)'),
-  scopes: ['stream'],
+  // A streaming refusal is an error event too: its msg and code are documented like any other.
+  scopes: ['stream', 'refusal'],
   create: (_context, report) => ({
     frame(frame) {
       // One schema per event name, not the union: a done event must not pass as a text_delta.
@@ -145,7 +146,7 @@ export const errorCode = defineRule({
   severity: 'error',
   basis: 'doc',
   source: at('SSE 事件类型 (error: {"msg": "错误描述", "code": "500"})'),
-  scopes: ['stream'],
+  scopes: ['stream', 'refusal'],
   create: (_context, report) => ({
     frame(frame) {
       const data = payload(frame);
@@ -250,6 +251,17 @@ export const sessionStages = defineRule({
   create: () => ({}),
 });
 
+export const sessionIsolated = defineRule({
+  id: 'fastgpt-py.session.isolated',
+  title: "An answer carries nothing of another session's conversation",
+  severity: 'error',
+  basis: 'doc',
+  source: at('请求参数 (sessionId: 会话 ID); digest: security'),
+  // Checked by the suite's assertions on a case with two sessions.
+  scopes: [],
+  create: () => ({}),
+});
+
 export const inputRefused = refusalRule(
   {
     id: 'fastgpt-py.input.refused',
@@ -295,6 +307,7 @@ export const fastgptPyRules: readonly Rule[] = [
   answerJson,
   answerFields,
   sessionStages,
+  sessionIsolated,
   inputRefused,
   requestJson,
   requestShape,

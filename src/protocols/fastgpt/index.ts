@@ -3,6 +3,8 @@ import { isRecord } from '../../core/schemas.js';
 import { fastgptRoutes, MOCK_APP_ID, refuse } from './mock.js';
 import { FastgptScript } from './script.js';
 import { DOC, fastgptRules } from './rules.js';
+import { isDone } from './mode-rules.js';
+import { answerText } from './text.js';
 
 export default defineProtocol({
   id: 'fastgpt',
@@ -11,5 +13,8 @@ export default defineProtocol({
   transport: 'http',
   rules: fastgptRules,
   answerKind: (request) => (isRecord(request) && request['stream'] === true ? 'stream' : 'answer'),
+  // [DONE] ends the answer; FastGPT v4.11–v4.14 writes flowResponses right after it, within the grace.
+  isLastFrame: isDone,
+  answerText,
   mock: { routes: fastgptRoutes, serves: `one app, id ${MOCK_APP_ID} (pass it as --var appId)`, defaultScenario: 'plain', refuse, script: FastgptScript },
 });

@@ -8,6 +8,7 @@ import { type Frame, frameText, eventName } from '../../core/exchange.js';
 import { contentTypeRule, frameSchemaRule, mediaType, refusalRule, reportFrameProblems, requestJsonRule, requestPath, requestSchemaByPathRule, statusRule } from '../../core/kit.js';
 import { defineRule, type ExchangeContext, type Rule, type RuleSource } from '../../core/rule.js';
 import { isRecord } from '../../core/schemas.js';
+import { fastgptModeRules } from './mode-rules.js';
 
 export const DOC = '004_2a3e4b61cfa92e1b.txt';
 const at = (section: string): RuleSource => ({ doc: DOC, section });
@@ -146,7 +147,8 @@ export const eventShape = onCompletions(
     severity: 'error',
     basis: 'doc',
     source: at('Response (Event Values); digest: stream=true, detail=true (code)'),
-    scopes: ['stream'],
+    // A refusal in streaming mode is an error event: its shape is documented like any other.
+    scopes: ['stream', 'refusal'],
     create: (_context, report) => ({
       frame(frame) {
         const event = eventOf(frame);
@@ -457,13 +459,17 @@ export const answerContentType = onCompletions(
 
 export const answerJson = defineRule({
   id: 'fastgpt.answer.json',
-  title: 'A non-streaming answer (completions or records) is one JSON document',
+  title: 'A non-streaming answer (completions or records) is one JSON document, not an event stream',
   severity: 'error',
   basis: 'doc',
   source: at('Response (stream=false examples); Chat CRUD (Response Examples)'),
   scopes: ['answer'],
   create: (_context, report) => ({
     frame(frame) {
+      if (frame.type === 'sse' && frame.index === 0) {
+        report({ at: 'frame', frame, pointer: '', message: 'an event stream came where one JSON answer belongs (the request asked for stream: false)', expected: 'one JSON body', actual: 'text/event-stream frames' });
+        return;
+      }
       if (frame.json.ok) return;
       report({ at: 'frame', frame, pointer: '', message: `the answer is not JSON: ${frame.json.error}`, expected: 'a JSON object' });
     },
@@ -665,6 +671,7 @@ export const fastgptRules: readonly Rule[] = [
   recordsData,
   recordsEffect,
   requestRefused,
+  ...fastgptModeRules,
   requestJson,
   requestShape,
 ];

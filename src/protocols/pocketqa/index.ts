@@ -1,4 +1,5 @@
 import { defineProtocol } from '../protocol.js';
+import { isRecord } from '../../core/schemas.js';
 import { attach, PocketqaScript, refuse } from './mock.js';
 import { DOC, isStop, pocketqaRules } from './rules.js';
 
@@ -10,5 +11,11 @@ export default defineProtocol({
   rules: pocketqaRules,
   answerKind: () => 'stream',
   isLastFrame: isStop,
+  answerText: (frame) => {
+    if (frame.type !== 'socketio' || frame.socket !== 'asker' || !frame.json.ok || !isRecord(frame.json.value)) return undefined;
+    const data = frame.json.value['data'];
+    const delta = isRecord(data) ? data['delta'] : undefined;
+    return typeof delta === 'string' ? delta : undefined;
+  },
   mock: { routes: [], serves: 'Socket.IO at /socket.io/ (CHAT_CS, SUM_CS, QA_CS, GEN_CS → *_SS)', defaultScenario: 'plain', refuse, script: PocketqaScript, attach },
 });

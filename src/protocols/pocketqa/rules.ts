@@ -310,6 +310,17 @@ export const answerPrivate = defineRule({
   }),
 });
 
+export const roomIsolated = defineRule({
+  id: 'pocketqa.room.isolated',
+  title: "An answer carries nothing of another room's conversation (its delta, its received.history)",
+  severity: 'error',
+  basis: 'doc',
+  source: at('监听事件(request) (room: 聊天室id); digest: security'),
+  // Checked by the suite's assertions on a case with two rooms.
+  scopes: [],
+  create: () => ({}),
+});
+
 export const historyTurns = defineRule({
   id: 'pocketqa.history.turns',
   title: "A follow-up in the same room carries the earlier turn in received.history",
@@ -354,6 +365,7 @@ export const pocketqaRules: readonly Rule[] = [
   receivedHistory,
   receivedEcho,
   answerPrivate,
+  roomIsolated,
   historyTurns,
   requestShape,
 ];

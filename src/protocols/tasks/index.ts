@@ -14,7 +14,7 @@ export default defineProtocol({
     cursor: (json) => {
       const view = pollView(json);
       const next = view?.nextOffset;
-      return typeof next === 'number' && Number.isInteger(next) ? { next, running: view?.status === 'running' } : undefined;
+      return typeof next === 'number' && Number.isInteger(next) ? { next, running: view?.status === 'running', status: view?.status, events: view?.events?.length ?? 0 } : undefined;
     },
   },
   mock: { routes: tasksRoutes, defaultScenario: 'plain', refuse, script: TasksScript },

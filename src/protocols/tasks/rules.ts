@@ -194,15 +194,23 @@ export const statusStaysEnded = defineRule({
   create: (_context, report) => {
     let endedAt: number | undefined;
     let endedAs: unknown;
+    let endOffset: unknown;
     return {
       frame(frame) {
-        const status = viewOf(frame)?.status;
-        if (asPoll(frame) === undefined || status === undefined) return;
+        const poll = asPoll(frame);
+        const view = viewOf(frame);
+        const status = view?.status;
+        if (poll === undefined || status === undefined) return;
         if (endedAt === undefined) {
-          if (status !== 'running') [endedAt, endedAs] = [frame.index, status];
+          if (status !== 'running') [endedAt, endedAs, endOffset] = [frame.index, status, view?.nextOffset];
           return;
         }
-        if (status === 'running') report({ at: 'frame', frame, pointer: '/data/status', message: `status went back to "running" after the task ended as ${show(endedAs)} (frame ${endedAt})`, expected: show(endedAs), actual: '"running"' });
+        // Status is read per poll: a paging server may answer "running" to a re-read whose page stops
+        // short of the end. Only a poll that reaches the end must say the task ended.
+        const shortPage = poll.phase === 'replay' && typeof view?.nextOffset === 'number' && typeof endOffset === 'number' && view.nextOffset < endOffset;
+        if (status === 'running' && !shortPage) {
+          report({ at: 'frame', frame, pointer: '/data/status', message: `status went back to "running" after the task ended as ${show(endedAs)} (frame ${endedAt})`, expected: show(endedAs), actual: '"running"' });
+        }
       },
     };
   },
@@ -310,8 +318,8 @@ function dataIn(frame: Frame): boolean {
 }
 
 /** The signs of a tasks refusal: the expected status, and no data delivered. */
-function refusedWith(accepts: (status: number) => boolean, expected: string): RefusalSigns {
-  return { status: accepts, delivers: (frame) => (dataIn(frame) ? show(frame.json.ok ? frame.json.value : undefined) : undefined), expected };
+function refusedWith(accepts: (status: number) => boolean, expected: string, notFound = false): RefusalSigns {
+  return { status: accepts, delivers: (frame) => (dataIn(frame) ? show(frame.json.ok ? frame.json.value : undefined) : undefined), expected, notFound };
 }
 
 export const authRefused = refusalRule(
@@ -319,14 +327,26 @@ export const authRefused = refusalRule(
   refusedWith((status) => status === 401, 'HTTP 401 and no data'),
 );
 
+export const workspaceIsolated = refusalRule(
+  {
+    id: 'tasks.workspace.isolated',
+    title: "A message to one workspace naming another workspace's conversation is refused (4xx), and starts no task",
+    severity: 'error',
+    basis: 'inferred',
+    source: at('1) curl (a conversation is created in, and messaged through, /workspaces/{ws}/); digest: security'),
+  },
+  refusedWith((status) => status >= 400 && status < 500, 'HTTP 4xx (404 or 403) and no task_id', true),
+);
+
 export const taskNotFound = refusalRule(
   { id: 'tasks.task.not-found', title: 'Polling an unknown task id answers 404', severity: 'warn', basis: 'inferred', source: at('1) curl (step 4); digest: unknown task is 404') },
-  refusedWith((status) => status === 404, 'HTTP 404 and no data'),
+  refusedWith((status) => status === 404, 'HTTP 404 and no data', true),
 );
 
 export const inputRefused = refusalRule(
   { id: 'tasks.input.refused', title: 'A message to an unknown conversation, or without message, is refused with 4xx', severity: 'warn', basis: 'inferred', source: at('1) curl (step 3: conversation_id, message)') },
-  refusedWith((status) => status >= 400 && status < 500, 'HTTP 4xx and no data'),
+  // An unknown conversation is an unknown resource: 404 refuses it as well as 400 or 422 do.
+  refusedWith((status) => status >= 400 && status < 500, 'HTTP 4xx and no data', true),
 );
 
 // ---- the client's request (judged by the mock) ------------------------------------------------
@@ -366,6 +386,7 @@ export const tasksRules: readonly Rule[] = [
   createStatus,
   createShape,
   authRefused,
+  workspaceIsolated,
   taskNotFound,
   inputRefused,
   requestJson,

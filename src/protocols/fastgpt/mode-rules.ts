@@ -1,0 +1,120 @@
+/**
+ * fastgpt rules about what belongs to which mode and scope: detail events kept out of detail=false,
+ * the stream closed after [DONE], an answered interactive node not asked again, chats kept apart.
+ * Document 004_2a3e4b61cfa92e1b.txt and FastGPT's code (the digest's fastgpt section).
+ */
+import { show } from '../../core/engine.js';
+import { eventName, type Frame } from '../../core/exchange.js';
+import { defineRule, type ExchangeContext, type Rule, type RuleSource } from '../../core/rule.js';
+import { isRecord } from '../../core/schemas.js';
+
+const DOC = '004_2a3e4b61cfa92e1b.txt';
+const at = (section: string): RuleSource => ({ doc: DOC, section });
+const COMPLETIONS = /\/api\/v[12]\/chat\/completions$/;
+
+function onCompletions(context: ExchangeContext): boolean {
+  return COMPLETIONS.test(new URL(context.request.url, 'http://request.invalid').pathname);
+}
+
+/** detail=true, or a plugin call (no messages), for which FastGPT forces detail on. */
+function detailOf(context: ExchangeContext): boolean {
+  const body = context.requestJson;
+  return isRecord(body) && (body['detail'] === true || body['messages'] === undefined);
+}
+
+export const isDone = (frame: Frame): boolean => frame.type === 'sse' && frame.data.trim() === '[DONE]';
+
+/**
+ * Events FastGPT's workflow writer drops when detail=false (its detailEvent list) or never names
+ * there. answer and fastAnswer named under detail=false are only fastgpt.plain.openai-frames'
+ * warning: OpenAI clients still read them.
+ */
+const DETAIL_ONLY = new Set(['flowNodeStatus', 'flowResponses', 'flowNodeResponse', 'interactive', 'toolCall', 'toolParams', 'toolResponse', 'updateVariables', 'workflowDuration']);
+
+// Could a legal server fail this? Real FastGPT drops these events under detail=false (getWorkflowResponseWrite),
+// and newer names (chatTitle, plan…) are not in the list: they stay warnings.
+export const plainNoDetailEvents = defineRule({
+  id: 'fastgpt.plain.no-detail-events',
+  title: 'With detail=false no detail event (flowNodeStatus, flowResponses, interactive, tool*, updateVariables, workflowDuration) reaches the client',
+  severity: 'error',
+  basis: 'doc',
+  source: at('Request (detail: 是否返回中间值; stream模式下会通过event进行区分); digest: stream=true, detail=false (code)'),
+  scopes: ['stream'],
+  create: (context, report) => {
+    const reported = new Set<string>();
+    const judged = onCompletions(context) && !detailOf(context);
+    return {
+      frame(frame) {
+        const event = eventName(frame);
+        if (!judged || event === undefined || !DETAIL_ONLY.has(event) || reported.has(event)) return;
+        reported.add(event);
+        report({ at: 'frame', frame, pointer: '', message: `a "${event}" event with detail=false`, expected: 'only unnamed chunks and [DONE] (detail events need detail=true)', actual: `event: ${event}` });
+      },
+    };
+  },
+});
+
+// Could a legal server fail this? FastGPT calls res.end() right after [DONE] and flowResponses; a
+// server still open after the grace (1 s by default, --close-grace) never ends its answer.
+export const closeAfterDone = defineRule({
+  id: 'fastgpt.close.after-done',
+  title: 'The server ends the stream once [DONE] (and, in v4.11–v4.14, flowResponses after it) is sent',
+  severity: 'error',
+  basis: 'doc',
+  source: at('Response (stream examples end with [DONE]); digest: flowResponses after [DONE] in v4.11–v4.14'),
+  scopes: ['stream'],
+  create: (context, report) => {
+    let done = false;
+    return {
+      frame(frame) {
+        if (isDone(frame)) done = true;
+      },
+      end(end) {
+        if (!onCompletions(context) || !done || (end.type !== 'held-open' && end.type !== 'timeout')) return;
+        report({ at: 'end', end, message: 'the stream stayed open after [DONE]', expected: 'the server ends the response', actual: end.type === 'held-open' ? `still open ${end.graceMs} ms after [DONE]` : 'open until the timeout' });
+      },
+    };
+  },
+});
+
+/** The answer text of a non-streaming answer carries no responseData without detail. */
+export const answerPlain = defineRule({
+  id: 'fastgpt.answer.plain',
+  title: 'With detail=false a non-streaming answer carries no responseData and no newVariables',
+  severity: 'error',
+  basis: 'doc',
+  source: at('Request (detail: 非stream模式结果保存在responseData中); digest: non-stream answer (code: only with detail)'),
+  scopes: ['answer'],
+  create: (context, report) => ({
+    frame(frame) {
+      if (!onCompletions(context) || detailOf(context) || !frame.json.ok || !isRecord(frame.json.value)) return;
+      const extra = ['responseData', 'newVariables'].filter((key) => frame.json.ok && isRecord(frame.json.value) && frame.json.value[key] !== undefined);
+      if (extra.length === 0) return;
+      report({ at: 'frame', frame, pointer: `/${extra[0] ?? ''}`, message: `${extra.join(' and ')} with detail=false`, expected: 'no detail fields (they need detail=true)', actual: show(extra) });
+    },
+  }),
+});
+
+export const interactiveResumed = defineRule({
+  id: 'fastgpt.interactive.resumed',
+  title: 'Answering an interactive node on its chatId continues the workflow: the answered node is not asked again',
+  severity: 'error',
+  basis: 'doc',
+  source: at('Continue Interactive Node (同一个 chatId, the last message is the answer)'),
+  // Checked by the suite's assertions on the interactive cases.
+  scopes: [],
+  create: () => ({}),
+});
+
+export const chatIsolated = defineRule({
+  id: 'fastgpt.chat.isolated',
+  title: "A chat's answers and records carry nothing of another chat",
+  severity: 'error',
+  basis: 'doc',
+  source: at('Request (chatId: 历史记录 of that chat); Chat CRUD (getPaginationRecords of one chatId); digest: security'),
+  // Checked by the suite's assertions on a case with two chats.
+  scopes: [],
+  create: () => ({}),
+});
+
+export const fastgptModeRules: readonly Rule[] = [plainNoDetailEvents, closeAfterDone, answerPlain, interactiveResumed, chatIsolated];

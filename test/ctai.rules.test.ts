@@ -21,6 +21,13 @@ function stream(...packets: Extra[]): string {
 
 const good = stream(packet(0, '你'), packet(1, '好'), packet(2, '', 'stop', { ref_doc_list: [], follow_up_list: [] }));
 const okAnswer = JSON.stringify({ ret: '0', msg: '', data: { answer_text: '你好', ref_doc_list: [], follow_up_list: [], extend_info: {} } });
+const streamRequest = (fields: Extra = {}): Extra => ({ query_text: 'q', stream: '1', ...fields });
+/** A streamed answer citing these documents in a middle packet and in the stop packet. */
+const citing = (...ids: string[]): string => {
+  const refs = ids.map((id) => ({ doc_id: id, title: id.toUpperCase() }));
+  return stream(packet(0, '你', '', { ref_doc_list: refs }), packet(1, '', 'stop', { ref_doc_list: refs, follow_up_list: [] }));
+};
+const eventStreamHead: CheckOptions['head'] = { headers: { 'content-type': 'text/event-stream' } };
 
 interface Case {
   readonly scope: Scope;
@@ -154,6 +161,50 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       { scope: 'answer', body: JSON.stringify({ ret: '0', msg: '', data: { answer_text: 'x', follow_up_list: 'none' } }) },
     ],
   },
+  'ctai.answer.single': {
+    keeps: [{ scope: 'answer', body: okAnswer }],
+    // The server streamed although the request asked for stream "0" (or left it out).
+    breaks: [{ scope: 'answer', body: good, options: { head: eventStreamHead } }],
+  },
+  'ctai.citation.scope': {
+    keeps: [
+      { scope: 'stream', body: citing('a'), options: { request: streamRequest({ ctdoc_id: 'a,b' }) } },
+      // Ids are trimmed: "a, b" allows b.
+      { scope: 'stream', body: citing('b'), options: { request: streamRequest({ ctdoc_id: 'a, b' }) } },
+      // Without ctdoc_id any document may be cited.
+      { scope: 'stream', body: citing('c'), options: { request: streamRequest() } },
+    ],
+    breaks: [
+      { scope: 'stream', body: citing('a', 'c'), options: { request: streamRequest({ ctdoc_id: 'a,b' }) } },
+      { scope: 'answer', body: JSON.stringify({ ret: '0', msg: '', data: { answer_text: '你好', ref_doc_list: [{ doc_id: 'c' }] } }), options: { request: { query_text: 'q', ctdoc_id: 'a,b' } } },
+    ],
+  },
+  'ctai.citation.disabled': {
+    keeps: [
+      // Empty lists, or none at all, say "nothing" the same way.
+      { scope: 'stream', body: good, options: { request: streamRequest({ enable_citation: '0', enable_followup: '0' }) } },
+      { scope: 'stream', body: stream(packet(0, '你'), packet(1, '', 'stop')), options: { request: streamRequest({ enable_citation: '0', enable_followup: '0' }) } },
+      { scope: 'stream', body: citing('a'), options: { request: streamRequest({ enable_citation: '1' }) } },
+    ],
+    breaks: [
+      { scope: 'stream', body: citing('a'), options: { request: streamRequest({ enable_citation: '0' }) } },
+      { scope: 'stream', body: stream(packet(0, '你'), packet(1, '', 'stop', { ref_doc_list: [], follow_up_list: ['还有什么?'] })), options: { request: streamRequest({ enable_followup: '0' }) } },
+      { scope: 'answer', body: JSON.stringify({ ret: '0', msg: '', data: { answer_text: '你好', follow_up_list: ['还有什么?'] } }), options: { request: { query_text: 'q', enable_followup: '0' } } },
+    ],
+  },
+  'ctai.error.shape': {
+    keeps: [
+      { scope: 'refusal', body: JSON.stringify({ ret: '400', msg: 'bad lang' }), options: { head: { status: 400 } } },
+      { scope: 'refusal', body: sseEvent({ ret: '10001', msg: 'bad session_id' }), options: { head: eventStreamHead } },
+      // Not JSON at all: ctai.input.refused judges it.
+      { scope: 'refusal', body: 'Bad Request', options: { head: { status: 400, headers: { 'content-type': 'text/plain' } } } },
+    ],
+    breaks: [
+      { scope: 'refusal', body: JSON.stringify({ code: 400, error: 'x' }), options: { head: { status: 400 } } },
+      { scope: 'refusal', body: JSON.stringify({ ret: '400' }), options: { head: { status: 400 } } },
+      { scope: 'refusal', body: sseEvent({ ret: 10001, msg: 'bad session_id' }), options: { head: eventStreamHead } },
+    ],
+  },
   'ctai.input.refused': {
     keeps: [
       { scope: 'refusal', body: JSON.stringify({ ret: '400', msg: 'session_id too long' }), options: { head: { status: 400 } } },
@@ -218,8 +269,9 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
 };
 
 describe('ctai rules', () => {
-  it('has a keep and a break case for every rule', () => {
-    const ids = [...ctai.rules.map((rule) => rule.id), 'http.response.complete'].sort();
+  it('has a keep and a break case for every rule checked on the wire', () => {
+    // Rules with no scope (ctai.session.isolated) are judged by suite assertions: test/expectations.test.ts.
+    const ids = [...ctai.rules.filter((rule) => rule.scopes.length > 0).map((rule) => rule.id), 'http.response.complete'].sort();
     expect(Object.keys(table).sort()).toEqual(ids);
   });
 
@@ -237,6 +289,20 @@ describe('ctai rules', () => {
       });
     });
   }
+
+  it('ctai.msg_id.unique: an id an earlier answer of the same case used is a repeat', async () => {
+    const first = stream(packet(0, '你'), packet(1, '', 'stop'));
+    const again = stream(packet(0, '好', '', {}, 'm-0'), packet(1, '', 'stop', {}, 'n-1'));
+    const fresh = stream(packet(0, '好', '', {}, 'n-0'), packet(1, '', 'stop', {}, 'n-1'));
+    const twice = async (second: string, options: CheckOptions) => {
+      await check(ctai, 'stream', first, options);
+      return ruleIds(await check(ctai, 'stream', second, options));
+    };
+    expect(await twice(again, { memory: new Map() })).toContain('ctai.msg_id.unique');
+    expect(await twice(fresh, { memory: new Map() })).not.toContain('ctai.msg_id.unique');
+    // Without a shared memory each answer stands alone.
+    expect(await twice(again, {})).not.toContain('ctai.msg_id.unique');
+  });
 
   it('passes the document example stream with no deviation at all', async () => {
     const example = [

@@ -2,7 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { parseJson, type Frame } from '../src/core/exchange.js';
 import { FrameWatch, valuesAt } from '../src/suite/expectations.js';
 import fastgpt from '../src/protocols/fastgpt/index.js';
-import type { Rule } from '../src/core/rule.js';
+import type { Deviation, Rule } from '../src/core/rule.js';
+import type { Protocol } from '../src/protocols/protocol.js';
+import type { Assertion } from '../src/suite/suite.js';
+import ctai from '../src/protocols/ctai/index.js';
+import fastgptPy from '../src/protocols/fastgpt-py/index.js';
+import pocketqa from '../src/protocols/pocketqa/index.js';
 
 const rules = new Map<string, Rule>(fastgpt.rules.map((rule) => [rule.id, rule]));
 const body = (value: unknown): Frame => {
@@ -36,6 +41,17 @@ describe('fastgpt.records.effect through suite assertions', () => {
     expect(judge(histories([{ chatId: 'c1' }]), { excludes: 'c1', because: 'the deleted chat is gone' })).toMatchObject([{ message: '/data/list/*/chatId still includes "c1" (the deleted chat is gone)' }]);
     expect(judge(histories([{ chatId: 'c1' }]), { equals: 'c1' })).toEqual([]);
     expect(judge(histories([{ chatId: 'c1' }, { chatId: 'c2' }]), { equals: 'c1' })).toHaveLength(1);
+  });
+
+  it('atMost: a page of pageSize 1 holds at most one chat', () => {
+    const page = (chats: Array<{ chatId: string }>) => {
+      const watch = new FrameWatch({}, [{ rule: 'fastgpt.records.effect', pointer: '/data/list/*', atMost: 1, because: 'pageSize 1' }]);
+      watch.see(histories(chats));
+      return watch.judge(rules, (value) => value);
+    };
+    expect(page([{ chatId: 'c1' }])).toEqual([]);
+    expect(page([])).toEqual([]);
+    expect(page([{ chatId: 'c1' }, { chatId: 'c2' }])).toMatchObject([{ rule: 'fastgpt.records.effect', pointer: '/data/list/*', expected: 'at most 1', message: '/data/list/* has 2 values (pageSize 1)' }]);
   });
 
   it('reports an answer that never came as a deviation, not a pass', () => {
@@ -114,5 +130,84 @@ describe('the other rules reported through suite assertions and captures', () =>
     } finally {
       await mock.close();
     }
+  });
+});
+
+describe('rules of no scope, reported through suite assertions', () => {
+  const sse = (event: string | undefined, value: unknown, index: number): Frame => ({ type: 'sse', index, atMs: 0, event, id: undefined, data: JSON.stringify(value), json: { ok: true, value } });
+  const socket = (value: unknown, index: number, side: 'asker' | 'bystander' = 'asker'): Frame => ({ type: 'socketio', index, atMs: 0, event: 'CHAT_SS', socket: side, args: [value], json: { ok: true, value } });
+  /** Watches frames as a suite step does, with the protocol's own reading of the answer text. */
+  const watchAll = (protocol: Protocol, assertion: Assertion, frames: readonly Frame[]): Deviation[] => {
+    const watch = new FrameWatch({}, [assertion], (frame) => protocol.answerText?.(frame));
+    for (const frame of frames) watch.see(frame);
+    return watch.judge(new Map(protocol.rules.map((rule) => [rule.id, rule])), (value) => value);
+  };
+  const MARKER = 'cw123s1';
+
+  const ctaiPacket = (sn: number, text: string, extra: Record<string, unknown> = {}): Frame =>
+    sse(undefined, { ret: '0', msg: '', data: { msg_id: `m-${sn}`, msg_sn: String(sn), event: '', answer_text: text, ...extra } }, sn);
+  const fastgptChunk = (content: string, index: number): Frame => sse(undefined, { id: '', object: '', created: 0, model: '', choices: [{ delta: { role: 'assistant', content }, index: 0, finish_reason: null }] }, index);
+  const pyDelta = (text: string, index: number): Frame => sse('text_delta', { text }, index);
+  const pocketDelta = (delta: string, index: number, side: 'asker' | 'bystander' = 'asker'): Frame => socket({ data: { room: 'r2', delta, finish_reason: null } }, index, side);
+
+  // Per protocol: frames without the marker, one frame with it, and the marker split across two frames' text.
+  const isolation: ReadonlyArray<{ protocol: Protocol; rule: string; clean: Frame[]; whole: Frame[]; split: Frame[] }> = [
+    {
+      protocol: ctai,
+      rule: 'ctai.session.isolated',
+      clean: [ctaiPacket(0, '你'), ctaiPacket(1, '好')],
+      whole: [ctaiPacket(0, '你'), ctaiPacket(1, `上次您说${MARKER}`)],
+      split: [ctaiPacket(0, '你'), ctaiPacket(1, 'cw12'), ctaiPacket(2, '3s1')],
+    },
+    {
+      protocol: fastgpt,
+      rule: 'fastgpt.chat.isolated',
+      clean: [fastgptChunk('电影', 0), fastgptChunk('新海诚。', 1)],
+      whole: [fastgptChunk(`记得${MARKER}`, 0)],
+      split: [fastgptChunk('记得cw1', 0), fastgptChunk('23s1。', 1)],
+    },
+    {
+      protocol: fastgptPy,
+      rule: 'fastgpt-py.session.isolated',
+      clean: [sse('stage_code', { nextStageCode: '1002', nextStage: '通话中' }, 0), pyDelta('您好，', 1)],
+      whole: [sse('stage_code', { nextStageCode: '1002', nextStage: '通话中' }, 0), pyDelta(`您的暗号是${MARKER}`, 1)],
+      split: [pyDelta('cw', 0), pyDelta('123', 1), pyDelta('s1', 2)],
+    },
+    {
+      protocol: pocketqa,
+      rule: 'pocketqa.room.isolated',
+      clean: [pocketDelta('根据规定，', 0), pocketDelta('应当申请补发。', 1)],
+      // Another room's history in received counts as much as the text.
+      whole: [pocketDelta('根据规定，', 0), socket({ data: { room: 'r2', delta: '', finish_reason: 'stop', received: { history: [[MARKER, '好的']] } } }, 1)],
+      split: [pocketDelta('cw12', 0), pocketDelta('3s1', 1)],
+    },
+  ];
+
+  for (const { protocol, rule, clean, whole, split } of isolation) {
+    it(`${rule}: kept without the other scope's marker, broken by it whole or split across frames`, () => {
+      const assertion = { rule, absent: MARKER, because: 'sent in the other scope' };
+      expect(watchAll(protocol, assertion, clean)).toEqual([]);
+      expect(watchAll(protocol, assertion, whole)).toMatchObject([{ rule, type: 'frame', frame: whole.at(-1)?.index, severity: 'error', message: `the answer carries "${MARKER}", which was sent in another scope (sent in the other scope)` }]);
+      expect(watchAll(protocol, assertion, split)).toMatchObject([{ rule, type: 'frame', frame: split.at(-1)?.index }]);
+    });
+  }
+
+  it("pocketqa.room.isolated: a marker split across the asker's and a bystander's frames is no answer text", () => {
+    const assertion = { rule: 'pocketqa.room.isolated', absent: MARKER };
+    expect(watchAll(pocketqa, assertion, [pocketDelta('cw12', 0), pocketDelta('3s1', 1, 'bystander')])).toEqual([]);
+  });
+
+  it('fastgpt.interactive.resumed: broken when the answered option is offered again, kept when no interactive frame comes', () => {
+    const assertion = { rule: 'fastgpt.interactive.resumed', event: 'interactive', pointer: '/interactive/params/userSelectOptions/*/value', excludes: 'Confirm', because: 'the answered select node is not asked again' };
+    const interactive = (...values: string[]): Frame =>
+      sse('interactive', { interactive: { type: 'userSelect', params: { description: '确认?', userSelectOptions: values.map((value, i) => ({ key: `o${i}`, value })) } } }, 1);
+    const answered = sse('answer', { choices: [{ delta: { content: '已确认' }, index: 0, finish_reason: null }] }, 0);
+    // Missing frames keep an assertion that only forbids.
+    expect(watchAll(fastgpt, assertion, [answered])).toEqual([]);
+    // The workflow may go on to another select node with other options.
+    expect(watchAll(fastgpt, assertion, [answered, interactive('Next', 'Back')])).toEqual([]);
+    expect(watchAll(fastgpt, assertion, [answered, interactive('Confirm', 'Cancel')])).toMatchObject([
+      { rule: 'fastgpt.interactive.resumed', type: 'frame', frame: 1, event: 'interactive', expected: 'no value "Confirm"', message: '/interactive/params/userSelectOptions/*/value still includes "Confirm" (the answered select node is not asked again)' },
+    ]);
   });
 });

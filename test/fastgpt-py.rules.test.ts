@@ -18,6 +18,8 @@ interface Case {
 const stream = (body: string, options: CheckOptions = {}): Case => ({ scope: 'stream', body, options });
 const answer = (value: unknown, options: CheckOptions = {}): Case => ({ scope: 'answer', body: typeof value === 'string' ? value : JSON.stringify(value), options });
 const refusal = (body: string, head: NonNullable<CheckOptions['head']>): Case => ({ scope: 'refusal', body, options: { head } });
+/** A refusal in streaming mode: one error event. */
+const refusalEvent = (data: unknown): Case => refusal(sseEvent(data, { event: 'error' }), { status: 200, headers: { 'content-type': 'text/event-stream' } });
 const request = (body: unknown): Case => ({ scope: 'request', body: '', options: typeof body === 'string' ? { requestBody: body } : { request: body } });
 const valid = { sessionId: 's1', timeStamp: '2026-11-23T10:00:00.123456', text: '发生了交通事故' };
 
@@ -27,8 +29,15 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   'fastgpt-py.event.json': { keeps: [stream(good)], breaks: [stream(sse(stage('1002'), ['text_delta', '{"text": '], done))] },
   'fastgpt-py.event.known': { keeps: [stream(good)], breaks: [stream(sse(stage('1002'), ['progress', { pct: 50 }], done)), stream(sse(stage('1002'), [undefined, { text: 'x' }], done))] },
   'fastgpt-py.event.shape': {
-    keeps: [stream(good), stream(sse(['error', { msg: '失败', code: '500' }]))],
-    breaks: [stream(sse(stage('1002'), delta(42), done)), stream(sse(stage('1002'), ['done', { status: 'ok' }])), stream(sse(stage('1002'), ['text_delta', { content: 'x' }], done)), stream(sse(['error', { code: '500' }]))],
+    keeps: [stream(good), stream(sse(['error', { msg: '失败', code: '500' }])), refusalEvent({ msg: 'x', code: '400' })],
+    breaks: [
+      // A numeric code is fastgpt-py.error.code's finding; a missing msg is this rule's.
+      refusalEvent({ code: '400' }),
+      stream(sse(stage('1002'), delta(42), done)),
+      stream(sse(stage('1002'), ['done', { status: 'ok' }])),
+      stream(sse(stage('1002'), ['text_delta', { content: 'x' }], done)),
+      stream(sse(['error', { code: '500' }])),
+    ],
   },
   'fastgpt-py.stage.code-format': {
     keeps: [stream(good), answer({ nextStageCode: '0000', nextStage: '结束通话', text: '再见' })],
@@ -40,8 +49,8 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   },
   'fastgpt-py.stage.known': { keeps: [stream(good)], breaks: [stream(sse(stage('3001', '进入多车拍照'), done))] },
   'fastgpt-py.error.code': {
-    keeps: [stream(sse(['error', { msg: '失败', code: '500' }]))],
-    breaks: [stream(sse(['error', { msg: '失败' }])), stream(sse(['error', { msg: '失败', code: 500 }]))],
+    keeps: [stream(sse(['error', { msg: '失败', code: '500' }])), refusalEvent({ msg: 'x', code: '400' })],
+    breaks: [stream(sse(['error', { msg: '失败' }])), stream(sse(['error', { msg: '失败', code: 500 }])), refusalEvent({ msg: 'x', code: 400 })],
   },
   'fastgpt-py.done.present': {
     keeps: [stream(good), stream(sse(stage('1002'), ['error', { msg: 'x', code: '500' }]))],

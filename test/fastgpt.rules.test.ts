@@ -60,8 +60,14 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     ],
   },
   'fastgpt.event.shape': {
-    keeps: [detailed(detail), detailed(sse(['interactive', { interactive: { type: 'userSelect', params: { description: 'd', userSelectOptions: [{ key: 'o1', value: 'Confirm' }] } } }], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes]))],
+    keeps: [
+      refusal(sseEvent({ code: 403, statusText: 'unAuthorization', message: 'unAuthorization' }, { event: 'error' }), COMPLETIONS, { status: 200, headers: { 'content-type': 'text/event-stream' } }),
+      detailed(detail),
+      detailed(sse(['interactive', { interactive: { type: 'userSelect', params: { description: 'd', userSelectOptions: [{ key: 'o1', value: 'Confirm' }] } } }], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes])),
+    ],
     breaks: [
+      // A streaming refusal is an error event: without message it is not the documented one.
+      refusal(sseEvent({ code: 403, statusText: 'unAuthorization' }, { event: 'error' }), COMPLETIONS, { status: 200, headers: { 'content-type': 'text/event-stream' } }),
       detailed(sse(['answer', chunk('a')], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', { list: nodes }])),
       detailed(sse(['flowNodeStatus', { status: 'running' }], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes])),
       detailed(sse(['interactive', { interactive: { type: 'userSelect', params: { userSelectOptions: [] } } }], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes])),
@@ -126,7 +132,11 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     keeps: [nonStream(answer, undefined, { head: { headers: { 'content-type': 'application/json; charset=utf-8' } } })],
     breaks: [nonStream(answer, undefined, { head: { headers: { 'content-type': 'text/plain' } } })],
   },
-  'fastgpt.answer.json': { keeps: [nonStream(answer), records(envelope(200, { list: [], total: 0 }))], breaks: [nonStream('<html>502</html>'), records('oops')] },
+  'fastgpt.answer.json': {
+    keeps: [nonStream(answer), records(envelope(200, { list: [], total: 0 }))],
+    // The last one streamed although the request asked for stream: false.
+    breaks: [nonStream('<html>502</html>'), records('oops'), nonStream(plain, undefined, { head: { headers: { 'content-type': 'text/event-stream' } } })],
+  },
   'fastgpt.answer.shape': {
     keeps: [
       nonStream(answer),
@@ -164,6 +174,39 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       refusal(envelope(403, { list: [], total: 0 }, 'unAuthorization'), HISTORIES),
       refusal(plain, COMPLETIONS, { status: 200, headers: { 'content-type': 'text/event-stream' } }),
     ],
+  },
+  'fastgpt.plain.no-detail-events': {
+    keeps: [
+      stream(plain),
+      // chatTitle is newer than FastGPT's detail list: only fastgpt.plain.openai-frames warns of it.
+      stream(sse(['chatTitle', { title: 't' }], [U, chunk('a')], [U, stop], [U, '[DONE]'])),
+      detailed(detail),
+      // A plugin call (no messages) has detail forced on.
+      stream(sse(['flowNodeStatus', { status: 'running', name: 'AI 对话' }], ['answer', chunk('a')], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes]), { stream: true, variables: { query: 'q' } }),
+    ],
+    breaks: [
+      stream(sse(['flowNodeStatus', { status: 'running', name: 'AI 对话' }], [U, chunk('电影')], [U, stop], [U, '[DONE]'])),
+      stream(sse([U, chunk('电影')], [U, stop], [U, '[DONE]'], ['flowResponses', nodes]), { stream: true, detail: false, messages }),
+    ],
+  },
+  'fastgpt.close.after-done': {
+    keeps: [stream(plain), detailed(detail)],
+    breaks: [
+      stream(plain, plainRequest, { end: { type: 'held-open', atMs: 1000, graceMs: 1000 } }),
+      detailed(detail, { end: { type: 'timeout', atMs: 5000, limitMs: 5000, limit: 'exchange' } }),
+    ],
+  },
+  'fastgpt.answer.plain': {
+    keeps: [nonStream(answer), nonStream(JSON.stringify({ ...JSON.parse(answer), responseData: nodes, newVariables: {} }), { stream: false, detail: true, messages })],
+    breaks: [
+      nonStream(JSON.stringify({ ...JSON.parse(answer), responseData: nodes })),
+      nonStream(JSON.stringify({ ...JSON.parse(answer), newVariables: { uid: 'u' } }), { stream: false, detail: false, messages }),
+    ],
+  },
+  'fastgpt.auth.accepted': {
+    keeps: [stream(plain), nonStream(answer), stream(sse([U, chunk('a')], ['error', { message: 'LLM failed' }])), nonStream(envelope(500, null, 'core.chat.error.appNotExist'), undefined, { head: { status: 500 } })],
+    // FastGPT refuses a key with its envelope (HTTP 500 in v4.11–v4.14), as an early error event when streaming.
+    breaks: [stream(sse(['error', { code: 403, statusText: 'unAuthorization', message: 'unAuthorization' }])), nonStream(envelope(514, null, 'unAuthApiKey'), undefined, { head: { status: 500 } })],
   },
   'fastgpt.request.json': { keeps: [request({ messages })], breaks: [request('{"messages": [}')] },
   'fastgpt.request.shape': {

@@ -19,6 +19,8 @@ export interface CheckOptions {
   readonly end?: StreamEnd;
   /** Split the body into chunks of this many bytes, to exercise reassembly. */
   readonly chunkBytes?: number;
+  /** What rules remember across the exchanges of one case: pass the same Map to check several exchanges as one case. */
+  readonly memory?: Map<string, unknown>;
 }
 
 export async function* chunksOf(body: string, chunkBytes = 64 * 1024): AsyncGenerator<Uint8Array> {
@@ -34,6 +36,7 @@ export async function check(protocol: Protocol, scope: Scope, body: string, opti
     request: { method: 'POST', url: options.url ?? 'http://test.invalid/', headers: options.requestHeaders ?? {}, body: requestBody },
     requestJson: parsed?.ok === true ? parsed.value : undefined,
     because: options.because,
+    memory: options.memory,
   });
   const defaultType = scope === 'stream' ? 'text/event-stream' : 'application/json';
   checker.response({ status: 200, atMs: 0, ...options.head, headers: { 'content-type': defaultType, ...options.head?.headers } });

@@ -14,7 +14,10 @@ const answer = (status: string, next: number, events: unknown[]) => ({ data: { s
 /** Polls of a run, as the driver makes them: to the end, once past it, twice from 0. */
 function runPolls(polls: readonly Poll[], end: StreamEnd = { type: 'closed', atMs: 10 }): Deviation[] {
   const checker = new ExchangeCheck(rulesFor(tasks, 'stream', []), { request: { method: 'GET', url: 'http://t.invalid/api/v1/tasks/t1?from=0', headers: {}, body: undefined }, requestJson: undefined });
+  // A re-read from 0 starts a new pass; the pages after it, from later offsets, belong to it.
+  let pass = -1;
   polls.forEach(([phase, from, body, status = 200], index) => {
+    if (phase === 'replay' && from === 0) pass++;
     const text = typeof body === 'string' ? body : JSON.stringify(body);
     let json: PollFrame['json'];
     try {
@@ -22,7 +25,7 @@ function runPolls(polls: readonly Poll[], end: StreamEnd = { type: 'closed', atM
     } catch (error) {
       json = { ok: false, error: String(error) };
     }
-    checker.frame({ type: 'poll', index, atMs: index, phase, pass: 0, from, status, text, json });
+    checker.frame({ type: 'poll', index, atMs: index, phase, pass: phase === 'replay' ? pass : 0, from, status, text, json });
   });
   return [...checker.end(end)];
 }
@@ -36,6 +39,14 @@ const good: Poll[] = [
   ['replay', 0, answer('completed', 3, e)],
 ];
 const replace = (index: number, poll: Poll): Poll[] => good.map((p, i) => (i === index ? poll : p));
+/** A paging server: each re-read from 0 takes two pages, "running" until the reader reaches the end. */
+const paged: Poll[] = [
+  ...good.slice(0, 4),
+  ['replay', 0, answer('running', 2, e.slice(0, 2))],
+  ['replay', 2, answer('completed', 3, e.slice(2))],
+  ['replay', 0, answer('running', 2, e.slice(0, 2))],
+  ['replay', 2, answer('completed', 3, e.slice(2))],
+];
 
 interface HttpCase {
   readonly scope: Scope;
@@ -46,7 +57,14 @@ const create = (path: string, body: unknown, status = 200): HttpCase => ({ scope
 const refusal = (status: number, body: unknown = { detail: 'x' }): HttpCase => ({ scope: 'refusal', body: JSON.stringify(body), options: { head: { status } } });
 
 const pollTable: Record<string, { keeps: Poll[][]; breaks: Array<{ polls: Poll[]; end?: StreamEnd }> }> = {
-  'tasks.poll.status': { keeps: [good], breaks: [{ polls: replace(1, ['poll', 1, { detail: 'busy' }, 503]) }] },
+  'tasks.poll.status': {
+    keeps: [good],
+    breaks: [
+      { polls: replace(1, ['poll', 1, { detail: 'busy' }, 503]) },
+      // A long poll past the end that never returns: the document's loop would wait forever.
+      { polls: good.slice(0, 3), end: { type: 'timeout', atMs: 15_000, limitMs: 15_000, limit: 'first-frame' } },
+    ],
+  },
   'tasks.poll.shape': {
     keeps: [good, replace(2, ['poll', 1, answer('completed', 4, [...e.slice(1), { type: 'progress', data: { pct: 100 } }]), 200])],
     breaks: [
@@ -61,6 +79,7 @@ const pollTable: Record<string, { keeps: Poll[][]; breaks: Array<{ polls: Poll[]
   'tasks.poll.sequence': {
     keeps: [
       good,
+      paged,
       // The log re-read from 0 was trimmed, but every poll's events matched its offsets: not a repeat.
       good.map((p): Poll => (p[0] === 'replay' ? ['replay', 0, answer('completed', 3, e.slice(1))] : p)),
     ],
@@ -70,14 +89,25 @@ const pollTable: Record<string, { keeps: Poll[][]; breaks: Array<{ polls: Poll[]
     ],
   },
   'tasks.poll.replay': {
-    keeps: [good],
+    keeps: [good, paged],
     breaks: [
       { polls: replace(5, ['replay', 0, answer('completed', 3, [...e].reverse())]) },
       // A server that trimmed its log: the offsets still count events, so only a warning.
       { polls: good.map((p): Poll => (p[0] === 'replay' ? ['replay', 0, answer('completed', 3, e.slice(1))] : p)) },
     ],
   },
-  'tasks.status.stays-ended': { keeps: [good], breaks: [{ polls: replace(3, ['past-end', 3, answer('running', 3, [])]) }] },
+  'tasks.status.stays-ended': {
+    keeps: [
+      good,
+      // A paging server re-reads from 0 a page at a time: "running" until the page reaches the end.
+      paged,
+    ],
+    breaks: [
+      { polls: replace(3, ['past-end', 3, answer('running', 3, [])]) },
+      // A re-read whose page reaches the end must say the task ended.
+      { polls: replace(4, ['replay', 0, answer('running', 3, e)]) },
+    ],
+  },
   'tasks.status.ends': {
     keeps: [good],
     breaks: [
@@ -106,6 +136,10 @@ const httpTable: Record<string, { keeps: HttpCase[]; breaks: HttpCase[] }> = {
   },
   'tasks.auth.refused': { keeps: [refusal(401)], breaks: [refusal(403), refusal(200, { workspace_id: 'ws1' }), refusal(401, { data: { status: 'running' } })] },
   'tasks.task.not-found': { keeps: [refusal(404)], breaks: [refusal(400), refusal(200, answer('running', 0, []))] },
+  'tasks.workspace.isolated': {
+    keeps: [refusal(404, { detail: 'no such conversation' }), refusal(403, { detail: 'conversation belongs to another workspace' })],
+    breaks: [refusal(200, { task_id: 't' }), refusal(404, { task_id: 't' }), refusal(500)],
+  },
   'tasks.input.refused': { keeps: [refusal(404), refusal(422)], breaks: [refusal(200, { task_id: 't1' }), refusal(500)] },
   'tasks.request.json': {
     keeps: [{ scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces', request: { workspace_id: 'ws1' } } }, { scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces/ws1/conversations' } }],
@@ -124,6 +158,12 @@ const httpTable: Record<string, { keeps: HttpCase[]; breaks: HttpCase[] }> = {
 describe('tasks rules', () => {
   it('has a keep and a break case for every rule', () => {
     expect([...Object.keys(pollTable), ...Object.keys(httpTable)].sort()).toEqual(tasks.rules.map((rule) => rule.id).sort());
+  });
+
+  it('a poll past the end that hangs is tasks.poll.status, not a task that never ended', () => {
+    const found = ruleIds(runPolls(good.slice(0, 3), { type: 'timeout', atMs: 15_000, limitMs: 15_000, limit: 'first-frame' }));
+    expect(found).toContain('tasks.poll.status');
+    expect(found).not.toContain('tasks.status.ends');
   });
 
   for (const [id, { keeps, breaks }] of Object.entries(pollTable)) {

@@ -51,7 +51,9 @@ export async function runSocketStep(
     // A server that answers but will not take a Socket.IO client is a finding, not chatwire's failure.
     const end = error instanceof ConnectFailure ? error.end : 'broken';
     const { id, severity, basis, source } = socketConnected;
-    const deviation: Deviation = { type: 'stream', end, rule: id, severity, basis, source, message: describeError(error), expected: 'a Socket.IO connection' };
+    // No Socket.IO server at that path is most likely a --target with the wrong path prefix.
+    const misconfiguration = error instanceof ConnectFailure && error.status === 404 ? { misconfiguration: 'check the path prefix of --target: chatwire appends /socket.io/ to it' } : {};
+    const deviation: Deviation = { type: 'stream', end, rule: id, severity, basis, source, message: describeError(error), expected: 'a Socket.IO connection', ...misconfiguration };
     return { index, method: `EMIT ${step.emit}`, url: target.baseUrl, expect: step.expect, status: null, frames: 0, end, durationMs: Math.round(target.clock.now() - started), deviations: [deviation] };
   }
   const request = { method: `EMIT ${step.emit}`, url: target.baseUrl, headers: { ...target.headers }, body: JSON.stringify(sent) };

@@ -18,6 +18,8 @@ export class Watchdog {
   readonly #limits: WatchdogLimits;
   readonly #started: number;
   #last: number | undefined;
+  /** Ends the current wait early: the first sign of life may move the deadline closer (idle < first-frame). */
+  #wake: AbortController | undefined;
 
   /** Starts watching at once; `cut` is called at most once, and never after `signal` aborts. */
   constructor(clock: Clock, limits: WatchdogLimits, signal: AbortSignal, cut: (reason: CutReason) => void) {
@@ -29,7 +31,9 @@ export class Watchdog {
 
   /** Something arrived: a byte, an event, a poll that moved. */
   activity(): void {
+    const first = this.#last === undefined;
     this.#last = this.#clock.now();
+    if (first) this.#wake?.abort();
   }
 
   /** True once anything arrived. */
@@ -46,10 +50,11 @@ export class Watchdog {
         cut(this.#last === undefined ? new CutReason('timeout', this.#limits.firstFrameMs, 'first-frame') : new CutReason('timeout', this.#limits.idleMs, 'idle'));
         return;
       }
+      this.#wake = new AbortController();
       try {
-        await this.#clock.sleep(wait, signal);
+        await this.#clock.sleep(wait, AbortSignal.any([signal, this.#wake.signal]));
       } catch {
-        return; // the exchange ended first
+        if (signal.aborted) return; // the exchange ended first
       }
     }
   }

@@ -16,10 +16,10 @@ function field(requestJson: unknown, name: string): string | undefined {
 
 /** The id a citation names: ref_doc_list items carry it as doc_id (or ctdoc_id, id). */
 function citedId(item: unknown): string | undefined {
-  if (!isRecord(item)) return typeof item === 'string' ? item : undefined;
+  if (!isRecord(item)) return typeof item === 'string' || typeof item === 'number' ? String(item) : undefined;
   for (const key of ['doc_id', 'ctdoc_id', 'id']) {
     const value = item[key];
-    if (typeof value === 'string' && value !== '') return value;
+    if ((typeof value === 'string' && value !== '') || typeof value === 'number') return String(value);
   }
   return undefined;
 }

@@ -7,6 +7,7 @@ import { show } from '../../core/engine.js';
 import { eventName, type Frame } from '../../core/exchange.js';
 import { defineRule, type ExchangeContext, type Rule, type RuleSource } from '../../core/rule.js';
 import { isRecord } from '../../core/schemas.js';
+import { CHECK_TOKEN } from '../../transports/http/rules.js';
 
 const DOC = '004_2a3e4b61cfa92e1b.txt';
 const at = (section: string): RuleSource => ({ doc: DOC, section });
@@ -117,4 +118,37 @@ export const chatIsolated = defineRule({
   create: () => ({}),
 });
 
-export const fastgptModeRules: readonly Rule[] = [plainNoDetailEvents, closeAfterDone, answerPlain, interactiveResumed, chatIsolated];
+/** FastGPT's auth failures: envelope codes and status texts (packages/global/common/error/code). */
+const AUTH_CODES: ReadonlySet<unknown> = new Set([403, 514, '403', '514']);
+const AUTH_TEXTS = new Set(['unAuthorization', 'unAuthApiKey']);
+
+function authFailure(frame: Frame): string | undefined {
+  if (!frame.json.ok || !isRecord(frame.json.value)) return undefined;
+  const { code, statusText } = frame.json.value;
+  if (AUTH_CODES.has(code) || (typeof statusText === 'string' && AUTH_TEXTS.has(statusText))) return `code ${show(code)}, ${show(statusText)}`;
+  return undefined;
+}
+
+// Could a legal server fail this? Only by refusing the key the run was given, whatever its HTTP status
+// (FastGPT v4.11–v4.14 answers auth failures with HTTP 500 and the envelope, in an early event: error when streaming).
+export const authAccepted = defineRule({
+  id: 'fastgpt.auth.accepted',
+  title: 'A valid call with the API key given is not refused as unauthorised (envelope code 403 / 514)',
+  severity: 'error',
+  basis: 'doc',
+  source: at('Start a Conversation (application-specific API key); digest: auth (code)'),
+  scopes: ['stream', 'answer'],
+  create: (_context, report) => {
+    let reported = false;
+    return {
+      frame(frame) {
+        const failure = reported ? undefined : authFailure(frame);
+        if (failure === undefined) return;
+        reported = true;
+        report({ at: 'frame', frame, pointer: '/code', message: `a valid call was refused as unauthorised (${failure})`, expected: 'an answer', actual: show(frame.json.ok ? frame.json.value : undefined), misconfiguration: CHECK_TOKEN });
+      },
+    };
+  },
+});
+
+export const fastgptModeRules: readonly Rule[] = [plainNoDetailEvents, closeAfterDone, answerPlain, interactiveResumed, chatIsolated, authAccepted];

@@ -31,7 +31,7 @@ const viewOf = (frame: Frame): PollView | undefined => (frame.json.ok ? pollView
 
 export const pollStatus = defineRule({
   id: 'tasks.poll.status',
-  title: 'A poll answers HTTP 200',
+  title: 'A poll answers, promptly, with HTTP 200',
   severity: 'error',
   basis: 'doc',
   source: at('2) Python (r.raise_for_status()) and 3) JS (if (!res.ok) throw)'),
@@ -41,6 +41,11 @@ export const pollStatus = defineRule({
       const poll = asPoll(frame);
       if (poll === undefined || poll.status === 200) return;
       report({ at: 'frame', frame, pointer: '', message: `a poll from ${poll.from} answered HTTP ${poll.status}`, expected: '200', actual: String(poll.status) });
+    },
+    end(end) {
+      // A poll held open (a long poll that never returns) or cut off: the loop of the document waits forever.
+      if (end.type === 'broken') report({ at: 'end', end, message: `a poll got no answer: ${end.message}`, expected: 'an answer to every poll' });
+      if (end.type === 'timeout' && end.limit === 'first-frame') report({ at: 'end', end, message: `a poll got no answer within ${end.limitMs} ms (--first-frame-timeout)`, expected: 'an answer to every poll' });
     },
   }),
 });
@@ -106,7 +111,8 @@ export const pollAdvances = defineRule({
  */
 function eventLog() {
   const delivered: unknown[] = [];
-  const replays: Array<{ frame: Frame; events: readonly unknown[] }> = [];
+  // One entry per re-read from 0: a paging server answers it over several polls, joined here.
+  const replays: Array<{ frame: Frame; events: unknown[] }> = [];
   let offsetsMatch = true;
   return {
     see(frame: Frame): void {
@@ -115,7 +121,9 @@ function eventLog() {
       const events = view?.events;
       if (poll === undefined || events === undefined) return;
       if (poll.phase === 'replay') {
-        replays.push({ frame, events });
+        const replay = replays[poll.pass];
+        if (replay === undefined) replays[poll.pass] = { frame, events: [...events] };
+        else if (replay.events.length < 100_000) replay.events.push(...events);
         return;
       }
       if (delivered.length < 100_000) delivered.push(...events);
@@ -167,14 +175,13 @@ export const pollReplay = defineRule({
   create: (_context, report) => {
     const log = eventLog();
     return {
-      frame(frame) {
-        log.see(frame);
-        const latest = log.replays.at(-1);
-        const first = log.replays[0];
-        if (latest === undefined || first === undefined || latest === first || isDeepStrictEqual(latest.events, first.events)) return;
-        report({ at: 'frame', frame: latest.frame, pointer: '/data/events', message: 'a second read from offset 0 differs from the first', expected: show(first.events), actual: show(latest.events) });
-      },
+      frame: (frame) => log.see(frame),
       end(end) {
+        const [first, ...later] = log.replays;
+        const differing = later.find((replay) => first !== undefined && !isDeepStrictEqual(replay.events, first.events));
+        if (first !== undefined && differing !== undefined) {
+          report({ at: 'frame', frame: differing.frame, pointer: '/data/events', message: 'a second read from offset 0 differs from the first', expected: show(first.events), actual: show(differing.events) });
+        }
         const reference = log.replays[0];
         // When the offsets disagree too, tasks.poll.sequence reports it as an error.
         if (reference === undefined || isDeepStrictEqual(log.delivered, reference.events) || !log.offsetsMatch) return;
@@ -225,14 +232,18 @@ export const statusEnds = defineRule({
   scopes: ['stream'],
   create: (_context, report) => {
     let polls = 0;
+    let ended = false;
     return {
-      frame() {
+      frame(frame) {
         polls++;
+        const status = viewOf(frame)?.status;
+        if (status !== undefined && status !== 'running') ended = true;
       },
       end(end) {
-        if (end.type === 'closed') return;
+        // Once a poll said the task ended, a later poll that fails is tasks.poll.status's finding.
+        if (end.type === 'closed' || ended) return;
         const why =
-          end.type === 'timeout' ? `still running after ${end.limitMs} ms` : end.type === 'frame-limit' ? `still running after ${end.limit} polls (raise --max-frames if this is legitimate)` : end.type === 'broken' ? `a poll failed: ${end.message}` : end.type;
+          end.type === 'timeout' ? (end.limit === 'idle' ? `no new event and no status change for ${end.limitMs} ms (--idle-timeout)` : `still running after ${end.limitMs} ms`) : end.type === 'frame-limit' ? `still running after ${end.limit} polls (raise --max-frames if this is legitimate)` : end.type === 'broken' ? `a poll failed: ${end.message}` : end.type;
         report({ at: 'end', end, message: `the task did not end: ${why} (${polls} poll(s))`, expected: 'a status other than "running"', actual: 'running' });
       },
     };

@@ -36,7 +36,10 @@ export const responseComplete: Rule = defineRule({
 });
 
 /** What to check when every valid request is refused for its credentials. */
-export const CHECK_TOKEN = 'check --token (and -H): the server refused the credentials of every valid request';
+export const CHECK_TOKEN = 'check --token: the server refused the credentials of every valid request';
+
+/** What to check when every valid request lands on a path the server does not know. */
+export const CHECK_PATH = 'check the path prefix of --target: chatwire appends the documented paths to it';
 
 export const authAccepted: Rule = defineRule({
   id: 'http.auth.accepted',
@@ -69,7 +72,7 @@ export const pathFound: Rule = defineRule({
         message: `${method} ${url} answered HTTP ${head.status}`,
         expected: 'the documented call',
         actual: `HTTP ${head.status}`,
-        misconfiguration: `check the path prefix of --target: chatwire appends the documented paths to it (it called ${method} ${url})`,
+        misconfiguration: CHECK_PATH,
       });
     },
   }),

@@ -165,6 +165,8 @@ export class ConnectFailure extends Error {
   constructor(
     message: string,
     readonly end: 'timeout' | 'broken',
+    /** The HTTP status of the handshake, when it had one: 404 means no Socket.IO server at that path. */
+    readonly status?: number,
   ) {
     super(message);
   }
@@ -178,7 +180,7 @@ export class ConnectFailure extends Error {
 async function checkHandshake(origin: string, path: string, target: SocketTarget): Promise<void> {
   const url = `${origin}${path}?EIO=${target.eio ?? 4}&transport=polling&t=chatwire`;
   const limitMs = connectLimitMs(target.limits);
-  const fail = (reason: string, end: ConnectFailure['end'] = 'broken'): ConnectFailure => new ConnectFailure(`could not connect a Socket.IO client to ${origin}${path}: ${reason}`, end);
+  const fail = (reason: string, end: ConnectFailure['end'] = 'broken', status?: number): ConnectFailure => new ConnectFailure(`could not connect a Socket.IO client to ${origin}${path}: ${reason}`, end, status);
   const exchange = await sendHttp({ method: 'GET', url, headers: { ...target.headers }, body: undefined }, { limits: { timeoutMs: limitMs, closeGraceMs: 0 }, clock: target.clock });
   try {
     const { outcome } = exchange;
@@ -194,7 +196,7 @@ async function checkHandshake(origin: string, path: string, target: SocketTarget
     if (text === undefined) throw fail(`the handshake answer ended with ${end} (over ${HANDSHAKE_BYTES} bytes, or cut short)`, end === 'timeout' ? 'timeout' : 'broken');
     // Engine.IO v4 answers `0{"sid":…}`; v3 prefixes packets with their length, `96:0{…}`.
     if (outcome.head.status !== 200 || !/^(?:\d+:)?0\{/.test(text)) {
-      throw fail(`GET ${path}?EIO=${target.eio ?? 4}&transport=polling answered HTTP ${outcome.head.status} ${JSON.stringify(text.slice(0, 80))}, not an Engine.IO handshake`);
+      throw fail(`GET ${path}?EIO=${target.eio ?? 4}&transport=polling answered HTTP ${outcome.head.status} ${JSON.stringify(text.slice(0, 80))}, not an Engine.IO handshake`, 'broken', outcome.head.status);
     }
   } finally {
     exchange.dispose();

@@ -71,6 +71,8 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       refusal(JSON.stringify({ detail: [{ loc: ['body', 'sessionId'], msg: 'Field required', type: 'missing' }] }), { status: 422 }),
       refusal(sseEvent({ msg: 'sessionId required', code: '400' }, { event: 'error' }), { status: 200, headers: { 'content-type': 'text/event-stream' } }),
       refusal(JSON.stringify({ code: '400', msg: 'sessionId required' }), { status: 200 }),
+      // The document has no error body: a message alone refuses as well.
+      refusal(JSON.stringify({ msg: 'sessionId required' }), { status: 200 }),
     ],
     breaks: [
       refusal(JSON.stringify({ nextStageCode: '1002', nextStage: '通话中', text: '您好' }), { status: 200 }),

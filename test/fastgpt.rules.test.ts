@@ -53,6 +53,8 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       stream(plain),
       // The document's own form: no model, delta {} on the stop chunk; and reasoning without content.
       stream(sse([U, { id: '', object: '', created: 0, choices: [{ delta: { content: '电' }, index: 0, finish_reason: null }] }], [U, chunk(null, null, { content: undefined, reasoning_content: '想' })], [U, { id: '', object: '', created: 0, choices: [{ delta: {}, index: 0, finish_reason: 'stop' }] }], [U, '[DONE]'])),
+      // FastGPT versions whose workflow writer lets workflowDuration through under detail=false write it unnamed.
+      stream(sse([U, chunk('电', null)], [U, { durationSeconds: 1.2 }], [U, stop], [U, '[DONE]'])),
     ],
     breaks: [
       stream(sse([U, { choices: [{ delta: { content: 1 }, index: 0, finish_reason: null }] }], [U, stop], [U, '[DONE]'])),

@@ -43,14 +43,30 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     breaks: [{ events: [], end: { type: 'timeout', atMs: 30_000, limitMs: 30_000, limit: 'exchange' } }],
   },
   'pocketqa.answer.event': {
-    keeps: [{ events: good }, { events: [['SUM_SS', { data: { room: 'r1', delta: '', finish_reason: 'stop', received } }]], emit: 'SUM_CS' }],
-    breaks: [{ events: [['CHAT_RESPONSE', { data: { room: 'r1', delta: 'x', finish_reason: 'stop' } }]] }],
+    keeps: [
+      { events: good },
+      { events: [['SUM_SS', { data: { room: 'r1', delta: '', finish_reason: 'stop', received } }]], emit: 'SUM_CS' },
+      // An event beside the answer is only pocketqa.event.extra's warning.
+      { events: [['typing', { room: 'r1' }], ...good] },
+    ],
+    breaks: [{ events: [['CHAT_RESPONSE', { data: { room: 'r1', delta: 'x', finish_reason: 'stop' } }]] }, { events: [['chat_ss', { data: { room: 'r1', delta: 'x', finish_reason: 'stop' } }]] }],
+  },
+  'pocketqa.event.extra': {
+    keeps: [{ events: good }, { events: [['chat_ss', { data: { room: 'r1', delta: 'x', finish_reason: 'stop' } }]] }],
+    breaks: [{ events: [['typing', { room: 'r1' }], ...good] }],
   },
   'pocketqa.answer.shape': {
     keeps: [{ events: good }, { events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: '', finish_reason: 'stop', received: { clue: { data: [] }, alter: [] } } }]] }],
-    breaks: [{ events: [['CHAT_SS', { delta: 'x' }]] }, { events: [['CHAT_SS', { data: { room: 7, delta: 'x', finish_reason: 'stop' } }]] }, { events: [['CHAT_SS', { data: { room: 'r1', delta: 'x' } }]] }],
+    breaks: [{ events: [['CHAT_SS', { delta: 'x' }]] }, { events: [['CHAT_SS', { data: { room: 7, delta: 'x', finish_reason: 'stop' } }]] }, { events: [['CHAT_SS', { data: { delta: 'x', finish_reason: 'stop' } }]] }],
   },
-  'pocketqa.delta.text': { keeps: [{ events: good }], breaks: [{ events: [part(['根据']), stop()] }, { events: [part(42), stop()] }] },
+  'pocketqa.delta.text': {
+    keeps: [
+      { events: good },
+      // finish_reason absent until the stop, and a stop event with nothing left to say: both legal.
+      { events: [['CHAT_SS', { data: { room: 'r1', delta: '根据规定' } }], ['CHAT_SS', { data: { room: 'r1', finish_reason: 'stop', received } }]] },
+    ],
+    breaks: [{ events: [part(['根据']), stop()] }, { events: [part(42), stop()] }, { events: [['CHAT_SS', { data: { room: 'r1', content: '根据规定', finish_reason: null } }], stop()] }],
+  },
   'pocketqa.stop.present': {
     keeps: [{ events: good }],
     breaks: [{ events: [part('a'), part('b')], end: { type: 'timeout', atMs: 30_000, limitMs: 30_000, limit: 'exchange' } }, { events: [part('a'), part('b', 'r1', 'length')] }],

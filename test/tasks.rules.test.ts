@@ -134,7 +134,7 @@ const httpTable: Record<string, { keeps: HttpCase[]; breaks: HttpCase[] }> = {
       create('/api/v1/workspaces/ws1/messages', { task_id: 7 }),
     ],
   },
-  'tasks.auth.refused': { keeps: [refusal(401)], breaks: [refusal(403), refusal(200, { workspace_id: 'ws1' }), refusal(401, { data: { status: 'running' } })] },
+  'tasks.auth.refused': { keeps: [refusal(401), refusal(403)], breaks: [refusal(200, { workspace_id: 'ws1' }), refusal(404), refusal(401, { data: { status: 'running' } })] },
   'tasks.task.not-found': { keeps: [refusal(404)], breaks: [refusal(400), refusal(200, answer('running', 0, []))] },
   'tasks.workspace.isolated': {
     keeps: [refusal(404, { detail: 'no such conversation' }), refusal(403, { detail: 'conversation belongs to another workspace' })],

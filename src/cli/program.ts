@@ -28,7 +28,7 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .option('--timeout <duration>', 'limit for each exchange, e.g. 30s or 500ms', '30s')
     .option('--first-frame-timeout <duration>', 'how long a stream may stay silent before its first byte, event or poll answer', '15s')
     .option('--idle-timeout <duration>', 'longest silence between frames of a stream (polling: no new event, no status change)', '15s')
-    .option('--close-grace <duration>', 'how long a server may keep a finished stream open', '1s')
+    .option('--close-grace <duration>', 'how long a server may keep a finished stream open', '2s')
     .option('--max-frames <n>', 'most frames read from one answer', '100000')
     .option('--max-bytes <n>', 'most bytes read from one answer', String(64 * 1024 * 1024))
     .option('--concurrency <n>', 'how many cases run at once (cases marked exclusive run alone)', '8')

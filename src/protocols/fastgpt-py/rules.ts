@@ -274,7 +274,8 @@ export const inputRefused = refusalRule(
     status: (status) => status >= 400 && status < 500,
     refuses: (frame) => {
       const data = payload(frame);
-      return eventOf(frame) === 'error' || (frame.type === 'body' && data !== undefined && ('detail' in data || 'code' in data || 'error' in data) && !('text' in data));
+      // The document has no error body: FastAPI's {"detail"}, or any {code | error | msg | message} without an answer's text, refuses.
+      return eventOf(frame) === 'error' || (frame.type === 'body' && data !== undefined && ['detail', 'code', 'error', 'msg', 'message'].some((key) => key in data) && !('text' in data));
     },
     delivers: (frame) => {
       const data = payload(frame);

@@ -46,8 +46,18 @@ export function detailOf(context: ExchangeContext): boolean {
 
 const isDone = (frame: Frame): boolean => frame.type === 'sse' && frame.data.trim() === DONE;
 const eventOf = eventName;
+/**
+ * FastGPT versions whose workflow writer drops only a list of detail events (workflowDuration not
+ * among them) write workflowDuration under detail=false unnamed: `data: {"durationSeconds": 1.2}`.
+ * That frame is no chunk (fastgpt.plain.openai-frames warns about it), and no fault.
+ */
+function isUnnamedDuration(frame: Frame): boolean {
+  return eventOf(frame) === undefined && frame.json.ok && isRecord(frame.json.value) && 'durationSeconds' in frame.json.value && !('choices' in frame.json.value);
+}
+
 /** An answer chunk: unnamed (detail=false) or answer / fastAnswer, and not [DONE]. */
-const isChunkFrame = (frame: Frame): boolean => !isDone(frame) && (eventOf(frame) === undefined || eventOf(frame) === 'answer' || eventOf(frame) === 'fastAnswer');
+const isChunkFrame = (frame: Frame): boolean =>
+  !isDone(frame) && !isUnnamedDuration(frame) && (eventOf(frame) === undefined || eventOf(frame) === 'answer' || eventOf(frame) === 'fastAnswer');
 
 function finishReason(frame: Frame): unknown {
   if (!frame.json.ok || !isRecord(frame.json.value)) return undefined;

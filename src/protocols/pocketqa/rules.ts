@@ -92,6 +92,30 @@ export const answerStarted = defineRule({
   },
 });
 
+/** The first event on the asking socket under another name than the answer's, and whether the answer's came. */
+function otherEvents(context: ExchangeContext) {
+  const expected = answerEvent(context);
+  let first: SocketFrame | undefined;
+  let answered = false;
+  return {
+    expected,
+    see(frame: Frame): void {
+      const socket = socketFrame(frame);
+      if (socket === undefined || socket.socket !== 'asker') return;
+      if (socket.event === expected) answered = true;
+      else first ??= socket;
+    },
+    get first() {
+      return first;
+    },
+    get answered() {
+      return answered;
+    },
+  };
+}
+
+// Could a legal server fail this? Only one that answers under another name; events beside CHAT_SS
+// (a typing notice, an ack) are pocketqa.event.extra's warning.
 export const answerEventName = defineRule({
   id: 'pocketqa.answer.event',
   title: 'The answer comes on the event that pairs with the question (CHAT_CS → CHAT_SS)',
@@ -100,14 +124,33 @@ export const answerEventName = defineRule({
   source: at('发送事件(response) (名称: CHAT_SS)'),
   scopes: ['stream'],
   create: (context, report) => {
-    const expected = answerEvent(context);
-    const reported = new Set<string>();
+    const events = otherEvents(context);
     return {
-      frame(frame) {
-        const socket = socketFrame(frame);
-        if (socket === undefined || socket.socket !== 'asker' || socket.event === expected || reported.has(socket.event)) return;
-        reported.add(socket.event);
-        report({ at: 'frame', frame, pointer: '', message: `an answer came on "${socket.event}"`, expected, actual: socket.event });
+      frame: (frame) => events.see(frame),
+      end() {
+        const other = events.first;
+        if (events.answered || other === undefined) return;
+        report({ at: 'frame', frame: other, pointer: '', message: `the answer came on "${other.event}"`, expected: events.expected, actual: other.event });
+      },
+    };
+  },
+});
+
+export const eventExtra = defineRule({
+  id: 'pocketqa.event.extra',
+  title: 'Beside the answer events, the asking socket gets no events the document does not name',
+  severity: 'warn',
+  basis: 'inferred',
+  source: at('发送事件(response) (名称: CHAT_SS)'),
+  scopes: ['stream'],
+  create: (context, report) => {
+    const events = otherEvents(context);
+    return {
+      frame: (frame) => events.see(frame),
+      end() {
+        const other = events.first;
+        if (!events.answered || other === undefined) return;
+        report({ at: 'frame', frame: other, pointer: '', message: `an event "${other.event}" came beside the answer`, expected: `only ${events.expected}`, actual: other.event });
       },
     };
   },
@@ -134,10 +177,16 @@ export const answerShape = defineRule({
   },
 });
 
+// Could a legal server fail this? A stop event with no delta (nothing left to say) keeps it; a partial
+// event carries its text in delta, so one without it delivers nothing under the documented name.
 export const deltaText = answerDataRule(
-  { id: 'pocketqa.delta.text', title: 'delta is text: a string', severity: 'error', basis: 'doc', source: at('发送事件(response) (delta: 输出内容)') },
+  { id: 'pocketqa.delta.text', title: 'delta is text: a string, on every event before the stop', severity: 'error', basis: 'doc', source: at('发送事件(response) (delta: 输出内容)') },
   (data, frame, report) => {
-    if (!('delta' in data) || typeof data['delta'] === 'string') return;
+    if (!('delta' in data)) {
+      if (!isStop(frame)) report({ at: 'frame', frame, pointer: '/data/delta', message: 'a partial answer event has no delta', expected: 'the text as a string', actual: show(Object.keys(data)) });
+      return;
+    }
+    if (typeof data['delta'] === 'string') return;
     report({ at: 'frame', frame, pointer: '/data/delta', message: 'delta is not a string', expected: 'a string', actual: show(data['delta']) });
   },
 );
@@ -354,6 +403,7 @@ export const requestShape = defineRule({
 export const pocketqaRules: readonly Rule[] = [
   answerStarted,
   answerEventName,
+  eventExtra,
   answerShape,
   deltaText,
   stopPresent,

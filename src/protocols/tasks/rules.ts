@@ -334,8 +334,9 @@ function refusedWith(accepts: (status: number) => boolean, expected: string, not
 }
 
 export const authRefused = refusalRule(
-  { id: 'tasks.auth.refused', title: 'A call without the token, or with a wrong one, is refused with 401 and no data', severity: 'error', basis: 'inferred', source: at('通用 Header (Authorization: Bearer <TOKEN>); digest: security') },
-  refusedWith((status) => status === 401, 'HTTP 401 and no data'),
+  { id: 'tasks.auth.refused', title: 'A call without the token, or with a wrong one, is refused with 401 (or 403) and no data', severity: 'error', basis: 'inferred', source: at('通用 Header (Authorization: Bearer <TOKEN>); digest: security') },
+  // 401 is the digest's reading; a server answering 403 to a wrong token refuses just as securely.
+  refusedWith((status) => status === 401 || status === 403, 'HTTP 401 (or 403) and no data'),
 );
 
 export const workspaceIsolated = refusalRule(

@@ -15,6 +15,8 @@ export { DOC, isStopPacket, packetOf } from './packet.js';
 
 // ---- streaming answer -------------------------------------------------------------------------
 
+// Could a legal server fail this? None: any parameter (charset=utf-8) is accepted; only a stream served under
+// another media type fails.
 export const streamContentType = contentTypeRule(
   {
     id: 'ctai.stream.content-type',
@@ -39,6 +41,8 @@ export const streamStatus = statusRule(
   [200],
 );
 
+// Could a legal server fail this? None: every legal SSE framing (CR, CRLF, comments, split data: lines,
+// frames cut anywhere) reaches the rule as whole events; only a payload that is not JSON fails.
 export const packetJson = jsonFrameRule({
   id: 'ctai.packet.json',
   title: 'Every data: payload is one JSON packet',
@@ -48,6 +52,8 @@ export const packetJson = jsonFrameRule({
   scopes: ['stream'],
 });
 
+// Could a legal server fail this? One that sends null for an optional list (ref_doc_list: null): the field
+// table types them as arrays, so it stays an error. Absent optional fields and extra fields pass.
 export const packetShape = frameSchemaRule(
   {
     id: 'ctai.packet.shape',
@@ -60,6 +66,8 @@ export const packetShape = frameSchemaRule(
   'urn:chatwire:ctai:packet',
 );
 
+// Could a legal server fail this? One that says msg "success" on success: the table says msg is "" then. A
+// packet without msg passes.
 export const msgEmptyOnSuccess = defineRule({
   id: 'ctai.msg.empty-on-success',
   title: 'A successful packet or answer (ret "0") carries msg "" when it carries msg',
@@ -76,6 +84,7 @@ export const msgEmptyOnSuccess = defineRule({
   }),
 });
 
+// Could a legal server fail this? None: a failure without a reason is exactly what the table rules out.
 export const msgExplainsFailure = defineRule({
   id: 'ctai.msg.explains-failure',
   title: 'A failure (ret other than "0") says why in a non-empty msg',
@@ -96,6 +105,8 @@ export const msgExplainsFailure = defineRule({
 /** Past this many ids (8 MB of hashes; far beyond any real answer), uniqueness is no longer tracked, so memory stays bounded. */
 export const MAX_TRACKED_IDS = 2 ** 19;
 
+// Could a legal server fail this? One whose ids repeat across answers of a conversation: the table says
+// globally unique. Ids stop being tracked after MAX_TRACKED_IDS, so memory stays bounded.
 export const msgIdUnique = defineRule({
   id: 'ctai.msg_id.unique',
   title: 'Every packet has its own msg_id, across every answer of a conversation too',
@@ -118,6 +129,8 @@ export const msgIdUnique = defineRule({
   },
 });
 
+// Could a legal server fail this? None: error packets (ret other than "0") are not counted, and a number
+// where a string belongs is ctai.packet.shape's finding.
 export const msgSnSequence = defineRule({
   id: 'ctai.msg_sn.sequence',
   title: 'msg_sn counts "0", "1", "2", … with no gap and no repeat',
@@ -168,6 +181,8 @@ export const sseIdIsMsgId = defineRule({
   }),
 });
 
+// Could a legal server fail this? None: a stream ended by an error packet, or a body that is no event stream
+// at all, is not asked for a stop packet.
 export const stopPresent = defineRule({
   id: 'ctai.stop.present',
   title: 'A successful stream ends with a stop packet (event "stop")',
@@ -202,6 +217,8 @@ export const stopPresent = defineRule({
   },
 });
 
+// Could a legal server fail this? None: one stop packet, last, is the document's rule; a second one or a
+// packet after it is what it forbids.
 export const stopLast = defineRule({
   id: 'ctai.stop.last',
   title: 'Nothing follows the stop packet: it is the one and last packet with event "stop"',
@@ -224,6 +241,8 @@ export const stopLast = defineRule({
   },
 });
 
+// Could a legal server fail this? The document's formatted example shows text in a stop packet; it only
+// illustrates the fields, and the rule text (结束包不包含任何实际 answer 内容) is normative (digest).
 export const stopHasNoText = defineRule({
   id: 'ctai.stop.no-text',
   title: 'The stop packet carries no answer text (answer_text "")',
@@ -283,6 +302,8 @@ export const stopCitesAll = defineRule({
   },
 });
 
+// Could a legal server fail this? One that closes a moment late: it has --close-grace (2 s by default) after
+// the stop packet.
 export const closeAfterStop = defineRule({
   id: 'ctai.close.after-stop',
   title: 'The server closes the connection once the stop packet is sent',
@@ -342,6 +363,8 @@ export const answerContentType = contentTypeRule(
   'application/json',
 );
 
+// Could a legal server fail this? None: a JSON body of any formatting passes; only a body that is not JSON
+// fails.
 export const answerJson = jsonFrameRule({
   id: 'ctai.answer.json',
   title: 'A non-streaming answer is one JSON object',
@@ -351,6 +374,7 @@ export const answerJson = jsonFrameRule({
   scopes: ['answer'],
 });
 
+// Could a legal server fail this? None: the document's stream "0" (the default) is the non-streaming answer.
 export const answerSingle = singleBodyRule({
   id: 'ctai.answer.single',
   title: 'A non-streaming request (stream "0" or absent) is answered with one JSON body, not an event stream',
@@ -362,6 +386,8 @@ export const answerSingle = singleBodyRule({
 
 const isEnvelopePointer = (pointer: string): boolean => pointer === '' || pointer === '/ret' || pointer === '/msg' || pointer === '/data';
 
+// Could a legal server fail this? One whose non-streaming answer has no ret: the table documents ret for
+// every answer. msg may be absent.
 export const answerEnvelope = frameSchemaRule(
   {
     id: 'ctai.answer.envelope',
@@ -390,6 +416,8 @@ export const answerShape = frameSchemaRule(
 
 // ---- a request the document forbids -----------------------------------------------------------
 
+// Could a legal server fail this? None with the suite's refusal cases: each uses a value no reading allows
+// (see legalServers in suites/ctai.json); a 4xx or an error envelope both count, a 404 or 405 does not.
 export const inputRefused = refusalRule(
   {
     id: 'ctai.input.refused',

@@ -32,6 +32,7 @@ function stageData(frame: Frame): Record<string, unknown> | undefined {
   return payload(frame);
 }
 
+// Could a legal server fail this? None: any parameter (charset) is accepted.
 export const streamContentType = contentTypeRule(
   { id: 'fastgpt-py.stream.content-type', title: 'A streaming request is answered as text/event-stream', severity: 'error', basis: 'doc', source: at('接口地址 (?stream=true) and SSE 事件类型'), scopes: ['stream'] },
   'text/event-stream',
@@ -42,6 +43,7 @@ export const streamStatus = statusRule(
   [200],
 );
 
+// Could a legal server fail this? None: the data format column shows a JSON object for every event.
 export const eventJson = jsonFrameRule(
   { id: 'fastgpt-py.event.json', title: "Every event's data is a JSON object", severity: 'error', basis: 'doc', source: at('SSE 事件类型 (数据格式)'), scopes: ['stream'] },
   { object: true },
@@ -67,6 +69,8 @@ const SHAPES: Readonly<Record<string, string>> = { stage_code: 'stageCode', text
 // Stage codes and error codes have rules of their own, so their deviations name the precise fault.
 const OWN_RULES = new Set(['/nextStageCode', '/code']);
 
+// Could a legal server fail this? One whose done says something other than status "completed", or whose error
+// lacks msg: the table fixes both. Extra fields pass.
 export const eventShape = defineRule({
   id: 'fastgpt-py.event.shape',
   title: 'Each event\'s data has its documented fields: text_delta.text, done.status "completed", error.msg, stage_code.nextStage',
@@ -85,6 +89,8 @@ export const eventShape = defineRule({
   }),
 });
 
+// Could a legal server fail this? None: the table writes every code as four digits in a string; an unknown
+// four-digit code is only fastgpt-py.stage.known's warning.
 export const stageCodeFormat = defineRule({
   id: 'fastgpt-py.stage.code-format',
   title: 'nextStageCode is four digits in a string',
@@ -103,6 +109,8 @@ export const stageCodeFormat = defineRule({
   }),
 });
 
+// Could a legal server fail this? One that names a documented code differently (an English name): the table
+// fixes the names of the codes it lists.
 export const stageName = defineRule({
   id: 'fastgpt-py.stage.name',
   title: 'A documented stage code carries its documented name',
@@ -140,6 +148,7 @@ export const stageKnown = defineRule({
   }),
 });
 
+// Could a legal server fail this? None: the table shows code as a string ("500").
 export const errorCode = defineRule({
   id: 'fastgpt-py.error.code',
   title: 'An error event carries its code as a string',
@@ -156,6 +165,7 @@ export const errorCode = defineRule({
   }),
 });
 
+// Could a legal server fail this? None: an error event may end the stream instead of done (digest).
 export const donePresent = defineRule({
   id: 'fastgpt-py.done.present',
   title: 'A stream ends with a terminal event: done (or error, which may end it instead)',
@@ -184,6 +194,7 @@ export const donePresent = defineRule({
   },
 });
 
+// Could a legal server fail this? None: done after an error is accepted (digest).
 export const doneLast = defineRule({
   id: 'fastgpt-py.done.last',
   title: 'Nothing follows done; after an error, at most one done',
@@ -212,11 +223,14 @@ export const doneLast = defineRule({
   },
 });
 
+// Could a legal server fail this? One answering JSON as text/plain: the document's client (aiohttp
+// response.json()) refuses that, so it stays an error.
 export const answerContentType = contentTypeRule(
   { id: 'fastgpt-py.answer.content-type', title: 'A non-streaming request is answered as application/json', severity: 'error', basis: 'doc', source: at('examples/nostream_chat.py (await response.json())'), scopes: ['answer'] },
   'application/json',
 );
 
+// Could a legal server fail this? None: the document's client prints a JSON object.
 export const answerJson = jsonFrameRule(
   { id: 'fastgpt-py.answer.json', title: 'A non-streaming answer is a JSON object', severity: 'error', basis: 'doc', source: at('examples/nostream_chat.py (prints the JSON body)'), scopes: ['answer'] },
   { object: true },
@@ -262,6 +276,8 @@ export const sessionIsolated = defineRule({
   create: () => ({}),
 });
 
+// Could a legal server fail this? None with the suite's refusal cases (legalServers in
+// suites/fastgpt-py.json): a 4xx, an error event, or a JSON error body all count.
 export const inputRefused = refusalRule(
   {
     id: 'fastgpt-py.input.refused',

@@ -79,6 +79,7 @@ export const closeAfterDone = defineRule({
 });
 
 /** The answer text of a non-streaming answer carries no responseData without detail. */
+// Could a legal server fail this? None: FastGPT adds responseData and newVariables only when detail is on.
 export const answerPlain = defineRule({
   id: 'fastgpt.answer.plain',
   title: 'With detail=false a non-streaming answer carries no responseData and no newVariables',

@@ -73,6 +73,8 @@ function onCompletions(rule: Rule): Rule {
 
 // ---- the stream ------------------------------------------------------------------------------
 
+// Could a legal server fail this? None: FastGPT's own early error (one event: error frame under another
+// Content-Type) is accepted.
 export const streamContentType = defineRule({
   id: 'fastgpt.stream.content-type',
   title: 'A stream is served as text/event-stream; only an error before the stream may come otherwise, as exactly one event: error frame',
@@ -105,6 +107,7 @@ export const streamStatus = statusRule(
   [200],
 );
 
+// Could a legal server fail this? None: FastGPT writes JSON or [DONE] in every data: line.
 export const framePayload = onCompletions(
   defineRule({
     id: 'fastgpt.frame.payload',
@@ -122,6 +125,9 @@ export const framePayload = onCompletions(
   }),
 );
 
+// Could a legal server fail this? One sending OpenAI usage chunks with empty choices; FastGPT never does.
+// FastGPT's empty id/object/model, delta.role, reasoning_content, content null and the unnamed
+// workflowDuration frame all pass.
 export const chunkShape = onCompletions(
   frameSchemaRule(
     {
@@ -150,6 +156,8 @@ const EVENT_SCHEMAS: Readonly<Record<string, string>> = {
   flowNodeResponse: 'flowNodeResponse',
 };
 
+// Could a legal server fail this? None known: the schemas follow FastGPT's code (v4.11 to main) where it
+// differs from the document.
 export const eventShape = onCompletions(
   defineRule({
     id: 'fastgpt.event.shape',
@@ -192,6 +200,7 @@ export const eventKnown = onCompletions(
   }),
 );
 
+// Could a legal server fail this? None: FastGPT names every frame when detail=true, [DONE] included.
 export const detailNamed = onCompletions(
   defineRule({
     id: 'fastgpt.detail.named',
@@ -256,6 +265,8 @@ function streamEnding() {
   };
 }
 
+// Could a legal server fail this? None: a stream ended by an error event needs no [DONE], as in FastGPT's
+// code.
 export const donePresent = onCompletions(
   defineRule({
     id: 'fastgpt.done.present',
@@ -301,6 +312,8 @@ export const doneEvent = onCompletions(
   }),
 );
 
+// Could a legal server fail this? None: FastGPT writes the stop chunk after every workflow, an interactive
+// stop included.
 export const stopPresent = onCompletions(
   defineRule({
     id: 'fastgpt.stop.present',
@@ -325,6 +338,8 @@ export const stopPresent = onCompletions(
   }),
 );
 
+// Could a legal server fail this? None: only chunks between the stop chunk and [DONE] fail; flowResponses and
+// workflowDuration there are no chunks.
 export const stopSingle = onCompletions(
   defineRule({
     id: 'fastgpt.stop.single',
@@ -353,6 +368,7 @@ export const stopSingle = onCompletions(
   }),
 );
 
+// Could a legal server fail this? None: flowResponses after [DONE] (v4.11 to v4.14) is accepted once.
 export const doneLast = onCompletions(
   defineRule({
     id: 'fastgpt.done.last',
@@ -378,6 +394,8 @@ export const doneLast = onCompletions(
   }),
 );
 
+// Could a legal server fail this? A v2 workflow sends flowNodeResponse per node instead: accepted. An
+// interrupted stream (error, timeout) is not asked for it.
 export const flowResponsesOnce = onCompletions(
   defineRule({
     id: 'fastgpt.flow-responses.once',
@@ -406,6 +424,7 @@ export const flowResponsesOnce = onCompletions(
   }),
 );
 
+// Could a legal server fail this? None: FastGPT ends the response right after sseErrRes.
 export const errorLast = onCompletions(
   defineRule({
     id: 'fastgpt.error.last',
@@ -467,6 +486,7 @@ export const answerContentType = onCompletions(
   ),
 );
 
+// Could a legal server fail this? None: FastGPT answers stream: false with one JSON body.
 export const answerJson = defineRule({
   id: 'fastgpt.answer.json',
   title: 'A non-streaming answer (completions or records) is one JSON document, not an event stream',
@@ -487,6 +507,8 @@ export const answerJson = defineRule({
   }),
 });
 
+// Could a legal server fail this? None: content may be a string or FastGPT's array of typed values; an error
+// envelope is left to fastgpt.answer.succeeded.
 export const answerShape = onCompletions(
   frameSchemaRule(
     { id: 'fastgpt.answer.shape', title: 'A non-streaming answer has the OpenAI completion shape (schemas/fastgpt/answer.schema.json)', severity: 'error', basis: 'doc', source: at('Response (stream=false examples)'), scopes: ['answer'] },
@@ -496,6 +518,8 @@ export const answerShape = onCompletions(
   ),
 );
 
+// Could a legal server fail this? None: FastGPT adds responseData whenever detail is on (forced on for
+// plugins).
 export const answerDetail = onCompletions(
   defineRule({
     id: 'fastgpt.answer.detail',
@@ -529,6 +553,7 @@ function onRecords(rule: Rule): Rule {
   return { ...rule, create: (context, report) => (isRecords(context) ? rule.create(context, report) : {}) };
 }
 
+// Could a legal server fail this? None: FastGPT's jsonRes always writes code, statusText, message and data.
 export const recordsEnvelope = onRecords(
   frameSchemaRule(
     {
@@ -547,6 +572,8 @@ function envelopeCode(frame: Frame): unknown {
   return frame.json.ok && isRecord(frame.json.value) ? frame.json.value['code'] : undefined;
 }
 
+// Could a legal server fail this? A real deployment whose model is missing (createQuestionGuide then fails):
+// that is a broken deployment, and the message says so.
 export const recordsSuccess = onRecords(
   defineRule({
     id: 'fastgpt.records.success',
@@ -566,6 +593,8 @@ export const recordsSuccess = onRecords(
   }),
 );
 
+// Could a legal server fail this? None known: the data schemas require only what the document and FastGPT's
+// code both return (chatId, dataId, obj, value).
 export const recordsData = onRecords(
   defineRule({
     id: 'fastgpt.records.data',
@@ -610,6 +639,8 @@ function deliveredData(frame: Frame): string | undefined {
   return undefined;
 }
 
+// Could a legal server fail this? None: any HTTP status counts, since FastGPT answers auth failures with HTTP
+// 500; only delivered data or no refusal at all fails.
 export const requestRefused = refusalRule(
   {
     id: 'fastgpt.request.refused',

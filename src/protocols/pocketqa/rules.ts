@@ -67,6 +67,8 @@ function answerDataRule(meta: Omit<RuleMeta, 'scopes'>, judge: (data: Record<str
 
 const isAnswerFrame = (frame: Frame, expected: string): boolean => frame.type === 'socketio' && frame.socket === 'asker' && frame.event === expected;
 
+// Could a legal server fail this? A server that does not implement an event the document only implies
+// (SUM_CS, QA_CS, GEN_CS): those are probes, noted, not judged.
 export const answerStarted = defineRule({
   id: 'pocketqa.answer.started',
   title: 'A question gets an answer event within the timeout',
@@ -159,6 +161,8 @@ export const eventExtra = defineRule({
 // Fields with rules of their own, so that each fault is named precisely.
 const OWN = [/^\/data\/delta$/, /^\/data\/received\/(clue|alter)(\/|$)/, /^\/data\/received\/history(\/|$)/];
 
+// Could a legal server fail this? None: finish_reason may be absent until the stop, and delta is delta.text's
+// to judge.
 export const answerShape = defineRule({
   id: 'pocketqa.answer.shape',
   title: 'Each answer event is {data: {room, delta, finish_reason, received?}} with the documented types (schemas/pocketqa/answer.schema.json)',
@@ -191,6 +195,7 @@ export const deltaText = answerDataRule(
   },
 );
 
+// Could a legal server fail this? None: "stop" is the document's only end signal.
 export const stopPresent = defineRule({
   id: 'pocketqa.stop.present',
   title: 'An answer ends with an event whose finish_reason is "stop"',
@@ -217,6 +222,8 @@ export const stopPresent = defineRule({
   },
 });
 
+// Could a legal server fail this? None: late strays are awaited only briefly after the stop (see
+// STRAY_WAIT_MS).
 export const stopLast = defineRule({
   id: 'pocketqa.stop.last',
   title: 'Nothing more for the question follows its stop event',
@@ -254,6 +261,8 @@ function roomSent(context: ExchangeContext): string | undefined {
   return typeof room === 'string' && room !== '' ? room : undefined;
 }
 
+// Could a legal server fail this? One that rewrites the room id (a prefix): the field means the same room in
+// both directions.
 export const roomEcho = defineRule({
   id: 'pocketqa.room.echo',
   title: "The answer's room is the room the client sent",
@@ -297,6 +306,8 @@ export const roomDefault = defineRule({
   },
 });
 
+// Could a legal server fail this? One with no knowledge-base hit that sends clue: null: the table names clue
+// and alter in received; an empty list passes.
 export const receivedClueAlter = answerDataRule(
   {
     id: 'pocketqa.received.clue-alter',
@@ -344,6 +355,8 @@ export const receivedEcho = answerDataRule(
   },
 );
 
+// Could a legal server fail this? One that answers into a room the asker joined: the bystander joins no room,
+// so it passes.
 export const answerPrivate = defineRule({
   id: 'pocketqa.answer.private',
   title: 'An answer reaches only the socket that asked: another connected client receives nothing of it',
@@ -359,6 +372,8 @@ export const answerPrivate = defineRule({
   }),
 });
 
+// Could a legal server fail this? None: a marker sent in another room reaches this answer only through a
+// leak.
 export const roomIsolated = defineRule({
   id: 'pocketqa.room.isolated',
   title: "An answer carries nothing of another room's conversation (its delta, its received.history)",

@@ -29,6 +29,8 @@ export function pollView(value: unknown): PollView | undefined {
 const asPoll = (frame: Frame): PollFrame | undefined => (frame.type === 'poll' ? frame : undefined);
 const viewOf = (frame: Frame): PollView | undefined => (frame.json.ok ? pollView(frame.json.value) : undefined);
 
+// Could a legal server fail this? None: every poll of the document's loop expects 200 (raise_for_status,
+// res.ok).
 export const pollStatus = defineRule({
   id: 'tasks.poll.status',
   title: 'A poll answers, promptly, with HTTP 200',
@@ -50,6 +52,8 @@ export const pollStatus = defineRule({
   }),
 });
 
+// Could a legal server fail this? None: undocumented event types and extra fields pass; only the documented
+// fields are typed.
 export const pollShape = defineRule({
   id: 'tasks.poll.shape',
   title: 'A poll answer is wrapped in data: {status, next_offset, events}; a text_chunk carries data.content (schemas/tasks/poll.schema.json)',
@@ -70,6 +74,7 @@ export const pollShape = defineRule({
   }),
 });
 
+// Could a legal server fail this? None: an offset below from would make the client read events again.
 export const pollOffset = defineRule({
   id: 'tasks.poll.offset',
   title: 'next_offset is an integer never below from',
@@ -87,6 +92,7 @@ export const pollOffset = defineRule({
   }),
 });
 
+// Could a legal server fail this? None: events with an unmoved offset come again on the next poll.
 export const pollAdvances = defineRule({
   id: 'tasks.poll.advances',
   title: 'A poll that returns events moves next_offset past from, so the next poll gets only new ones',
@@ -143,6 +149,8 @@ function describeDifference(delivered: readonly unknown[], reference: readonly u
   return `the polls delivered ${delivered.length} event(s), the log from 0 holds ${reference.length}: ${what}${first >= 0 ? `, first at event ${first}` : ''}`;
 }
 
+// Could a legal server fail this? One that counts offsets otherwise (by bytes, by page): it needs two signs
+// to agree, the re-read from 0 and the offsets.
 export const pollSequence = defineRule({
   id: 'tasks.poll.sequence',
   title: "Polling from next_offset gives only new events: no repeats, no gaps (the polls' events differ from the log re-read from 0, and a poll's event count differs from how far its offset moved)",
@@ -191,6 +199,8 @@ export const pollReplay = defineRule({
   },
 });
 
+// Could a legal server fail this? A paging server answers "running" to a re-read whose page stops short of
+// the end: accepted.
 export const statusStaysEnded = defineRule({
   id: 'tasks.status.stays-ended',
   title: 'status is "running" until the task ends, then stays ended',
@@ -223,6 +233,8 @@ export const statusStaysEnded = defineRule({
   },
 });
 
+// Could a legal server fail this? A task longer than --timeout, or silent for --idle-timeout: the limits are
+// flags.
 export const statusEnds = defineRule({
   id: 'tasks.status.ends',
   title: 'A task ends (status leaves "running") within the time and poll bounds',
@@ -250,6 +262,8 @@ export const statusEnds = defineRule({
   },
 });
 
+// Could a legal server fail this? None: the document's loop prints the final poll's events and stops, so
+// events after it are lost.
 export const finalPoll = defineRule({
   id: 'tasks.poll.final',
   title: 'The final poll (status not running) carries every remaining event: polling past the end gives nothing new',
@@ -283,6 +297,7 @@ const CREATES: ReadonlyArray<readonly [RegExp, string | undefined]> = [
 ];
 const pathOf = requestPath;
 
+// Could a legal server fail this? None: any 2xx (201 Created) passes.
 export const createStatus = defineRule({
   id: 'tasks.create.status',
   title: 'A valid create call (workspace, twice: idempotent; conversation; message) succeeds with HTTP 2xx',
@@ -298,6 +313,8 @@ export const createStatus = defineRule({
   }),
 });
 
+// Could a legal server fail this? None: extra fields pass; the document's clients read the ids at the top
+// level.
 export const createShape = defineRule({
   id: 'tasks.create.shape',
   title: 'A create answer carries its id at the top level ({"conversation_id"} / {"task_id"}), not wrapped in data',
@@ -333,12 +350,17 @@ function refusedWith(accepts: (status: number) => boolean, expected: string, not
   return { status: accepts, delivers: (frame) => (dataIn(frame) ? show(frame.json.ok ? frame.json.value : undefined) : undefined), expected, notFound };
 }
 
+// Could a legal server fail this? One that answers 403 to a wrong token: accepted as well as the digest's
+// 401.
 export const authRefused = refusalRule(
   { id: 'tasks.auth.refused', title: 'A call without the token, or with a wrong one, is refused with 401 (or 403) and no data', severity: 'error', basis: 'inferred', source: at('通用 Header (Authorization: Bearer <TOKEN>); digest: security') },
   // 401 is the digest's reading; a server answering 403 to a wrong token refuses just as securely.
   refusedWith((status) => status === 401 || status === 403, 'HTTP 401 (or 403) and no data'),
 );
 
+// Could a legal server fail this? One whose conversation ids are global: the document creates and messages a
+// conversation through its workspace's path, so reaching it from another is the leak the digest calls a
+// security fault.
 export const workspaceIsolated = refusalRule(
   {
     id: 'tasks.workspace.isolated',

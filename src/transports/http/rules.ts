@@ -5,6 +5,8 @@ import { defineRule, type Rule } from '../../core/rule.js';
  * The one rule every HTTP exchange is held to, whatever the protocol: the answer arrived and
  * ended, within chatwire's bounds, without the connection breaking.
  */
+// Could a legal server fail this? A slow server: the limits are flags (--timeout, --first-frame-timeout,
+// --idle-timeout, --max-frames, --max-bytes).
 export const responseComplete: Rule = defineRule({
   id: 'http.response.complete',
   title: 'The answer arrives and ends within the time, frame and byte bounds, on an unbroken connection',
@@ -36,11 +38,17 @@ export const responseComplete: Rule = defineRule({
 });
 
 /** What to check when every valid request is refused for its credentials. */
+// Could a legal server fail this? None with the right --token: a valid request refused for its credentials is
+// either a wrong setup (a run where all are refused exits 2) or a server refusing its own key.
 export const CHECK_TOKEN = 'check --token: the server refused the credentials of every valid request';
 
 /** What to check when every valid request lands on a path the server does not know. */
+// Could a legal server fail this? None with the right --token: a valid request refused for its credentials is
+// either a wrong setup (a run where all are refused exits 2) or a server refusing its own key.
 export const CHECK_PATH = 'check the path prefix of --target: chatwire appends the documented paths to it';
 
+// Could a legal server fail this? None with the right --token: a valid request refused for its credentials is
+// either a wrong setup (a run where all are refused exits 2) or a server refusing its own key.
 export const authAccepted: Rule = defineRule({
   id: 'http.auth.accepted',
   title: 'A valid request with the credentials given is not refused as unauthorised (HTTP 401 or 403)',
@@ -56,6 +64,8 @@ export const authAccepted: Rule = defineRule({
   }),
 });
 
+// Could a legal server fail this? A server without one documented call (an older FastGPT without
+// createQuestionGuide): it lacks a call the document names.
 export const pathFound: Rule = defineRule({
   id: 'http.path.found',
   title: 'The documented path answers a valid request: not HTTP 404 or 405',

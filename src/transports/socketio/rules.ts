@@ -1,6 +1,8 @@
 import { defineRule, type Rule } from '../../core/rule.js';
 
 /** What every Socket.IO exchange is held to: the socket stays connected and the answer stays bounded. */
+// Could a legal server fail this? One that disconnects a client after a bad payload: the suite expects the
+// socket kept, as the document's client keeps it for the next question.
 export const socketConnected: Rule = defineRule({
   id: 'socketio.connection.kept',
   title: 'The server keeps the socket connected while it answers, and answers within the event bound',

@@ -26,6 +26,8 @@ export interface Protocol {
   answerKind(requestJson: unknown, url?: string): AnswerKind;
   /** The piece of the answer's text a frame carries (a delta, a chunk), for checks across frames. */
   answerText?(frame: Frame): string | undefined;
+  /** A frame that only keeps an answer alive (an empty partial event): it does not hold off the idle limit. */
+  isHeartbeat?(frame: Frame): boolean;
   /** The frame after which the server must close the connection, if the protocol has one. */
   isLastFrame?(frame: Frame): boolean;
   /** For a polled resource: the query parameter that carries the offset, and how to read the cursor. */

@@ -145,7 +145,7 @@ export class FrameWatch {
       const frame = seen?.frame;
       if (seen === undefined || frame === undefined) {
         // Nothing to look at keeps what only forbids (excludes, atMost, exists: false).
-        if (assertion.exists !== true && assertion.equals === undefined && assertion.includes === undefined) continue;
+        if (assertion.exists !== true && assertion.equals === undefined && assertion.includes === undefined && assertion.only === undefined) continue;
         deviations.push({ ...base, type: 'stream', end: 'closed', message: `no${assertion.event === undefined ? '' : ` ${assertion.event}`} frame with JSON came to check ${assertion.pointer}${why}` });
         continue;
       }
@@ -184,6 +184,10 @@ function check(assertion: ValueAssertion, values: readonly unknown[], fill: (val
   if (assertion.includes !== undefined) {
     const expected = fill(assertion.includes);
     if (!values.some((value) => isDeepStrictEqual(value, expected))) return { message: `${at} does not include ${show(expected)}`, expected: `a value ${show(expected)}` };
+  }
+  if (assertion.only !== undefined) {
+    const expected = fill(assertion.only);
+    if (values.length === 0 || values.some((value) => !isDeepStrictEqual(value, expected))) return { message: `${at} is not always ${show(expected)}`, expected: `only ${show(expected)}` };
   }
   if (assertion.excludes !== undefined) {
     const expected = fill(assertion.excludes);

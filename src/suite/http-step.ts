@@ -65,8 +65,9 @@ export async function runHttpStep(
   const only = step.rules === undefined ? undefined : new Set(step.rules);
   const rules = rulesFor(protocol, step.expect).filter((rule) => only === undefined || only.has(rule.id) || !rule.id.startsWith(`${protocol.id}.`));
   const check = new ExchangeCheck(rules, { request, requestJson: json, because, memory: target.memory });
-  // A stream is judged silent early; a whole answer may take as long as the exchange limit allows.
-  const watch = step.expect === 'stream' ? target.limits : undefined;
+  // A stream is judged silent early. A whole answer may take as long as the exchange limit allows to
+  // start (the model writes it first), but once its body has begun it must not stall.
+  const watch = step.expect === 'stream' ? target.limits : { firstFrameMs: target.limits.timeoutMs, idleMs: target.limits.idleMs };
   const exchange = await sendHttp(request, { limits: target.limits, clock: target.clock, signal: target.signal, watch });
   try {
     const { outcome } = exchange;
@@ -79,16 +80,24 @@ export async function runHttpStep(
     check.response(outcome.head);
     const asStream = step.expect === 'stream' || mediaType(outcome.head.headers['content-type']) === 'text/event-stream';
     const options = { limits: target.limits, clock: target.clock, startedAt: exchange.startedAt, signal: exchange.signal };
-    const items = asStream ? sseBatches(outcome.body, options) : bodyBatches(outcome.body, options);
+    const items = asStream ? sseBatches(outcome.body, options) : bodyBatches(alive(outcome.body, () => exchange.activity()), options);
     const isLast = asStream ? protocol.isLastFrame : undefined;
     const judged = await judge(items, check, (frame) => {
       // Frames, not bytes, are signs of life: a stream of keep-alive comments alone never ends.
-      exchange.activity();
+      if (protocol.isHeartbeat?.(frame) !== true) exchange.activity();
       if (isLast?.(frame) === true) exchange.expectClose();
       frames.see(frame);
     });
     return { ...base, status: outcome.head.status, frames: judged.frames, end: judged.end.type, ...timeLimitOf(judged.end), durationMs: judged.end.atMs, deviations: check.deviations };
   } finally {
     exchange.dispose();
+  }
+}
+
+/** The body's chunks, each a sign of life: a whole answer is one frame, so its bytes are all there is to watch. */
+async function* alive(chunks: AsyncIterable<Uint8Array>, activity: () => void): AsyncGenerator<Uint8Array, void, undefined> {
+  for await (const chunk of chunks) {
+    activity();
+    yield chunk;
   }
 }

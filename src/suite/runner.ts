@@ -39,7 +39,7 @@ export const DEFAULT_CONCURRENCY = 8;
  * first frame or between frames are cut after this long, so a stalling server costs one idle limit
  * and not one per case.
  */
-export const STALLED_LIMIT_MS = 3_000;
+export const STALLED_LIMIT_MS = 2_000;
 
 function targetFor(target: SuiteRunOptions, state: TargetState): SuiteRunOptions {
   if (!state.stalled) return target;

@@ -59,9 +59,10 @@ export async function runSocketStep(
   const request = { method: `EMIT ${step.emit}`, url: target.baseUrl, headers: { ...target.headers }, body: JSON.stringify(sent) };
   const check = new ExchangeCheck(rulesFor(protocol, step.expect, socketRules), { request, requestJson: payload, because, connectionId: session.id, event: step.emit, memory: target.memory });
   const isLast = protocol.isLastFrame;
+  const isHeartbeat = protocol.isHeartbeat;
   const limits = step.timeoutMs === undefined && step.probeMs === undefined ? undefined : { ...target.limits, ...(step.timeoutMs === undefined ? {} : { timeoutMs: step.timeoutMs }), ...(step.probeMs === undefined ? {} : { firstFrameMs: step.probeMs }) };
   const judged = await judge(
-    session.exchange(step.emit, [sent], { ...(isLast === undefined ? {} : { isLast }), ...(limits === undefined ? {} : { limits }) }),
+    session.exchange(step.emit, [sent], { ...(isLast === undefined ? {} : { isLast }), ...(isHeartbeat === undefined ? {} : { isHeartbeat }), ...(limits === undefined ? {} : { limits }) }),
     check,
     (frame) => watch.see(frame),
   );

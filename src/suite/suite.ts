@@ -34,6 +34,7 @@ const ValueAssertion = z
     excludes: z.unknown().optional().describe('No value at the pointer equals this.'),
     exists: z.boolean().optional(),
     atMost: z.number().int().min(0).optional().describe('At most this many values at the pointer (e.g. a page of pageSize items).'),
+    only: z.unknown().optional().describe('Every value at the pointer, in every matching frame, equals this (and there is one).'),
     because,
   })
   .strict();

@@ -114,4 +114,26 @@ export const errorShape = defineRule({
   }),
 });
 
-export const ctaiScopeRules: readonly Rule[] = [citationScope, citationsDisabled, sessionIsolated, errorShape];
+export const inputAccepted = defineRule({
+  id: 'ctai.input.accepted',
+  title: 'A request at the edge of what the document allows (a 64-byte session_id, smart_temp "10") is answered, not refused',
+  severity: 'error',
+  basis: 'doc',
+  source: at('请求参数 (session_id: 不能超过 64 字节; smart_temp: 0-10)'),
+  // Checked by the suite's assertions on a case at the edges.
+  scopes: [],
+  create: () => ({}),
+});
+
+export const refusalNoEffect = defineRule({
+  id: 'ctai.refusal.no-effect',
+  title: 'A refused request leaves no trace: its question is not part of its session afterwards',
+  severity: 'error',
+  basis: 'doc',
+  source: at('请求参数 (a request the table rules out is refused, not answered)'),
+  // Checked by the suite's assertions on the turn after a refusal.
+  scopes: [],
+  create: () => ({}),
+});
+
+export const ctaiScopeRules: readonly Rule[] = [citationScope, citationsDisabled, sessionIsolated, errorShape, inputAccepted, refusalNoEffect];

@@ -265,6 +265,68 @@ export const sessionStages = defineRule({
   create: () => ({}),
 });
 
+/** An event name written as a documented one with other case or separators (stage-code, TextDelta). */
+function misspelt(event: string): string | undefined {
+  const key = (name: string): string => name.toLowerCase().replace(/[-_\s]/g, '');
+  return (EVENTS as readonly string[]).includes(event) ? undefined : EVENTS.find((name) => key(name) === key(event));
+}
+
+// Could a legal server fail this? None: a new event name is fastgpt-py.event.known's warning; only a documented
+// name spelt otherwise (which clients dispatching on the names never see) fails.
+export const eventSpelling = defineRule({
+  id: 'fastgpt-py.event.name',
+  title: 'The documented events are named exactly stage_code, text_delta, done and error',
+  severity: 'error',
+  basis: 'doc',
+  source: at('SSE 事件类型 (事件类型)'),
+  scopes: ['stream', 'refusal'],
+  create: (_context, report) => {
+    const reported = new Set<string>();
+    return {
+      frame(frame) {
+        const event = eventOf(frame);
+        const meant = event === undefined || reported.has(event) ? undefined : misspelt(event);
+        if (event === undefined || meant === undefined) return;
+        reported.add(event);
+        report({ at: 'frame', frame, pointer: '', message: `event "${event}" is the documented "${meant}" spelt otherwise`, expected: meant, actual: event });
+      },
+    };
+  },
+});
+
+// Could a legal server fail this? One that closes late: it has --close-grace (2 s by default) after done.
+export const closeAfterDone = defineRule({
+  id: 'fastgpt-py.close.after-done',
+  title: 'The server ends the response once done is sent',
+  severity: 'error',
+  basis: 'doc',
+  source: at('SSE 事件类型 (done: 流式结束)'),
+  scopes: ['stream'],
+  create: (_context, report) => {
+    let done = false;
+    return {
+      frame(frame) {
+        if (eventOf(frame) === 'done') done = true;
+      },
+      end(end) {
+        if (!done || (end.type !== 'held-open' && end.type !== 'timeout')) return;
+        report({ at: 'end', end, message: 'the response stayed open after done', expected: 'the server ends the response', actual: end.type === 'held-open' ? `still open ${end.graceMs} ms after done` : 'open until the timeout' });
+      },
+    };
+  },
+});
+
+export const refusalNoEffect = defineRule({
+  id: 'fastgpt-py.refusal.no-effect',
+  title: 'A refused request leaves no trace: its text is not part of its session afterwards',
+  severity: 'error',
+  basis: 'doc',
+  source: at('请求参数 (必填: a request without them is refused, not processed)'),
+  // Checked by the suite's assertions on the turn after a refusal.
+  scopes: [],
+  create: () => ({}),
+});
+
 export const sessionIsolated = defineRule({
   id: 'fastgpt-py.session.isolated',
   title: "An answer carries nothing of another session's conversation",
@@ -313,6 +375,7 @@ export const fastgptPyRules: readonly Rule[] = [
   streamStatus,
   eventJson,
   eventKnown,
+  eventSpelling,
   eventShape,
   stageCodeFormat,
   stageName,
@@ -320,11 +383,13 @@ export const fastgptPyRules: readonly Rule[] = [
   errorCode,
   donePresent,
   doneLast,
+  closeAfterDone,
   answerContentType,
   answerJson,
   answerFields,
   sessionStages,
   sessionIsolated,
+  refusalNoEffect,
   inputRefused,
   requestJson,
   requestShape,

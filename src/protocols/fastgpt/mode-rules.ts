@@ -78,11 +78,19 @@ export const closeAfterDone = defineRule({
   },
 });
 
-/** The answer text of a non-streaming answer carries no responseData without detail. */
-// Could a legal server fail this? None: FastGPT adds responseData and newVariables only when detail is on.
+/** The content of a non-streaming answer's first choice. */
+function messageContent(value: Record<string, unknown>): unknown {
+  const choices = value['choices'];
+  const first: unknown = Array.isArray(choices) ? choices[0] : undefined;
+  const message = isRecord(first) ? first['message'] : undefined;
+  return isRecord(message) ? message['content'] : undefined;
+}
+
+// Could a legal server fail this? None: FastGPT adds responseData and newVariables, and the array form of
+// content, only when detail is on; otherwise it joins the answer's texts into one string.
 export const answerPlain = defineRule({
   id: 'fastgpt.answer.plain',
-  title: 'With detail=false a non-streaming answer carries no responseData and no newVariables',
+  title: 'With detail=false a non-streaming answer carries no responseData or newVariables, and its content is a string',
   severity: 'error',
   basis: 'doc',
   source: at('Request (detail: 非stream模式结果保存在responseData中); digest: non-stream answer (code: only with detail)'),
@@ -90,9 +98,11 @@ export const answerPlain = defineRule({
   create: (context, report) => ({
     frame(frame) {
       if (!onCompletions(context) || detailOf(context) || !frame.json.ok || !isRecord(frame.json.value)) return;
-      const extra = ['responseData', 'newVariables'].filter((key) => frame.json.ok && isRecord(frame.json.value) && frame.json.value[key] !== undefined);
-      if (extra.length === 0) return;
-      report({ at: 'frame', frame, pointer: `/${extra[0] ?? ''}`, message: `${extra.join(' and ')} with detail=false`, expected: 'no detail fields (they need detail=true)', actual: show(extra) });
+      const value = frame.json.value;
+      const extra = ['responseData', 'newVariables'].filter((key) => value[key] !== undefined);
+      if (extra.length > 0) report({ at: 'frame', frame, pointer: `/${extra[0] ?? ''}`, message: `${extra.join(' and ')} with detail=false`, expected: 'no detail fields (they need detail=true)', actual: show(extra) });
+      const content = messageContent(value);
+      if (Array.isArray(content)) report({ at: 'frame', frame, pointer: '/choices/0/message/content', message: 'content is the typed array of detail=true', expected: 'a string', actual: show(content) });
     },
   }),
 });
@@ -152,4 +162,15 @@ export const authAccepted = defineRule({
   },
 });
 
-export const fastgptModeRules: readonly Rule[] = [plainNoDetailEvents, closeAfterDone, answerPlain, interactiveResumed, chatIsolated, authAccepted];
+export const refusalNoEffect = defineRule({
+  id: 'fastgpt.refusal.no-effect',
+  title: 'A refused call changes nothing: a delete or rename without a valid key leaves the chat as it was',
+  severity: 'error',
+  basis: 'doc',
+  source: at('Chat CRUD (called with an API key); digest: security'),
+  // Checked by the suite's assertions: the next read with the right key.
+  scopes: [],
+  create: () => ({}),
+});
+
+export const fastgptModeRules: readonly Rule[] = [plainNoDetailEvents, closeAfterDone, answerPlain, interactiveResumed, chatIsolated, authAccepted, refusalNoEffect];

@@ -479,11 +479,18 @@ export const answerSucceeded = onCompletions(
   }),
 );
 
-export const answerContentType = onCompletions(
-  contentTypeRule(
-    { id: 'fastgpt.answer.content-type', title: 'A non-streaming answer is served as application/json', severity: 'warn', basis: 'inferred', source: at('Response (stream=false examples)'), scopes: ['answer'] },
-    'application/json',
-  ),
+// Could a legal server fail this? None: FastGPT answers with res.json (jsonRes for the records calls), and the
+// official openai SDK reads any other Content-Type as text, so chunk.choices is gone for its users.
+export const answerContentType = contentTypeRule(
+  {
+    id: 'fastgpt.answer.content-type',
+    title: 'A non-streaming answer (completions or records) is served as application/json',
+    severity: 'error',
+    basis: 'doc',
+    source: at('Response (stream=false examples); digest: non-stream answer (code: res.json)'),
+    scopes: ['answer'],
+  },
+  'application/json',
 );
 
 // Could a legal server fail this? None: FastGPT answers stream: false with one JSON body.

@@ -11,6 +11,12 @@ export default defineProtocol({
   rules: pocketqaRules,
   answerKind: () => 'stream',
   isLastFrame: isStop,
+  // An empty partial event says nothing new: an answer made only of them has gone silent.
+  isHeartbeat: (frame) => {
+    if (frame.type !== 'socketio' || !frame.json.ok || !isRecord(frame.json.value)) return false;
+    const data = frame.json.value['data'];
+    return isRecord(data) && (data['delta'] === '' || data['delta'] === undefined) && data['finish_reason'] !== 'stop';
+  },
   answerText: (frame) => {
     if (frame.type !== 'socketio' || frame.socket !== 'asker' || !frame.json.ok || !isRecord(frame.json.value)) return undefined;
     const data = frame.json.value['data'];

@@ -175,6 +175,11 @@ export const answerShape = defineRule({
     return {
       frame(frame) {
         if (!isAnswerFrame(frame, expected) || !frame.json.ok) return;
+        // The example answer is an object ({"data": …}); a JSON string of one has no fields to read.
+        if (frame.type === 'socketio' && typeof frame.args[0] === 'string') {
+          report({ at: 'frame', frame, pointer: '', message: 'the answer is a JSON string, not an object', expected: 'an object {"data": …}', actual: 'a string' });
+          return;
+        }
         reportFrameProblems(report, frame, 'urn:chatwire:pocketqa:answer', frame.json.value, { skip: (pointer) => OWN.some((pattern) => pattern.test(pointer)) });
       },
     };
@@ -364,12 +369,21 @@ export const answerPrivate = defineRule({
   basis: 'doc',
   source: at('发送事件(response); digest: delivering an answer to another client is a security fault'),
   scopes: ['stream'],
-  create: (_context, report) => ({
-    frame(frame) {
-      if (frame.type !== 'socketio' || frame.socket !== 'bystander') return;
-      report({ at: 'frame', frame, pointer: '', message: `another connected client received "${frame.event}"`, expected: 'nothing on the other client', actual: show(frameText(frame)) });
-    },
-  }),
+  create: (context, report) => {
+    const expected = answerEvent(context);
+    const payload = payloadOf(context.requestJson);
+    // What would betray the asker's answer on another socket: its room or its question.
+    const traces = [payload?.['room'], payload?.['text']].filter((value): value is string => typeof value === 'string' && value.length >= 4);
+    return {
+      frame(frame) {
+        if (frame.type !== 'socketio' || frame.socket !== 'bystander') return;
+        // The bystander's own events (a greeting on connect) are not the asker's answer.
+        const text = frameText(frame);
+        if (frame.event !== expected && !/_SS$/.test(frame.event) && !traces.some((trace) => text.includes(trace))) return;
+        report({ at: 'frame', frame, pointer: '', message: `another connected client received "${frame.event}"`, expected: 'nothing of the answer on the other client', actual: show(text) });
+      },
+    };
+  },
 });
 
 // Could a legal server fail this? None: a marker sent in another room reaches this answer only through a

@@ -21,6 +21,8 @@ export interface SocketTarget {
 export interface SocketExchangeOptions {
   /** True for the frame that ends the answer; the exchange then waits a short while for strays. */
   readonly isLast?: (frame: SocketFrame) => boolean;
+  /** True for a frame that only keeps the answer alive (an empty partial event): it does not hold off the idle limit. */
+  readonly isHeartbeat?: (frame: SocketFrame) => boolean;
   /** This exchange's own limits, when they differ from the target's. */
   readonly limits?: Limits;
 }
@@ -82,12 +84,14 @@ export class SocketSession {
       end ??= value;
       wake?.();
     };
+    const watchdog = new Watchdog(clock, limits, timers.signal, (reason) => finish(reason.toEnd(elapsed())));
     const listen = (socket: ClientSocket, who: SocketFrame['socket']): void => {
       const onAny = (name: string, ...rest: unknown[]): void => {
         if (end !== undefined) return;
         if (index >= limits.maxFrames) return finish({ type: 'frame-limit', atMs: elapsed(), limit: limits.maxFrames });
         const frame: SocketFrame = { type: 'socketio', index: index++, atMs: elapsed(), event: name, socket: who, args: rest, json: argumentJson(rest) };
         pending.push(frame);
+        if (who === 'asker' && options.isHeartbeat?.(frame) !== true) watchdog.activity();
         if (who === 'asker' && options.isLast?.(frame) === true) {
           clock.sleep(Math.min(limits.closeGraceMs, STRAY_WAIT_MS), timers.signal).then(() => finish({ type: 'closed', atMs: elapsed() }), () => undefined);
         }
@@ -101,10 +105,6 @@ export class SocketSession {
     const onDisconnect = (reason: string): void => finish({ type: 'broken', atMs: elapsed(), message: `the server disconnected the socket (${reason})` });
     this.socket.on('disconnect', onDisconnect);
     clock.sleep(limits.timeoutMs, timers.signal).then(() => finish({ type: 'timeout', atMs: elapsed(), limitMs: limits.timeoutMs, limit: 'exchange' }), () => undefined);
-    const watchdog = new Watchdog(clock, limits, timers.signal, (reason) => finish(reason.toEnd(elapsed())));
-    const onAsker = (): void => watchdog.activity();
-    this.socket.onAny(onAsker);
-    listening.push([this.socket, onAsker]);
 
     try {
       if (!this.socket.connected) finish({ type: 'broken', atMs: 0, message: 'the socket was already disconnected' });

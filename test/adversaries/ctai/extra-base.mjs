@@ -18,8 +18,13 @@ export const XDEFAULTS = {
   filler: 0,                 // append this many code points of extra answer text
   emptyFirstPacket: false,   // a first middle packet with answer_text ""
   lenientJson: false,        // accept trailing commas (the document's own request example)
+  // ---- request validation (validate.mjs) ----
+  validateEnums: true,
+  validateSession: true,
+  lenientLang: false,
   // ---- serialisation ----
-  json: (v) => JSON.stringify(v),       // packet / body serialiser
+  json: (v) => JSON.stringify(v),       // packet serialiser (and body serialiser unless plainJson)
+  plainJson: null,                      // serialiser of whole JSON bodies
   frame: defaultFrame,                  // (pkt, json, o) => SSE text of one packet
   // ---- HTTP ----
   streamHeaders: [['Content-Type', 'text/event-stream'], ['Cache-Control', 'no-cache'], ['Connection', 'close']],
@@ -38,6 +43,7 @@ export const XDEFAULTS = {
   between: null,             // text written in every pause (e.g. a comment)
   lingerMs: 0,               // pause between the last frame and the close
   plainDelay: 0,             // ms before a plain answer
+  keepAliveMs: 2000,         // idle keep-alive timeout of reusable connections
   // ---- refusals ----
   refusal: null,             // (ret, msg, streaming, env, sid) => { status, headers, body } | null (default shape)
   // ---- fault hooks ----
@@ -117,7 +123,7 @@ export function makeExtraServer(overrides = {}) {
         } catch { /* socket gone */ }
       });
     });
-    server.keepAliveTimeout = 2000;
+    server.keepAliveTimeout = o.keepAliveMs;
     server.on('connection', (s) => {
       sockets.add(s);
       s.setNoDelay(true);
@@ -148,7 +154,7 @@ function plainReply(req, res, env, status, obj) {
   const { o } = env;
   let raw;
   let type = null;
-  if (obj && obj.raw !== undefined) { raw = obj.raw; type = obj.contentType; } else raw = o.json(obj);
+  if (obj && obj.raw !== undefined) { raw = obj.raw; type = obj.contentType; } else raw = (o.plainJson || o.json)(obj);
   const headers = type ? o.plainHeaders.map(([k, v]) => (/^content-type$/i.test(k) ? [k, type] : [k, v])) : o.plainHeaders;
   return sendWhole(req, res, env, status, headers, raw, o.plainTransport);
 }
@@ -212,7 +218,7 @@ async function handle(req, res, env) {
   if (o.historyMode === 'racy') {
     // fault hook: the session is kept in a per-process "current session" slot across an await
     state.current = sid;
-    await sleep(rand(10, 40)); // retrieval from the knowledge base
+    await sleep(rand(30, 80)); // retrieval from the knowledge base
     key = state.current;
   }
   const prev = o.historyMode === 'record-refused' ? prevOf(env, sid) : history(env, key, body.query_text, noHistory);
@@ -243,7 +249,7 @@ async function handle(req, res, env) {
     first.data.answer_text = '';
     if (Array.isArray(first.data.ref_doc_list)) first.data.ref_doc_list = [];
     packets = [first, ...packets];
-    packets.forEach((p, i) => { p.data.msg_sn = String(i); if (i > 0) p.data.msg_id = env.nextId(sid); });
+    packets.forEach((p, i) => { p.data.msg_sn = String(i); p.data.msg_id = env.nextId(sid); });
   }
   if (o.transformPackets) packets = o.transformPackets(packets, ctx, env);
   return sendStream(req, res, env, packets, {});

@@ -2,5 +2,14 @@
 // POST /v1/ctai/query_text_chat (specs/002_cba551f1a5d093b7.txt, PROTOCOLS.md "ctai").
 import { passVariants } from './variants-pass.mjs';
 import { failVariants } from './variants-fail.mjs';
+// Second round: real-stack variations and subtler faults (extra-*.mjs, variants-extra-*.mjs).
+import { extraPassVariants } from './variants-extra-pass.mjs';
+import { extraFailVariants } from './variants-extra-fail.mjs';
 
-export const variants = [...passVariants, ...failVariants];
+export const variants = [...passVariants, ...failVariants, ...extraPassVariants, ...extraFailVariants];
+
+const ids = new Set();
+for (const v of variants) {
+  if (ids.has(v.id)) throw new Error(`duplicate variant id ${v.id}`);
+  ids.add(v.id);
+}

@@ -16,7 +16,7 @@ await Promise.all(started.map(async ({ v, s }) => {
   try { last = JSON.parse(evs[evs.length - 1].data).data?.event ?? '(none)'; } catch { last = '(unparsed)'; }
   const pl = await post(s.url, { query_text: 'second turn', session_id: sid, stream: '0' }, 2500);
   if (!st.status || !pl.status) broken += 1;
-  console.log(`${v.expect} ${v.id.padEnd(26)} stream: ${st.status} ${st.type.split(';')[0]} `
+  console.log(`${v.expect} ${v.id.padEnd(34)} stream: ${st.status} ${st.type.split(';')[0]} `
     + `${evs.length} packets, last event=${last}, ${st.ended ? 'closed' : 'held open'} in ${ms} ms | `
     + `plain: ${pl.status} ${pl.type.split(';')[0]} ${pl.bytes.length} bytes`);
 }));

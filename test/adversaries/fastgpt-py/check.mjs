@@ -8,7 +8,9 @@ const EVENTS = new Set(['stage_code', 'text_delta', 'done', 'error']);
 export function parseSse(text) {
   const events = [];
   let data = [], type = '';
-  for (const line of text.split(/\r\n|\r|\n/)) {
+  const lines = text.replace(/^\uFEFF/, '').split(/\r\n|\r|\n/); // a leading BOM is ignored (WHATWG)
+  lines.pop(); // the text after the last line break is no complete line: discarded at the end of the stream
+  for (const line of lines) {
     if (line === '') {
       if (data.length) events.push({ event: type || 'message', data: data.join('\n') });
       data = [];

@@ -3,6 +3,7 @@
 import { makeServer } from './base.mjs';
 import { STAGES } from './bot.mjs';
 import { startPython } from './python.mjs';
+import { extraVariants } from './variants-extra.mjs';
 
 const DOC = 'chat-stream-mode.md';
 const move = (frames, pred, where) => {
@@ -191,4 +192,5 @@ const faulty = [
 export const variants = [
   ...conformant.map((v) => ({ ...v, expect: 'pass', breaks: undefined })),
   ...faulty.map((v) => ({ ...v, expect: 'fail' })),
+  ...extraVariants, // second round (variants-extra.mjs)
 ];

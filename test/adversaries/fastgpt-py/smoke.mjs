@@ -1,8 +1,9 @@
 // Starts every variant, sends documented requests to each, prints one line per variant, closes all.
 // Each line: id, expect, one streaming + one non-streaming answer summary, and the self-check verdict
-// (check.mjs, written from the document) which must agree with `expect`.
+// (check.mjs + check-extra.mjs, written from the document) which must agree with `expect`.
 import { variants } from './servers.mjs';
 import { check, parseSse, post } from './check.mjs';
+import { checkExtra } from './check-extra.mjs';
 
 const started = await Promise.all(variants.map(async (v) => ({ v, s: await v.start() })));
 let disagree = 0;
@@ -12,7 +13,7 @@ await Promise.all(
     const st = await post(s.url, body, { stream: true });
     const pl = await post(s.url, { ...body, sessionId: body.sessionId + '-p' });
     const evs = parseSse(st.text).map((e) => e.event);
-    const findings = await check(s.url);
+    const findings = [...(await check(s.url)), ...(await checkExtra(s.url))];
     const verdict = findings.length ? 'fail' : 'pass';
     if (verdict !== v.expect) disagree++;
     v.line = [

@@ -2,6 +2,7 @@
 // Every variant is the shared base server (base.mjs) with a few knobs set; see sse.mjs,
 // completions.mjs, records.mjs, errors.mjs for what each knob or fault changes.
 import { startServer } from './base.mjs';
+import { extraVariants } from './variants-extra.mjs';
 
 const LEGACY = { profile: 'legacy' };
 const NEWEST = { profile: 'newest' };
@@ -127,5 +128,8 @@ export const variants = [
   fail('flowresponses-object',
     'The flowResponses frame carries an object {"flowResponses":[...]} instead of the array',
     'flowResponses data is a JSON array of node results (document detail=true stream example; digest fastgpt)',
-    { ...LEGACY, fault: 'flowresponses-object' })
+    { ...LEGACY, fault: 'flowresponses-object' }),
+
+  // ---- second round (variants-extra.mjs): other web stacks and further single faults ----------
+  ...extraVariants
 ];

@@ -32,8 +32,9 @@ await Promise.all(servers.map(async ({ v, s }, idx) => {
       `sse=${r2.status} ${r2.headers.get('content-type')} frames=${frames} ${ended ? 'closed' : 'OPEN'} done=${(text.match(/\[DONE\]/g) || []).length}`;
     lines[idx] = line;
   } catch (e) {
-    bad++;
-    lines[idx] = `ERR  ${v.id}: ${e.message}`;
+    // A faulty variant whose fault breaks the client (cut stream, truncated JSON) is as expected.
+    if (v.expect === 'fail') lines[idx] = `fail ${v.id.padEnd(30)} (fault visible to the client: ${e.message})`;
+    else { bad++; lines[idx] = `ERR  ${v.id}: ${e.message}`; }
   }
 }));
 console.log(lines.join('\n'));

@@ -3,6 +3,7 @@
 // usage: node test/adversaries/pocketqa/check.mjs [id ...]
 import { variants } from './servers.mjs';
 import { connect, ask } from './client.mjs';
+import { extraVariants } from './variants-extra.mjs'; // second round: checked by check-extra.mjs instead
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const isStrList = (a) => Array.isArray(a) && a.every((x) => typeof x === 'string');
@@ -86,7 +87,8 @@ async function run(v) {
 }
 
 const only = process.argv.slice(2);
-const chosen = variants.filter((v) => !only.length || only.includes(v.id));
+const secondRound = new Set(extraVariants.map((v) => v.id));
+const chosen = variants.filter((v) => (only.length ? only.includes(v.id) : !secondRound.has(v.id)));
 const out = await Promise.all(chosen.map(async (v) => {
   try { return { v, ...(await run(v)) }; } catch (e) { return { v, findings: [`crash: ${e.message}`], info: '' }; }
 }));

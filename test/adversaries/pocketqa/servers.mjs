@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { startBase, chunkers } from './base.mjs';
 import { startPython } from './pylaunch.mjs';
+import { extraVariants } from './variants-extra.mjs';
 
 const DOC = '001 对话(socketio) §发送事件(response) CHAT_SS';
 const last = (a) => a[a.length - 1];
@@ -160,3 +161,6 @@ function parseObject(p) {
   const s = (v) => (typeof v === 'string' ? v : '');
   return { text: p.text, room: s(p.room), dialogue: s(p.dialogue), upload_id: s(p.upload_id), sid: s(p.sid) };
 }
+
+// Second round (variants-extra.mjs): appended after the first round's variants.
+variants.push(...extraVariants);

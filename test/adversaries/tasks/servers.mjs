@@ -2,8 +2,13 @@
 // Each variant: { id, expect: 'pass'|'fail', says, breaks, start() → { url, token, close } }.
 import { passVariants } from './variants-pass.mjs';
 import { failVariants } from './variants-fail.mjs';
+// Second round (extra-base.mjs, extra-wire.mjs, py_stdlib_server.py): ids prefixed "x-".
+import { extraPassVariants } from './variants-extra-pass.mjs';
+import { extraFailVariants } from './variants-extra-fail.mjs';
 
 export const variants = [
   ...passVariants.map((v) => ({ breaks: undefined, ...v })),
   ...failVariants,
+  ...extraPassVariants.map((v) => ({ breaks: undefined, ...v })),
+  ...extraFailVariants,
 ];

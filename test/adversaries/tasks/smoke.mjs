@@ -97,6 +97,17 @@ async function exercise(v) {
     if (bad.status < 400) problems.push(`message without "message": HTTP ${bad.status}`);
     const unk = await call(base, token, 'GET', `/api/v1/tasks/no-such-task?from=0`);
     if (unk.status !== 404) problems.push(`unknown task: HTTP ${unk.status}`);
+    // second turn in the same conversation: its task has its own log; the first task stays final
+    const m2 = await call(base, token, 'POST', `/api/v1/workspaces/${wsA}/messages`, { conversation_id: conv, message: '第二轮 second turn', run_mode: 'fast' });
+    if (typeof m2.json?.task_id !== 'string') problems.push(`second turn: no task_id (HTTP ${m2.status})`);
+    else {
+      const run2 = await pollAll(base, token, m2.json.task_id, problems, 'turn2');
+      const head = JSON.stringify(run2.events.slice(0, run.events.length));
+      if (run.events.length && head === JSON.stringify(run.events)) problems.push('turn2: replays the first turn\'s events');
+      const back = await call(base, token, 'GET', `/api/v1/tasks/${task}?from=${run.from}`);
+      const bd = checkPoll(back, run.from, problems, 'turn1 after turn2');
+      if (bd && (bd.events?.length || bd.status !== run.status)) problems.push(`turn1 after turn2: ${bd.events?.length} new event(s), status ${bd.status}`);
+    }
     info = `${run.events.length} ev/${run.polls} polls ${ms}ms status=${run.status} text="${text.slice(0, 24)}…"`;
   } catch (e) {
     problems.push(e.message);

@@ -56,6 +56,14 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     keeps: [stream(good), stream(sse(stage('1002'), ['error', { msg: 'x', code: '500' }]))],
     breaks: [stream(sse(stage('1002'), delta('您好'))), stream('')],
   },
+  'fastgpt-py.event.name': {
+    keeps: [stream(good), stream(sse(stage('1002'), ['progress', { pct: 50 }], done))],
+    breaks: [stream(sse(['stage-code', { nextStageCode: '1002', nextStage: '通话中' }], delta('x'), done)), stream(sse(stage('1002'), ['TextDelta', { text: 'x' }], done))],
+  },
+  'fastgpt-py.close.after-done': {
+    keeps: [stream(good), stream(sse(stage('1002'), delta('x')), { end: { type: 'held-open', atMs: 3000, graceMs: 2000 } })],
+    breaks: [stream(good, { end: { type: 'held-open', atMs: 3000, graceMs: 2000 } }), stream(good, { end: { type: 'timeout', atMs: 30_000, limitMs: 15_000, limit: 'idle' } })],
+  },
   'fastgpt-py.done.last': {
     keeps: [stream(good), stream(sse(['error', { msg: 'x', code: '500' }], done))],
     breaks: [stream(sse(stage('1002'), done, delta('还有'))), stream(sse(done, done)), stream(sse(['error', { msg: 'x', code: '500' }], delta('x')))],

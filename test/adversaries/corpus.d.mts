@@ -7,6 +7,8 @@ export interface Verdict {
   readonly code: number | null;
   /** The rules that reported errors. */
   readonly rules: readonly string[];
+  /** The rules that reported warnings. */
+  readonly warnings: readonly string[];
   readonly ms: number;
   readonly stderr: string;
   readonly stdout: string;

@@ -23,11 +23,12 @@ function cli(args, killAfterMs) {
   });
 }
 
-function errorRules(stdout) {
+/** The rules that reported deviations of one severity. */
+function rulesOf(stdout, severity) {
   try {
     const report = JSON.parse(stdout);
     const rules = new Set();
-    for (const c of report.cases) for (const s of c.steps) for (const d of s.deviations) if (d.severity === 'error') rules.add(d.rule);
+    for (const c of report.cases) for (const s of c.steps) for (const d of s.deviations) if (d.severity === severity) rules.add(d.rule);
     return [...rules].sort();
   } catch {
     return [];
@@ -44,7 +45,7 @@ export function argsFor(protocol, server, extra = []) {
 
 /**
  * Starts `parallel` servers at a time, runs the CLI against each, and returns one verdict per
- * variant: { id, expect, says, breaks, code, rules, ms, stderr }.
+ * variant: { id, expect, says, breaks, code, rules, warnings, ms, stderr, stdout }.
  */
 export async function runCorpus(protocol, { parallel = 4, only, extra = [], killAfterMs = 60_000 } = {}) {
   const { variants } = await import(`./${protocol}/servers.mjs`);
@@ -57,7 +58,18 @@ export async function runCorpus(protocol, { parallel = 4, only, extra = [], kill
       const server = await variant.start();
       try {
         const result = await cli(argsFor(protocol, server, extra), killAfterMs);
-        verdicts.push({ id: variant.id, expect: variant.expect, says: variant.says, breaks: variant.breaks, code: result.code, rules: errorRules(result.stdout), ms: result.ms, stderr: result.stderr.trim(), stdout: result.stdout });
+        verdicts.push({
+          id: variant.id,
+          expect: variant.expect,
+          says: variant.says,
+          breaks: variant.breaks,
+          code: result.code,
+          rules: rulesOf(result.stdout, 'error'),
+          warnings: rulesOf(result.stdout, 'warn'),
+          ms: result.ms,
+          stderr: result.stderr.trim(),
+          stdout: result.stdout,
+        });
       } finally {
         await server.close();
       }

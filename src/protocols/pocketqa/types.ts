@@ -11,9 +11,9 @@ export interface PocketqaAnswer {
      */
     delta: string;
     /**
-     * "stop" on the last event of an answer; empty or null before it.
+     * "stop" on the last event of an answer; empty or null before it. Absent on a partial event means not finished; "stop" ends the answer.
      */
-    finish_reason: string | null;
+    finish_reason?: string | null;
     received?: Received;
     [k: string]: unknown | undefined;
   };

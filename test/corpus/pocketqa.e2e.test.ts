@@ -1,0 +1,3 @@
+import { corpusTest } from './corpus-test.js';
+
+corpusTest('pocketqa');

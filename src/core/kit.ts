@@ -246,3 +246,34 @@ export function singleBodyRule(meta: RuleMeta): Rule {
     },
   };
 }
+
+/**
+ * A rule the suites check through their assertions (a change visible in the next read, a marker of
+ * another scope absent): it judges no exchange by itself, so reports carry its id and source.
+ */
+export function assertedRule(meta: Omit<RuleMeta, 'scopes'>): Rule {
+  return { ...meta, scopes: [], create: () => ({}) };
+}
+
+/**
+ * After the protocol's last frame the server ends the response: still open after the close grace
+ * (or until the timeout) is a deviation. `last` names that frame for the report.
+ */
+export function closedAfterRule(meta: RuleMeta, isLast: (frame: Frame, context: ExchangeContext) => boolean, last: string): Rule {
+  return {
+    ...meta,
+    create: (context, report) => {
+      let seen = false;
+      return {
+        frame(frame) {
+          if (isLast(frame, context)) seen = true;
+        },
+        end(end) {
+          if (!seen || (end.type !== 'held-open' && end.type !== 'timeout')) return;
+          const actual = end.type === 'held-open' ? `still open ${end.graceMs} ms after ${last}` : `open after ${last} until the timeout`;
+          report({ at: 'end', end, message: `the response stayed open after ${last}`, expected: 'the server ends the response', actual });
+        },
+      };
+    },
+  };
+}

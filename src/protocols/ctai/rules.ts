@@ -4,7 +4,7 @@
  */
 import { show } from '../../core/engine.js';
 import { frameText } from '../../core/exchange.js';
-import { contentTypeRule, frameSchemaRule, jsonFrameRule, mediaType, refusalRule, remember, requestJsonRule, requestSchemaRule, singleBodyRule, statusRule } from '../../core/kit.js';
+import { closedAfterRule, contentTypeRule, frameSchemaRule, jsonFrameRule, mediaType, refusalRule, remember, requestJsonRule, requestSchemaRule, singleBodyRule, statusRule } from '../../core/kit.js';
 import { defineRule, type Rule } from '../../core/rule.js';
 import { IdSet } from '../../core/id-set.js';
 import { isRecord } from '../../core/schemas.js';
@@ -304,30 +304,18 @@ export const stopCitesAll = defineRule({
 
 // Could a legal server fail this? One that closes a moment late: it has --close-grace (2 s by default) after
 // the stop packet.
-export const closeAfterStop = defineRule({
-  id: 'ctai.close.after-stop',
-  title: 'The server closes the connection once the stop packet is sent',
-  severity: 'error',
-  basis: 'doc',
-  source: at('流式应答 (所有分包送出完毕之后会主动关闭连接)'),
-  scopes: ['stream'],
-  create: (_context, report) => {
-    let stopSeen = false;
-    return {
-      frame(frame) {
-        if (isStopPacket(frame)) stopSeen = true;
-      },
-      end(end) {
-        if (!stopSeen) return;
-        if (end.type === 'held-open') {
-          report({ at: 'end', end, message: `the connection was still open ${end.graceMs} ms after the stop packet`, expected: 'the server closes the connection', actual: 'held open' });
-        } else if (end.type === 'timeout') {
-          report({ at: 'end', end, message: 'the connection stayed open after the stop packet until the timeout', expected: 'the server closes the connection', actual: 'held open' });
-        }
-      },
-    };
+export const closeAfterStop = closedAfterRule(
+  {
+    id: 'ctai.close.after-stop',
+    title: 'The server closes the connection once the stop packet is sent',
+    severity: 'error',
+    basis: 'doc',
+    source: at('流式应答 (所有分包送出完毕之后会主动关闭连接)'),
+    scopes: ['stream'],
   },
-});
+  isStopPacket,
+  'the stop packet',
+);
 
 export const answerSucceeded = defineRule({
   id: 'ctai.answer.succeeded',

@@ -4,6 +4,7 @@
  */
 import { show } from '../../core/engine.js';
 import type { Frame } from '../../core/exchange.js';
+import { assertedRule } from '../../core/kit.js';
 import { defineRule, type Rule } from '../../core/rule.js';
 import { isRecord } from '../../core/schemas.js';
 import { at, isSuccess, packetOf } from './packet.js';
@@ -83,15 +84,13 @@ export const citationsDisabled = defineRule({
   },
 });
 
-export const sessionIsolated = defineRule({
+export const sessionIsolated = assertedRule({
   id: 'ctai.session.isolated',
   title: "An answer carries nothing of another session's conversation",
   severity: 'error',
   basis: 'doc',
   source: at('请求参数 (session_id: 相同会话 id 的多次问答才能形成多轮问答); digest: security'),
   // Checked by the suite's assertions on a case with two sessions.
-  scopes: [],
-  create: () => ({}),
 });
 
 // Could a legal server fail this? One whose errors are not the documented envelope, which the document rules out;
@@ -114,26 +113,22 @@ export const errorShape = defineRule({
   }),
 });
 
-export const inputAccepted = defineRule({
+export const inputAccepted = assertedRule({
   id: 'ctai.input.accepted',
   title: 'A request at the edge of what the document allows (a 64-byte session_id, smart_temp "10") is answered, not refused',
   severity: 'error',
   basis: 'doc',
   source: at('请求参数 (session_id: 不能超过 64 字节; smart_temp: 0-10)'),
   // Checked by the suite's assertions on a case at the edges.
-  scopes: [],
-  create: () => ({}),
 });
 
-export const refusalNoEffect = defineRule({
+export const refusalNoEffect = assertedRule({
   id: 'ctai.refusal.no-effect',
   title: 'A refused request leaves no trace: its question is not part of its session afterwards',
   severity: 'error',
   basis: 'doc',
   source: at('请求参数 (a request the table rules out is refused, not answered)'),
   // Checked by the suite's assertions on the turn after a refusal.
-  scopes: [],
-  create: () => ({}),
 });
 
 export const ctaiScopeRules: readonly Rule[] = [citationScope, citationsDisabled, sessionIsolated, errorShape, inputAccepted, refusalNoEffect];

@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { show } from '../../core/engine.js';
 import { type Frame, frameText, eventName } from '../../core/exchange.js';
-import { contentTypeRule, jsonFrameRule, mediaType, refusalRule, reportFrameProblems, requestJsonRule, requestSchemaRule, statusRule } from '../../core/kit.js';
+import { assertedRule, closedAfterRule, contentTypeRule, jsonFrameRule, mediaType, refusalRule, reportFrameProblems, requestJsonRule, requestSchemaRule, statusRule } from '../../core/kit.js';
 import { schemasDir } from '../../core/paths.js';
 import { defineRule, type Rule, type RuleSource } from '../../core/rule.js';
 import { isRecord } from '../../core/schemas.js';
@@ -254,15 +254,13 @@ export const answerFields = defineRule({
   }),
 });
 
-export const sessionStages = defineRule({
+export const sessionStages = assertedRule({
   id: 'fastgpt-py.session.stages',
   title: 'A session moves through the stages its conversation reaches (in call, photo step, end call)',
   severity: 'warn',
   basis: 'inferred',
   source: at('状态码映射 (the stages of an accident-report call)'),
   // Checked by the suite's assertions on a multi-turn session.
-  scopes: [],
-  create: () => ({}),
 });
 
 /** An event name written as a documented one with other case or separators (stage-code, TextDelta). */
@@ -295,47 +293,28 @@ export const eventSpelling = defineRule({
 });
 
 // Could a legal server fail this? One that closes late: it has --close-grace (2 s by default) after done.
-export const closeAfterDone = defineRule({
-  id: 'fastgpt-py.close.after-done',
-  title: 'The server ends the response once done is sent',
-  severity: 'error',
-  basis: 'doc',
-  source: at('SSE 事件类型 (done: 流式结束)'),
-  scopes: ['stream'],
-  create: (_context, report) => {
-    let done = false;
-    return {
-      frame(frame) {
-        if (eventOf(frame) === 'done') done = true;
-      },
-      end(end) {
-        if (!done || (end.type !== 'held-open' && end.type !== 'timeout')) return;
-        report({ at: 'end', end, message: 'the response stayed open after done', expected: 'the server ends the response', actual: end.type === 'held-open' ? `still open ${end.graceMs} ms after done` : 'open until the timeout' });
-      },
-    };
-  },
-});
+export const closeAfterDone = closedAfterRule(
+  { id: 'fastgpt-py.close.after-done', title: 'The server ends the response once done is sent', severity: 'error', basis: 'doc', source: at('SSE 事件类型 (done: 流式结束)'), scopes: ['stream'] },
+  (frame) => eventOf(frame) === 'done',
+  'done',
+);
 
-export const refusalNoEffect = defineRule({
+export const refusalNoEffect = assertedRule({
   id: 'fastgpt-py.refusal.no-effect',
   title: 'A refused request leaves no trace: its text is not part of its session afterwards',
   severity: 'error',
   basis: 'doc',
   source: at('请求参数 (必填: a request without them is refused, not processed)'),
   // Checked by the suite's assertions on the turn after a refusal.
-  scopes: [],
-  create: () => ({}),
 });
 
-export const sessionIsolated = defineRule({
+export const sessionIsolated = assertedRule({
   id: 'fastgpt-py.session.isolated',
   title: "An answer carries nothing of another session's conversation",
   severity: 'error',
   basis: 'doc',
   source: at('请求参数 (sessionId: 会话 ID); digest: security'),
   // Checked by the suite's assertions on a case with two sessions.
-  scopes: [],
-  create: () => ({}),
 });
 
 // Could a legal server fail this? None with the suite's refusal cases (legalServers in

@@ -5,6 +5,7 @@
  */
 import { show } from '../../core/engine.js';
 import { eventName, type Frame } from '../../core/exchange.js';
+import { assertedRule, closedAfterRule } from '../../core/kit.js';
 import { defineRule, type ExchangeContext, type Rule, type RuleSource } from '../../core/rule.js';
 import { isRecord } from '../../core/schemas.js';
 import { CHECK_TOKEN } from '../../transports/http/rules.js';
@@ -57,26 +58,18 @@ export const plainNoDetailEvents = defineRule({
 
 // Could a legal server fail this? FastGPT calls res.end() right after [DONE] and flowResponses; a
 // server still open after the grace (1 s by default, --close-grace) never ends its answer.
-export const closeAfterDone = defineRule({
-  id: 'fastgpt.close.after-done',
-  title: 'The server ends the stream once [DONE] (and, in v4.11–v4.14, flowResponses after it) is sent',
-  severity: 'error',
-  basis: 'doc',
-  source: at('Response (stream examples end with [DONE]); digest: flowResponses after [DONE] in v4.11–v4.14'),
-  scopes: ['stream'],
-  create: (context, report) => {
-    let done = false;
-    return {
-      frame(frame) {
-        if (isDone(frame)) done = true;
-      },
-      end(end) {
-        if (!onCompletions(context) || !done || (end.type !== 'held-open' && end.type !== 'timeout')) return;
-        report({ at: 'end', end, message: 'the stream stayed open after [DONE]', expected: 'the server ends the response', actual: end.type === 'held-open' ? `still open ${end.graceMs} ms after [DONE]` : 'open until the timeout' });
-      },
-    };
+export const closeAfterDone = closedAfterRule(
+  {
+    id: 'fastgpt.close.after-done',
+    title: 'The server ends the stream once [DONE] (and, in v4.11–v4.14, flowResponses after it) is sent',
+    severity: 'error',
+    basis: 'doc',
+    source: at('Response (stream examples end with [DONE]); digest: flowResponses after [DONE] in v4.11–v4.14'),
+    scopes: ['stream'],
   },
-});
+  (frame, context) => onCompletions(context) && isDone(frame),
+  '[DONE]',
+);
 
 /** The content of a non-streaming answer's first choice. */
 function messageContent(value: Record<string, unknown>): unknown {
@@ -107,26 +100,22 @@ export const answerPlain = defineRule({
   }),
 });
 
-export const interactiveResumed = defineRule({
+export const interactiveResumed = assertedRule({
   id: 'fastgpt.interactive.resumed',
   title: 'Answering an interactive node on its chatId continues the workflow: the answered node is not asked again',
   severity: 'error',
   basis: 'doc',
   source: at('Continue Interactive Node (同一个 chatId, the last message is the answer)'),
   // Checked by the suite's assertions on the interactive cases.
-  scopes: [],
-  create: () => ({}),
 });
 
-export const chatIsolated = defineRule({
+export const chatIsolated = assertedRule({
   id: 'fastgpt.chat.isolated',
   title: "A chat's answers and records carry nothing of another chat",
   severity: 'error',
   basis: 'doc',
   source: at('Request (chatId: 历史记录 of that chat); Chat CRUD (getPaginationRecords of one chatId); digest: security'),
   // Checked by the suite's assertions on a case with two chats.
-  scopes: [],
-  create: () => ({}),
 });
 
 /** FastGPT's auth failures: envelope codes and status texts (packages/global/common/error/code). */
@@ -162,15 +151,13 @@ export const authAccepted = defineRule({
   },
 });
 
-export const refusalNoEffect = defineRule({
+export const refusalNoEffect = assertedRule({
   id: 'fastgpt.refusal.no-effect',
   title: 'A refused call changes nothing: a delete or rename without a valid key leaves the chat as it was',
   severity: 'error',
   basis: 'doc',
   source: at('Chat CRUD (called with an API key); digest: security'),
   // Checked by the suite's assertions: the next read with the right key.
-  scopes: [],
-  create: () => ({}),
 });
 
 export const fastgptModeRules: readonly Rule[] = [plainNoDetailEvents, closeAfterDone, answerPlain, interactiveResumed, chatIsolated, authAccepted, refusalNoEffect];

@@ -5,7 +5,7 @@
  */
 import { show } from '../../core/engine.js';
 import { type Frame, frameText, eventName } from '../../core/exchange.js';
-import { contentTypeRule, frameSchemaRule, mediaType, refusalRule, reportFrameProblems, requestJsonRule, requestPath, requestSchemaByPathRule, statusRule } from '../../core/kit.js';
+import { contentTypeRule, frameSchemaRule, mediaType, refusalRule, reportFrameProblems, requestJsonRule, requestPath, requestSchemaByPathRule, statusRule, assertedRule } from '../../core/kit.js';
 import { defineRule, type ExchangeContext, type Rule, type RuleSource } from '../../core/rule.js';
 import { isRecord } from '../../core/schemas.js';
 import { fastgptModeRules } from './mode-rules.js';
@@ -622,15 +622,13 @@ export const recordsData = onRecords(
   }),
 );
 
-export const recordsEffect = defineRule({
+export const recordsEffect = assertedRule({
   id: 'fastgpt.records.effect',
   title: 'A change made through the chat-records calls (rename, pin, feedback, delete, clear) is visible in the next read',
   severity: 'error',
   basis: 'doc',
   source: at('Chat CRUD (each call says what it changes)'),
   // Checked by the suite's assertions, which report under this rule.
-  scopes: [],
-  create: () => ({}),
 });
 
 // ---- refusals --------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ import { show } from '../../core/engine.js';
 import { frameText, type Frame, type SocketFrame } from '../../core/exchange.js';
 import { defineRule, type ExchangeContext, type Finding, type Rule, type RuleMeta, type RuleSource } from '../../core/rule.js';
 import { isRecord } from '../../core/schemas.js';
-import { reportFrameProblems, reportRequestProblems } from '../../core/kit.js';
+import { assertedRule, reportFrameProblems, reportRequestProblems } from '../../core/kit.js';
 
 export const DOC = '001_6e6f726506b3aba0.txt';
 const at = (section: string): RuleSource => ({ doc: DOC, section });
@@ -388,26 +388,22 @@ export const answerPrivate = defineRule({
 
 // Could a legal server fail this? None: a marker sent in another room reaches this answer only through a
 // leak.
-export const roomIsolated = defineRule({
+export const roomIsolated = assertedRule({
   id: 'pocketqa.room.isolated',
   title: "An answer carries nothing of another room's conversation (its delta, its received.history)",
   severity: 'error',
   basis: 'doc',
   source: at('监听事件(request) (room: 聊天室id); digest: security'),
   // Checked by the suite's assertions on a case with two rooms.
-  scopes: [],
-  create: () => ({}),
 });
 
-export const historyTurns = defineRule({
+export const historyTurns = assertedRule({
   id: 'pocketqa.history.turns',
   title: "A follow-up in the same room carries the earlier turn in received.history",
   severity: 'warn',
   basis: 'inferred',
   source: at('发送事件(response) (example: history holds earlier turns)'),
   // Checked by the suite's assertions on a two-turn case.
-  scopes: [],
-  create: () => ({}),
 });
 
 export const requestShape = defineRule({

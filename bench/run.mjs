@@ -47,7 +47,8 @@ const credentials = (server) => [...(server.token === undefined ? [] : ['--token
 console.log('\n## A server that accepts connections and never answers\n');
 console.log('| protocol | cases | --timeout 5s | default (--timeout 30s) | exit |');
 console.log('|---|---:|---:|---:|---:|');
-const cases = { ctai: 17, fastgpt: 18, 'fastgpt-py': 12, pocketqa: 10, tasks: 9 };
+const { readFileSync } = await import('node:fs');
+const cases = Object.fromEntries(protocols.map((p) => [p, JSON.parse(readFileSync(new URL(`../suites/${p}.json`, import.meta.url), 'utf8')).cases.length]));
 for (const protocol of protocols) {
   const server = await silent();
   const extra = protocol === 'fastgpt' || protocol === 'tasks' ? ['--token', 'bench', '--var', 'appId=bench', '--var', 'selectAppKey=b', '--var', 'formAppKey=b', '--var', 'pluginAppKey=b'] : [];

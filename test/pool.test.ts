@@ -45,3 +45,14 @@ describe('runPool', () => {
     expect(log.some((line) => line.startsWith('start c'))).toBe(false);
   });
 });
+
+describe('runPool with a limit that changes', () => {
+  it('reads the limit again before each start: once raised, more tasks wait at once', async () => {
+    const { task, most } = tracker();
+    let limit = 1;
+    const tasks = [task('a', 20), task('b', 20), task('c', 20), task('d', 20), task('e', 20)];
+    const raising = tasks.map((t, i) => (i === 0 ? { ...t, run: () => t.run().finally(() => (limit = 4)) } : t));
+    await runPool(raising, () => limit);
+    expect(most()).toBe(4);
+  });
+});

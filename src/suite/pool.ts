@@ -6,11 +6,12 @@ export interface PoolTask<T> {
 }
 
 /**
- * Runs tasks up to `concurrency` at a time, an exclusive one alone, and hands results over in the
+ * Runs tasks up to `concurrency` at a time (read again before each start), an exclusive one alone, and hands results over in the
  * tasks' order as soon as every earlier one is done, so progress reads like a sequential run.
  * When a task throws, no further task starts; the pool waits for those in flight, then throws.
  */
-export async function runPool<T>(tasks: readonly PoolTask<T>[], concurrency: number, onResult?: (result: T, index: number) => void): Promise<T[]> {
+export async function runPool<T>(tasks: readonly PoolTask<T>[], concurrency: number | (() => number), onResult?: (result: T, index: number) => void): Promise<T[]> {
+  const limit = typeof concurrency === 'number' ? () => concurrency : concurrency;
   const results: T[] = [];
   const done: boolean[] = [];
   let delivered = 0;
@@ -41,7 +42,7 @@ export async function runPool<T>(tasks: readonly PoolTask<T>[], concurrency: num
   };
   for (const [index, task] of tasks.entries()) {
     if (task.exclusive) await Promise.all(running);
-    while (running.size >= Math.max(1, concurrency)) await Promise.race(running);
+    while (running.size >= Math.max(1, limit())) await Promise.race(running);
     if (failure !== undefined) break;
     const started = start(index, task);
     if (task.exclusive) await started;

@@ -40,6 +40,8 @@ export const DEFAULT_CONCURRENCY = 8;
  * and not one per case.
  */
 export const STALLED_LIMIT_MS = 2_000;
+/** How many cases may wait at once on a target that has stalled. */
+const STALLED_CONCURRENCY = 32;
 
 function targetFor(target: SuiteRunOptions, state: TargetState): SuiteRunOptions {
   if (!state.stalled) return target;
@@ -114,7 +116,9 @@ export async function runSuites(plans: readonly SuitePlan[], options: SuiteRunOp
       },
     }));
   });
-  return runPool(tasks, options.concurrency ?? DEFAULT_CONCURRENCY, (report) => options.onCase?.(report));
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
+  // A stalled target's remaining cases wait on short timers only: they may all wait at once.
+  return runPool(tasks, () => (state.stalled ? Math.max(concurrency, STALLED_CONCURRENCY) : concurrency), (report) => options.onCase?.(report));
 }
 
 function skipped(protocol: Protocol, suiteCase: SuiteCase, reason: string): CaseReport {

@@ -210,4 +210,31 @@ describe('rules of no scope, reported through suite assertions', () => {
       { rule: 'fastgpt.interactive.resumed', type: 'frame', frame: 1, event: 'interactive', expected: 'no value "Confirm"', message: '/interactive/params/userSelectOptions/*/value still includes "Confirm" (the answered select node is not asked again)' },
     ]);
   });
+
+  it('ctai.input.accepted: every ret of the edge request equals the ordinary request\'s (only), broken by any other', () => {
+    const assertion = { rule: 'ctai.input.accepted', pointer: '/ret', only: '0', because: 'within the table' };
+    expect(watchAll(ctai, assertion, [ctaiPacket(0, '你'), ctaiPacket(1, '', { event: 'stop' })])).toEqual([]);
+    const refused = sse(undefined, { ret: '10001', msg: 'session_id too long' }, 0);
+    expect(watchAll(ctai, assertion, [refused])).toMatchObject([{ rule: 'ctai.input.accepted', severity: 'error', expected: 'only "0"', actual: '"10001"' }]);
+    // No packet at all is no acceptance either.
+    expect(watchAll(ctai, assertion, [])).toMatchObject([{ rule: 'ctai.input.accepted', type: 'stream' }]);
+  });
+
+  it('ctai.refusal.no-effect and fastgpt-py.refusal.no-effect: the refused words never come back in the next turn', () => {
+    const ctaiAssertion = { rule: 'ctai.refusal.no-effect', absent: MARKER };
+    expect(watchAll(ctai, ctaiAssertion, [ctaiPacket(0, '您还没有告诉我车牌号。')])).toEqual([]);
+    expect(watchAll(ctai, ctaiAssertion, [ctaiPacket(0, `您的车牌号是${MARKER}`)])).toMatchObject([{ rule: 'ctai.refusal.no-effect', severity: 'error' }]);
+    const pyAssertion = { rule: 'fastgpt-py.refusal.no-effect', absent: MARKER };
+    expect(watchAll(fastgptPy, pyAssertion, [pyDelta('请问发生了什么？', 0)])).toEqual([]);
+    expect(watchAll(fastgptPy, pyAssertion, [pyDelta(`您刚才提到“${MARKER}”`, 0)])).toMatchObject([{ rule: 'fastgpt-py.refusal.no-effect', severity: 'error' }]);
+  });
+
+  it('fastgpt.refusal.no-effect: the chat a refused delete named is still listed, under its own title', () => {
+    const list = (chats: Array<{ chatId: string; customTitle?: string }>): Frame => body({ code: 200, statusText: '', message: '', data: { list: chats, total: chats.length } });
+    const kept = { rule: 'fastgpt.refusal.no-effect', pointer: '/data/list/*/chatId', includes: 'kept' };
+    const renamed = { rule: 'fastgpt.refusal.no-effect', pointer: '/data/list/*/customTitle', excludes: 'renamed' };
+    expect(watchAll(fastgpt, kept, [list([{ chatId: 'kept', customTitle: '' }])])).toEqual([]);
+    expect(watchAll(fastgpt, kept, [list([])])).toMatchObject([{ rule: 'fastgpt.refusal.no-effect', severity: 'error' }]);
+    expect(watchAll(fastgpt, renamed, [list([{ chatId: 'kept', customTitle: 'renamed' }])])).toMatchObject([{ rule: 'fastgpt.refusal.no-effect' }]);
+  });
 });

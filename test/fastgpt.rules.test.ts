@@ -203,6 +203,8 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     breaks: [
       nonStream(JSON.stringify({ ...JSON.parse(answer), responseData: nodes })),
       nonStream(JSON.stringify({ ...JSON.parse(answer), newVariables: { uid: 'u' } }), { stream: false, detail: false, messages }),
+      // The typed array of detail=true where detail=false joins the texts into a string.
+      nonStream(JSON.stringify({ choices: [{ message: { role: 'assistant', content: [{ type: 'text', text: { content: '电影' } }] }, finish_reason: 'stop', index: 0 }] })),
     ],
   },
   'fastgpt.auth.accepted': {

@@ -57,7 +57,13 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   },
   'pocketqa.answer.shape': {
     keeps: [{ events: good }, { events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: '', finish_reason: 'stop', received: { clue: { data: [] }, alter: [] } } }]] }],
-    breaks: [{ events: [['CHAT_SS', { delta: 'x' }]] }, { events: [['CHAT_SS', { data: { room: 7, delta: 'x', finish_reason: 'stop' } }]] }, { events: [['CHAT_SS', { data: { delta: 'x', finish_reason: 'stop' } }]] }],
+    breaks: [
+      { events: [['CHAT_SS', { delta: 'x' }]] },
+      { events: [['CHAT_SS', { data: { room: 7, delta: 'x', finish_reason: 'stop' } }]] },
+      { events: [['CHAT_SS', { data: { delta: 'x', finish_reason: 'stop' } }]] },
+      // The answer as a JSON string of the object, not the object.
+      { events: [['CHAT_SS', JSON.stringify({ data: { room: 'r1', delta: 'x', finish_reason: 'stop', received } })]] },
+    ],
   },
   'pocketqa.delta.text': {
     keeps: [
@@ -89,7 +95,15 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   },
   'pocketqa.received.history': { keeps: [{ events: good }], breaks: [{ events: [part('a'), stop({ history: ['你好', '您好'] })] }, { events: [part('a'), stop({ history: [['你好']] })] }] },
   'pocketqa.received.echo': { keeps: [{ events: good }], breaks: [{ events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: '', finish_reason: 'stop', received: { clue: received.clue, alter: [] } } }]] }] },
-  'pocketqa.answer.private': { keeps: [{ events: good }], breaks: [{ events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: 'a', finish_reason: null } }, 'bystander'], stop()] }] },
+  'pocketqa.answer.private': {
+    // The bystander's own greeting on connect is not the asker's answer.
+    keeps: [{ events: good }, { events: [['connected', { data: { sid: 'other', msg: 'welcome' } }, 'bystander'], ...good] }],
+    breaks: [
+      { events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: 'a', finish_reason: null } }, 'bystander'], stop()] },
+      // Under another name, but carrying the asker's room.
+      { events: [part('a', 'room-7'), ['update', { room: 'room-7', delta: 'a' }, 'bystander'], stop({}, 'room-7')], payload: { text: 'q', room: 'room-7', upload_id: '' } },
+    ],
+  },
   'socketio.connection.kept': {
     keeps: [{ events: good }, { events: [], scope: 'refusal', end: { type: 'timeout', atMs: 1, limitMs: 1, limit: 'exchange' } }],
     breaks: [{ events: [part('a')], end: { type: 'broken', atMs: 5, message: 'the server disconnected the socket (transport close)' } }, { events: [], scope: 'refusal', end: { type: 'broken', atMs: 5, message: 'x' } }],

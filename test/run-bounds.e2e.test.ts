@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServer as createHttp, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createTcp, type Server as TcpServer, type Socket } from 'node:net';
+import { Server as SocketServer } from 'socket.io';
 import type { RunReport } from '../src/report/model.js';
 import { cli } from './cli-helper.js';
 
@@ -52,6 +53,8 @@ function conformant(pauseMs: number) {
   return { handler, most: () => most };
 }
 
+let heartbeats: HttpServer;
+let io: SocketServer;
 let headOnly: HttpServer;
 let keepAlive: HttpServer;
 let stall: HttpServer;
@@ -71,11 +74,24 @@ beforeAll(async () => {
   // Two packets, then the answer stops mid-stream with the connection open.
   stall = await listen(createHttp((_req, res) => res.writeHead(200, { 'content-type': 'text/event-stream' }).write(packet(0) + packet(1))));
   silent = await listen(createTcp(() => undefined));
+  // Socket.IO: every question gets one word, then empty partial events forever.
+  heartbeats = createHttp();
+  io = new SocketServer(heartbeats);
+  io.on('connection', (socket) => {
+    socket.on('CHAT_CS', () => {
+      socket.emit('CHAT_SS', { data: { room: socket.id, delta: '根据', finish_reason: null } });
+      const timer = setInterval(() => socket.emit('CHAT_SS', { data: { room: socket.id, delta: '', finish_reason: null } }), 50);
+      socket.on('disconnect', () => clearInterval(timer));
+    });
+  });
+  await listen(heartbeats);
   countedServer = await listen(createHttp(counted.handler));
 });
-afterAll(() => {
+afterAll(async () => {
+  // Disconnecting every socket stops their heartbeats; it closes the HTTP server too.
+  await io.close();
   for (const socket of sockets) socket.destroy();
-  for (const server of servers) server.close();
+  for (const server of servers) if (server !== heartbeats) server.close();
 });
 
 const report = (stdout: string): RunReport => JSON.parse(stdout) as RunReport;
@@ -101,6 +117,15 @@ describe('a stream is judged silent early, and the deviation says which limit ra
     const run = report(result.stdout);
     expect(run.cases[0]?.steps[0]).toMatchObject({ end: 'timeout', timeLimit: 'idle', frames: 2 });
     expect(messages(run)).toContainEqual(expect.stringContaining('the answer went silent for the idle limit of 400 ms (--idle-timeout)'));
+  });
+
+  it("empty Socket.IO events alone say nothing new: an answer made only of them is cut at --idle-timeout", async () => {
+    const result = await cli(['run', 'pocketqa', '--target', url(heartbeats), '--case', 'question-without-room', '--idle-timeout', '500ms', '-r', 'json']);
+    expect(result.code).toBe(1);
+    const run = report(result.stdout);
+    expect(run.cases[0]?.steps[0]).toMatchObject({ end: 'timeout', timeLimit: 'idle' });
+    expect(messages(run)).toContainEqual(expect.stringMatching(/^pocketqa\.stop\.present: .* no finish_reason "stop"/));
+    expect(result.ms).toBeLessThan(8_000);
   });
 
   it('a silent target costs one time limit, whatever the number of cases: the rest are not run', async () => {

@@ -42,6 +42,15 @@ describe('scenario and suite files', () => {
     }
   });
 
+  it('every case with a refusal says which legal server it could fail (legalServers)', async () => {
+    for (const protocol of await loadProtocols()) {
+      const unexplained = loadSuite(protocol)
+        .cases.filter((c) => c.steps.some((step) => step.expect === 'refusal') && (c.legalServers ?? '').trim() === '')
+        .map((c) => `${protocol.id}/${c.name}`);
+      expect(unexplained).toEqual([]);
+    }
+  });
+
   it('names the file, the path inside it and what was expected for a bad scenario', () => {
     const dir = mkdtempSync(join(tmpdir(), 'chatwire-bad-'));
     const file = join(dir, 'bad.json');

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderJunit } from '../src/report/junit.js';
 import { renderGithub } from '../src/report/github.js';
-import { colorsFor, formatDeviation } from '../src/report/pretty.js';
+import { colorsFor, formatCase, formatDeviation } from '../src/report/pretty.js';
 import { exitCodeOf, totalsOf, type CaseReport, type RunReport } from '../src/report/model.js';
 import { joinUrl } from '../src/suite/http-step.js';
 import { runCli } from '../src/cli/program.js';
@@ -37,6 +37,12 @@ const failed: CaseReport = {
 };
 
 describe('reports', () => {
+  it('pretty output shows a step note: a probe that found nothing, later steps not run', () => {
+    const step = { index: 0, method: 'EMIT SUM_CS', url: 'u', expect: 'stream', status: null, frames: 0, end: 'timeout' as const, durationMs: 3000, deviations: [] };
+    const probed: CaseReport = { ...failed, outcome: 'passed', steps: [{ ...step, note: 'SUM_CS: not implemented, or not answered within 3 s' }] };
+    expect(formatCase(probed, colorsFor({}, {}))).toContain('    note: SUM_CS: not implemented, or not answered within 3 s');
+  });
+
   it('JUnit XML escapes markup and drops characters XML cannot hold', () => {
     const xml = renderJunit(report([failed]));
     expect(xml).toContain('name="a&amp;b"');

@@ -42,9 +42,11 @@ export function formatCase(report: CaseReport, colors: Colors): string {
   if (report.outcome === 'skipped') return `${colors.dim('-')} ${report.protocol} › ${report.name} ${colors.dim(`skipped: ${report.skipped ?? ''}`)}`;
   const mark = report.outcome === 'passed' ? colors.green('✓') : report.outcome === 'warned' ? colors.yellow('!') : colors.red('✗');
   const head = `${mark} ${report.protocol} › ${report.name} ${colors.dim(`${report.title} (${report.durationMs} ms)`)}`;
-  const details = report.steps.flatMap((step) =>
-    step.deviations.map((deviation) => (report.steps.length > 1 ? `    ${colors.dim(`step ${step.index + 1}`)}\n` : '') + formatDeviation(deviation, colors)),
-  );
+  const stepLabel = (index: number): string => (report.steps.length > 1 ? `    ${colors.dim(`step ${index + 1}`)}\n` : '');
+  const details = report.steps.flatMap((step) => [
+    ...step.deviations.map((deviation) => stepLabel(step.index) + formatDeviation(deviation, colors)),
+    ...(step.note === undefined ? [] : [`${stepLabel(step.index)}    ${colors.dim(`note: ${step.note}`)}`]),
+  ]);
   return [head, ...details].join('\n');
 }
 

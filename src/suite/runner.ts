@@ -151,7 +151,8 @@ async function runCase(protocol: Protocol, suiteCase: SuiteCase, target: SuiteRu
       const probe = step.type === 'socketio' ? step.probeMs : undefined;
       if (probe !== undefined && report.frames === 0 && report.end === 'timeout') {
         // A feature the document only implies, and this server does not offer it: a note, not a fault.
-        steps.push({ ...report, deviations: [], note: `${report.method}: not implemented, or not answered within ${probe} ms` });
+        const window = probe % 1000 === 0 ? `${probe / 1000} s` : `${probe} ms`;
+        steps.push({ ...report, deviations: [], note: `${step.type === 'socketio' ? step.emit : report.method}: not implemented, or not answered within ${window}` });
         continue;
       }
       state.learn(report, step.expect !== 'refusal');

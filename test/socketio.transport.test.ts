@@ -9,9 +9,10 @@ import { flatten } from '../src/transports/sse/stream.js';
 const servers: Array<{ http: HttpServer; io: Server }> = [];
 
 /** A socket.io 4 server answering PING with two PONGs, the second to everyone when asked to. */
-async function start(allowEIO3: boolean): Promise<string> {
+async function start(allowEIO3: boolean, onlyEIO3 = false): Promise<string> {
   const http = createServer();
-  const io = new Server(http, { allowEIO3 });
+  // Refusing v4 handshakes stands in for a Socket.IO 2 server, which speaks only Engine.IO v3.
+  const io = new Server(http, { allowEIO3, ...(onlyEIO3 ? { allowRequest: (req, callback) => callback(null, new URL(req.url ?? '/', 'http://x').searchParams.get('EIO') === '3') } : {}) });
   io.on('connection', (socket) => {
     socket.on('PING', (payload: { all?: boolean }) => {
       socket.emit('PONG', { n: 1 });
@@ -29,7 +30,7 @@ afterEach(async () => {
   for (const { io } of servers.splice(0)) await new Promise<void>((resolve) => io.close(() => resolve()));
 });
 
-const target = (baseUrl: string, eio: 3 | 4) => ({ baseUrl, headers: {}, limits: { ...defaultLimits, timeoutMs: 3000, closeGraceMs: 100 }, clock: systemClock, eio });
+const target = (baseUrl: string, eio?: 3 | 4) => ({ baseUrl, headers: {}, limits: { ...defaultLimits, timeoutMs: 3000, closeGraceMs: 100 }, clock: systemClock, eio });
 const isLast = (frame: SocketFrame): boolean => frame.json.ok && (frame.json.value as { n?: number }).n === 2;
 
 async function collect(items: AsyncIterable<StreamItem>): Promise<StreamItem[]> {
@@ -39,6 +40,13 @@ async function collect(items: AsyncIterable<StreamItem>): Promise<StreamItem[]> 
 }
 
 describe('the Socket.IO transport', () => {
+  it('speaks Engine.IO v3 to a server that refuses v4, when no version is given', async () => {
+    const session = await SocketSession.open(target(await start(true, true)));
+    const items = await collect(flatten(session.exchange('PING', [{}], { isLast })));
+    session.close();
+    expect(items.filter((item) => item.type === 'socketio')).toHaveLength(2);
+  });
+
   for (const eio of [4, 3] as const) {
     it(`speaks Engine.IO v${eio}: one exchange is the emit and every event answering it`, async () => {
       const session = await SocketSession.open(target(await start(true), eio));

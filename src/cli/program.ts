@@ -37,7 +37,7 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .addOption(new Option('-r, --reporter <name>', 'report format').choices(['pretty', 'json', 'junit', 'github']).default('pretty'))
     .option('-o, --output <file>', 'write the report to a file (a summary still goes to stdout)')
     .option('--strict', 'warnings fail the run too')
-    .addOption(new Option('--eio <version>', 'Engine.IO version for Socket.IO protocols: 4, or 3 for servers that only speak Socket.IO 2').choices(['3', '4']).default('4'))
+    .addOption(new Option('--eio <version>', 'Engine.IO version for Socket.IO protocols: 4, 3 (Socket.IO 2 servers), or auto: 4 unless the server refuses it and takes 3').choices(['3', '4', 'auto']).default('auto'))
     .action(async (protocols: string[], options: Record<string, unknown>) => {
       // Each command loads what it needs when it runs: validate need not load socket.io.
       const { runCommand } = await import('./commands/run.js');

@@ -14,8 +14,8 @@ import { captureRule } from './rules.js';
 import type { Suite, SuiteCase, SuiteStep } from './suite.js';
 
 export interface SuiteRunOptions extends HttpTarget {
-  /** The Engine.IO version Socket.IO steps speak (3 for Socket.IO 2 servers); 4 by default. */
-  readonly eio?: 3 | 4;
+  /** The Engine.IO version Socket.IO steps speak (3 for Socket.IO 2 servers); found out from the server when not given. */
+  readonly eio?: 3 | 4 | undefined;
   /** Values for the suite's variables (--var), plus `token` when one is in use. */
   readonly vars?: Readonly<Record<string, string>>;
   /** How many cases run at once; 8 by default. Exclusive cases always run alone. */

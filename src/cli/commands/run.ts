@@ -32,7 +32,10 @@ const RunOptions = z.object({
   reporter: reporter.default('pretty'),
   output: z.string().min(1).optional(),
   strict: z.boolean().default(false),
-  eio: z.enum(['3', '4']).default('4').transform((value) => (value === '3' ? 3 : 4)),
+  eio: z
+    .enum(['3', '4', 'auto'])
+    .default('auto')
+    .transform((value) => (value === '3' ? 3 : value === '4' ? 4 : undefined)),
 });
 
 /** The key the embedded mock accepts when --token is not given. */

@@ -14,8 +14,8 @@ export interface SocketTarget {
   readonly headers: Readonly<Record<string, string>>;
   readonly limits: Limits;
   readonly clock: Clock;
-  /** The Engine.IO version to speak: 4 (Socket.IO 3 and later, the default) or 3 (Socket.IO 2 servers). */
-  readonly eio?: 3 | 4;
+  /** The Engine.IO version to speak: 4 (Socket.IO 3 and later) or 3 (Socket.IO 2 servers); found out by the handshake when not given. */
+  readonly eio?: 3 | 4 | undefined;
 }
 
 export interface SocketExchangeOptions {
@@ -177,8 +177,8 @@ export class ConnectFailure extends Error {
  * is no Socket.IO server (or floods) is named as such instead of being read without bound by the
  * Socket.IO client. Throws ConnectFailure for anything but a plausible handshake.
  */
-async function checkHandshake(origin: string, path: string, target: SocketTarget): Promise<void> {
-  const url = `${origin}${path}?EIO=${target.eio ?? 4}&transport=polling&t=chatwire`;
+async function checkHandshake(origin: string, path: string, target: SocketTarget, eio: 3 | 4): Promise<void> {
+  const url = `${origin}${path}?EIO=${eio}&transport=polling&t=chatwire`;
   const limitMs = connectLimitMs(target.limits);
   const fail = (reason: string, end: ConnectFailure['end'] = 'broken', status?: number): ConnectFailure => new ConnectFailure(`could not connect a Socket.IO client to ${origin}${path}: ${reason}`, end, status);
   const exchange = await sendHttp({ method: 'GET', url, headers: { ...target.headers }, body: undefined }, { limits: { timeoutMs: limitMs, closeGraceMs: 0 }, clock: target.clock });
@@ -196,10 +196,40 @@ async function checkHandshake(origin: string, path: string, target: SocketTarget
     if (text === undefined) throw fail(`the handshake answer ended with ${end} (over ${HANDSHAKE_BYTES} bytes, or cut short)`, end === 'timeout' ? 'timeout' : 'broken');
     // Engine.IO v4 answers `0{"sid":…}`; v3 prefixes packets with their length, `96:0{…}`.
     if (outcome.head.status !== 200 || !/^(?:\d+:)?0\{/.test(text)) {
-      throw fail(`GET ${path}?EIO=${target.eio ?? 4}&transport=polling answered HTTP ${outcome.head.status} ${JSON.stringify(text.slice(0, 80))}, not an Engine.IO handshake`, 'broken', outcome.head.status);
+      throw fail(`GET ${path}?EIO=${eio}&transport=polling answered HTTP ${outcome.head.status} ${JSON.stringify(text.slice(0, 80))}, not an Engine.IO handshake`, 'broken', outcome.head.status);
     }
   } finally {
     exchange.dispose();
+  }
+}
+
+/** The Engine.IO version each server spoke, found out once per run. */
+const spoken = new Map<string, 3 | 4>();
+
+/**
+ * The Engine.IO version to speak to a server: the one given, or v4 (Socket.IO 3 and later) unless
+ * the server refuses it and takes v3 (Socket.IO 2, python-socketio 4). Checks the handshake either way.
+ */
+async function engineVersion(origin: string, path: string, target: SocketTarget): Promise<3 | 4> {
+  const given = target.eio ?? spoken.get(origin + path);
+  if (given !== undefined) {
+    await checkHandshake(origin, path, target, given);
+    return given;
+  }
+  try {
+    await checkHandshake(origin, path, target, 4);
+    spoken.set(origin + path, 4);
+    return 4;
+  } catch (error) {
+    // Only a server that answered, and refused v4, is asked again in v3.
+    if (!(error instanceof ConnectFailure) || error.status === undefined || error.status === 404) throw error;
+    try {
+      await checkHandshake(origin, path, target, 3);
+    } catch {
+      throw error;
+    }
+    spoken.set(origin + path, 3);
+    return 3;
   }
 }
 
@@ -217,9 +247,9 @@ async function connect(target: SocketTarget): Promise<ClientSocket> {
   if (refused !== undefined && UNREACHABLE.test(refused)) {
     throw new ChatwireError('TARGET_UNREACHABLE', `Failed to connect to ${url.origin}${path}: ${refused}`, { hint: 'check that the Socket.IO server is running and that --target names its host and port' });
   }
-  await checkHandshake(url.origin, path, target);
+  const eio = await engineVersion(url.origin, path, target);
   const options = { path, timeoutMs: limitMs, headers: target.headers, query: Object.fromEntries(url.searchParams) };
-  const socket = target.eio === 3 ? connectV3(url.origin, options) : connectV4(url.origin, options);
+  const socket = eio === 3 ? connectV3(url.origin, options) : connectV4(url.origin, options);
   const timers = new AbortController();
   return new Promise<ClientSocket>((resolve, reject) => {
     // The client's own timeout covers the transport; a server that never acknowledges the

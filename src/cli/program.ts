@@ -52,6 +52,7 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     .option('--token <token>', 'the only API key accepted by protocols with keys (default: any non-empty key)')
     .option('--protocol <id>', 'serve only this protocol (repeatable)', collect)
     .option('--scenarios <protocol=folder>', 'also load scenario files from a folder (repeatable)', collect)
+    .option('--allow-auth-faults', 'with --token: let fault scenarios that accept a missing key (ok-without-key, ok-without-token) apply to any request, not only to one sending x-chatwire-token')
     .action(async (options: Record<string, unknown>) => {
       const { mockCommand } = await import('./commands/mock.js');
       setExitCode(await mockCommand(options, io));

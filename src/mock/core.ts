@@ -6,6 +6,8 @@ import { mocksDir } from '../core/paths.js';
 import type { Protocol } from '../protocols/protocol.js';
 import { checkClientRequest, MockExchange, type ClientDeviationRecord, type MockAttachContext, type MockRoute } from './exchange.js';
 import type { MockRequest, MockResponse } from './io.js';
+import { MockAccess, TOKEN_HEADER } from './access.js';
+import { redactRecord } from './redact.js';
 import { loadScenarios, type ScenarioSet } from './scenario.js';
 
 /** The most client deviations kept; older ones are dropped first. */
@@ -20,6 +22,8 @@ export interface MockCoreOptions {
   readonly onClientDeviation?: (record: ClientDeviationRecord) => void;
   /** The one bearer token protocols with auth accept; when unset, any non-empty token. */
   readonly token?: string;
+  /** Fault scenarios that accept a missing key apply to any request (see MockAccess). */
+  readonly allowAuthFaults?: boolean;
 }
 
 interface BoundRoute {
@@ -64,9 +68,11 @@ export class MockCore {
   readonly #routes = new Map<string, BoundRoute>();
   readonly #states = new Map<string, Map<string, unknown>>();
   readonly #seen: ClientDeviationRecord[] = [];
+  readonly access: MockAccess;
 
   constructor(private readonly options: MockCoreOptions) {
     this.clock = options.clock ?? systemClock;
+    this.access = new MockAccess({ token: options.token, allowAuthFaults: options.allowAuthFaults });
     for (const protocol of options.protocols) {
       const dirs = [join(mocksDir, protocol.id), ...(options.scenarioDirs?.[protocol.id] ?? [])];
       this.scenarios.set(protocol.id, loadScenarios(protocol.id, dirs, protocol.mock.script));
@@ -85,12 +91,13 @@ export class MockCore {
     return [...this.#seen];
   }
 
-  /** What a protocol with a transport of its own (Socket.IO) gets to attach. */
-  attachContext(protocol: Protocol): MockAttachContext {
+  /** What a protocol with a transport of its own (Socket.IO) gets to attach; `admits` is the server's Host check. */
+  attachContext(protocol: Protocol, admits: MockAttachContext['admits'] = () => true): MockAttachContext {
     return {
+      admits,
       scenarios: this.scenarios.get(protocol.id) as ScenarioSet,
       clock: this.clock,
-      token: this.options.token,
+      access: this.access,
       state: this.#state(protocol.id),
       checkRequest: (request, requestJson) => checkClientRequest(protocol, request, requestJson, this.#onClientDeviation),
     };
@@ -120,7 +127,7 @@ export class MockCore {
       signal,
       this.scenarios.get(bound.protocol.id) as ScenarioSet,
       this.#onClientDeviation,
-      this.options.token,
+      this.access,
       this.#state(bound.protocol.id),
       params,
     );
@@ -139,7 +146,9 @@ export class MockCore {
     }
   }
 
-  readonly #onClientDeviation = (record: ClientDeviationRecord): void => {
+  readonly #onClientDeviation = (raw: ClientDeviationRecord): void => {
+    // What a client sent may hold its credentials: kept and logged only with them blanked.
+    const record = redactRecord(raw, this.options.token === undefined ? [] : [this.options.token]);
     this.#seen.push(record);
     if (this.#seen.length > MAX_CLIENT_DEVIATIONS) this.#seen.shift();
     this.options.onClientDeviation?.(record);
@@ -165,6 +174,10 @@ export class MockCore {
   }
 
   #control(name: string, req: MockRequest, res: MockResponse): void {
+    if (!this.access.mayControl(req.headers)) {
+      sendJson(res, 401, { error: `Failed to authorise ${req.method} ${CONTROL_PREFIX}${name}: the mock was started with --token; send it as Authorization: Bearer <token> or ${TOKEN_HEADER}` });
+      return;
+    }
     if (name === 'scenarios' && req.method === 'GET') {
       const list: Record<string, Array<{ name: string; description: string; breaks: string[] }>> = {};
       for (const [protocol, set] of this.scenarios) list[protocol] = set.all().map(({ name: scenario, description, breaks }) => ({ name: scenario, description, breaks }));

@@ -5,6 +5,7 @@ import type { Deviation } from '../core/rule.js';
 import type { Protocol } from '../protocols/protocol.js';
 import type { TemplateVars } from '../core/template.js';
 import type { MockRequest, MockResponse } from './io.js';
+import type { MockAccess } from './access.js';
 import { playAnswer, playStream } from './playback.js';
 import type { Scenario, ScenarioAnswer, ScenarioSet, ScenarioStream } from './scenario.js';
 
@@ -55,10 +56,12 @@ export function checkClientRequest(
 export interface MockAttachContext {
   readonly scenarios: ScenarioSet;
   readonly clock: Clock;
-  readonly token: string | undefined;
+  readonly access: MockAccess;
   readonly state: Map<string, unknown>;
   /** Runs the protocol's request rules over what a client sent, logging each deviation. */
   readonly checkRequest: (request: RequestRecord, requestJson: unknown) => readonly Deviation[];
+  /** Whether a request may be served at all: its Host names this mock (see server.ts). */
+  readonly admits: (headers: Readonly<Record<string, string | string[] | undefined>>) => boolean;
 }
 
 /** One request to the mock and the means to answer it. */
@@ -76,8 +79,8 @@ export class MockExchange {
     readonly signal: AbortSignal,
     readonly scenarios: ScenarioSet,
     private readonly onClientDeviation: (record: ClientDeviationRecord) => void,
-    /** The token the mock was started with, if any. */
-    readonly token: string | undefined,
+    /** Who may do what: the token the mock was started with, if any. */
+    readonly access: MockAccess,
     /** This protocol's state on this server: what a stateful mock keeps between requests. */
     readonly state: Map<string, unknown>,
     /** The values of the route's :parameters. */
@@ -94,17 +97,14 @@ export class MockExchange {
     return this.req.headers[name.toLowerCase()];
   }
 
-  /** The bearer token sent, if any. */
-  bearer(): string | undefined {
-    const match = /^Bearer\s+(.+)$/i.exec(this.header('authorization') ?? '');
-    return match?.[1]?.trim() || undefined;
+  /** Whether the request carries a key the mock accepts: the configured one, or any when none is. */
+  auth(): 'ok' | 'missing' | 'wrong' {
+    return this.access.auth(this.req.headers);
   }
 
-  /** Whether the request carries a token the mock accepts: the configured one, or any when none is. */
-  auth(): 'ok' | 'missing' | 'wrong' {
-    const sent = this.bearer();
-    if (sent === undefined) return 'missing';
-    return this.token === undefined || sent === this.token ? 'ok' : 'wrong';
+  /** Whether a fault scenario that accepts a missing key may apply to this request (see MockAccess). */
+  mayWeakenAuth(): boolean {
+    return this.access.mayWeakenAuth(this.req.headers);
   }
 
   /** The request body as text, or undefined when it is larger than the mock accepts. */

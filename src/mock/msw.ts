@@ -78,7 +78,8 @@ function responseBridge(): { res: MockResponse; response: Promise<Response> } {
  * Requests to paths no protocol serves fall through to the next handler.
  */
 export function chatwireHandlers(options: ChatwireHandlersOptions): ChatwireHandlers {
-  const core = new MockCore(options);
+  // In-process, nothing outside the test reaches it: fault scenarios may weaken its auth.
+  const core = new MockCore({ allowAuthFaults: true, ...options });
   const base = new URL(options.baseUrl);
   const prefix = base.pathname.replace(/\/+$/, '');
   const handler = http.all(`${base.origin}${prefix}/*`, async ({ request }) => {

@@ -28,9 +28,37 @@ export interface MockServer {
  * The mock on a real port: one node:http server hosting every given protocol at once (their paths
  * do not collide), plus `/_chatwire/scenarios` and `/_chatwire/client-deviations`.
  */
+/** Loopback names a browser on this machine may use for a mock bound to loopback. */
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
+
+export function isLoopback(host: string): boolean {
+  return LOOPBACK.has(host) || host.startsWith('127.');
+}
+
+/**
+ * A mock bound to loopback answers only requests addressed to loopback: a web page that points a
+ * name of its own at 127.0.0.1 (DNS rebinding) gets nothing. Bound elsewhere, the operator chose.
+ */
+function hostCheck(bound: string, port: () => number): (headers: Readonly<Record<string, string | string[] | undefined>>) => boolean {
+  if (!isLoopback(bound)) return () => true;
+  return (headers) => {
+    const host = headers['host'];
+    if (typeof host !== 'string') return false;
+    const match = /^(\[[^\]]+\]|[^:]+)(?::(\d+))?$/.exec(host.trim().toLowerCase());
+    return match !== null && isLoopback(match[1] ?? '') && (match[2] === undefined || Number(match[2]) === port());
+  };
+}
+
 export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
   const core = new MockCore(options);
+  const host = options.host ?? '127.0.0.1';
+  let boundPort = 0;
+  const admits = hostCheck(host, () => boundPort);
   const server: Server = createServer((req, res) => {
+    if (!admits(req.headers)) {
+      res.writeHead(421, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `Failed to serve a request for host ${JSON.stringify(req.headers.host ?? '')}: this mock answers only requests addressed to 127.0.0.1 or localhost (start it with --host to serve another address)` }));
+      return;
+    }
     const gone = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) gone.abort(new Error('client closed the connection'));
@@ -44,7 +72,6 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
 
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {
       reject(
@@ -59,8 +86,9 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       resolve();
     });
   });
-  const attached = options.protocols.flatMap((protocol) => (protocol.mock.attach === undefined ? [] : [protocol.mock.attach(server, core.attachContext(protocol))]));
   const { port } = server.address() as AddressInfo;
+  boundPort = port;
+  const attached = options.protocols.flatMap((protocol) => (protocol.mock.attach === undefined ? [] : [protocol.mock.attach(server, core.attachContext(protocol, admits))]));
   const shownHost = host.includes(':') ? `[${host}]` : host;
 
   return {

@@ -39,6 +39,8 @@ export interface Protocol {
     refuse(exchange: MockExchange, refusal: Refusal): void;
     /** The schema of this protocol's scenario `script`, when its scenarios have one. */
     readonly script?: ScriptSchema;
+    /** True when its calls need an API key: with no --token the mock then takes any key. */
+    readonly keyed?: boolean;
     /** What an attached transport serves, for the mock's banner, e.g. "Socket.IO at /socket.io/". */
     readonly serves?: string;
     /** For a transport beside plain routes (a Socket.IO server): attach it to the mock's HTTP server. */

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { z } from 'zod';
-import { startMockServer } from '../../mock/server.js';
+import { isLoopback, startMockServer } from '../../mock/server.js';
+import type { Protocol } from '../../protocols/protocol.js';
 import { selectProtocols } from '../../protocols/index.js';
 import { colorsFor, formatDeviation } from '../../report/pretty.js';
 import type { CliIo } from '../io.js';
@@ -14,6 +15,7 @@ const MockOptions = z.object({
   token: z.string().min(1, 'a non-empty token').optional(),
   protocol: z.array(z.string()).default([]),
   scenarios: z.array(z.string().regex(/^[a-z0-9-]+=.+$/, 'PROTOCOL=FOLDER, e.g. ctai=./my-scenarios')).default([]),
+  allowAuthFaults: z.boolean().default(false),
 });
 
 /** Serves the protocols' scripted streams until interrupted; logs each client deviation to stderr. */
@@ -33,6 +35,7 @@ export async function mockCommand(raw: Record<string, unknown>, io: CliIo): Prom
     port: options.port,
     scenarioDirs,
     ...(options.token === undefined ? {} : { token: options.token }),
+    allowAuthFaults: options.allowAuthFaults,
     onClientDeviation: (record) => {
       io.stderr.write(`client deviation on ${record.method} ${record.path}:\n${formatDeviation(record.deviation, colors)}\n`);
     },
@@ -44,8 +47,20 @@ export async function mockCommand(raw: Record<string, unknown>, io: CliIo): Prom
     io.stdout.write(`  ${protocol.id}: ${serves.join(', ')}\n`);
     io.stdout.write(`    scenarios (x-chatwire-scenario header or ?scenario=): ${set?.names.join(', ') ?? ''}\n`);
   }
+  for (const line of exposureWarnings(options.host, options.token !== undefined, protocols, server.url)) io.stderr.write(`chatwire: ${line}\n`);
   io.stdout.write('Press Ctrl+C to stop.\n');
   await io.untilStopped();
   await server.close();
   return 0;
+}
+
+/** What binding beyond loopback exposes, said before anyone else finds out. */
+function exposureWarnings(host: string, hasToken: boolean, protocols: readonly Protocol[], url: string): string[] {
+  if (isLoopback(host)) return [];
+  const lines = [
+    `warning: --host ${host} makes the mock reachable from other machines at ${url}: every protocol's routes, the scenarios, and (with no --token) /_chatwire/client-deviations`,
+  ];
+  const keyed = protocols.filter((protocol) => protocol.mock.keyed === true).map((protocol) => protocol.id);
+  if (!hasToken && keyed.length > 0) lines.push(`warning: without --token, ${keyed.join(' and ')} accept any non-empty key from anyone who can reach ${url}; give --token to require one`);
+  return lines;
 }

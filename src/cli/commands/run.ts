@@ -87,7 +87,8 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
   const started = systemClock.now();
   const startedAt = new Date().toISOString();
   try {
-    if (embedded) mock = await startMockServer({ protocols: planned.map((p) => p.protocol), ...(token === undefined ? {} : { token }) });
+    // The embedded mock lives for this run only, on loopback and a free port: its fault scenarios may all apply.
+    if (embedded) mock = await startMockServer({ protocols: planned.map((p) => p.protocol), allowAuthFaults: true, ...(token === undefined ? {} : { token }) });
     const baseUrl = options.target ?? (mock as MockServer).url;
     const plans = planned.map((p): SuitePlan => {
       const vars: Record<string, string> = token === undefined ? {} : { token };

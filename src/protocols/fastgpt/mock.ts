@@ -63,7 +63,7 @@ interface Failure {
 
 function authFailure(exchange: MockExchange, script: FastgptScript): Failure | undefined {
   const auth = exchange.auth();
-  if (auth === 'ok' || (auth === 'missing' && script.faults.includes('ok-without-key'))) return undefined;
+  if (auth === 'ok' || (auth === 'missing' && script.faults.includes('ok-without-key') && exchange.mayWeakenAuth())) return undefined;
   return auth === 'missing'
     ? { code: 403, statusText: 'unAuthorization', message: 'common:unAuthorization: the request has no API key (Authorization: Bearer <key>)' }
     : { code: 514, statusText: 'unAuthApiKey', message: 'common:unAuthApiKey: the API key is not valid' };

@@ -89,7 +89,14 @@ async function answer(io: Server, socket: Socket, event: string, raw: unknown, s
 
 /** A real Socket.IO server at /socket.io/ on the mock's port (Engine.IO v4, and v3 clients too). */
 export function attach(server: HttpServer, context: MockAttachContext): { close(): Promise<void> } {
-  const io = new Server(server, { path: '/socket.io/', allowEIO3: true, cors: { origin: '*' }, serveClient: false });
+  const io = new Server(server, {
+    path: '/socket.io/',
+    allowEIO3: true,
+    cors: { origin: '*' },
+    serveClient: false,
+    // The same Host check as every other route of the mock (DNS rebinding).
+    allowRequest: (req, callback) => callback(null, context.admits(req.headers)),
+  });
   const scenarioOf = new WeakMap<Socket, Scenario>();
   // The scenario is chosen per connection: by header, or by ?scenario= on the connection URL.
   io.use((socket, next) => {

@@ -17,5 +17,5 @@ export default defineProtocol({
       return typeof next === 'number' && Number.isInteger(next) ? { next, running: view?.status === 'running', status: view?.status, events: view?.events?.length ?? 0 } : undefined;
     },
   },
-  mock: { routes: tasksRoutes, defaultScenario: 'plain', refuse, script: TasksScript },
+  mock: { keyed: true, routes: tasksRoutes, defaultScenario: 'plain', refuse, script: TasksScript },
 });

@@ -53,7 +53,7 @@ export function refuse(exchange: MockExchange, refusal: Refusal): void {
 async function begin(exchange: MockExchange): Promise<{ script: TasksScript; body: Record<string, unknown> } | undefined> {
   const script = scriptOf(exchange.scenario());
   const auth = exchange.auth();
-  if (auth !== 'ok' && !(auth === 'missing' && script.faults.includes('ok-without-token'))) {
+  if (auth !== 'ok' && !(auth === 'missing' && script.faults.includes('ok-without-token') && exchange.mayWeakenAuth())) {
     refuse(exchange, { status: 401, message: auth === 'missing' ? 'Not authenticated: send Authorization: Bearer <TOKEN>' : 'Invalid token' });
     return undefined;
   }

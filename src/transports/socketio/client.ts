@@ -1,4 +1,5 @@
 import { createRequire } from 'node:module';
+import { Fetch, NodeWebSocket } from 'engine.io-client';
 import { io } from 'socket.io-client';
 
 type AnyListener = (event: string, ...args: unknown[]) => void;
@@ -24,9 +25,49 @@ export interface ClientOptions {
   readonly query: Readonly<Record<string, string>>;
 }
 
-/** Engine.IO v4 (Socket.IO 3 and later): socket.io-client 4. */
+/**
+ * Long-polling on fetch that follows no redirect. socket.io-client's own polling follows 302, 303
+ * and 307 with every header, credentials included, to whatever origin the server names; here a
+ * redirect is a transport error. Its WebSocket (ws) follows none either.
+ */
+class NoRedirectPolling extends Fetch {
+  override doPoll(): void {
+    this.#send(undefined)
+      .then(async (res) => {
+        if (res.ok) this.onData(await res.text());
+        else this.onError('fetch read error', res.status, res);
+      })
+      .catch((error: unknown) => this.onError('fetch read error', error));
+  }
+
+  override doWrite(data: string, callback: () => void): void {
+    this.#send(data).then(
+      (res) => {
+        if (res.ok) callback();
+        else this.onError('fetch write error', res.status, res);
+      },
+      (error: unknown) => this.onError('fetch write error', error),
+    );
+  }
+
+  #send(data: string | undefined): Promise<Response> {
+    const headers = new Headers(this.opts.extraHeaders);
+    if (data !== undefined) headers.set('content-type', 'text/plain;charset=UTF-8');
+    return fetch(this.uri(), { method: data === undefined ? 'GET' : 'POST', body: data ?? null, headers, redirect: 'manual' });
+  }
+}
+
+/** Engine.IO v4 (Socket.IO 3 and later): socket.io-client 4, on transports that follow no redirect. */
 export function connectV4(origin: string, options: ClientOptions): ClientSocket {
-  const socket = io(origin, { path: options.path, forceNew: true, reconnection: false, timeout: options.timeoutMs, extraHeaders: { ...options.headers }, query: { ...options.query } });
+  const socket = io(origin, {
+    path: options.path,
+    forceNew: true,
+    reconnection: false,
+    timeout: options.timeoutMs,
+    transports: [NoRedirectPolling, NodeWebSocket],
+    extraHeaders: { ...options.headers },
+    query: { ...options.query },
+  });
   return {
     get id() {
       return socket.id;
@@ -69,7 +110,9 @@ function isLegacySocket(value: unknown): value is LegacySocket {
 export function connectV3(origin: string, options: ClientOptions): ClientSocket {
   const loaded: unknown = createRequire(import.meta.url)('socket.io-client-v2');
   if (typeof loaded !== 'function') throw new Error('socket.io-client-v2 did not load as a function');
-  const socket: unknown = loaded(origin, { path: options.path, forceNew: true, reconnection: false, timeout: options.timeoutMs, extraHeaders: { ...options.headers }, query: { ...options.query } });
+  // Its polling client follows redirects with every header: with credentials to send, WebSocket only.
+  const transports = Object.keys(options.headers).length > 0 ? ['websocket'] : ['polling', 'websocket'];
+  const socket: unknown = loaded(origin, { path: options.path, forceNew: true, reconnection: false, timeout: options.timeoutMs, transports, extraHeaders: { ...options.headers }, query: { ...options.query } });
   if (!isLegacySocket(socket)) throw new Error('socket.io-client-v2 returned something that is not a socket');
   const listeners = new Set<AnyListener>();
   const original = socket.onevent.bind(socket);

@@ -1,7 +1,7 @@
 import { defineProtocol } from '../protocol.js';
 import { isRecord } from '../../core/schemas.js';
 import { chatRoute, refuse } from './mock.js';
-import { ctaiRules, DOC, isStopPacket, packetOf } from './rules.js';
+import { ctaiRules, DOC, isStopPacket, packetOf } from './rules/index.js';
 
 export default defineProtocol({
   id: 'ctai',

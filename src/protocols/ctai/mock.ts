@@ -2,7 +2,7 @@ import { parseJson } from '../../core/exchange.js';
 import type { Deviation } from '../../core/rule.js';
 import { MAX_REQUEST_BYTES, type MockExchange, type MockRoute, type Refusal } from '../../mock/exchange.js';
 import { isRecord } from '../../core/schemas.js';
-import { DOC, requestAccept } from './rules.js';
+import { DOC, requestAccept } from './rules/index.js';
 
 export const CHAT_PATH = '/v1/ctai/query_text_chat';
 

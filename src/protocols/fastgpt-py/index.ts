@@ -1,7 +1,7 @@
 import { defineProtocol } from '../protocol.js';
 import { isRecord } from '../../core/schemas.js';
 import { chatRoute, FastgptPyScript, refuse } from './mock.js';
-import { DOC, fastgptPyRules } from './rules.js';
+import { DOC, fastgptPyRules } from './rules/index.js';
 
 export default defineProtocol({
   id: 'fastgpt-py',

@@ -4,7 +4,7 @@ import { isRecord } from '../../core/schemas.js';
 import type { MockExchange, MockRoute, Refusal } from '../../mock/exchange.js';
 import type { ScenarioFrame } from '../../mock/scenario.js';
 import { remember, scriptReader, stateOf } from '../../mock/state.js';
-import { STAGES } from './rules.js';
+import { STAGES } from './rules/index.js';
 
 const Turn = z
   .object({

@@ -2,9 +2,7 @@ import { defineProtocol } from '../protocol.js';
 import { isRecord } from '../../core/schemas.js';
 import { fastgptRoutes, MOCK_APP_ID, refuse } from './mock.js';
 import { FastgptScript } from './script.js';
-import { DOC, fastgptRules } from './rules.js';
-import { isDone } from './mode-rules.js';
-import { answerText } from './text.js';
+import { answerText, DOC, fastgptRules, isDone } from './rules/index.js';
 
 export default defineProtocol({
   id: 'fastgpt',

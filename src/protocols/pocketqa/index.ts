@@ -1,7 +1,7 @@
 import { defineProtocol } from '../protocol.js';
 import { isRecord } from '../../core/schemas.js';
 import { attach, PocketqaScript, refuse } from './mock.js';
-import { DOC, isStop, pocketqaRules } from './rules.js';
+import { DOC, isStop, pocketqaRules } from './rules/index.js';
 
 export default defineProtocol({
   id: 'pocketqa',

@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { SCENARIO_HEADER, type MockAttachContext, type MockExchange, type Refusal } from '../../mock/exchange.js';
 import type { Scenario } from '../../mock/scenario.js';
 import { remember, scriptReader, stateOf } from '../../mock/state.js';
-import { payloadOf } from './rules.js';
+import { payloadOf } from './rules/index.js';
 
 const MAX_TURNS_PER_ROOM = 50;
 

@@ -1,6 +1,6 @@
 import { defineProtocol } from '../protocol.js';
 import { refuse, tasksRoutes, TasksScript } from './mock.js';
-import { DOC, pollView, tasksRules } from './rules.js';
+import { DOC, pollView, tasksRules } from './rules/index.js';
 
 export default defineProtocol({
   id: 'tasks',

@@ -1,13 +1,13 @@
 /**
  * ctai rules about what an answer may contain given what was asked: the documents it may cite,
- * citations and follow-ups turned off, sessions kept apart, and the shape of a refusal.
+ * citations and follow-ups turned off, sessions kept apart.
  */
-import { show } from '../../core/engine.js';
-import type { Frame } from '../../core/exchange.js';
-import { assertedRule } from '../../core/kit.js';
-import { defineRule, type Rule } from '../../core/rule.js';
-import { isRecord } from '../../core/schemas.js';
-import { at, isSuccess, packetOf } from './packet.js';
+import { show } from '../../../core/engine.js';
+import type { Frame } from '../../../core/exchange.js';
+import { assertedRule } from '../../../core/kit.js';
+import { defineRule } from '../../../core/rule.js';
+import { isRecord } from '../../../core/schemas.js';
+import { at, isSuccess, packetOf } from './read.js';
 
 /** The request body's field, when it is a string. */
 function field(requestJson: unknown, name: string): string | undefined {
@@ -92,43 +92,3 @@ export const sessionIsolated = assertedRule({
   source: at('请求参数 (session_id: 相同会话 id 的多次问答才能形成多轮问答); digest: security'),
   // Checked by the suite's assertions on a case with two sessions.
 });
-
-// Could a legal server fail this? One whose errors are not the documented envelope, which the document rules out;
-// a refusal that is not JSON at all (an HTML error page) is left to ctai.input.refused.
-export const errorShape = defineRule({
-  id: 'ctai.error.shape',
-  title: 'A refusal is the documented envelope: ret a string other than "0", msg saying why',
-  severity: 'error',
-  basis: 'doc',
-  source: at('应答示例 (field table: ret 失败是非 0, msg 错误信息)'),
-  scopes: ['refusal'],
-  create: (_context, report) => ({
-    frame(frame) {
-      if (!frame.json.ok) return;
-      const packet = packetOf(frame);
-      if (packet !== undefined && typeof packet.ret === 'string' && !isSuccess(packet) && typeof packet.msg === 'string' && packet.msg !== '') return;
-      if (packet !== undefined && isSuccess(packet)) return; // an answer: ctai.input.refused reports it
-      report({ at: 'frame', frame, pointer: '', message: 'the refusal is not a ret / msg envelope', expected: '{"ret": "<non-zero>", "msg": "<why>"}', actual: show(frame.json.value) });
-    },
-  }),
-});
-
-export const inputAccepted = assertedRule({
-  id: 'ctai.input.accepted',
-  title: 'A request at the edge of what the document allows (a 64-byte session_id, smart_temp "10") is answered, not refused',
-  severity: 'error',
-  basis: 'doc',
-  source: at('请求参数 (session_id: 不能超过 64 字节; smart_temp: 0-10)'),
-  // Checked by the suite's assertions on a case at the edges.
-});
-
-export const refusalNoEffect = assertedRule({
-  id: 'ctai.refusal.no-effect',
-  title: 'A refused request leaves no trace: its question is not part of its session afterwards',
-  severity: 'error',
-  basis: 'doc',
-  source: at('请求参数 (a request the table rules out is refused, not answered)'),
-  // Checked by the suite's assertions on the turn after a refusal.
-});
-
-export const ctaiScopeRules: readonly Rule[] = [citationScope, citationsDisabled, sessionIsolated, errorShape, inputAccepted, refusalNoEffect];

@@ -2,9 +2,9 @@
  * How ctai packets are read: document 002_cba551f1a5d093b7.txt (流式问答对话), digest section "ctai".
  * Shared by every ctai rule file.
  */
-import type { Frame } from '../../core/exchange.js';
-import type { RuleSource } from '../../core/rule.js';
-import { isRecord } from '../../core/schemas.js';
+import type { Frame } from '../../../core/exchange.js';
+import type { RuleSource } from '../../../core/rule.js';
+import { isRecord } from '../../../core/schemas.js';
 
 export const DOC = '002_cba551f1a5d093b7.txt';
 export const at = (section: string): RuleSource => ({ doc: DOC, section });
@@ -45,4 +45,3 @@ export function sequenceNumber(value: unknown): number | undefined {
   if (typeof value === 'string' && /^(?:0|[1-9][0-9]{0,15})$/.test(value)) return Number(value);
   return undefined;
 }
-

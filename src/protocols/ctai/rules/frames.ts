@@ -1,0 +1,121 @@
+/**
+ * ctai rules on the streaming answer, one packet at a time: served as an event stream, each packet one
+ * JSON object of the documented shape, its msg and its SSE id.
+ */
+import { show } from '../../../core/engine.js';
+import { contentTypeRule, frameSchemaRule, jsonFrameRule, statusRule } from '../../../core/kit.js';
+import { defineRule } from '../../../core/rule.js';
+import { at, isSuccess, packetOf } from './read.js';
+
+// ---- streaming answer -------------------------------------------------------------------------
+
+// Could a legal server fail this? None: any parameter (charset=utf-8) is accepted; only a stream served under
+// another media type fails.
+export const streamContentType = contentTypeRule(
+  {
+    id: 'ctai.stream.content-type',
+    title: 'A streaming answer is served as text/event-stream',
+    severity: 'error',
+    basis: 'doc',
+    source: at('应答 Header'),
+    scopes: ['stream'],
+  },
+  'text/event-stream',
+);
+
+export const streamStatus = statusRule(
+  {
+    id: 'ctai.stream.status',
+    title: 'A streaming answer opens with HTTP 200',
+    severity: 'warn',
+    basis: 'inferred',
+    source: at('前端使用流式应答API (the client opens the stream only on status 200)'),
+    scopes: ['stream'],
+  },
+  [200],
+);
+
+// Could a legal server fail this? None: every legal SSE framing (CR, CRLF, comments, split data: lines,
+// frames cut anywhere) reaches the rule as whole events; only a payload that is not JSON fails.
+export const packetJson = jsonFrameRule({
+  id: 'ctai.packet.json',
+  title: 'Every data: payload is one JSON packet',
+  severity: 'error',
+  basis: 'doc',
+  source: at('应答示例'),
+  scopes: ['stream'],
+});
+
+// Could a legal server fail this? One that sends null for an optional list (ref_doc_list: null): the field
+// table types them as arrays, so it stays an error. Absent optional fields and extra fields pass.
+export const packetShape = frameSchemaRule(
+  {
+    id: 'ctai.packet.shape',
+    title: 'Every packet has the documented fields and types (schemas/ctai/packet.schema.json)',
+    severity: 'error',
+    basis: 'doc',
+    source: at('应答示例 (field table)'),
+    scopes: ['stream'],
+  },
+  'urn:chatwire:ctai:packet',
+);
+
+// Could a legal server fail this? One that says msg "success" on success: the table says msg is "" then. A
+// packet without msg passes.
+export const msgEmptyOnSuccess = defineRule({
+  id: 'ctai.msg.empty-on-success',
+  title: 'A successful packet or answer (ret "0") carries msg "" when it carries msg',
+  severity: 'error',
+  basis: 'doc',
+  source: at('应答示例 (field table: msg)'),
+  scopes: ['stream', 'answer'],
+  create: (_context, report) => ({
+    frame(frame) {
+      const packet = packetOf(frame);
+      if (packet === undefined || !isSuccess(packet) || packet.msg === undefined || packet.msg === '') return;
+      report({ at: 'frame', frame, pointer: '/msg', message: 'msg must be "" when ret is "0"', expected: '""', actual: show(packet.msg) });
+    },
+  }),
+});
+
+// Could a legal server fail this? None: a failure without a reason is exactly what the table rules out.
+export const msgExplainsFailure = defineRule({
+  id: 'ctai.msg.explains-failure',
+  title: 'A failure (ret other than "0") says why in a non-empty msg',
+  severity: 'error',
+  basis: 'doc',
+  source: at('应答示例 (field table: ret, msg)'),
+  scopes: ['stream', 'answer'],
+  create: (_context, report) => ({
+    frame(frame) {
+      const packet = packetOf(frame);
+      if (packet === undefined || typeof packet.ret !== 'string' || isSuccess(packet)) return;
+      if (typeof packet.msg === 'string' && packet.msg.trim() !== '') return;
+      report({ at: 'frame', frame, pointer: '/msg', message: `ret is "${packet.ret}" but msg does not say why`, expected: 'a non-empty error message', actual: show(packet.msg) });
+    },
+  }),
+});
+
+export const sseIdIsMsgId = defineRule({
+  id: 'ctai.sse.id',
+  title: "Each packet's SSE id: line equals its msg_id",
+  severity: 'warn',
+  basis: 'inferred',
+  source: at('应答示例 (every packet of the example has id: equal to msg_id)'),
+  scopes: ['stream'],
+  create: (_context, report) => ({
+    frame(frame) {
+      if (frame.type !== 'sse') return;
+      const msgId = packetOf(frame)?.data?.['msg_id'];
+      if (typeof msgId !== 'string' || frame.id === msgId) return;
+      report({
+        at: 'frame',
+        frame,
+        pointer: '',
+        message: frame.id === undefined ? 'the packet has no id: line' : 'the id: line differs from data.msg_id',
+        expected: `id: ${msgId}`,
+        actual: frame.id === undefined ? '(no id: line)' : `id: ${frame.id}`,
+      });
+    },
+  }),
+});

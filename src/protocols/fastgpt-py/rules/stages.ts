@@ -1,0 +1,94 @@
+/**
+ * fastgpt-py rules on the stage codes: four digits in a string, documented codes under their documented
+ * names, and a session moving through its stages.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { show } from '../../../core/engine.js';
+import type { Frame } from '../../../core/exchange.js';
+import { assertedRule } from '../../../core/kit.js';
+import { schemasDir } from '../../../core/paths.js';
+import { defineRule } from '../../../core/rule.js';
+import { isRecord } from '../../../core/schemas.js';
+import { at, eventOf, payload } from './read.js';
+
+/** The document's stage-code table, kept as data in schemas/fastgpt-py/stage-codes.json. */
+export const STAGES: Readonly<Record<string, string>> = (() => {
+  const file: unknown = JSON.parse(readFileSync(join(schemasDir, 'fastgpt-py', 'stage-codes.json'), 'utf8'));
+  const codes = isRecord(file) ? file['codes'] : undefined;
+  return isRecord(codes) ? Object.fromEntries(Object.entries(codes).filter((entry): entry is [string, string] => typeof entry[1] === 'string')) : {};
+})();
+
+/** The stage fields of a frame: a stage_code event's data, or a non-streaming answer's body. */
+function stageData(frame: Frame): Record<string, unknown> | undefined {
+  if (frame.type === 'sse' && eventOf(frame) !== 'stage_code') return undefined;
+  return payload(frame);
+}
+
+// Could a legal server fail this? None: the table writes every code as four digits in a string; an unknown
+// four-digit code is only fastgpt-py.stage.known's warning.
+export const stageCodeFormat = defineRule({
+  id: 'fastgpt-py.stage.code-format',
+  title: 'nextStageCode is four digits in a string',
+  severity: 'error',
+  basis: 'doc',
+  source: at('状态码映射 and SSE 事件类型 (stage_code: {"nextStageCode": "0000", …})'),
+  scopes: ['stream', 'answer'],
+  create: (_context, report) => ({
+    frame(frame) {
+      const data = stageData(frame);
+      if (data === undefined || !('nextStageCode' in data)) return;
+      const code = data['nextStageCode'];
+      if (typeof code === 'string' && /^[0-9]{4}$/.test(code)) return;
+      report({ at: 'frame', frame, pointer: '/nextStageCode', message: 'nextStageCode is not four digits in a string', expected: 'a string of four digits, e.g. "1002"', actual: show(code) });
+    },
+  }),
+});
+
+// Could a legal server fail this? One that names a documented code differently (an English name): the table
+// fixes the names of the codes it lists.
+export const stageName = defineRule({
+  id: 'fastgpt-py.stage.name',
+  title: 'A documented stage code carries its documented name',
+  severity: 'error',
+  basis: 'doc',
+  source: at('状态码映射'),
+  scopes: ['stream', 'answer'],
+  create: (_context, report) => ({
+    frame(frame) {
+      const data = stageData(frame);
+      if (data === undefined) return;
+      const code = data['nextStageCode'];
+      const name = typeof code === 'string' ? STAGES[code] : undefined;
+      if (name === undefined || !('nextStage' in data) || data['nextStage'] === name) return;
+      report({ at: 'frame', frame, pointer: '/nextStage', message: `stage ${String(code)} is named "${name}" in the document`, expected: show(name), actual: show(data['nextStage']) });
+    },
+  }),
+});
+
+export const stageKnown = defineRule({
+  id: 'fastgpt-py.stage.known',
+  title: "A stage code is one of the document's table (the table is open, so others are warnings)",
+  severity: 'warn',
+  basis: 'inferred',
+  source: at('状态码映射 (ends with ...)'),
+  scopes: ['stream', 'answer'],
+  create: (_context, report) => ({
+    frame(frame) {
+      const data = stageData(frame);
+      if (data === undefined) return;
+      const code = data['nextStageCode'];
+      if (typeof code !== 'string' || !/^[0-9]{4}$/.test(code) || STAGES[code] !== undefined) return;
+      report({ at: 'frame', frame, pointer: '/nextStageCode', message: `stage code ${code} is not in the document's table`, expected: Object.keys(STAGES).join(', '), actual: code });
+    },
+  }),
+});
+
+export const sessionStages = assertedRule({
+  id: 'fastgpt-py.session.stages',
+  title: 'A session moves through the stages its conversation reaches (in call, photo step, end call)',
+  severity: 'warn',
+  basis: 'inferred',
+  source: at('状态码映射 (the stages of an accident-report call)'),
+  // Checked by the suite's assertions on a multi-turn session.
+});

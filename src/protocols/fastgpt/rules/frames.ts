@@ -1,0 +1,152 @@
+/**
+ * fastgpt rules on the stream, one frame at a time: served as an event stream, each payload JSON or
+ * [DONE], answer chunks in the OpenAI chunk shape, detail events in theirs, under known names.
+ */
+import { mediaType, frameSchemaRule, reportFrameProblems, statusRule } from '../../../core/kit.js';
+import { defineRule } from '../../../core/rule.js';
+import { at, eventOf, isChunkFrame, isDone, onCompletions } from './read.js';
+
+/** Event names the document or FastGPT's code define; others are newer or foreign (a warning). */
+export const KNOWN_EVENTS = new Set([
+  'answer',
+  'fastAnswer',
+  'flowNodeStatus',
+  'flowResponses',
+  'flowNodeResponse',
+  'toolCall',
+  'toolParams',
+  'toolResponse',
+  'updateVariables',
+  'interactive',
+  'workflowDuration',
+  'error',
+]);
+
+// ---- the stream ------------------------------------------------------------------------------
+
+// Could a legal server fail this? None: FastGPT's own early error (one event: error frame under another
+// Content-Type) is accepted.
+export const streamContentType = defineRule({
+  id: 'fastgpt.stream.content-type',
+  title: 'A stream is served as text/event-stream; only an error before the stream may come otherwise, as exactly one event: error frame',
+  severity: 'error',
+  basis: 'doc',
+  source: at('Response (stream) and, for the pre-stream error, the digest: errors (code)'),
+  scopes: ['stream'],
+  create: (_context, report) => {
+    let contentType: string | undefined;
+    let frames = 0;
+    let onlyError = true;
+    return {
+      response(head) {
+        contentType = head.headers['content-type'];
+      },
+      frame(frame) {
+        frames++;
+        if (eventOf(frame) !== 'error') onlyError = false;
+      },
+      end(end) {
+        if (mediaType(contentType) === 'text/event-stream' || (frames === 1 && onlyError)) return;
+        report({ at: 'end', end, message: `Content-Type is ${contentType === undefined ? 'missing' : `"${contentType}"`} for a stream of ${frames} frame(s)`, expected: 'text/event-stream (or a single event: error frame)', actual: contentType ?? '(absent)' });
+      },
+    };
+  },
+});
+
+export const streamStatus = statusRule(
+  { id: 'fastgpt.stream.status', title: 'A stream opens with HTTP 200', severity: 'warn', basis: 'inferred', source: at('Response (stream examples)'), scopes: ['stream'] },
+  [200],
+);
+
+// Could a legal server fail this? None: FastGPT writes JSON or [DONE] in every data: line.
+export const framePayload = onCompletions(
+  defineRule({
+    id: 'fastgpt.frame.payload',
+    title: 'Every data: payload is JSON or the literal [DONE]',
+    severity: 'error',
+    basis: 'doc',
+    source: at('Response (detail=false, stream=true and detail=true, stream=true)'),
+    scopes: ['stream'],
+    create: (_context, report) => ({
+      frame(frame) {
+        if (frame.json.ok || isDone(frame)) return;
+        report({ at: 'frame', frame, pointer: '', message: `the payload is neither JSON nor [DONE]: ${frame.json.error}`, expected: 'JSON or [DONE]' });
+      },
+    }),
+  }),
+);
+
+// Could a legal server fail this? One sending OpenAI usage chunks with empty choices; FastGPT never does.
+// FastGPT's empty id/object/model, delta.role, reasoning_content, content null and the unnamed
+// workflowDuration frame all pass.
+export const chunkShape = onCompletions(
+  frameSchemaRule(
+    {
+      id: 'fastgpt.chunk.shape',
+      title: 'Every answer chunk has the OpenAI chunk shape (schemas/fastgpt/chunk.schema.json)',
+      severity: 'error',
+      basis: 'doc',
+      source: at('Response (stream examples); digest: chunks (code)'),
+      scopes: ['stream'],
+    },
+    'urn:chatwire:fastgpt:chunk',
+    { select: (frame) => isChunkFrame(frame) },
+  ),
+);
+
+const EVENT_SCHEMAS: Readonly<Record<string, string>> = {
+  flowNodeStatus: 'flowNodeStatus',
+  toolCall: 'toolEvent',
+  toolParams: 'toolEvent',
+  toolResponse: 'toolEvent',
+  updateVariables: 'updateVariables',
+  interactive: 'interactiveEvent',
+  workflowDuration: 'workflowDuration',
+  error: 'errorEvent',
+  flowResponses: 'flowResponses',
+  flowNodeResponse: 'flowNodeResponse',
+};
+
+// Could a legal server fail this? None known: the schemas follow FastGPT's code (v4.11 to main) where it
+// differs from the document.
+export const eventShape = onCompletions(
+  defineRule({
+    id: 'fastgpt.event.shape',
+    title: "Each detail event's payload has its documented shape (schemas/fastgpt/events.schema.json)",
+    severity: 'error',
+    basis: 'doc',
+    source: at('Response (Event Values); digest: stream=true, detail=true (code)'),
+    // A refusal in streaming mode is an error event: its shape is documented like any other.
+    scopes: ['stream', 'refusal'],
+    create: (_context, report) => ({
+      frame(frame) {
+        const event = eventOf(frame);
+        const def = event === undefined ? undefined : EVENT_SCHEMAS[event];
+        if (def === undefined || !frame.json.ok) return;
+        reportFrameProblems(report, frame, `urn:chatwire:fastgpt:events#/$defs/${def}`, frame.json.value, { messagePrefix: `${event ?? ''}: ` });
+      },
+    }),
+  }),
+);
+
+export const eventKnown = onCompletions(
+  defineRule({
+    id: 'fastgpt.event.known',
+    title: 'Event names are ones the document or FastGPT define (newer servers add chatTitle, plan…)',
+    severity: 'warn',
+    basis: 'inferred',
+    source: at('Response (Event Values); digest: newer servers'),
+    scopes: ['stream'],
+    create: (_context, report) => {
+      const reported = new Set<string>();
+      return {
+        frame(frame) {
+          const event = eventOf(frame);
+          if (event === undefined || KNOWN_EVENTS.has(event) || reported.has(event)) return;
+          reported.add(event);
+          report({ at: 'frame', frame, pointer: '', message: `unknown event "${event}"`, expected: [...KNOWN_EVENTS].join(', '), actual: event });
+        },
+      };
+    },
+  }),
+);

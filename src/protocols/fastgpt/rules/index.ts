@@ -1,0 +1,58 @@
+/**
+ * The fastgpt rules: document 004_2a3e4b61cfa92e1b.txt (FastGPT OpenAPI Chat API) and the digest's
+ * fastgpt section, which records where real FastGPT servers (their code) differ from the document.
+ * A real FastGPT must pass; where the two differ, both forms are accepted.
+ *
+ * One file per thing judged: frames.ts (each frame), mode.ts (detail=true / detail=false),
+ * sequence.ts (stop chunk, [DONE], error, close), answer.ts (the answer, non-streaming too),
+ * records.ts (the chat-records calls), refusal.ts (keys and refusals), scope.ts (interactive nodes,
+ * chats kept apart), request.ts (the client's request); read.ts reads frames for all of them.
+ */
+import type { Rule } from '../../../core/rule.js';
+import { answerContentType, answerJson, answerShape, answerSucceeded } from './answer.js';
+import { chunkShape, eventKnown, eventShape, framePayload, streamContentType, streamStatus } from './frames.js';
+import { answerDetail, answerPlain, detailNamed, plainNoDetailEvents, plainOpenAiFrames } from './mode.js';
+import { recordsData, recordsEffect, recordsEnvelope, recordsSuccess } from './records.js';
+import { authAccepted, refusalNoEffect, requestRefused } from './refusal.js';
+import { requestJson, requestShape } from './request.js';
+import { chatIsolated, interactiveResumed } from './scope.js';
+import { closeAfterDone, doneEvent, doneLast, donePresent, errorLast, flowResponsesOnce, stopPresent, stopSingle } from './sequence.js';
+
+export { answerText, DOC, isDone } from './read.js';
+
+export const fastgptRules: readonly Rule[] = [
+  streamContentType,
+  streamStatus,
+  framePayload,
+  chunkShape,
+  eventShape,
+  eventKnown,
+  detailNamed,
+  plainOpenAiFrames,
+  donePresent,
+  doneEvent,
+  stopPresent,
+  stopSingle,
+  doneLast,
+  flowResponsesOnce,
+  errorLast,
+  answerSucceeded,
+  answerContentType,
+  answerJson,
+  answerShape,
+  answerDetail,
+  recordsEnvelope,
+  recordsSuccess,
+  recordsData,
+  recordsEffect,
+  requestRefused,
+  plainNoDetailEvents,
+  closeAfterDone,
+  answerPlain,
+  interactiveResumed,
+  chatIsolated,
+  authAccepted,
+  refusalNoEffect,
+  requestJson,
+  requestShape,
+];

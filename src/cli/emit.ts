@@ -4,7 +4,7 @@ import type { RunReport } from '../report/model.js';
 import { colorsFor, formatSummary } from '../report/pretty.js';
 import { render } from '../report/render.js';
 import type { CliIo } from './io.js';
-import type { ReporterName } from './options.js';
+import type { ReporterName } from '../report/render.js';
 
 /**
  * Writes a report where it was asked for: to --output (without colour) with a summary on stdout,

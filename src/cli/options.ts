@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ChatwireError } from '../core/errors.js';
+import { REPORTER_NAMES } from '../report/render.js';
 
 /** `250ms`, `5s`, `2m`: a unit is required, since a bare `5` reads as seconds to some and milliseconds to others. */
 export const duration = z
@@ -33,8 +34,7 @@ export const header = z
     return [text.slice(0, colon).trim().toLowerCase(), text.slice(colon + 1).trim()] as const;
   });
 
-export const reporter = z.enum(['pretty', 'json', 'junit', 'github']);
-export type ReporterName = z.output<typeof reporter>;
+export const reporter = z.enum(REPORTER_NAMES);
 
 export const port = z
   .string()

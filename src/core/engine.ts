@@ -1,5 +1,5 @@
 import { type Frame, type ResponseHead, type StreamEnd, frameText, eventName } from './exchange.js';
-import type { Deviation, ExchangeContext, Finding, Rule, RuleChecker } from './rule.js';
+import { deviationOf, type Deviation, type ExchangeContext, type Finding, type Rule, type RuleChecker } from './rule.js';
 
 const QUOTE_LIMIT = 240;
 /** Past this many deviations of one rule in one exchange, the rest are counted, not kept. */
@@ -40,11 +40,7 @@ export class ExchangeCheck {
     for (const [rule, count] of this.#counts) {
       const omitted = count - this.#maxPerRule;
       if (omitted > 0) {
-        this.#deviations.push({
-          ...base(rule, `${omitted} more deviation(s) of this rule were left out of the report`),
-          type: 'omitted',
-          count: omitted,
-        });
+        this.#deviations.push(deviationOf(rule, { type: 'omitted', count: omitted, message: `${omitted} more deviation(s) of this rule were left out of the report` }));
       }
     }
     return this.#deviations;
@@ -62,40 +58,25 @@ export class ExchangeCheck {
   }
 }
 
-function base(rule: Rule, message: string, expected?: string, actual?: string) {
-  return {
-    rule: rule.id,
-    severity: rule.severity,
-    basis: rule.basis,
-    source: rule.source,
-    message,
-    ...(expected === undefined ? {} : { expected }),
-    ...(actual === undefined ? {} : { actual }),
-  };
-}
-
 function toDeviation(rule: Rule, finding: Finding): Deviation {
-  const common = { ...base(rule, finding.message, finding.expected, finding.actual), ...(finding.misconfiguration === undefined ? {} : { misconfiguration: finding.misconfiguration }) };
+  const said = {
+    message: finding.message,
+    ...(finding.expected === undefined ? {} : { expected: finding.expected }),
+    ...(finding.actual === undefined ? {} : { actual: finding.actual }),
+    ...(finding.misconfiguration === undefined ? {} : { misconfiguration: finding.misconfiguration }),
+  };
   switch (finding.at) {
     case 'frame': {
       const { frame } = finding;
-      const text = frameText(frame);
       const event = eventName(frame);
-      return {
-        ...common,
-        type: 'frame',
-        frame: frame.index,
-        ...(event === undefined ? {} : { event }),
-        pointer: finding.pointer,
-        quote: quote(text),
-      };
+      return deviationOf(rule, { ...said, type: 'frame', frame: frame.index, ...(event === undefined ? {} : { event }), pointer: finding.pointer, quote: quote(frameText(frame)) });
     }
     case 'end':
-      return { ...common, type: 'stream', end: finding.end.type };
+      return deviationOf(rule, { ...said, type: 'stream', end: finding.end.type });
     case 'response':
-      return { ...common, type: 'response' };
+      return deviationOf(rule, { ...said, type: 'response' });
     case 'request':
-      return { ...common, type: 'request', pointer: finding.pointer };
+      return deviationOf(rule, { ...said, type: 'request', pointer: finding.pointer });
   }
 }
 

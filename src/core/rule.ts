@@ -112,3 +112,11 @@ export type Deviation =
 export function defineRule(rule: Rule): Rule {
   return rule;
 }
+
+/** A deviation's own fields, without those its rule gives it. */
+export type DeviationBody = Deviation extends infer D ? (D extends Deviation ? Omit<D, 'rule' | 'severity' | 'basis' | 'source'> : never) : never;
+
+/** A deviation reported under a rule: its id, severity, basis and source, then what was found. */
+export function deviationOf(rule: RuleMeta, body: DeviationBody): Deviation {
+  return { rule: rule.id, severity: rule.severity, basis: rule.basis, source: rule.source, ...body };
+}

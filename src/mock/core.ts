@@ -95,7 +95,7 @@ export class MockCore {
   attachContext(protocol: Protocol, admits: MockAttachContext['admits'] = () => true): MockAttachContext {
     return {
       admits,
-      scenarios: this.scenarios.get(protocol.id) as ScenarioSet,
+      scenarios: this.#scenariosOf(protocol),
       clock: this.clock,
       access: this.access,
       state: this.#state(protocol.id),
@@ -118,19 +118,19 @@ export class MockCore {
       return;
     }
     const { bound, params } = found;
-    const exchange = new MockExchange(
-      randomBytes(6).toString('hex'),
-      bound.protocol,
+    const exchange = new MockExchange({
+      id: randomBytes(6).toString('hex'),
+      protocol: bound.protocol,
       req,
       res,
-      this.clock,
+      clock: this.clock,
       signal,
-      this.scenarios.get(bound.protocol.id) as ScenarioSet,
-      this.#onClientDeviation,
-      this.access,
-      this.#state(bound.protocol.id),
+      scenarios: this.#scenariosOf(bound.protocol),
+      onClientDeviation: this.#onClientDeviation,
+      access: this.access,
+      state: this.#state(bound.protocol.id),
       params,
-    );
+    });
     try {
       await bound.route.handle(exchange);
     } catch (error) {
@@ -153,6 +153,13 @@ export class MockCore {
     if (this.#seen.length > MAX_CLIENT_DEVIATIONS) this.#seen.shift();
     this.options.onClientDeviation?.(record);
   };
+
+  /** A served protocol's scenarios: loaded for every protocol when the mock starts. */
+  #scenariosOf(protocol: Protocol): ScenarioSet {
+    const set = this.scenarios.get(protocol.id);
+    if (set === undefined) throw new ChatwireError('INTERNAL', `Failed to find the scenarios of ${protocol.id}: the mock does not serve it`);
+    return set;
+  }
 
   /** Each protocol's in-memory state (chats, sessions…), created by the protocol on first use. */
   #state(id: string): Map<string, unknown> {

@@ -64,29 +64,46 @@ export interface MockAttachContext {
   readonly admits: (headers: Readonly<Record<string, string | string[] | undefined>>) => boolean;
 }
 
+/** What one request to the mock comes with. */
+export interface MockExchangeOptions {
+  readonly id: string;
+  readonly protocol: Protocol;
+  readonly req: MockRequest;
+  readonly res: MockResponse;
+  readonly clock: Clock;
+  /** Aborts when the client goes away before the answer is complete. */
+  readonly signal: AbortSignal;
+  readonly scenarios: ScenarioSet;
+  readonly onClientDeviation: (record: ClientDeviationRecord) => void;
+  /** Who may do what: the token the mock was started with, if any. */
+  readonly access: MockAccess;
+  /** This protocol's state on this server: what a stateful mock keeps between requests. */
+  readonly state: Map<string, unknown>;
+  /** The values of the route's :parameters. */
+  readonly params?: Readonly<Record<string, string>>;
+}
+
 /** One request to the mock and the means to answer it. */
 export class MockExchange {
   readonly url: URL;
+  readonly id: string;
+  readonly protocol: Protocol;
+  readonly req: MockRequest;
+  readonly res: MockResponse;
+  readonly clock: Clock;
+  readonly signal: AbortSignal;
+  readonly scenarios: ScenarioSet;
+  readonly access: MockAccess;
+  readonly state: Map<string, unknown>;
+  readonly params: Readonly<Record<string, string>>;
+  readonly #onClientDeviation: (record: ClientDeviationRecord) => void;
   #bodyRead: Promise<string | undefined> | undefined;
 
-  constructor(
-    readonly id: string,
-    readonly protocol: Protocol,
-    readonly req: MockRequest,
-    readonly res: MockResponse,
-    readonly clock: Clock,
-    /** Aborts when the client goes away before the answer is complete. */
-    readonly signal: AbortSignal,
-    readonly scenarios: ScenarioSet,
-    private readonly onClientDeviation: (record: ClientDeviationRecord) => void,
-    /** Who may do what: the token the mock was started with, if any. */
-    readonly access: MockAccess,
-    /** This protocol's state on this server: what a stateful mock keeps between requests. */
-    readonly state: Map<string, unknown>,
-    /** The values of the route's :parameters. */
-    readonly params: Readonly<Record<string, string>> = {},
-  ) {
-    this.url = new URL(req.url, 'http://mock.invalid');
+  constructor(options: MockExchangeOptions) {
+    ({ id: this.id, protocol: this.protocol, req: this.req, res: this.res, clock: this.clock, signal: this.signal, scenarios: this.scenarios, access: this.access, state: this.state } = options);
+    this.params = options.params ?? {};
+    this.#onClientDeviation = options.onClientDeviation;
+    this.url = new URL(this.req.url, 'http://mock.invalid');
   }
 
   get method(): string {
@@ -123,7 +140,7 @@ export class MockExchange {
    * them so the route can refuse what must be refused.
    */
   checkRequest(body: string | undefined, requestJson: unknown): readonly Deviation[] {
-    return checkClientRequest(this.protocol, this.record(body), requestJson, this.onClientDeviation);
+    return checkClientRequest(this.protocol, this.record(body), requestJson, this.#onClientDeviation);
   }
 
   /** The scenario the client asked for by header or `?scenario=`, else the protocol's default. */

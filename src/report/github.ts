@@ -1,5 +1,4 @@
-import type { Deviation } from '../core/rule.js';
-import type { RunReport } from './model.js';
+import { whereOf, type RunReport } from './model.js';
 
 /** GitHub Actions workflow-command escaping for data and property values. */
 function escapeData(text: string): string {
@@ -8,21 +7,6 @@ function escapeData(text: string): string {
 
 function escapeProperty(text: string): string {
   return escapeData(text).replaceAll(':', '%3A').replaceAll(',', '%2C');
-}
-
-function where(deviation: Deviation): string {
-  switch (deviation.type) {
-    case 'frame':
-      return `frame ${deviation.frame}${deviation.pointer === '' ? '' : ` ${deviation.pointer}`}`;
-    case 'request':
-      return `request${deviation.pointer === '' ? '' : ` ${deviation.pointer}`}`;
-    case 'stream':
-      return `end of stream (${deviation.end})`;
-    case 'omitted':
-      return `${deviation.count} more`;
-    case 'response':
-      return 'response';
-  }
 }
 
 /**
@@ -36,7 +20,7 @@ export function renderGithub(report: RunReport): string {
       for (const deviation of step.deviations) {
         const level = deviation.severity === 'error' || report.strict ? 'error' : 'warning';
         const expected = deviation.expected === undefined ? '' : `\nexpected ${deviation.expected}${deviation.actual === undefined ? '' : `, got ${deviation.actual}`}`;
-        const message = `${c.protocol}/${c.name} at ${where(deviation)}: ${deviation.message}${expected}\nsee ${deviation.source.doc}, ${deviation.source.section}`;
+        const message = `${c.protocol}/${c.name} at ${whereOf(deviation)}: ${deviation.message}${expected}\nsee ${deviation.source.doc}, ${deviation.source.section}`;
         lines.push(`::${level} title=${escapeProperty(`chatwire ${deviation.rule}`)}::${escapeData(message)}`);
       }
     }

@@ -1,5 +1,5 @@
 import type { Deviation } from '../core/rule.js';
-import { caseDeviations, type RunReport } from './model.js';
+import { caseDeviations, whereOf, type RunReport } from './model.js';
 
 function escapeXml(text: string): string {
   // Characters XML 1.0 cannot carry at all are dropped; the rest are escaped.
@@ -12,7 +12,7 @@ function escapeXml(text: string): string {
 }
 
 function describe(deviation: Deviation): string {
-  const where = deviation.type === 'frame' ? ` at frame ${deviation.frame}${deviation.pointer}` : deviation.type === 'request' ? ` at request${deviation.pointer}` : '';
+  const where = ` at ${whereOf(deviation)}`;
   const expected = deviation.expected === undefined ? '' : `\n  expected ${deviation.expected}${deviation.actual === undefined ? '' : `, got ${deviation.actual}`}`;
   const frame = deviation.type === 'frame' ? `\n  frame: ${deviation.quote}` : '';
   return `[${deviation.severity}] ${deviation.rule}${where}: ${deviation.message}${expected}${frame}\n  see ${deviation.source.doc}, ${deviation.source.section}`;

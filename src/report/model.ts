@@ -85,3 +85,19 @@ export function exitCodeOf(totals: Totals, strict: boolean): 0 | 1 {
   if (strict && totals.warnings > 0) return 1;
   return 0;
 }
+
+/** Where in the exchange a deviation was found, in words: "frame 3 (event answer) /data/msg_sn", "response". */
+export function whereOf(deviation: Deviation): string {
+  switch (deviation.type) {
+    case 'frame':
+      return `frame ${deviation.frame}${deviation.event === undefined ? '' : ` (event ${deviation.event})`}${deviation.pointer === '' ? '' : ` ${deviation.pointer}`}`;
+    case 'request':
+      return `request${deviation.pointer === '' ? '' : ` ${deviation.pointer}`}`;
+    case 'stream':
+      return `end of stream (${deviation.end})`;
+    case 'omitted':
+      return `${deviation.count} more`;
+    case 'response':
+      return 'response';
+  }
+}

@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import type { Deviation } from '../core/rule.js';
-import type { CaseReport, RunReport } from './model.js';
+import { whereOf, type CaseReport, type RunReport } from './model.js';
 
 export interface Colors {
   readonly red: (text: string) => string;
@@ -20,16 +20,7 @@ export function colorsFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = 
 
 export function formatDeviation(deviation: Deviation, colors: Colors): string {
   const mark = deviation.severity === 'error' ? colors.red('error') : colors.yellow('warn ');
-  const where =
-    deviation.type === 'frame'
-      ? `frame ${deviation.frame}${deviation.event === undefined ? '' : ` (event ${deviation.event})`}${deviation.pointer === '' ? '' : ` ${deviation.pointer}`}`
-      : deviation.type === 'stream'
-        ? `end of stream (${deviation.end})`
-        : deviation.type === 'request'
-          ? `request${deviation.pointer === '' ? '' : ` ${deviation.pointer}`}`
-          : deviation.type === 'omitted'
-            ? `${deviation.count} more`
-            : 'response';
+  const where = whereOf(deviation);
   const lines = [`${mark} ${colors.bold(deviation.rule)} ${colors.dim(`at ${where}`)}: ${deviation.message}`];
   if (deviation.expected !== undefined) lines.push(`      expected ${deviation.expected}${deviation.actual === undefined ? '' : `, got ${deviation.actual}`}`);
   if (deviation.type === 'frame') lines.push(colors.dim(`      frame: ${deviation.quote}`));

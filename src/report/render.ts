@@ -4,17 +4,17 @@ import { renderJunit } from './junit.js';
 import type { RunReport } from './model.js';
 import { renderPretty, type Colors } from './pretty.js';
 
-export type ReporterName = 'pretty' | 'json' | 'junit' | 'github';
+/** Every report format, by the name -r takes. */
+const REPORTERS = {
+  pretty: (report: RunReport, colors: Colors) => renderPretty(report, colors),
+  json: (report: RunReport) => renderJson(report),
+  junit: (report: RunReport) => renderJunit(report),
+  github: (report: RunReport) => renderGithub(report),
+} as const;
+
+export type ReporterName = keyof typeof REPORTERS;
+export const REPORTER_NAMES = Object.keys(REPORTERS) as readonly ReporterName[];
 
 export function render(reporter: ReporterName, report: RunReport, colors: Colors): string {
-  switch (reporter) {
-    case 'pretty':
-      return renderPretty(report, colors);
-    case 'json':
-      return renderJson(report);
-    case 'junit':
-      return renderJunit(report);
-    case 'github':
-      return renderGithub(report);
-  }
+  return REPORTERS[reporter](report, colors);
 }

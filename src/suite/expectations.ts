@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { show, quote } from '../core/engine.js';
 import { type Frame, frameText, eventName } from '../core/exchange.js';
-import type { Deviation, Rule } from '../core/rule.js';
+import { deviationOf, type Deviation, type Rule } from '../core/rule.js';
 import { isRecord } from '../core/schemas.js';
 import type { AbsentAssertion, Assertion, Capture, ValueAssertion } from './suite.js';
 
@@ -118,52 +118,52 @@ export class FrameWatch {
   /** Deviations for the assertions that do not hold, under the rules they name. */
   judge(rules: ReadonlyMap<string, Rule>, fill: (value: unknown) => unknown): Deviation[] {
     const deviations: Deviation[] = [];
-    const baseOf = (rule: Rule) => ({ rule: rule.id, severity: rule.severity, basis: rule.basis, source: rule.source });
     for (const marker of this.#markers) {
       const rule = rules.get(marker.assertion.rule);
       const frame = marker.found;
       if (rule === undefined || frame === undefined) continue;
       const why = marker.assertion.because === undefined ? '' : ` (${marker.assertion.because})`;
       const event = eventOf(frame);
-      deviations.push({
-        ...baseOf(rule),
-        type: 'frame',
-        frame: frame.index,
-        ...(event === undefined ? {} : { event }),
-        pointer: '',
-        quote: quote(frameText(frame)),
-        message: `the answer carries "${marker.assertion.absent}", which was sent in another scope${why}`,
-        expected: `nothing of the other scope`,
-      });
+      deviations.push(
+        deviationOf(rule, {
+          type: 'frame',
+          frame: frame.index,
+          ...(event === undefined ? {} : { event }),
+          pointer: '',
+          quote: quote(frameText(frame)),
+          message: `the answer carries "${marker.assertion.absent}", which was sent in another scope${why}`,
+          expected: 'nothing of the other scope',
+        }),
+      );
     }
     for (const [index, assertion] of this.#assertions) {
       const rule = rules.get(assertion.rule);
       if (rule === undefined) continue;
-      const base = baseOf(rule);
       const why = assertion.because === undefined ? '' : ` (${assertion.because})`;
       const seen = this.#asserted.get(index);
       const frame = seen?.frame;
       if (seen === undefined || frame === undefined) {
         // Nothing to look at keeps what only forbids (excludes, atMost, exists: false).
         if (assertion.exists !== true && assertion.equals === undefined && assertion.includes === undefined && assertion.only === undefined) continue;
-        deviations.push({ ...base, type: 'stream', end: 'closed', message: `no${assertion.event === undefined ? '' : ` ${assertion.event}`} frame with JSON came to check ${assertion.pointer}${why}` });
+        deviations.push(deviationOf(rule, { type: 'stream', end: 'closed', message: `no${assertion.event === undefined ? '' : ` ${assertion.event}`} frame with JSON came to check ${assertion.pointer}${why}` }));
         continue;
       }
       const { values } = seen;
       const failure = check(assertion, values, fill);
       if (failure === undefined) continue;
       const event = eventOf(frame);
-      deviations.push({
-        ...base,
-        type: 'frame',
-        frame: frame.index,
-        ...(event === undefined ? {} : { event }),
-        pointer: assertion.pointer,
-        quote: quote(frameText(frame)),
-        message: `${failure.message}${why}`,
-        expected: failure.expected,
-        actual: show(values.length === 1 ? values[0] : values),
-      });
+      deviations.push(
+        deviationOf(rule, {
+          type: 'frame',
+          frame: frame.index,
+          ...(event === undefined ? {} : { event }),
+          pointer: assertion.pointer,
+          quote: quote(frameText(frame)),
+          message: `${failure.message}${why}`,
+          expected: failure.expected,
+          actual: show(values.length === 1 ? values[0] : values),
+        }),
+      );
     }
     return deviations;
   }

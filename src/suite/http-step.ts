@@ -10,6 +10,7 @@ import { sseBatches } from '../transports/sse/stream.js';
 import { ExchangeCheck } from '../core/engine.js';
 import { judge, rulesFor } from './judge.js';
 import type { FrameWatch } from './expectations.js';
+import { stepHeaders } from './headers.js';
 import type { HttpStep } from './suite.js';
 
 export interface HttpTarget {
@@ -36,19 +37,14 @@ function buildRequest(protocol: Protocol, step: HttpStep, target: HttpTarget, va
   const body = step.rawBody !== undefined ? fillTemplate(step.rawBody, vars) : step.body === undefined ? undefined : JSON.stringify(fillJson(step.body, vars));
   const parsed = body === undefined ? undefined : parseJson(body);
   const json = parsed?.ok === true ? parsed.value : undefined;
-  const headers: Record<string, string> = {};
-  if (body !== undefined) headers['content-type'] = 'application/json';
   const query = Object.fromEntries(Object.entries(step.query ?? {}).map(([key, value]) => [key, fillTemplate(value, vars)]));
   const url = joinUrl(target.baseUrl, fillTemplate(step.path, vars), query);
-  headers['accept'] = protocol.answerKind(json, url) === 'stream' ? 'text/event-stream' : 'application/json';
-  Object.assign(headers, target.headers);
-  // A step header set to "" is not sent at all (to call without the key the run otherwise sends).
-  for (const [name, value] of Object.entries(step.headers ?? {})) {
-    const filled = fillTemplate(value, vars);
-    if (filled === '') delete headers[name.toLowerCase()];
-    else headers[name.toLowerCase()] = filled;
-  }
-  return { request: { method: step.method, url, headers, body }, json };
+  const base = {
+    ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    accept: protocol.answerKind(json, url) === 'stream' ? 'text/event-stream' : 'application/json',
+    ...target.headers,
+  };
+  return { request: { method: step.method, url, headers: stepHeaders(base, step.headers, vars), body }, json };
 }
 
 /** Sends one HTTP step and judges its answer as it arrives. */

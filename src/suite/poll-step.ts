@@ -8,6 +8,7 @@ import { pollBatches } from '../transports/polling/poll.js';
 import type { FrameWatch } from './expectations.js';
 import { joinUrl, type HttpTarget } from './http-step.js';
 import { judge, rulesFor } from './judge.js';
+import { stepHeaders } from './headers.js';
 import type { PollStep } from './suite.js';
 
 /** Polls a resource to its end (and past it) and judges every answer. */
@@ -15,12 +16,7 @@ export async function runPollStep(protocol: Protocol, step: PollStep, index: num
   const poll = protocol.poll;
   if (poll === undefined) throw new ChatwireError('BAD_FILE', `Failed to run a poll step: protocol ${protocol.id} polls nothing`, { hint: 'use http steps for this protocol' });
   const path = fillTemplate(step.path, vars);
-  const headers: Record<string, string> = { accept: 'application/json', ...target.headers };
-  for (const [name, value] of Object.entries(step.headers ?? {})) {
-    const filled = fillTemplate(value, vars);
-    if (filled === '') delete headers[name.toLowerCase()];
-    else headers[name.toLowerCase()] = filled;
-  }
+  const headers = stepHeaders({ accept: 'application/json', ...target.headers }, step.headers, vars);
   const url = (from: number): string => joinUrl(target.baseUrl, path, { [poll.param]: String(from) });
   const request = { method: 'GET', url: url(step.from), headers, body: undefined };
   const check = new ExchangeCheck(rulesFor(protocol, 'stream', []), { request, requestJson: undefined, memory: target.memory });

@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { isChatwireError } from '../core/errors.js';
-import type { Deviation, Rule } from '../core/rule.js';
+import { deviationOf, type Deviation, type Rule } from '../core/rule.js';
 import { fillJson } from '../core/template.js';
 import type { Protocol } from '../protocols/protocol.js';
 import { outcomeOf, type CaseReport, type StepReport } from '../report/model.js';
 import { FrameWatch } from './expectations.js';
 import { runHttpStep, type HttpTarget } from './http-step.js';
 import { connectionRule, transportRules } from './judge.js';
+import { DEFAULT_CONCURRENCY } from './defaults.js';
 import { runPool } from './pool.js';
 import { CaseConnections, runSocketStep } from './socket-step.js';
 import { runPollStep } from './poll-step.js';
@@ -32,7 +33,7 @@ export interface SuitePlan {
   readonly vars?: Readonly<Record<string, string>>;
 }
 
-export const DEFAULT_CONCURRENCY = 8;
+export { DEFAULT_CONCURRENCY } from './defaults.js';
 
 /**
  * Once a target has been caught going silent, the verdict is already a failure: later waits for a
@@ -193,9 +194,8 @@ async function runCase(protocol: Protocol, suiteCase: SuiteCase, target: SuiteRu
  */
 function lostTarget(protocol: Protocol, step: SuiteStep, index: number, target: SuiteRunOptions, state: TargetState, error: unknown): StepReport {
   if (!(isChatwireError(error) && error.code === 'TARGET_UNREACHABLE' && state.heard)) throw error;
-  const { id, severity, basis, source } = connectionRule(protocol);
   const message = `the server stopped accepting connections after answering earlier in the run: ${error.message}`;
-  const deviation: Deviation = { type: 'stream', end: 'broken', rule: id, severity, basis, source, message, expected: 'the server keeps serving' };
+  const deviation = deviationOf(connectionRule(protocol), { type: 'stream', end: 'broken', message, expected: 'the server keeps serving' });
   const method = step.type === 'socketio' ? `EMIT ${step.emit}` : step.type === 'poll' ? 'POLL' : step.method;
   return { index, method, url: target.baseUrl, expect: step.expect, status: null, frames: 0, end: 'broken', durationMs: 0, deviations: [deviation] };
 }
@@ -205,6 +205,5 @@ function asWarning(deviation: Deviation): Deviation {
 }
 
 function captureDeviation(missing: readonly string[]): Deviation {
-  const { id, severity, basis, source } = captureRule;
-  return { type: 'stream', end: 'closed', rule: id, severity, basis, source, message: `the answer did not carry ${missing.join(', ')}, which the next step needs; the case stopped here` };
+  return deviationOf(captureRule, { type: 'stream', end: 'closed', message: `the answer did not carry ${missing.join(', ')}, which the next step needs; the case stopped here` });
 }

@@ -6,7 +6,7 @@ import type { Protocol } from '../protocols/protocol.js';
 import type { StepReport } from '../report/model.js';
 import { socketConnected, socketRules } from '../transports/socketio/rules.js';
 import { describeError, isChatwireError } from '../core/errors.js';
-import type { Deviation } from '../core/rule.js';
+import { deviationOf } from '../core/rule.js';
 import { ConnectFailure, SocketSession, type SocketTarget } from '../transports/socketio/session.js';
 import type { FrameWatch } from './expectations.js';
 import { judge, rulesFor } from './judge.js';
@@ -50,10 +50,9 @@ export async function runSocketStep(
     if (isChatwireError(error)) throw error;
     // A server that answers but will not take a Socket.IO client is a finding, not chatwire's failure.
     const end = error instanceof ConnectFailure ? error.end : 'broken';
-    const { id, severity, basis, source } = socketConnected;
     // No Socket.IO server at that path is most likely a --target with the wrong path prefix.
     const misconfiguration = error instanceof ConnectFailure && error.status === 404 ? { misconfiguration: 'check the path prefix of --target: chatwire appends /socket.io/ to it' } : {};
-    const deviation: Deviation = { type: 'stream', end, rule: id, severity, basis, source, message: describeError(error), expected: 'a Socket.IO connection', ...misconfiguration };
+    const deviation = deviationOf(socketConnected, { type: 'stream', end, message: describeError(error), expected: 'a Socket.IO connection', ...misconfiguration });
     return { index, method: `EMIT ${step.emit}`, url: target.baseUrl, expect: step.expect, status: null, frames: 0, end, durationMs: Math.round(target.clock.now() - started), deviations: [deviation] };
   }
   const request = { method: `EMIT ${step.emit}`, url: target.baseUrl, headers: { ...target.headers }, body: JSON.stringify(sent) };

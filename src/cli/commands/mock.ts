@@ -1,22 +1,14 @@
 import { resolve } from 'node:path';
-import { z } from 'zod';
 import { isLoopback, startMockServer } from '../../mock/server.js';
 import type { Protocol } from '../../protocols/protocol.js';
 import { selectProtocols } from '../../protocols/index.js';
 import { colorsFor, formatDeviation } from '../../report/pretty.js';
 import type { CliIo } from '../io.js';
-import { parseOptions, port } from '../options.js';
+import { parseOptions } from '../options.js';
+import { optionsSchema } from '../spec.js';
+import { mockOptions } from './options.js';
 
-export const DEFAULT_MOCK_PORT = 4010;
-
-const MockOptions = z.object({
-  port: port.default(DEFAULT_MOCK_PORT),
-  host: z.string().min(1).default('127.0.0.1'),
-  token: z.string().min(1, 'a non-empty token').optional(),
-  protocol: z.array(z.string()).default([]),
-  scenarios: z.array(z.string().regex(/^[a-z0-9-]+=.+$/, 'PROTOCOL=FOLDER, e.g. ctai=./my-scenarios')).default([]),
-  allowAuthFaults: z.boolean().default(false),
-});
+const MockOptions = optionsSchema(mockOptions);
 
 /** Serves the protocols' scripted streams until interrupted; logs each client deviation to stderr. */
 export async function mockCommand(raw: Record<string, unknown>, io: CliIo): Promise<number> {

@@ -1,4 +1,3 @@
-import { z } from 'zod';
 import type { Rule } from '../../core/rule.js';
 import { selectProtocols } from '../../protocols/index.js';
 import { colorsFor } from '../../report/pretty.js';
@@ -7,8 +6,10 @@ import { captureRule } from '../../suite/rules.js';
 import { socketRules } from '../../transports/socketio/rules.js';
 import type { CliIo } from '../io.js';
 import { parseOptions } from '../options.js';
+import { optionsSchema } from '../spec.js';
+import { rulesOptions } from './options.js';
 
-const RulesOptions = z.object({ json: z.boolean().default(false) });
+const RulesOptions = optionsSchema(rulesOptions);
 
 function describe(rule: Rule) {
   return { id: rule.id, severity: rule.severity, basis: rule.basis, scopes: rule.scopes, source: rule.source, title: rule.title };

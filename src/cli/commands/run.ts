@@ -1,7 +1,6 @@
-import { z } from 'zod';
 import { systemClock } from '../../core/clock.js';
 import { ChatwireError } from '../../core/errors.js';
-import { defaultLimits, type Limits } from '../../core/exchange.js';
+import type { Limits } from '../../core/exchange.js';
 import { fillTemplate } from '../../core/template.js';
 import { version } from '../../core/version.js';
 import { startMockServer, type MockServer } from '../../mock/server.js';
@@ -10,33 +9,15 @@ import type { Protocol } from '../../protocols/protocol.js';
 import { exitCodeOf, totalsOf, type CaseReport, type RunReport } from '../../report/model.js';
 import { colorsFor, formatCase } from '../../report/pretty.js';
 import { diagnose } from '../../suite/diagnose.js';
-import { DEFAULT_CONCURRENCY, runSuites, type SuitePlan } from '../../suite/runner.js';
+import { runSuites, type SuitePlan } from '../../suite/runner.js';
 import { loadSuite, type SuiteCase } from '../../suite/suite.js';
 import { emitReport } from '../emit.js';
 import type { CliIo } from '../io.js';
-import { count, duration, header, httpUrl, parseOptions, reporter } from '../options.js';
+import { parseOptions } from '../options.js';
+import { optionsSchema } from '../spec.js';
+import { runOptions } from './options.js';
 
-const RunOptions = z.object({
-  target: httpUrl.optional(),
-  token: z.string().min(1, 'a non-empty token').optional(),
-  header: z.array(header).default([]),
-  timeout: duration.default(defaultLimits.timeoutMs),
-  firstFrameTimeout: duration.default(defaultLimits.firstFrameMs),
-  idleTimeout: duration.default(defaultLimits.idleMs),
-  closeGrace: duration.default(defaultLimits.closeGraceMs),
-  maxFrames: count(10_000_000).default(defaultLimits.maxFrames),
-  maxBytes: count(4 * 1024 ** 3).default(defaultLimits.maxBytes),
-  concurrency: count(64).default(DEFAULT_CONCURRENCY),
-  case: z.array(z.string()).default([]),
-  var: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*=.*$/, 'NAME=VALUE, e.g. appId=66e29b87')).default([]),
-  reporter: reporter.default('pretty'),
-  output: z.string().min(1).optional(),
-  strict: z.boolean().default(false),
-  eio: z
-    .enum(['3', '4', 'auto'])
-    .default('auto')
-    .transform((value) => (value === '3' ? 3 : value === '4' ? 4 : undefined)),
-});
+const RunOptions = optionsSchema(runOptions);
 
 /** The key the embedded mock accepts when --token is not given. */
 export const MOCK_TOKEN = 'chatwire-mock-key';

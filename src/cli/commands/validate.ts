@@ -1,6 +1,5 @@
 import { createReadStream } from 'node:fs';
 import { basename } from 'node:path';
-import { z } from 'zod';
 import { systemClock } from '../../core/clock.js';
 import { ChatwireError } from '../../core/errors.js';
 import type { RequestRecord } from '../../core/exchange.js';
@@ -15,18 +14,11 @@ import { bodyBatches } from '../../transports/http/body.js';
 import { sseBatches } from '../../transports/sse/stream.js';
 import { emitReport } from '../emit.js';
 import type { CliIo } from '../io.js';
-import { count, parseOptions, reporter } from '../options.js';
+import { parseOptions } from '../options.js';
+import { optionsSchema } from '../spec.js';
+import { validateOptions } from './options.js';
 
-const ValidateOptions = z.object({
-  protocol: z.string().min(1, 'a protocol id such as ctai'),
-  request: z.string().min(1).optional(),
-  kind: z.enum(['stream', 'answer']).optional(),
-  maxFrames: count(1_000_000_000).default(100_000_000),
-  maxBytes: count(Number.MAX_SAFE_INTEGER).default(64 * 1024 ** 3),
-  reporter: reporter.default('pretty'),
-  output: z.string().min(1).optional(),
-  strict: z.boolean().default(false),
-});
+const ValidateOptions = optionsSchema(validateOptions);
 
 type Chunks = AsyncIterable<Uint8Array | string>;
 

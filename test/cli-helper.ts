@@ -3,7 +3,6 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
 export const root = new URL('..', import.meta.url).pathname;
-const bin = join(root, 'dist', 'cli', 'main.js');
 
 export interface CliResult {
   readonly code: number | null;
@@ -12,12 +11,19 @@ export interface CliResult {
   readonly ms: number;
 }
 
+/** The built bin of a tree (this one by default), run from that tree as a user would. */
+function binOf(tree: string): string {
+  const bin = join(tree, 'dist', 'cli', 'main.js');
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run npm run build (npm test does it first)`);
+  return bin;
+}
+
 /** Runs the built bin as a user would; a hard kill after 60 s keeps a broken build from hanging the suite. */
-export function cli(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
-  if (!existsSync(bin)) throw new Error('dist/cli/main.js is missing: run npm run build (npm test does it first)');
+export function cli(args: readonly string[], env: Record<string, string> = {}, tree: string = root): Promise<CliResult> {
+  const bin = binOf(tree);
   const started = Date.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(bin, args, { cwd: root, env: { ...process.env, NO_COLOR: '1', ...env } });
+    const child = spawn(bin, args, { cwd: tree, env: { ...process.env, NO_COLOR: '1', ...env } });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -31,6 +37,6 @@ export function cli(args: readonly string[], env: Record<string, string> = {}): 
   });
 }
 
-export function spawnBin(args: readonly string[]) {
-  return spawn(bin, args, { cwd: root, env: { ...process.env, NO_COLOR: '1' } });
+export function spawnBin(args: readonly string[], tree: string = root) {
+  return spawn(binOf(tree), args, { cwd: tree, env: { ...process.env, NO_COLOR: '1' } });
 }

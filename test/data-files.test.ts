@@ -9,8 +9,7 @@ import { loadProtocols } from '../src/protocols/index.js';
 import ctai from '../src/protocols/ctai/index.js';
 import { inputSchemas } from '../src/input-schemas.js';
 import { SchemaRegistry } from '../src/core/schemas.js';
-import { httpRules } from '../src/transports/http/rules.js';
-import { socketRules } from '../src/transports/socketio/rules.js';
+import { transportOf } from '../src/transports/index.js';
 import { captureRule } from '../src/suite/rules.js';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -29,7 +28,7 @@ describe('scenario and suite files', () => {
       for (const file of files) {
         expect(scenarioSchema(read(`mocks/${protocol.id}/${file}`)), `${protocol.id}/${file}: ${JSON.stringify(scenarioSchema.errors)}`).toBe(true);
         const scenario = loadScenarioFile(join(dir, file), protocol.id);
-        const ruleIds = new Set([...protocol.rules, ...httpRules, ...socketRules, captureRule].map((rule) => rule.id));
+        const ruleIds = new Set([...protocol.rules, ...transportOf(protocol).rules, captureRule].map((rule) => rule.id));
         for (const id of scenario.breaks) expect(ruleIds.has(id), `${file} names unknown rule ${id}`).toBe(true);
       }
     }

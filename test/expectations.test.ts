@@ -4,7 +4,7 @@ import { FrameWatch, valuesAt } from '../src/suite/expectations.js';
 import fastgpt from '../src/protocols/fastgpt/index.js';
 import type { Deviation, Rule } from '../src/core/rule.js';
 import type { Protocol } from '../src/protocols/protocol.js';
-import type { Assertion } from '../src/suite/suite.js';
+import type { Assertion } from '../src/suite/step-parts.js';
 import ctai from '../src/protocols/ctai/index.js';
 import fastgptPy from '../src/protocols/fastgpt-py/index.js';
 import pocketqa from '../src/protocols/pocketqa/index.js';

@@ -5,7 +5,9 @@ import type { Deviation, Scope } from '../src/core/rule.js';
 import type { Protocol } from '../src/protocols/protocol.js';
 import { rulesFor } from '../src/suite/judge.js';
 import { bodyBatches } from '../src/transports/http/body.js';
-import { flatten, isEnd, sseFrames } from '../src/transports/sse/stream.js';
+import { httpRules } from '../src/transports/http/rules.js';
+import { flatten, isEnd } from '../src/core/exchange.js';
+import { sseFrames } from '../src/transports/sse/stream.js';
 
 export interface CheckOptions {
   readonly head?: Partial<ResponseHead>;
@@ -32,7 +34,7 @@ export async function* chunksOf(body: string, chunkBytes = 64 * 1024): AsyncGene
 export async function check(protocol: Protocol, scope: Scope, body: string, options: CheckOptions = {}): Promise<Deviation[]> {
   const requestBody = options.requestBody ?? (options.request === undefined ? undefined : JSON.stringify(options.request));
   const parsed = requestBody === undefined ? undefined : parseJson(requestBody);
-  const checker = new ExchangeCheck(rulesFor(protocol, scope), {
+  const checker = new ExchangeCheck(rulesFor(protocol, scope, httpRules), {
     request: { method: 'POST', url: options.url ?? 'http://test.invalid/', headers: options.requestHeaders ?? {}, body: requestBody },
     requestJson: parsed?.ok === true ? parsed.value : undefined,
     because: options.because,

@@ -6,6 +6,7 @@ import type { Deviation, Scope } from '../src/core/rule.js';
 import { rulesFor } from '../src/suite/judge.js';
 import { socketRules } from '../src/transports/socketio/rules.js';
 import { ruleIds } from './helpers.js';
+import { keepBreak, trials } from './keep-break.js';
 
 type Event = readonly [event: string, payload: unknown, socket?: 'asker' | 'bystander'];
 const SID = 'dDV49Eg3sxnyjZz4AAAR';
@@ -37,7 +38,14 @@ const part = (delta: unknown, room = 'r1', finish: unknown = null): Event => ['C
 const stop = (extra: Record<string, unknown> = {}, room = 'r1'): Event => ['CHAT_SS', { data: { room, delta: '', finish_reason: 'stop', received: { ...received, room, ...extra } } }];
 const good: Event[] = [part('根据规定，'), part('应当申请补发。'), stop()];
 
+/** A payload the client emits, judged by the request rules alone. */
+const emitted = (payload: unknown): Case => ({ events: [], scope: 'request', payload });
+
 const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
+  'pocketqa.request.shape': {
+    keeps: [emitted({ text: 'q', upload_id: '' }), emitted(JSON.stringify({ text: 'q', sid: '1234567', upload_id: '' }))],
+    breaks: [emitted({ room: 'r' }), emitted('not json {'), emitted({ text: 5 })],
+  },
   'pocketqa.answer.started': {
     keeps: [{ events: good }, { events: [], scope: 'refusal', end: { type: 'timeout', atMs: 1500, limitMs: 1500, limit: 'exchange' } }],
     breaks: [{ events: [], end: { type: 'timeout', atMs: 30_000, limitMs: 30_000, limit: 'exchange' } }],
@@ -111,21 +119,7 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
 };
 
 describe('pocketqa rules', () => {
-  it('has a keep and a break case for every rule checked on the wire', () => {
-    const ids = [...pocketqa.rules.filter((rule) => rule.scopes.length > 0 && !rule.scopes.includes('request')).map((rule) => rule.id), 'socketio.connection.kept'].sort();
-    expect(Object.keys(table).sort()).toEqual(ids);
-  });
-
-  for (const [id, { keeps, breaks }] of Object.entries(table)) {
-    describe(id, () => {
-      it.each(keeps.map((c, i) => [i, c] as const))('kept by input %i', (_i, c) => {
-        expect(ruleIds(run(c))).not.toContain(id);
-      });
-      it.each(breaks.map((c, i) => [i, c] as const))('broken by input %i', (_i, c) => {
-        expect(ruleIds(run(c))).toContain(id);
-      });
-    });
-  }
+  keepBreak(pocketqa, trials(table, run));
 
   it("passes the document's own example answer", () => {
     const example = { data: { room: SID, received: { text: '身份证丢了应该怎么办', prompt: '材料:特种设备', sid: SID, room: SID, dialogue: SID, upload_id: '', clue: { type: '知识库依据:', data: ['材料:特种设备作', '0.9247700572013855', '<small><i>(由语言模型自动生成)</i></small>'] }, alter: ['特种设备作业人员证丢失了怎么办'], history: [['你好', '您好,欢迎您直接问我业务问题。']] }, delta: '根据《中华人民共和国身份证法》…', finish_reason: 'stop' } };

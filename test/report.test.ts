@@ -3,7 +3,7 @@ import { renderJunit } from '../src/report/junit.js';
 import { renderGithub } from '../src/report/github.js';
 import { colorsFor, formatCase, formatDeviation } from '../src/report/pretty.js';
 import { exitCodeOf, totalsOf, type CaseReport, type RunReport } from '../src/report/model.js';
-import { joinUrl } from '../src/suite/http-step.js';
+import { joinUrl } from '../src/transports/http/request.js';
 import { runCli } from '../src/cli/program.js';
 import type { CliIo } from '../src/cli/io.js';
 import type { Deviation } from '../src/core/rule.js';

@@ -4,7 +4,7 @@ import { Server } from 'socket.io';
 import { systemClock } from '../src/core/clock.js';
 import { defaultLimits, type SocketFrame, type StreamItem } from '../src/core/exchange.js';
 import { SocketSession } from '../src/transports/socketio/session.js';
-import { flatten } from '../src/transports/sse/stream.js';
+import { flatten } from '../src/core/exchange.js';
 
 const servers: Array<{ http: HttpServer; io: Server }> = [];
 

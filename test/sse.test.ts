@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { instantClock } from '../src/core/clock.js';
 import { defaultLimits, type StreamItem } from '../src/core/exchange.js';
-import { flatten, sseFrames } from '../src/transports/sse/stream.js';
+import { flatten } from '../src/core/exchange.js';
+import { sseFrames } from '../src/transports/sse/stream.js';
 import { bodyBatches } from '../src/transports/http/body.js';
 import { CutReason } from '../src/transports/abort.js';
 import { chunksOf } from './helpers.js';

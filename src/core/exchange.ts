@@ -141,6 +141,21 @@ export type StreamItem = Frame | StreamEnd;
 /** The same, a network chunk's frames at a time: what the rule engine reads. */
 export type StreamBatch = readonly Frame[] | StreamEnd;
 
+const END_TYPES: ReadonlySet<string> = new Set<StreamEndType>(['closed', 'timeout', 'held-open', 'frame-limit', 'byte-limit', 'broken']);
+
+/** True for the end of an exchange, whether among batches or single items: every transport ends this way. */
+export function isEnd(item: StreamBatch | StreamItem): item is StreamEnd {
+  return 'type' in item && END_TYPES.has(item.type);
+}
+
+/** Batches as single items: simpler to consume where speed does not matter. */
+export async function* flatten(batches: AsyncIterable<StreamBatch>): AsyncGenerator<StreamItem, void, undefined> {
+  for await (const batch of batches) {
+    if (isEnd(batch)) yield batch;
+    else yield* batch;
+  }
+}
+
 /** Bounds on one exchange; every read loop honours them all. */
 export interface Limits {
   /** The whole exchange. */

@@ -4,7 +4,7 @@ import { systemClock, type Clock } from '../core/clock.js';
 import { ChatwireError, describeError, isChatwireError } from '../core/errors.js';
 import { mocksDir } from '../core/paths.js';
 import type { Protocol } from '../protocols/protocol.js';
-import { checkClientRequest, MockExchange, type ClientDeviationRecord, type MockAttachContext, type MockRoute } from './exchange.js';
+import { checkClientRequest, MockExchange, type ClientDeviationRecord, type MockContext, type MockRoute } from './exchange.js';
 import type { MockRequest, MockResponse } from './io.js';
 import { MockAccess, TOKEN_HEADER } from './access.js';
 import { redactRecord } from './redact.js';
@@ -76,7 +76,7 @@ export class MockCore {
     for (const protocol of options.protocols) {
       const dirs = [join(mocksDir, protocol.id), ...(options.scenarioDirs?.[protocol.id] ?? [])];
       this.scenarios.set(protocol.id, loadScenarios(protocol.id, dirs, protocol.mock.script));
-      for (const route of protocol.mock.routes) {
+      for (const route of protocol.mock.routes ?? []) {
         const key = `${route.method} ${route.path}`;
         const taken = this.#routes.get(key);
         if (taken !== undefined) throw new ChatwireError('SERVER_START', `Failed to start the mock: ${key} is served by both ${taken.protocol.id} and ${protocol.id}`);
@@ -91,10 +91,10 @@ export class MockCore {
     return [...this.#seen];
   }
 
-  /** What a protocol with a transport of its own (Socket.IO) gets to attach; `admits` is the server's Host check. */
-  attachContext(protocol: Protocol, admits: MockAttachContext['admits'] = () => true): MockAttachContext {
+  /** One served protocol's share of the mock, for a transport that answers outside the routes (Socket.IO). */
+  contextFor(protocol: Protocol): MockContext {
     return {
-      admits,
+      protocol,
       scenarios: this.#scenariosOf(protocol),
       clock: this.clock,
       access: this.access,

@@ -1,8 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import { ExchangeCheck } from '../core/engine.js';
 import type { RequestRecord } from '../core/exchange.js';
-import type { Deviation } from '../core/rule.js';
-import type { Protocol } from '../protocols/protocol.js';
+import type { Deviation, Rule } from '../core/rule.js';
 import type { TemplateVars } from '../core/template.js';
 import type { MockRequest, MockResponse } from './io.js';
 import type { MockAccess } from './access.js';
@@ -33,12 +32,19 @@ export interface ClientDeviationRecord {
   readonly deviation: Deviation;
 }
 
+/** What the mock needs to know of the protocol it answers for, whatever its transport. */
+export interface ServedProtocol {
+  readonly id: string;
+  readonly rules: readonly Rule[];
+  readonly mock: { readonly defaultScenario: string };
+}
+
 /**
  * Runs a protocol's request rules over what a client sent, logs each deviation, and returns them so
  * the mock can refuse what must be refused. Shared by HTTP routes and socket handlers.
  */
 export function checkClientRequest(
-  protocol: Protocol,
+  protocol: ServedProtocol,
   request: RequestRecord,
   requestJson: unknown,
   onClientDeviation: (record: ClientDeviationRecord) => void,
@@ -52,22 +58,27 @@ export function checkClientRequest(
   return deviations;
 }
 
-/** What a protocol with its own server-side transport (Socket.IO) gets to attach to the mock. */
-export interface MockAttachContext {
+/**
+ * One served protocol's share of the mock, for a transport that answers outside the routes (a
+ * Socket.IO server): its scenarios, clock, state, and the client-request check that logs deviations.
+ */
+export interface MockContext {
+  readonly protocol: ServedProtocol;
   readonly scenarios: ScenarioSet;
   readonly clock: Clock;
   readonly access: MockAccess;
   readonly state: Map<string, unknown>;
   /** Runs the protocol's request rules over what a client sent, logging each deviation. */
   readonly checkRequest: (request: RequestRecord, requestJson: unknown) => readonly Deviation[];
-  /** Whether a request may be served at all: its Host names this mock (see server.ts). */
-  readonly admits: (headers: Readonly<Record<string, string | string[] | undefined>>) => boolean;
 }
+
+/** Whether a request may be served at all: its Host names this mock (see server.ts). */
+export type HostCheck = (headers: Readonly<Record<string, string | string[] | undefined>>) => boolean;
 
 /** What one request to the mock comes with. */
 export interface MockExchangeOptions {
   readonly id: string;
-  readonly protocol: Protocol;
+  readonly protocol: ServedProtocol;
   readonly req: MockRequest;
   readonly res: MockResponse;
   readonly clock: Clock;
@@ -87,7 +98,7 @@ export interface MockExchangeOptions {
 export class MockExchange {
   readonly url: URL;
   readonly id: string;
-  readonly protocol: Protocol;
+  readonly protocol: ServedProtocol;
   readonly req: MockRequest;
   readonly res: MockResponse;
   readonly clock: Clock;

@@ -1,4 +1,6 @@
 import { http, type HttpHandler } from 'msw';
+import { ChatwireError } from '../core/errors.js';
+import { transportOf } from '../transports/index.js';
 import { MockCore, type MockCoreOptions } from './core.js';
 import type { ClientDeviationRecord } from './exchange.js';
 import type { MockRequest, MockResponse } from './io.js';
@@ -74,10 +76,19 @@ function responseBridge(): { res: MockResponse; response: Promise<Response> } {
 
 /**
  * msw handlers that answer for a simulated upstream in-process, with the same scenarios, rules
- * and in-memory state as `chatwire mock` (protocols over HTTP; Socket.IO needs the real server).
+ * and in-memory state as `chatwire mock`, for every protocol its HTTP routes serve whole (a
+ * Socket.IO protocol needs the real server).
  * Requests to paths no protocol serves fall through to the next handler.
  */
 export function chatwireHandlers(options: ChatwireHandlersOptions): ChatwireHandlers {
+  for (const protocol of options.protocols) {
+    const transport = transportOf(protocol);
+    if (!transport.routesOnly) {
+      throw new ChatwireError('BAD_OPTION', `Failed to create msw handlers for ${protocol.id}: its answers travel by ${transport.travels}, which msw's HTTP handlers cannot serve`, {
+        hint: 'start a real mock with startMockServer (or chatwire mock) for it, and give chatwireHandlers the other protocols',
+      });
+    }
+  }
   // In-process, nothing outside the test reaches it: fault scenarios may weaken its auth.
   const core = new MockCore({ allowAuthFaults: true, ...options });
   const base = new URL(options.baseUrl);

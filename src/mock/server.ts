@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ChatwireError, describeError } from '../core/errors.js';
+import { attachMocks } from '../transports/index.js';
 import { MockCore, type MockCoreOptions } from './core.js';
-import type { ClientDeviationRecord } from './exchange.js';
+import type { ClientDeviationRecord, HostCheck } from './exchange.js';
 import { nodeRequest, nodeResponse } from './io.js';
 import type { ScenarioSet } from './scenario.js';
 
@@ -24,10 +25,6 @@ export interface MockServer {
   close(): Promise<void>;
 }
 
-/**
- * The mock on a real port: one node:http server hosting every given protocol at once (their paths
- * do not collide), plus `/_chatwire/scenarios` and `/_chatwire/client-deviations`.
- */
 /** Loopback names a browser on this machine may use for a mock bound to loopback. */
 const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1', '[::1]']);
 
@@ -39,7 +36,7 @@ export function isLoopback(host: string): boolean {
  * A mock bound to loopback answers only requests addressed to loopback: a web page that points a
  * name of its own at 127.0.0.1 (DNS rebinding) gets nothing. Bound elsewhere, the operator chose.
  */
-function hostCheck(bound: string, port: () => number): (headers: Readonly<Record<string, string | string[] | undefined>>) => boolean {
+function hostCheck(bound: string, port: () => number): HostCheck {
   if (!isLoopback(bound)) return () => true;
   return (headers) => {
     const host = headers['host'];
@@ -49,6 +46,10 @@ function hostCheck(bound: string, port: () => number): (headers: Readonly<Record
   };
 }
 
+/**
+ * The mock on a real port: one node:http server hosting every given protocol at once (their paths
+ * do not collide), plus `/_chatwire/scenarios` and `/_chatwire/client-deviations`.
+ */
 export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
   const core = new MockCore(options);
   const host = options.host ?? '127.0.0.1';
@@ -88,7 +89,11 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   });
   const { port } = server.address() as AddressInfo;
   boundPort = port;
-  const attached = options.protocols.flatMap((protocol) => (protocol.mock.attach === undefined ? [] : [protocol.mock.attach(server, core.attachContext(protocol, admits))]));
+  const served = options.protocols.map((protocol) => ({ protocol, context: core.contextFor(protocol) }));
+  const attached = await attachMocks(server, served, admits).catch(async (error: unknown) => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  });
   const shownHost = host.includes(':') ? `[${host}]` : host;
 
   return {

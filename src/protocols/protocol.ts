@@ -1,53 +1,75 @@
 import type { Frame } from '../core/exchange.js';
 import type { Rule } from '../core/rule.js';
-import type { Server as HttpServer } from 'node:http';
-import type { MockAttachContext, MockRoute, Refusal } from '../mock/exchange.js';
-import type { MockExchange } from '../mock/exchange.js';
+import type { MockExchange, MockRoute, Refusal } from '../mock/exchange.js';
 import type { ScriptSchema } from '../mock/scenario.js';
 import type { PollCursor } from '../transports/polling/poll.js';
+import type { SocketMock } from '../transports/socketio/mock.js';
 
 /** What an answer to a request should be: an event stream, or one body. */
 export type AnswerKind = 'stream' | 'answer';
 
-/**
- * Everything chatwire knows about one protocol. Each lives in its own folder under
- * `src/protocols/` with its schemas in `schemas/<id>/`, its scenarios in `mocks/<id>/` and its
- * suite in `suites/<id>.json`; the shared machinery discovers it there.
- */
-export interface Protocol {
+/** What every protocol's mock declares, whatever its transport. */
+interface MockCommon {
+  readonly defaultScenario: string;
+  /** Answers a request the mock will not serve, the way this protocol answers errors. */
+  refuse(exchange: MockExchange, refusal: Refusal): void;
+  /** The schema of this protocol's scenario `script`, when its scenarios have one. */
+  readonly script?: ScriptSchema;
+  /** True when its calls need an API key: with no --token the mock then takes any key. */
+  readonly keyed?: boolean;
+  /** What it serves besides its routes, for the mock's banner, e.g. "Socket.IO at /socket.io/". */
+  readonly serves?: string;
+  /** Its HTTP routes (with :parameters), served by node:http and by msw. */
+  readonly routes?: readonly MockRoute[];
+}
+
+/** What every protocol declares, whatever its transport. */
+interface ProtocolCommon {
   readonly id: string;
   readonly title: string;
   /** The document in the specs folder this protocol follows. */
   readonly doc: string;
-  /** How its answers travel: one HTTP answer (streamed or not), Socket.IO events, or polls. */
-  readonly transport: 'http' | 'socketio' | 'polling';
   readonly rules: readonly Rule[];
-  /** Which kind of answer a request asks for (used by `validate` and by the suite runner). */
-  answerKind(requestJson: unknown, url?: string): AnswerKind;
   /** The piece of the answer's text a frame carries (a delta, a chunk), for checks across frames. */
   answerText?(frame: Frame): string | undefined;
   /** A frame that only keeps an answer alive (an empty partial event): it does not hold off the idle limit. */
   isHeartbeat?(frame: Frame): boolean;
-  /** The frame after which the server must close the connection, if the protocol has one. */
+  /** The frame after which the answer is over (the server closes, strays are awaited briefly). */
   isLastFrame?(frame: Frame): boolean;
-  /** For a polled resource: the query parameter that carries the offset, and how to read the cursor. */
-  readonly poll?: { readonly param: string; cursor(json: unknown): PollCursor | undefined };
-  readonly mock: {
-    readonly routes: readonly MockRoute[];
-    readonly defaultScenario: string;
-    /** Answers a request the mock will not serve, the way this protocol answers errors. */
-    refuse(exchange: MockExchange, refusal: Refusal): void;
-    /** The schema of this protocol's scenario `script`, when its scenarios have one. */
-    readonly script?: ScriptSchema;
-    /** True when its calls need an API key: with no --token the mock then takes any key. */
-    readonly keyed?: boolean;
-    /** What an attached transport serves, for the mock's banner, e.g. "Socket.IO at /socket.io/". */
-    readonly serves?: string;
-    /** For a transport beside plain routes (a Socket.IO server): attach it to the mock's HTTP server. */
-    attach?(server: HttpServer, context: MockAttachContext): { close(): Promise<void> };
-  };
 }
 
-export function defineProtocol(protocol: Protocol): Protocol {
+/** Answers that travel as one HTTP answer each, streamed (SSE) or whole (JSON). */
+export interface HttpProtocol extends ProtocolCommon {
+  readonly transport: 'http';
+  /** Which kind of answer a request asks for (used by `validate` and by the suite runner). */
+  answerKind(requestJson: unknown, url?: string): AnswerKind;
+  readonly mock: MockCommon & { readonly routes: readonly MockRoute[] };
+}
+
+/** Answers read by polling a resource from an offset, after HTTP calls that create it. */
+export interface PollingProtocol extends ProtocolCommon {
+  readonly transport: 'polling';
+  /** The query parameter that carries the offset, and how to read the cursor out of an answer. */
+  readonly poll: { readonly param: string; cursor(json: unknown): PollCursor | undefined };
+  readonly mock: MockCommon & { readonly routes: readonly MockRoute[] };
+}
+
+/** Answers that travel as Socket.IO events. */
+export interface SocketProtocol extends ProtocolCommon {
+  readonly transport: 'socketio';
+  readonly mock: MockCommon & { readonly socket: SocketMock };
+}
+
+/**
+ * Everything chatwire knows about one protocol, by its transport: each declares exactly what its
+ * transport needs. Each lives in its own folder under `src/protocols/` with its schemas in
+ * `schemas/<id>/`, its scenarios in `mocks/<id>/` and its suite in `suites/<id>.json`; the shared
+ * machinery discovers it there.
+ */
+export type Protocol = HttpProtocol | PollingProtocol | SocketProtocol;
+
+export type TransportId = Protocol['transport'];
+
+export function defineProtocol<P extends Protocol>(protocol: P): P {
   return protocol;
 }

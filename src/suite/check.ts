@@ -1,15 +1,8 @@
 import { ChatwireError } from '../core/errors.js';
 import type { Protocol } from '../protocols/protocol.js';
-import { transportRules } from './judge.js';
+import { transportOf } from '../transports/index.js';
 import { captureRule } from './rules.js';
-import type { Suite, SuiteStep } from './suite.js';
-
-/** The step types each transport can run. */
-const STEP_TYPES: Readonly<Record<Protocol['transport'], readonly SuiteStep['type'][]>> = {
-  http: ['http'],
-  polling: ['http', 'poll'],
-  socketio: ['socketio'],
-};
+import type { Suite } from './suite-file.js';
 
 /** Names every run provides: a run id, the case's name, and the key in use. */
 const BUILT_IN = ['run', 'case', 'token'];
@@ -27,8 +20,9 @@ interface Problem {
 export function checkSuite(suite: Suite, protocol: Protocol, display: string): void {
   const problems: Problem[] = [];
   if (suite.protocol !== protocol.id) problems.push({ path: '/protocol', message: `expected "${protocol.id}", got "${suite.protocol}"` });
-  const ruleIds = new Set([...protocol.rules, ...transportRules(protocol), captureRule].map((rule) => rule.id));
-  const stepTypes = STEP_TYPES[protocol.transport];
+  const transport = transportOf(protocol);
+  const ruleIds = new Set([...protocol.rules, ...transport.rules, captureRule].map((rule) => rule.id));
+  const stepTypes = transport.steps;
   const declared = [...BUILT_IN, ...Object.keys(suite.variables)];
   for (const [name, variable] of Object.entries(suite.variables)) {
     for (const used of namesIn(variable.mock ?? '')) {
@@ -40,9 +34,9 @@ export function checkSuite(suite: Suite, protocol: Protocol, display: string): v
     for (const [s, step] of suiteCase.steps.entries()) {
       const at = `/cases/${c}/steps/${s}`;
       if (!stepTypes.includes(step.type)) {
-        problems.push({ path: `${at}/type`, message: `a ${protocol.transport} protocol cannot run a "${step.type}" step: expected ${stepTypes.map((type) => `"${type}"`).join(' or ')}` });
+        problems.push({ path: `${at}/type`, message: `a ${transport.id} protocol cannot run a "${step.type}" step: expected ${stepTypes.map((type) => `"${type}"`).join(' or ')}` });
       }
-      const rules = step.type === 'http' ? (step.rules ?? []) : [];
+      const rules = 'rules' in step ? (step.rules ?? []) : [];
       for (const [r, rule] of rules.entries()) if (!ruleIds.has(rule)) problems.push({ path: `${at}/rules/${r}`, message: unknownRule(rule, protocol) });
       for (const [a, assertion] of (step.assert ?? []).entries()) {
         if (!ruleIds.has(assertion.rule)) problems.push({ path: `${at}/assert/${a}/rule`, message: unknownRule(assertion.rule, protocol) });

@@ -3,7 +3,7 @@ import { show, quote } from '../core/engine.js';
 import { type Frame, frameText, eventName } from '../core/exchange.js';
 import { deviationOf, type Deviation, type Rule } from '../core/rule.js';
 import { isRecord } from '../core/schemas.js';
-import type { AbsentAssertion, Assertion, Capture, ValueAssertion } from './suite.js';
+import type { AbsentAssertion, Assertion, Capture, ValueAssertion } from './step-parts.js';
 
 /** The values at a JSON pointer; a `*` segment matches every item of an array or object. */
 export function valuesAt(root: unknown, pointer: string): unknown[] {

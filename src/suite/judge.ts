@@ -1,14 +1,10 @@
 import { ExchangeCheck } from '../core/engine.js';
 import type { Rule, Scope } from '../core/rule.js';
-import type { Frame, StreamBatch, StreamEnd } from '../core/exchange.js';
-import { isEnd } from '../transports/sse/stream.js';
-import { httpRules, responseComplete } from '../transports/http/rules.js';
-import { socketConnected, socketRules } from '../transports/socketio/rules.js';
-import type { Protocol } from '../protocols/protocol.js';
+import { isEnd, type Frame, type StreamBatch, type StreamEnd } from '../core/exchange.js';
 
-/** The rules that judge one exchange of the given scope: the protocol's and the transport's. */
-export function rulesFor(protocol: Protocol, scope: Scope, extra: readonly Rule[] = httpRules): Rule[] {
-  return [...protocol.rules, ...extra].filter((rule) => rule.scopes.includes(scope));
+/** The rules that judge one exchange of the given scope: the protocol's and its transport's. */
+export function rulesFor(protocol: { readonly rules: readonly Rule[] }, scope: Scope, transportRules: readonly Rule[]): Rule[] {
+  return [...protocol.rules, ...transportRules].filter((rule) => rule.scopes.includes(scope));
 }
 
 export interface Judged {
@@ -41,14 +37,4 @@ export async function judge(
   const end: StreamEnd = { type: 'broken', atMs: 0, message: 'the stream ended without an end marker' };
   check.end(end);
   return { frames, end };
-}
-
-/** The rules every exchange of the protocol's transport keeps, beside the protocol's own. */
-export function transportRules(protocol: Protocol): readonly Rule[] {
-  return protocol.transport === 'socketio' ? socketRules : httpRules;
-}
-
-/** The rule an exchange breaks when its connection fails: the first of its transport's rules. */
-export function connectionRule(protocol: Protocol): Rule {
-  return protocol.transport === 'socketio' ? socketConnected : responseComplete;
 }

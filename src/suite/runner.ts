@@ -4,19 +4,15 @@ import { deviationOf, type Deviation, type Rule } from '../core/rule.js';
 import { fillJson } from '../core/template.js';
 import type { Protocol } from '../protocols/protocol.js';
 import { outcomeOf, type CaseReport, type StepReport } from '../report/model.js';
+import { transportOf, type BoundTransport } from '../transports/index.js';
 import { FrameWatch } from './expectations.js';
-import { runHttpStep, type HttpTarget } from './http-step.js';
-import { connectionRule, transportRules } from './judge.js';
 import { DEFAULT_CONCURRENCY } from './defaults.js';
 import { runPool } from './pool.js';
-import { CaseConnections, runSocketStep } from './socket-step.js';
-import { runPollStep } from './poll-step.js';
 import { captureRule } from './rules.js';
+import { CaseScope, type StepResult, type StepTarget } from './step.js';
 import type { Suite, SuiteCase, SuiteStep } from './suite.js';
 
-export interface SuiteRunOptions extends HttpTarget {
-  /** The Engine.IO version Socket.IO steps speak (3 for Socket.IO 2 servers); found out from the server when not given. */
-  readonly eio?: 3 | 4 | undefined;
+export interface SuiteRunOptions extends StepTarget {
   /** Values for the suite's variables (--var), plus `token` when one is in use. */
   readonly vars?: Readonly<Record<string, string>>;
   /** How many cases run at once; 8 by default. Exclusive cases always run alone. */
@@ -102,7 +98,8 @@ export async function runSuites(plans: readonly SuitePlan[], options: SuiteRunOp
   const run = randomBytes(4).toString('hex');
   const state = new TargetState();
   const tasks = plans.flatMap(({ protocol, suite, cases, vars: planVars }) => {
-    const rules = new Map<string, Rule>([...protocol.rules, ...transportRules(protocol)].map((rule) => [rule.id, rule]));
+    const transport = transportOf(protocol);
+    const rules = new Map<string, Rule>([...protocol.rules, ...transport.rules, captureRule].map((rule) => [rule.id, rule]));
     return cases.map((suiteCase) => ({
       exclusive: suiteCase.exclusive,
       run: async (): Promise<CaseReport> => {
@@ -113,7 +110,7 @@ export async function runSuites(plans: readonly SuitePlan[], options: SuiteRunOp
           return skipped(protocol, suiteCase, `needs ${needs}`);
         }
         if (state.silent !== undefined) return skipped(protocol, suiteCase, `not run: ${state.silent}`);
-        return runCase(protocol, suiteCase, { ...options, onHeard: () => state.hear(), memory: new Map() }, vars, rules, state);
+        return runCase(protocol, transport, suiteCase, { ...options, onHeard: () => state.hear(), memory: new Map() }, vars, rules, state);
       },
     }));
   });
@@ -126,34 +123,31 @@ function skipped(protocol: Protocol, suiteCase: SuiteCase, reason: string): Case
   return { protocol: protocol.id, name: suiteCase.name, title: suiteCase.title, source: suiteCase.source, outcome: 'skipped', skipped: reason, durationMs: 0, steps: [] };
 }
 
-function runStep(protocol: Protocol, step: SuiteStep, index: number, target: SuiteRunOptions, vars: Record<string, string>, suiteCase: SuiteCase, connections: CaseConnections, watch: FrameWatch): Promise<StepReport> {
-  switch (step.type) {
-    case 'http':
-      return runHttpStep(protocol, step, index, target, vars, suiteCase.because, watch);
-    case 'socketio':
-      return runSocketStep(protocol, step, index, target, connections, vars, suiteCase.because, watch);
-    case 'poll':
-      return runPollStep(protocol, step, index, target, vars, watch);
-  }
-}
-
-async function runCase(protocol: Protocol, suiteCase: SuiteCase, target: SuiteRunOptions, initial: Record<string, string>, rules: ReadonlyMap<string, Rule>, state: TargetState): Promise<CaseReport> {
+async function runCase(
+  protocol: Protocol,
+  transport: BoundTransport,
+  suiteCase: SuiteCase,
+  target: SuiteRunOptions,
+  initial: Record<string, string>,
+  rules: ReadonlyMap<string, Rule>,
+  state: TargetState,
+): Promise<CaseReport> {
   const started = target.clock.now();
   const steps: StepReport[] = [];
   const vars: Record<string, string> = { ...initial };
-  const connections = new CaseConnections();
+  const scope = new CaseScope();
   try {
     for (const [index, step] of suiteCase.steps.entries()) {
       if (state.silent !== undefined) break;
       // Assertions are filled before the answer comes: a marker of another scope is searched for as frames arrive.
       const assertions = step.assert?.map((assertion) => fillJson(assertion, vars));
       const watch = new FrameWatch(step.capture, assertions, protocol.answerText);
-      let report = await runStep(protocol, step, index, targetFor(target, state), vars, suiteCase, connections, watch).catch((error: unknown) => lostTarget(protocol, step, index, target, state, error));
-      const probe = step.type === 'socketio' ? step.probeMs : undefined;
-      if (probe !== undefined && report.frames === 0 && report.end === 'timeout') {
+      const context = { index, target: targetFor(target, state), vars, because: suiteCase.because, watch, scope };
+      const result = await transport.runStep(step, context).catch((error: unknown): StepResult => ({ report: lostTarget(transport, step, index, target, state, error) }));
+      let { report } = result;
+      if (result.notOffered !== undefined) {
         // A feature the document only implies, and this server does not offer it: a note, not a fault.
-        const window = probe % 1000 === 0 ? `${probe / 1000} s` : `${probe} ms`;
-        steps.push({ ...report, deviations: [], note: `${step.type === 'socketio' ? step.emit : report.method}: not implemented, or not answered within ${window}` });
+        steps.push({ ...report, deviations: [], note: result.notOffered });
         continue;
       }
       state.learn(report, step.expect !== 'refusal');
@@ -174,7 +168,7 @@ async function runCase(protocol: Protocol, suiteCase: SuiteCase, target: SuiteRu
       steps.push(report);
     }
   } finally {
-    await connections.close();
+    await scope.close();
   }
   if (steps.length === 0 && state.silent !== undefined) return skipped(protocol, suiteCase, `not run: ${state.silent}`);
   return {
@@ -192,12 +186,11 @@ async function runCase(protocol: Protocol, suiteCase: SuiteCase, target: SuiteRu
  * A target that answered earlier in the run and now refuses connections has gone down under the
  * suite (a crash on a bad request, say): that is a finding about the server, not a setup mistake.
  */
-function lostTarget(protocol: Protocol, step: SuiteStep, index: number, target: SuiteRunOptions, state: TargetState, error: unknown): StepReport {
+function lostTarget(transport: BoundTransport, step: SuiteStep, index: number, target: SuiteRunOptions, state: TargetState, error: unknown): StepReport {
   if (!(isChatwireError(error) && error.code === 'TARGET_UNREACHABLE' && state.heard)) throw error;
   const message = `the server stopped accepting connections after answering earlier in the run: ${error.message}`;
-  const deviation = deviationOf(connectionRule(protocol), { type: 'stream', end: 'broken', message, expected: 'the server keeps serving' });
-  const method = step.type === 'socketio' ? `EMIT ${step.emit}` : step.type === 'poll' ? 'POLL' : step.method;
-  return { index, method, url: target.baseUrl, expect: step.expect, status: null, frames: 0, end: 'broken', durationMs: 0, deviations: [deviation] };
+  const deviation = deviationOf(transport.connectionRule, { type: 'stream', end: 'broken', message, expected: 'the server keeps serving' });
+  return { index, method: transport.label(step), url: target.baseUrl, expect: step.expect, status: null, frames: 0, end: 'broken', durationMs: 0, deviations: [deviation] };
 }
 
 function asWarning(deviation: Deviation): Deviation {

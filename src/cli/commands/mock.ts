@@ -35,7 +35,7 @@ export async function mockCommand(raw: Record<string, unknown>, io: CliIo): Prom
   io.stdout.write(`chatwire mock listening on ${server.url}\n`);
   for (const protocol of protocols) {
     const set = server.scenarios.get(protocol.id);
-    const serves = [...protocol.mock.routes.map((r) => `${r.method} ${r.path}`), ...(protocol.mock.serves === undefined ? [] : [protocol.mock.serves])];
+    const serves = [...(protocol.mock.routes ?? []).map((r) => `${r.method} ${r.path}`), ...(protocol.mock.serves === undefined ? [] : [protocol.mock.serves])];
     io.stdout.write(`  ${protocol.id}: ${serves.join(', ')}\n`);
     io.stdout.write(`    scenarios (x-chatwire-scenario header or ?scenario=): ${set?.names.join(', ') ?? ''}\n`);
   }

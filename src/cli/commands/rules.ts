@@ -1,9 +1,8 @@
 import type { Rule } from '../../core/rule.js';
 import { selectProtocols } from '../../protocols/index.js';
 import { colorsFor } from '../../report/pretty.js';
-import { httpRules } from '../../transports/http/rules.js';
 import { captureRule } from '../../suite/rules.js';
-import { socketRules } from '../../transports/socketio/rules.js';
+import { transportRules } from '../../transports/index.js';
 import type { CliIo } from '../io.js';
 import { parseOptions } from '../options.js';
 import { optionsSchema } from '../spec.js';
@@ -19,7 +18,7 @@ function describe(rule: Rule) {
 export async function rulesCommand(protocolNames: readonly string[], raw: Record<string, unknown>, io: CliIo): Promise<number> {
   const options = parseOptions(RulesOptions, raw, 'rules');
   const protocols = await selectProtocols(protocolNames);
-  const rules = [...protocols.flatMap((protocol) => protocol.rules), ...httpRules, ...socketRules, captureRule];
+  const rules = [...protocols.flatMap((protocol) => protocol.rules), ...transportRules(), captureRule];
   if (options.json) {
     io.stdout.write(`${JSON.stringify(rules.map(describe), null, 2)}\n`);
     return 0;

@@ -10,8 +10,7 @@ import { selectProtocols } from '../../protocols/index.js';
 import type { AnswerKind } from '../../protocols/protocol.js';
 import { exitCodeOf, outcomeOf, totalsOf, type RunReport, type StepReport } from '../../report/model.js';
 import { judge, rulesFor } from '../../suite/judge.js';
-import { bodyBatches } from '../../transports/http/body.js';
-import { sseBatches } from '../../transports/sse/stream.js';
+import { transportOf } from '../../transports/index.js';
 import { emitReport } from '../emit.js';
 import type { CliIo } from '../io.js';
 import { parseOptions } from '../options.js';
@@ -45,9 +44,11 @@ export async function validateCommand(file: string, raw: Record<string, unknown>
   const options = parseOptions(ValidateOptions, raw, 'validate');
   const [protocol] = await selectProtocols([options.protocol]);
   if (protocol === undefined) throw new ChatwireError('UNKNOWN_PROTOCOL', 'Failed to select a protocol');
-  if (protocol.transport !== 'http') {
+  const transport = transportOf(protocol);
+  const reader = transport.offline;
+  if (reader === undefined) {
     // A saved HTTP body cannot hold Socket.IO events or a series of polls; judging it would pass vacuously.
-    throw new ChatwireError('BAD_OPTION', `Failed to validate ${file} as ${protocol.id}: its answers travel by ${protocol.transport === 'socketio' ? 'Socket.IO events' : 'polling'}, and validate reads one saved HTTP answer`, {
+    throw new ChatwireError('BAD_OPTION', `Failed to validate ${file} as ${protocol.id}: its answers travel by ${transport.travels}, and validate reads one saved HTTP answer`, {
       hint: `run chatwire run ${protocol.id} --target … against the server instead`,
     });
   }
@@ -59,7 +60,7 @@ export async function validateCommand(file: string, raw: Record<string, unknown>
   if (options.request !== undefined) {
     requestJson = readJsonFile(options.request, 'request');
     request = { ...request, body: JSON.stringify(requestJson) };
-    const requestCheck = new ExchangeCheck(rulesFor(protocol, 'request', []), { request, requestJson });
+    const requestCheck = new ExchangeCheck(rulesFor(protocol, 'request', transport.rules), { request, requestJson });
     const deviations = requestCheck.end({ type: 'closed', atMs: 0 });
     steps.push({ index: 0, method: 'POST', url: options.request, expect: 'request', status: null, frames: 0, end: 'closed', durationMs: 0, deviations });
   }
@@ -67,12 +68,12 @@ export async function validateCommand(file: string, raw: Record<string, unknown>
   let chunks: Chunks;
   try {
     chunks = open(file);
-    let kind = options.kind ?? (options.request !== undefined ? protocol.answerKind(requestJson) : undefined);
+    let kind = options.kind ?? (options.request !== undefined ? reader.kindOf(requestJson) : undefined);
     if (kind === undefined) ({ kind, chunks } = await sniff(chunks));
-    const check = new ExchangeCheck(rulesFor(protocol, kind), { request, requestJson });
+    const check = new ExchangeCheck(rulesFor(protocol, kind, transport.rules), { request, requestJson });
     const limits = { maxFrames: options.maxFrames, maxBytes: options.maxBytes };
     const readOptions = { limits, clock: systemClock, startedAt: systemClock.now() };
-    const items = kind === 'stream' ? sseBatches(chunks, readOptions) : bodyBatches(chunks, readOptions);
+    const items = reader.read(chunks, kind, readOptions);
     const judged = await judge(items, check);
     if (judged.end.type === 'broken') throw new Error(judged.end.message);
     steps.push({ index: steps.length, method: 'READ', url: file, expect: kind, status: null, frames: judged.frames, end: judged.end.type, durationMs: Math.round(judged.end.atMs), deviations: check.deviations });

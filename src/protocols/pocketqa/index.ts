@@ -1,6 +1,6 @@
 import { defineProtocol } from '../protocol.js';
 import { isRecord } from '../../core/schemas.js';
-import { attach, PocketqaScript, refuse } from './mock.js';
+import { PocketqaScript, refuse, socket } from './mock.js';
 import { DOC, isStop, pocketqaRules } from './rules/index.js';
 
 export default defineProtocol({
@@ -9,7 +9,6 @@ export default defineProtocol({
   doc: DOC,
   transport: 'socketio',
   rules: pocketqaRules,
-  answerKind: () => 'stream',
   isLastFrame: isStop,
   // An empty partial event says nothing new: an answer made only of them has gone silent.
   isHeartbeat: (frame) => {
@@ -23,5 +22,5 @@ export default defineProtocol({
     const delta = isRecord(data) ? data['delta'] : undefined;
     return typeof delta === 'string' ? delta : undefined;
   },
-  mock: { routes: [], serves: 'Socket.IO at /socket.io/ (CHAT_CS, SUM_CS, QA_CS, GEN_CS → *_SS)', defaultScenario: 'plain', refuse, script: PocketqaScript, attach },
+  mock: { serves: 'Socket.IO at /socket.io/ (CHAT_CS, SUM_CS, QA_CS, GEN_CS → *_SS)', defaultScenario: 'plain', refuse, script: PocketqaScript, socket },
 });

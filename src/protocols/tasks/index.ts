@@ -8,7 +8,6 @@ export default defineProtocol({
   doc: DOC,
   transport: 'polling',
   rules: tasksRules,
-  answerKind: () => 'answer',
   poll: {
     param: 'from',
     cursor: (json) => {

@@ -143,3 +143,11 @@ function errorCode(error: unknown): string | undefined {
   }
   return undefined;
 }
+
+/** The server root (possibly with a path prefix) and a documented path, as one URL. */
+export function joinUrl(baseUrl: string, path: string, query: Readonly<Record<string, string>> = {}): string {
+  const url = new URL(baseUrl);
+  url.pathname = url.pathname.replace(/\/+$/, '') + path;
+  for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
+  return url.href;
+}

@@ -1,8 +1,7 @@
 import type { Clock } from '../../core/clock.js';
-import type { Limits, PollFrame, StreamBatch, StreamEnd } from '../../core/exchange.js';
+import { isEnd, type Limits, type PollFrame, type StreamBatch, type StreamEnd } from '../../core/exchange.js';
 import { bodyBatches } from '../http/body.js';
 import { sendHttp } from '../http/request.js';
-import { isEnd } from '../sse/stream.js';
 
 /** Where a poll answer says to go next, as the protocol reads it. */
 export interface PollCursor {

@@ -2,11 +2,10 @@ import { createConnection } from 'node:net';
 import { connectV3, connectV4, type ClientSocket } from './client.js';
 import { bodyBatches } from '../http/body.js';
 import { sendHttp } from '../http/request.js';
-import { isEnd } from '../sse/stream.js';
 import { Watchdog } from '../watchdog.js';
 import type { Clock } from '../../core/clock.js';
 import { ChatwireError } from '../../core/errors.js';
-import { parseJson, type Limits, type ParsedJson, type SocketFrame, type StreamBatch, type StreamEnd } from '../../core/exchange.js';
+import { isEnd, parseJson, type Limits, type ParsedJson, type SocketFrame, type StreamBatch, type StreamEnd } from '../../core/exchange.js';
 
 export interface SocketTarget {
   /** The server root; Socket.IO's path (`/socket.io/`) is appended to its path. */
@@ -16,15 +15,19 @@ export interface SocketTarget {
   readonly clock: Clock;
   /** The Engine.IO version to speak: 4 (Socket.IO 3 and later) or 3 (Socket.IO 2 servers); found out by the handshake when not given. */
   readonly eio?: 3 | 4 | undefined;
+  /** Stops the connection attempt when the run is stopped. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 export interface SocketExchangeOptions {
   /** True for the frame that ends the answer; the exchange then waits a short while for strays. */
-  readonly isLast?: (frame: SocketFrame) => boolean;
+  readonly isLast?: ((frame: SocketFrame) => boolean) | undefined;
   /** True for a frame that only keeps the answer alive (an empty partial event): it does not hold off the idle limit. */
-  readonly isHeartbeat?: (frame: SocketFrame) => boolean;
+  readonly isHeartbeat?: ((frame: SocketFrame) => boolean) | undefined;
   /** This exchange's own limits, when they differ from the target's. */
-  readonly limits?: Limits;
+  readonly limits?: Limits | undefined;
+  /** Ends the exchange (as broken) when the run is stopped. */
+  readonly signal?: AbortSignal | undefined;
 }
 
 /**
@@ -104,6 +107,9 @@ export class SocketSession {
     if (this.#bystander !== undefined) listen(this.#bystander, 'bystander');
     const onDisconnect = (reason: string): void => finish({ type: 'broken', atMs: elapsed(), message: `the server disconnected the socket (${reason})` });
     this.socket.on('disconnect', onDisconnect);
+    const onAbort = (): void => finish({ type: 'broken', atMs: elapsed(), message: 'the run was stopped' });
+    if (options.signal?.aborted === true) onAbort();
+    options.signal?.addEventListener('abort', onAbort, { once: true, signal: timers.signal });
     clock.sleep(limits.timeoutMs, timers.signal).then(() => finish({ type: 'timeout', atMs: elapsed(), limitMs: limits.timeoutMs, limit: 'exchange' }), () => undefined);
 
     try {
@@ -181,7 +187,7 @@ async function checkHandshake(origin: string, path: string, target: SocketTarget
   const url = `${origin}${path}?EIO=${eio}&transport=polling&t=chatwire`;
   const limitMs = connectLimitMs(target.limits);
   const fail = (reason: string, end: ConnectFailure['end'] = 'broken', status?: number): ConnectFailure => new ConnectFailure(`could not connect a Socket.IO client to ${origin}${path}: ${reason}`, end, status);
-  const exchange = await sendHttp({ method: 'GET', url, headers: { ...target.headers }, body: undefined }, { limits: { timeoutMs: limitMs, closeGraceMs: 0 }, clock: target.clock });
+  const exchange = await sendHttp({ method: 'GET', url, headers: { ...target.headers }, body: undefined }, { limits: { timeoutMs: limitMs, closeGraceMs: 0 }, clock: target.clock, signal: target.signal });
   try {
     const { outcome } = exchange;
     if (outcome.type === 'no-response') {
@@ -254,12 +260,17 @@ async function connect(target: SocketTarget): Promise<ClientSocket> {
   return new Promise<ClientSocket>((resolve, reject) => {
     // The client's own timeout covers the transport; a server that never acknowledges the
     // namespace connection would otherwise be waited on forever.
-    target.clock.sleep(limitMs, timers.signal).then(
+    const stop = target.signal === undefined ? timers.signal : AbortSignal.any([timers.signal, target.signal]);
+    target.clock.sleep(limitMs, stop).then(
       () => {
         socket.disconnect();
         reject(new ConnectFailure(`could not connect a Socket.IO client to ${url.origin}${path}: the server did not acknowledge the connection within ${limitMs} ms (--first-frame-timeout)`, 'timeout'));
       },
-      () => undefined,
+      () => {
+        if (target.signal?.aborted !== true) return;
+        socket.disconnect();
+        reject(new ConnectFailure(`could not connect a Socket.IO client to ${url.origin}${path}: the run was stopped`, 'broken'));
+      },
     );
     socket.onceConnected(() => resolve(socket));
     socket.onceConnectError((error) => {

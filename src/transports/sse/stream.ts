@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import type { Frame, Limits, SseFrame, StreamBatch, StreamEnd, StreamEndType, StreamItem } from '../../core/exchange.js';
+import { flatten, type Limits, type SseFrame, type StreamBatch, type StreamEnd, type StreamItem } from '../../core/exchange.js';
 import { endFromAbort } from '../abort.js';
 import { createSseFrameParser } from './parse.js';
 
@@ -68,18 +68,4 @@ export async function* sseBatches(
 /** The same stream frame by frame: simpler to consume where speed does not matter. */
 export async function* sseFrames(chunks: AsyncIterable<Uint8Array | string>, options: SseStreamOptions): AsyncGenerator<StreamItem, void, undefined> {
   yield* flatten(sseBatches(chunks, options));
-}
-
-export async function* flatten(batches: AsyncIterable<StreamBatch>): AsyncGenerator<StreamItem, void, undefined> {
-  for await (const batch of batches) {
-    if (isEnd(batch)) yield batch;
-    else yield* batch as Frame[];
-  }
-}
-
-const END_TYPES: ReadonlySet<string> = new Set<StreamEndType>(['closed', 'timeout', 'held-open', 'frame-limit', 'byte-limit', 'broken']);
-
-/** True for the end of a stream, whether among batches or single items. */
-export function isEnd(item: StreamBatch | StreamItem): item is StreamEnd {
-  return 'type' in item && END_TYPES.has(item.type);
 }

@@ -1,39 +1,22 @@
-import type { Clock } from '../core/clock.js';
-import { parseJson, timeLimitOf, type Limits, type RequestRecord } from '../core/exchange.js';
-import { mediaType } from '../core/kit.js';
-import { fillJson, fillTemplate, type TemplateVars } from '../core/template.js';
-import type { Protocol } from '../protocols/protocol.js';
-import type { StepReport } from '../report/model.js';
-import { bodyBatches } from '../transports/http/body.js';
-import { sendHttp } from '../transports/http/request.js';
-import { sseBatches } from '../transports/sse/stream.js';
-import { ExchangeCheck } from '../core/engine.js';
-import { judge, rulesFor } from './judge.js';
-import type { FrameWatch } from './expectations.js';
-import { stepHeaders } from './headers.js';
-import type { HttpStep } from './suite.js';
+import { ExchangeCheck } from '../../core/engine.js';
+import { parseJson, timeLimitOf, type RequestRecord } from '../../core/exchange.js';
+import { mediaType } from '../../core/kit.js';
+import { fillJson, fillTemplate, type TemplateVars } from '../../core/template.js';
+import type { AnswerKind, Protocol } from '../../protocols/protocol.js';
+import type { StepReport } from '../../report/model.js';
+import { stepHeaders } from '../../suite/headers.js';
+import { judge, rulesFor } from '../../suite/judge.js';
+import type { StepContext, StepTarget } from '../../suite/step.js';
+import { sseBatches } from '../sse/stream.js';
+import { bodyBatches } from './body.js';
+import { joinUrl, sendHttp } from './request.js';
+import { httpRules } from './rules.js';
+import type { HttpStep } from './step-schema.js';
 
-export interface HttpTarget {
-  /** The server root, possibly with a path prefix; each step's path is appended. */
-  readonly baseUrl: string;
-  readonly headers: Readonly<Record<string, string>>;
-  readonly limits: Limits;
-  readonly clock: Clock;
-  readonly signal?: AbortSignal | undefined;
-  /** Called whenever the target shows it is alive: a response, a connection. */
-  readonly onHeard?: (() => void) | undefined;
-  /** What rules remember across the exchanges of one case (see ExchangeContext.memory). */
-  readonly memory?: Map<string, unknown> | undefined;
-}
+/** Which kind of answer a request asks for, as its protocol reads the request. */
+export type AnswerKindOf = (requestJson: unknown, url: string) => AnswerKind;
 
-export function joinUrl(baseUrl: string, path: string, query: Readonly<Record<string, string>> = {}): string {
-  const url = new URL(baseUrl);
-  url.pathname = url.pathname.replace(/\/+$/, '') + path;
-  for (const [key, value] of Object.entries(query)) url.searchParams.set(key, value);
-  return url.href;
-}
-
-function buildRequest(protocol: Protocol, step: HttpStep, target: HttpTarget, vars: TemplateVars): { request: RequestRecord; json: unknown } {
+function buildRequest(step: HttpStep, target: StepTarget, vars: TemplateVars, answerKind: AnswerKindOf): { request: RequestRecord; json: unknown } {
   const body = step.rawBody !== undefined ? fillTemplate(step.rawBody, vars) : step.body === undefined ? undefined : JSON.stringify(fillJson(step.body, vars));
   const parsed = body === undefined ? undefined : parseJson(body);
   const json = parsed?.ok === true ? parsed.value : undefined;
@@ -41,25 +24,18 @@ function buildRequest(protocol: Protocol, step: HttpStep, target: HttpTarget, va
   const url = joinUrl(target.baseUrl, fillTemplate(step.path, vars), query);
   const base = {
     ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    accept: protocol.answerKind(json, url) === 'stream' ? 'text/event-stream' : 'application/json',
+    accept: answerKind(json, url) === 'stream' ? 'text/event-stream' : 'application/json',
     ...target.headers,
   };
   return { request: { method: step.method, url, headers: stepHeaders(base, step.headers, vars), body }, json };
 }
 
 /** Sends one HTTP step and judges its answer as it arrives. */
-export async function runHttpStep(
-  protocol: Protocol,
-  step: HttpStep,
-  index: number,
-  target: HttpTarget,
-  vars: TemplateVars,
-  because: string | undefined,
-  frames: FrameWatch,
-): Promise<StepReport> {
-  const { request, json } = buildRequest(protocol, step, target, vars);
+export async function runHttpStep(protocol: Protocol, step: HttpStep, context: StepContext, answerKind: AnswerKindOf): Promise<StepReport> {
+  const { index, target, because, watch: frames } = context;
+  const { request, json } = buildRequest(step, target, context.vars, answerKind);
   const only = step.rules === undefined ? undefined : new Set(step.rules);
-  const rules = rulesFor(protocol, step.expect).filter((rule) => only === undefined || only.has(rule.id) || !rule.id.startsWith(`${protocol.id}.`));
+  const rules = rulesFor(protocol, step.expect, httpRules).filter((rule) => only === undefined || only.has(rule.id) || !rule.id.startsWith(`${protocol.id}.`));
   const check = new ExchangeCheck(rules, { request, requestJson: json, because, memory: target.memory });
   // A stream is judged silent early. A whole answer may take as long as the exchange limit allows to
   // start (the model writes it first), but once its body has begun it must not stall.

@@ -1,24 +1,24 @@
-import { timeLimitOf } from '../core/exchange.js';
-import { ChatwireError } from '../core/errors.js';
-import { ExchangeCheck } from '../core/engine.js';
-import { fillTemplate, type TemplateVars } from '../core/template.js';
-import type { Protocol } from '../protocols/protocol.js';
-import type { StepReport } from '../report/model.js';
-import { pollBatches } from '../transports/polling/poll.js';
-import type { FrameWatch } from './expectations.js';
-import { joinUrl, type HttpTarget } from './http-step.js';
-import { judge, rulesFor } from './judge.js';
-import { stepHeaders } from './headers.js';
-import type { PollStep } from './suite.js';
+import { ExchangeCheck } from '../../core/engine.js';
+import { timeLimitOf } from '../../core/exchange.js';
+import { fillTemplate } from '../../core/template.js';
+import type { PollingProtocol } from '../../protocols/protocol.js';
+import type { StepReport } from '../../report/model.js';
+import { stepHeaders } from '../../suite/headers.js';
+import { judge, rulesFor } from '../../suite/judge.js';
+import type { StepContext } from '../../suite/step.js';
+import { joinUrl } from '../http/request.js';
+import { pollBatches } from './poll.js';
+import type { PollStep } from './step-schema.js';
 
 /** Polls a resource to its end (and past it) and judges every answer. */
-export async function runPollStep(protocol: Protocol, step: PollStep, index: number, target: HttpTarget, vars: TemplateVars, watch: FrameWatch): Promise<StepReport> {
-  const poll = protocol.poll;
-  if (poll === undefined) throw new ChatwireError('BAD_FILE', `Failed to run a poll step: protocol ${protocol.id} polls nothing`, { hint: 'use http steps for this protocol' });
+export async function runPollStep(protocol: PollingProtocol, step: PollStep, context: StepContext): Promise<StepReport> {
+  const { index, target, vars, watch } = context;
+  const { poll } = protocol;
   const path = fillTemplate(step.path, vars);
   const headers = stepHeaders({ accept: 'application/json', ...target.headers }, step.headers, vars);
   const url = (from: number): string => joinUrl(target.baseUrl, path, { [poll.param]: String(from) });
   const request = { method: 'GET', url: url(step.from), headers, body: undefined };
+  // Each poll is its own small HTTP exchange: the protocol's rules judge the series as one answer.
   const check = new ExchangeCheck(rulesFor(protocol, 'stream', []), { request, requestJson: undefined, memory: target.memory });
   const judged = await judge(
     pollBatches({ url, headers, limits: target.limits, clock: target.clock, start: step.from, intervalMs: step.intervalMs, cursor: poll.cursor, pastEnd: step.pastEnd, replays: step.replays, signal: target.signal }),

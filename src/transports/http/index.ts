@@ -1,0 +1,23 @@
+import { sseBatches } from '../sse/stream.js';
+import { stepMismatch, type Transport } from '../transport.js';
+import { bodyBatches } from './body.js';
+import { httpRules, responseComplete } from './rules.js';
+import { runHttpStep } from './step.js';
+
+/** One HTTP answer per request: an event stream (SSE) or one JSON body. */
+export const httpTransport: Transport<'http'> = {
+  id: 'http',
+  travels: 'one HTTP answer per request (an event stream or a JSON body)',
+  rules: httpRules,
+  connectionRule: responseComplete,
+  steps: ['http'],
+  runStep: async (protocol, step, context) => {
+    if (step.type !== 'http') throw stepMismatch('http', step);
+    return { report: await runHttpStep(protocol, step, context, protocol.answerKind) };
+  },
+  label: (step) => (step.type === 'http' ? step.method : step.type),
+  offline: (protocol) => ({
+    kindOf: (requestJson) => protocol.answerKind(requestJson),
+    read: (chunks, kind, options) => (kind === 'stream' ? sseBatches(chunks, options) : bodyBatches(chunks, options)),
+  }),
+};

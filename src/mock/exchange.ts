@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
 import { ExchangeCheck } from '../core/engine.js';
-import type { RequestRecord } from '../core/exchange.js';
+import { parseJson, type RequestRecord } from '../core/exchange.js';
 import type { Deviation, Rule } from '../core/rule.js';
 import type { TemplateVars } from '../core/template.js';
 import type { MockRequest, MockResponse } from './io.js';
@@ -74,6 +74,21 @@ export interface MockContext {
 
 /** Whether a request may be served at all: its Host names this mock (see server.ts). */
 export type HostCheck = (headers: Readonly<Record<string, string | string[] | undefined>>) => boolean;
+
+/** A request body as a route takes it in: read, parsed and checked, or refused for its size. */
+export type RequestIntake =
+  | { readonly ok: false; readonly refusal: Refusal }
+  | {
+      readonly ok: true;
+      /** The body as sent; '' when there was none. */
+      readonly text: string;
+      /** The body as JSON; undefined when empty or not JSON. */
+      readonly json: unknown;
+      /** What the protocol's request rules found (already logged as client deviations). */
+      readonly deviations: readonly Deviation[];
+      /** The deviations of error severity: what a server refuses. */
+      readonly errors: readonly Deviation[];
+    };
 
 /** What one request to the mock comes with. */
 export interface MockExchangeOptions {
@@ -152,6 +167,20 @@ export class MockExchange {
    */
   checkRequest(body: string | undefined, requestJson: unknown): readonly Deviation[] {
     return checkClientRequest(this.protocol, this.record(body), requestJson, this.#onClientDeviation);
+  }
+
+  /**
+   * Reads the body, parses it, and runs the protocol's request rules over it (unless `check` is
+   * false, for a request that carries no body by its method). Each route then answers the way
+   * its protocol words errors.
+   */
+  async intake(options: { readonly check?: boolean } = {}): Promise<RequestIntake> {
+    const text = await this.text();
+    if (text === undefined) return { ok: false, refusal: { status: 413, message: `Failed to read the request: the body is over ${MAX_REQUEST_BYTES} bytes` } };
+    const parsed = text === '' ? undefined : parseJson(text);
+    const json = parsed?.ok === true ? parsed.value : undefined;
+    const deviations = options.check === false ? [] : this.checkRequest(text === '' ? undefined : text, json);
+    return { ok: true, text, json, deviations, errors: deviations.filter((deviation) => deviation.severity === 'error') };
   }
 
   /** The scenario the client asked for by header or `?scenario=`, else the protocol's default. */

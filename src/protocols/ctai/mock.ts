@@ -1,6 +1,5 @@
-import { parseJson } from '../../core/exchange.js';
 import type { Deviation } from '../../core/rule.js';
-import { MAX_REQUEST_BYTES, type MockExchange, type MockRoute, type Refusal } from '../../mock/exchange.js';
+import type { MockExchange, MockRoute, Refusal } from '../../mock/exchange.js';
 import { isRecord } from '../../core/schemas.js';
 import { DOC, requestAccept } from './rules/index.js';
 
@@ -38,16 +37,11 @@ export const chatRoute: MockRoute = {
   method: 'POST',
   path: CHAT_PATH,
   async handle(exchange) {
-    const text = await exchange.text();
-    if (text === undefined) {
-      refuse(exchange, { status: 413, message: `Failed to read the request: the body is over ${MAX_REQUEST_BYTES} bytes` });
-      return;
-    }
-    const parsed = parseJson(text);
-    const body = parsed.ok ? parsed.value : undefined;
-    const deviations = exchange.checkRequest(text, body);
+    const intake = await exchange.intake();
+    if (!intake.ok) return refuse(exchange, intake.refusal);
+    const body = intake.json;
     // A wrong Accept header is logged as the client's fault, but the answer is still served.
-    const blocking = deviations.filter((deviation) => deviation.severity === 'error' && deviation.rule !== requestAccept.id);
+    const blocking = intake.errors.filter((deviation) => deviation.rule !== requestAccept.id);
     if (blocking.length > 0) {
       refuse(exchange, { status: 400, message: `Failed to accept the request: ${blocking.map(explain).join('; ')}` });
       return;

@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { parseJson } from '../../core/exchange.js';
 import { isRecord } from '../../core/schemas.js';
 import type { MockExchange, MockRoute, Refusal } from '../../mock/exchange.js';
 import type { ScenarioFrame } from '../../mock/scenario.js';
@@ -52,11 +51,9 @@ function streamFrames(turn: Turn, script: FastgptPyScript): ScenarioFrame[] {
 }
 
 const chat: MockRoute['handle'] = async (exchange) => {
-  const text = await exchange.text();
-  if (text === undefined) return refuse(exchange, { status: 413, message: 'Failed to read the request: the body is over 1 MiB' });
-  const parsed = parseJson(text);
-  const body = parsed.ok ? parsed.value : undefined;
-  const problems = exchange.checkRequest(text, body).filter((deviation) => deviation.severity === 'error');
+  const intake = await exchange.intake();
+  if (!intake.ok) return refuse(exchange, intake.refusal);
+  const { json: body, errors: problems } = intake;
   if (problems.length > 0) {
     exchange.json(422, {
       detail: problems.map((problem) => ({

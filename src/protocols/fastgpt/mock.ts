@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { parseJson } from '../../core/exchange.js';
 import { isRecord } from '../../core/schemas.js';
-import { MAX_REQUEST_BYTES, type MockExchange, type MockRoute, type Refusal } from '../../mock/exchange.js';
+import type { MockExchange, MockRoute, Refusal } from '../../mock/exchange.js';
 import { remember, scriptReader, stateOf } from '../../mock/state.js';
 import { answerBody, streamFrames, nodeResults, type Run } from './render.js';
 import { FastgptScript } from './script.js';
@@ -71,21 +70,20 @@ function authFailure(exchange: MockExchange, script: FastgptScript): Failure | u
 
 /** Reads and checks a request body; undefined (after answering) when it must be refused. */
 async function readBody(exchange: MockExchange, fail: (failure: Failure) => void | Promise<void>): Promise<unknown> {
-  const text = await exchange.text();
-  if (text === undefined) {
-    await fail({ code: 413, statusText: 'payloadTooLarge', message: `Failed to read the request: the body is over ${MAX_REQUEST_BYTES} bytes` });
+  // A GET, or a DELETE without a body, carries no body to check.
+  const bodyless = exchange.method === 'GET' || (exchange.method === 'DELETE' && (await exchange.text()) === '');
+  const intake = await exchange.intake({ check: !bodyless });
+  if (!intake.ok) {
+    await fail({ code: 413, statusText: 'payloadTooLarge', message: intake.refusal.message });
     return undefined;
   }
-  if (exchange.method === 'GET' || (exchange.method === 'DELETE' && text === '')) return {};
-  const parsed = parseJson(text);
-  const body = parsed.ok ? parsed.value : undefined;
-  const blocking = exchange.checkRequest(text, body).filter((deviation) => deviation.severity === 'error');
-  if (blocking.length > 0) {
-    const reasons = blocking.map((d) => `${d.type === 'request' && d.pointer !== '' ? `${d.pointer.slice(1)}: ` : ''}${d.message} (${d.rule})`);
+  if (bodyless) return {};
+  if (intake.errors.length > 0) {
+    const reasons = intake.errors.map((d) => `${d.type === 'request' && d.pointer !== '' ? `${d.pointer.slice(1)}: ` : ''}${d.message} (${d.rule})`);
     await fail({ code: 400, statusText: 'badRequest', message: `Failed to accept the request: ${reasons.join('; ')}` });
     return undefined;
   }
-  return body;
+  return intake.json;
 }
 
 /** The user's question: the last message's text. */

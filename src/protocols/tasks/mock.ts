@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
-import { parseJson } from '../../core/exchange.js';
 import { isRecord } from '../../core/schemas.js';
 import type { MockExchange, MockRoute, Refusal } from '../../mock/exchange.js';
 import { remember, scriptReader, stateOf } from '../../mock/state.js';
@@ -57,14 +56,12 @@ async function begin(exchange: MockExchange): Promise<{ script: TasksScript; bod
     refuse(exchange, { status: 401, message: auth === 'missing' ? 'Not authenticated: send Authorization: Bearer <TOKEN>' : 'Invalid token' });
     return undefined;
   }
-  const text = await exchange.text();
-  if (text === undefined) {
-    refuse(exchange, { status: 413, message: 'Failed to read the request: the body is over 1 MiB' });
+  const intake = await exchange.intake();
+  if (!intake.ok) {
+    refuse(exchange, intake.refusal);
     return undefined;
   }
-  const parsed = text === '' ? undefined : parseJson(text);
-  const body = parsed?.ok === true ? parsed.value : undefined;
-  const problems = exchange.checkRequest(text === '' ? undefined : text, body).filter((problem) => problem.severity === 'error');
+  const { json: body, errors: problems } = intake;
   if (problems.length > 0) {
     exchange.json(422, { detail: problems.map((problem) => ({ loc: ['body', ...(problem.type === 'request' ? problem.pointer.split('/').slice(1) : [])], msg: problem.message, type: problem.rule })) });
     return undefined;

@@ -21,7 +21,12 @@ if (mode === 'baseline') {
   // The real command, in-process so its peak RSS can be read: every ctai stream rule runs.
   const { runCli } = await import('../dist/index.js');
   let out = '';
-  const io = { stdout: { write: (text) => (out += text) }, stderr: { write: (text) => process.stderr.write(text) }, env: {}, untilStopped: async () => undefined };
+  const io = {
+    stdout: { write: (text) => (out += text) },
+    stderr: { write: (text) => process.stderr.write(text) },
+    env: {},
+    untilStopped: async () => undefined,
+  };
   const code = await runCli(['validate', file, '--protocol', 'ctai', '--reporter', 'json'], io);
   const report = JSON.parse(out);
   packets = report.cases[0].steps[0].frames;

@@ -39,10 +39,15 @@ console.log('| run | concurrent (default) | one case at a time | ratio |');
 console.log('|---|---:|---:|---:|');
 for (const target of [...protocols.map((p) => [p]), []]) {
   const { concurrent, sequential } = await sideBySide(target);
-  console.log(`| \`chatwire run${target.length === 0 ? '' : ` ${target[0]}`}\` | ${seconds(concurrent)} | ${seconds(sequential)} | ${(sequential / concurrent).toFixed(1)}× faster |`);
+  console.log(
+    `| \`chatwire run${target.length === 0 ? '' : ` ${target[0]}`}\` | ${seconds(concurrent)} | ${seconds(sequential)} | ${(sequential / concurrent).toFixed(1)}× faster |`,
+  );
 }
 
-const credentials = (server) => [...(server.token === undefined ? [] : ['--token', server.token]), ...Object.entries(server.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}=${v}`])];
+const credentials = (server) => [
+  ...(server.token === undefined ? [] : ['--token', server.token]),
+  ...Object.entries(server.vars ?? {}).flatMap(([k, v]) => ['--var', `${k}=${v}`]),
+];
 
 console.log('\n## A server that accepts connections and never answers\n');
 console.log('| protocol | cases | --timeout 5s | default (--timeout 30s) | exit |');
@@ -51,7 +56,10 @@ const { readFileSync } = await import('node:fs');
 const cases = Object.fromEntries(protocols.map((p) => [p, JSON.parse(readFileSync(new URL(`../suites/${p}.json`, import.meta.url), 'utf8')).cases.length]));
 for (const protocol of protocols) {
   const server = await silent();
-  const extra = protocol === 'fastgpt' || protocol === 'tasks' ? ['--token', 'bench', '--var', 'appId=bench', '--var', 'selectAppKey=b', '--var', 'formAppKey=b', '--var', 'pluginAppKey=b'] : [];
+  const extra =
+    protocol === 'fastgpt' || protocol === 'tasks'
+      ? ['--token', 'bench', '--var', 'appId=bench', '--var', 'selectAppKey=b', '--var', 'formAppKey=b', '--var', 'pluginAppKey=b']
+      : [];
   const short = await run([protocol, '--target', server.url, '--timeout', '5s', ...extra]);
   const long = await run([protocol, '--target', server.url, ...extra]);
   await server.close();
@@ -70,7 +78,13 @@ const stalls = [
 ];
 for (const [protocol, how, start] of stalls) {
   const server = await start();
-  const result = await run([protocol, '--target', server.url, ...credentials(server), ...(protocol === 'fastgpt' ? ['--var', 'selectAppKey=b', '--var', 'formAppKey=b', '--var', 'pluginAppKey=b'] : [])]);
+  const result = await run([
+    protocol,
+    '--target',
+    server.url,
+    ...credentials(server),
+    ...(protocol === 'fastgpt' ? ['--var', 'selectAppKey=b', '--var', 'formAppKey=b', '--var', 'pluginAppKey=b'] : []),
+  ]);
   await server.close();
   console.log(`| ${protocol} | ${how} | ${seconds(result.ms)} | ${result.code} |`);
 }

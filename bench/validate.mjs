@@ -16,7 +16,14 @@ async function generate() {
   const texts = ['2路汽车', '在火车站北广场', '乘坐，', '首班车 6:00 发车。', 'The answer goes on. '];
   for (let sn = 0; sn < packets; sn++) {
     const last = sn === packets - 1;
-    const data = { msg_id: `m-${sn}`, msg_sn: String(sn), event: last ? 'stop' : '', answer_text: last ? '' : texts[sn % texts.length], ref_doc_list: [], follow_up_list: [] };
+    const data = {
+      msg_id: `m-${sn}`,
+      msg_sn: String(sn),
+      event: last ? 'stop' : '',
+      answer_text: last ? '' : texts[sn % texts.length],
+      ref_doc_list: [],
+      follow_up_list: [],
+    };
     if (!out.write(`id: m-${sn}\ndata: ${JSON.stringify({ ret: '0', msg: '', data })}\n\n`)) await once(out, 'drain');
   }
   out.end();

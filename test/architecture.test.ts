@@ -20,7 +20,9 @@ const rel = (path: string): string => relative(root, path);
 /** Every module a file imports, type-only and dynamic imports included, as source paths. */
 function importsOf(file: string): string[] {
   const text = readFileSync(file, 'utf8');
-  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"\n;]*?from\s+'([^']+)'|import\('([^']+)'\)/g)].map((match) => match[1] ?? match[2] ?? '');
+  const specifiers = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"\n;]*?from\s+'([^']+)'|import\('([^']+)'\)/g)].map(
+    (match) => match[1] ?? match[2] ?? '',
+  );
   return specifiers.filter((specifier) => specifier.startsWith('.')).map((specifier) => resolve(dirname(file), specifier.replace(/\.js$/, '.ts')));
 }
 
@@ -61,7 +63,15 @@ describe('the shape of src/', () => {
 
   it('reads imports the way the checks below need (a known edge is seen)', () => {
     expect(graph.get(join(src, 'suite/runner.ts'))).toContain(join(src, 'transports/index.ts'));
-    expect(cycles(new Map([['a', ['b']], ['b', ['a']], ['c', ['a']]]))).toEqual([['a', 'b']]);
+    expect(
+      cycles(
+        new Map([
+          ['a', ['b']],
+          ['b', ['a']],
+          ['c', ['a']],
+        ]),
+      ),
+    ).toEqual([['a', 'b']]);
   });
 
   it('has no import cycle, type-only imports included', () => {

@@ -17,7 +17,11 @@ function errorRules(report: RunReport): string[] {
 const scenarios = readdirSync(join(root, 'mocks')).flatMap((protocol) =>
   readdirSync(join(root, 'mocks', protocol))
     .filter((file) => file.endsWith('.json'))
-    .map((file) => ({ protocol, name: file.slice(0, -5), breaks: (JSON.parse(readFileSync(join(root, 'mocks', protocol, file), 'utf8')) as { breaks?: string[] }).breaks ?? [] })),
+    .map((file) => ({
+      protocol,
+      name: file.slice(0, -5),
+      breaks: (JSON.parse(readFileSync(join(root, 'mocks', protocol, file), 'utf8')) as { breaks?: string[] }).breaks ?? [],
+    })),
 );
 
 // A broadcast reaches every case in flight, which then breaks more rules; run alone, it breaks exactly what it names.
@@ -28,7 +32,19 @@ describe.concurrent('chatwire run PROTOCOL against each mock scenario', () => {
     const expected = breaks.length === 0 ? 'exit 0' : `exit 1 naming ${breaks.join(', ')}`;
     it(`${protocol}/${name}: ${expected}`, async () => {
       const sequential = alone.has(`${protocol}/${name}`) ? ['--concurrency', '1'] : [];
-      const result = await cli(['run', protocol, '--header', `x-chatwire-scenario: ${name}`, '--close-grace', '300ms', '--timeout', '3s', '--reporter', 'json', ...sequential]);
+      const result = await cli([
+        'run',
+        protocol,
+        '--header',
+        `x-chatwire-scenario: ${name}`,
+        '--close-grace',
+        '300ms',
+        '--timeout',
+        '3s',
+        '--reporter',
+        'json',
+        ...sequential,
+      ]);
       const report = JSON.parse(result.stdout) as RunReport;
       expect(errorRules(report)).toEqual([...breaks].sort());
       expect(result.code).toBe(breaks.length === 0 ? 0 : 1);
@@ -44,7 +60,11 @@ describe('chatwire run: exit codes and reports', () => {
       join(dir, 'endless.json'),
       JSON.stringify({
         description: 'A stream that never ends and never sends a stop packet',
-        stream: { frames: [{ id: '{{exchange}}-0', data: { ret: '0', msg: '', data: { msg_id: '{{exchange}}-0', msg_sn: '0', event: '', answer_text: '…' } } }], end: 'hang', holdMs: 600000 },
+        stream: {
+          frames: [{ id: '{{exchange}}-0', data: { ret: '0', msg: '', data: { msg_id: '{{exchange}}-0', msg_sn: '0', event: '', answer_text: '…' } } }],
+          end: 'hang',
+          holdMs: 600000,
+        },
       }),
     );
     mock = await startMockServer({ protocols: [ctai], port: 0, scenarioDirs: { ctai: [dir] } });
@@ -52,7 +72,20 @@ describe('chatwire run: exit codes and reports', () => {
   afterAll(() => mock.close());
 
   it('cuts a stream that never ends at --timeout and reports it', async () => {
-    const result = await cli(['run', 'ctai', '--target', mock.url, '--case', 'stream-answer', '--timeout', '500ms', '-H', 'x-chatwire-scenario: endless', '-r', 'json']);
+    const result = await cli([
+      'run',
+      'ctai',
+      '--target',
+      mock.url,
+      '--case',
+      'stream-answer',
+      '--timeout',
+      '500ms',
+      '-H',
+      'x-chatwire-scenario: endless',
+      '-r',
+      'json',
+    ]);
     expect(result.code).toBe(1);
     const report = JSON.parse(result.stdout) as RunReport;
     expect(errorRules(report)).toEqual(['ctai.stop.present', 'http.response.complete']);
@@ -109,7 +142,20 @@ describe('chatwire run: exit codes and reports', () => {
 
   it('writes JUnit XML with a failure naming the rule, and a summary on stdout', async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'chatwire-junit-')), 'report.xml');
-    const result = await cli(['run', 'ctai', '-H', 'x-chatwire-scenario: no-stop', '--case', 'stream-answer', '--case', 'plain-answer', '-r', 'junit', '-o', file]);
+    const result = await cli([
+      'run',
+      'ctai',
+      '-H',
+      'x-chatwire-scenario: no-stop',
+      '--case',
+      'stream-answer',
+      '--case',
+      'plain-answer',
+      '-r',
+      'junit',
+      '-o',
+      file,
+    ]);
     expect(result.code).toBe(1);
     const xml = readFileSync(file, 'utf8');
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="chatwire" tests="2" failures="1"/);

@@ -57,7 +57,13 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     keeps: [
       { scope: 'stream', body: good },
       // The document's own example leaves out msg, lists and extend_info; extra fields are allowed.
-      { scope: 'stream', body: stream({ ret: '0', data: { msg_id: 'a', msg_sn: '0', event: '', answer_text: 'x', vendor: 1 } }, { ret: '0', data: { msg_id: 'b', msg_sn: '1', event: 'stop', answer_text: '' } }) },
+      {
+        scope: 'stream',
+        body: stream(
+          { ret: '0', data: { msg_id: 'a', msg_sn: '0', event: '', answer_text: 'x', vendor: 1 } },
+          { ret: '0', data: { msg_id: 'b', msg_sn: '1', event: 'stop', answer_text: '' } },
+        ),
+      },
     ],
     breaks: [
       { scope: 'stream', body: stream({ ret: '0', data: { msg_id: 'a', msg_sn: 0, event: '', answer_text: 'x' } }, packet(1, '', 'stop')) },
@@ -68,7 +74,10 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     ],
   },
   'ctai.msg.empty-on-success': {
-    keeps: [{ scope: 'stream', body: good }, { scope: 'answer', body: okAnswer }],
+    keeps: [
+      { scope: 'stream', body: good },
+      { scope: 'answer', body: okAnswer },
+    ],
     breaks: [
       { scope: 'stream', body: stream({ ...packet(0, 'x'), msg: 'success' }, packet(1, '', 'stop')) },
       { scope: 'answer', body: JSON.stringify({ ret: '0', msg: 'ok', data: { answer_text: 'x' } }) },
@@ -106,7 +115,10 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       // An error packet may end the stream on its own.
       { scope: 'stream', body: sseEvent({ ret: '10021', msg: 'not ready' }) },
     ],
-    breaks: [{ scope: 'stream', body: stream(packet(0, '你'), packet(1, '好')) }, { scope: 'stream', body: '' }],
+    breaks: [
+      { scope: 'stream', body: stream(packet(0, '你'), packet(1, '好')) },
+      { scope: 'stream', body: '' },
+    ],
   },
   'ctai.stop.last': {
     keeps: [{ scope: 'stream', body: good }],
@@ -121,9 +133,17 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   },
   'ctai.stop.cites-all': {
     keeps: [
-      { scope: 'stream', body: stream(packet(0, '你', '', { ref_doc_list: [{ doc_id: 'a', title: 'A' }] }), packet(1, '', 'stop', { ref_doc_list: [{ doc_id: 'a', title: 'A', page: 3 }] })) },
+      {
+        scope: 'stream',
+        body: stream(
+          packet(0, '你', '', { ref_doc_list: [{ doc_id: 'a', title: 'A' }] }),
+          packet(1, '', 'stop', { ref_doc_list: [{ doc_id: 'a', title: 'A', page: 3 }] }),
+        ),
+      },
     ],
-    breaks: [{ scope: 'stream', body: stream(packet(0, '你', '', { ref_doc_list: [{ doc_id: 'a' }] }), packet(1, '', 'stop', { ref_doc_list: [{ doc_id: 'b' }] })) }],
+    breaks: [
+      { scope: 'stream', body: stream(packet(0, '你', '', { ref_doc_list: [{ doc_id: 'a' }] }), packet(1, '', 'stop', { ref_doc_list: [{ doc_id: 'b' }] })) },
+    ],
   },
   'ctai.close.after-stop': {
     keeps: [{ scope: 'stream', body: good }],
@@ -133,7 +153,10 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     ],
   },
   'ctai.answer.succeeded': {
-    keeps: [{ scope: 'stream', body: good }, { scope: 'answer', body: okAnswer }],
+    keeps: [
+      { scope: 'stream', body: good },
+      { scope: 'answer', body: okAnswer },
+    ],
     breaks: [
       { scope: 'stream', body: sseEvent({ ret: '10021', msg: 'not ready' }) },
       { scope: 'answer', body: JSON.stringify({ ret: '10021', msg: 'not ready' }) },
@@ -177,20 +200,36 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     ],
     breaks: [
       { scope: 'stream', body: citing('a', 'c'), options: { request: streamRequest({ ctdoc_id: 'a,b' }) } },
-      { scope: 'answer', body: JSON.stringify({ ret: '0', msg: '', data: { answer_text: '你好', ref_doc_list: [{ doc_id: 'c' }] } }), options: { request: { query_text: 'q', ctdoc_id: 'a,b' } } },
+      {
+        scope: 'answer',
+        body: JSON.stringify({ ret: '0', msg: '', data: { answer_text: '你好', ref_doc_list: [{ doc_id: 'c' }] } }),
+        options: { request: { query_text: 'q', ctdoc_id: 'a,b' } },
+      },
     ],
   },
   'ctai.citation.disabled': {
     keeps: [
       // Empty lists, or none at all, say "nothing" the same way.
       { scope: 'stream', body: good, options: { request: streamRequest({ enable_citation: '0', enable_followup: '0' }) } },
-      { scope: 'stream', body: stream(packet(0, '你'), packet(1, '', 'stop')), options: { request: streamRequest({ enable_citation: '0', enable_followup: '0' }) } },
+      {
+        scope: 'stream',
+        body: stream(packet(0, '你'), packet(1, '', 'stop')),
+        options: { request: streamRequest({ enable_citation: '0', enable_followup: '0' }) },
+      },
       { scope: 'stream', body: citing('a'), options: { request: streamRequest({ enable_citation: '1' }) } },
     ],
     breaks: [
       { scope: 'stream', body: citing('a'), options: { request: streamRequest({ enable_citation: '0' }) } },
-      { scope: 'stream', body: stream(packet(0, '你'), packet(1, '', 'stop', { ref_doc_list: [], follow_up_list: ['还有什么?'] })), options: { request: streamRequest({ enable_followup: '0' }) } },
-      { scope: 'answer', body: JSON.stringify({ ret: '0', msg: '', data: { answer_text: '你好', follow_up_list: ['还有什么?'] } }), options: { request: { query_text: 'q', enable_followup: '0' } } },
+      {
+        scope: 'stream',
+        body: stream(packet(0, '你'), packet(1, '', 'stop', { ref_doc_list: [], follow_up_list: ['还有什么?'] })),
+        options: { request: streamRequest({ enable_followup: '0' }) },
+      },
+      {
+        scope: 'answer',
+        body: JSON.stringify({ ret: '0', msg: '', data: { answer_text: '你好', follow_up_list: ['还有什么?'] } }),
+        options: { request: { query_text: 'q', enable_followup: '0' } },
+      },
     ],
   },
   'ctai.error.shape': {
@@ -234,7 +273,20 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
         scope: 'request',
         body: '',
         options: {
-          request: { query_text: 'q', ctdoc_id: 'a,b', session_id: 'a'.repeat(64), enable_citation: '0', enable_followup: '1', enable_elaborate: '1', smart_temp: '10', lang: 'th_TH', context: 'c', stream: '1', category: 'tpl_chat', ctprofile_id: 'writer' },
+          request: {
+            query_text: 'q',
+            ctdoc_id: 'a,b',
+            session_id: 'a'.repeat(64),
+            enable_citation: '0',
+            enable_followup: '1',
+            enable_elaborate: '1',
+            smart_temp: '10',
+            lang: 'th_TH',
+            context: 'c',
+            stream: '1',
+            category: 'tpl_chat',
+            ctprofile_id: 'writer',
+          },
         },
       },
     ],
@@ -257,7 +309,9 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       { scope: 'request', body: '', options: { request: { query_text: 'q', stream: '1' }, requestHeaders: { accept: 'text/event-stream' } } },
       { scope: 'request', body: '', options: { request: { query_text: 'q', stream: '0' }, requestHeaders: { accept: 'application/json' } } },
     ],
-    breaks: [{ scope: 'request', body: '', options: { request: { query_text: 'q', stream: '1' }, requestHeaders: { Accept: 'application/json, text/plain' } } }],
+    breaks: [
+      { scope: 'request', body: '', options: { request: { query_text: 'q', stream: '1' }, requestHeaders: { Accept: 'application/json, text/plain' } } },
+    ],
   },
   'http.response.complete': {
     keeps: [{ scope: 'stream', body: good }],
@@ -270,7 +324,10 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
 };
 
 describe('ctai rules', () => {
-  keepBreak(ctai, trials(table, (c) => check(ctai, c.scope, c.body, c.options)));
+  keepBreak(
+    ctai,
+    trials(table, (c) => check(ctai, c.scope, c.body, c.options)),
+  );
 
   it('ctai.msg_id.unique: an id an earlier answer of the same case used is a repeat', async () => {
     const first = stream(packet(0, '你'), packet(1, '', 'stop'));

@@ -64,7 +64,14 @@ describe('scenario and suite files', () => {
   it('names the case path for a bad suite', () => {
     const dir = mkdtempSync(join(tmpdir(), 'chatwire-bad-'));
     const file = join(dir, 'ctai.json');
-    writeFileSync(file, JSON.stringify({ protocol: 'ctai', description: 'x', cases: [{ name: 'a', title: 't', source: { doc: 'd', section: 's' }, steps: [{ type: 'http', path: 'no-slash', expect: 'stream' }] }] }));
+    writeFileSync(
+      file,
+      JSON.stringify({
+        protocol: 'ctai',
+        description: 'x',
+        cases: [{ name: 'a', title: 't', source: { doc: 'd', section: 's' }, steps: [{ type: 'http', path: 'no-slash', expect: 'stream' }] }],
+      }),
+    );
     expect(() => loadSuite(ctai, file)).toThrow(/at \/cases\/0\/steps\/0\/path/);
   });
 });

@@ -14,7 +14,8 @@ const body = (value: unknown): Frame => {
   const text = JSON.stringify(value);
   return { type: 'body', index: 0, atMs: 0, text, json: parseJson(text) };
 };
-const histories = (chats: Array<{ chatId: string; top?: boolean }>) => body({ code: 200, statusText: '', message: '', data: { list: chats, total: chats.length } });
+const histories = (chats: Array<{ chatId: string; top?: boolean }>) =>
+  body({ code: 200, statusText: '', message: '', data: { list: chats, total: chats.length } });
 
 describe('valuesAt', () => {
   it('follows a JSON pointer, with * over arrays and objects', () => {
@@ -36,9 +37,13 @@ describe('fastgpt.records.effect through suite assertions', () => {
 
   it('is kept when the change is visible and broken when it is not', () => {
     expect(judge(histories([{ chatId: 'c1' }]), { includes: 'c1' })).toEqual([]);
-    expect(judge(histories([]), { includes: 'c1' })).toMatchObject([{ rule: 'fastgpt.records.effect', severity: 'error', pointer: '/data/list/*/chatId', expected: 'a value "c1"' }]);
+    expect(judge(histories([]), { includes: 'c1' })).toMatchObject([
+      { rule: 'fastgpt.records.effect', severity: 'error', pointer: '/data/list/*/chatId', expected: 'a value "c1"' },
+    ]);
     expect(judge(histories([{ chatId: 'c2' }]), { excludes: 'c1' })).toEqual([]);
-    expect(judge(histories([{ chatId: 'c1' }]), { excludes: 'c1', because: 'the deleted chat is gone' })).toMatchObject([{ message: '/data/list/*/chatId still includes "c1" (the deleted chat is gone)' }]);
+    expect(judge(histories([{ chatId: 'c1' }]), { excludes: 'c1', because: 'the deleted chat is gone' })).toMatchObject([
+      { message: '/data/list/*/chatId still includes "c1" (the deleted chat is gone)' },
+    ]);
     expect(judge(histories([{ chatId: 'c1' }]), { equals: 'c1' })).toEqual([]);
     expect(judge(histories([{ chatId: 'c1' }, { chatId: 'c2' }]), { equals: 'c1' })).toHaveLength(1);
   });
@@ -51,7 +56,9 @@ describe('fastgpt.records.effect through suite assertions', () => {
     };
     expect(page([{ chatId: 'c1' }])).toEqual([]);
     expect(page([])).toEqual([]);
-    expect(page([{ chatId: 'c1' }, { chatId: 'c2' }])).toMatchObject([{ rule: 'fastgpt.records.effect', pointer: '/data/list/*', expected: 'at most 1', message: '/data/list/* has 2 values (pageSize 1)' }]);
+    expect(page([{ chatId: 'c1' }, { chatId: 'c2' }])).toMatchObject([
+      { rule: 'fastgpt.records.effect', pointer: '/data/list/*', expected: 'at most 1', message: '/data/list/* has 2 values (pageSize 1)' },
+    ]);
   });
 
   it('reports an answer that never came as a deviation, not a pass', () => {
@@ -61,7 +68,15 @@ describe('fastgpt.records.effect through suite assertions', () => {
 
   it('captures the first value at a pointer in the named event', () => {
     const watch = new FrameWatch({ option: { event: 'interactive', pointer: '/interactive/params/userSelectOptions/0/value' } });
-    const interactive: Frame = { type: 'sse', index: 3, atMs: 0, event: 'interactive', id: undefined, data: '', json: { ok: true, value: { interactive: { params: { userSelectOptions: [{ key: 'k', value: 'Confirm' }] } } } } };
+    const interactive: Frame = {
+      type: 'sse',
+      index: 3,
+      atMs: 0,
+      event: 'interactive',
+      id: undefined,
+      data: '',
+      json: { ok: true, value: { interactive: { params: { userSelectOptions: [{ key: 'k', value: 'Confirm' }] } } } },
+    };
     watch.see(body({ other: true }));
     watch.see(interactive);
     expect(watch.captured()).toEqual({ values: { option: 'Confirm' }, missing: [] });
@@ -70,8 +85,24 @@ describe('fastgpt.records.effect through suite assertions', () => {
 });
 
 describe('the other rules reported through suite assertions and captures', () => {
-  const sse = (event: string, value: unknown, index = 0): Frame => ({ type: 'sse', index, atMs: 0, event, id: undefined, data: JSON.stringify(value), json: { ok: true, value } });
-  const socket = (value: unknown, index = 0): Frame => ({ type: 'socketio', index, atMs: 0, event: 'CHAT_SS', socket: 'asker', args: [value], json: { ok: true, value } });
+  const sse = (event: string, value: unknown, index = 0): Frame => ({
+    type: 'sse',
+    index,
+    atMs: 0,
+    event,
+    id: undefined,
+    data: JSON.stringify(value),
+    json: { ok: true, value },
+  });
+  const socket = (value: unknown, index = 0): Frame => ({
+    type: 'socketio',
+    index,
+    atMs: 0,
+    event: 'CHAT_SS',
+    socket: 'asker',
+    args: [value],
+    json: { ok: true, value },
+  });
 
   it('fastgpt-py.session.stages: kept when the stage is reached, broken when another comes', async () => {
     const { default: fastgptPy } = await import('../src/protocols/fastgpt-py/index.js');
@@ -106,16 +137,32 @@ describe('the other rules reported through suite assertions and captures', () =>
     const { defaultLimits } = await import('../src/core/exchange.js');
     const mock = await startMockServer({ protocols: [tasks], port: 0 });
     try {
-      const post = (path: string, capture?: Record<string, { pointer: string }>) => ({ type: 'http' as const, method: 'POST' as const, path, body: { workspace_id: 'w' }, expect: 'answer' as const, ...(capture === undefined ? {} : { capture }) });
+      const post = (path: string, capture?: Record<string, { pointer: string }>) => ({
+        type: 'http' as const,
+        method: 'POST' as const,
+        path,
+        body: { workspace_id: 'w' },
+        expect: 'answer' as const,
+        ...(capture === undefined ? {} : { capture }),
+      });
       const suiteCase = {
         name: 'c',
         title: 't',
         source: { doc: 'd', section: 's' },
         basis: 'doc' as const,
         exclusive: false,
-        steps: [post('/api/v1/workspaces'), post('/api/v1/workspaces/w/conversations', { id: { pointer: '/conversation_id' } }), post('/api/v1/workspaces/w/messages')],
+        steps: [
+          post('/api/v1/workspaces'),
+          post('/api/v1/workspaces/w/conversations', { id: { pointer: '/conversation_id' } }),
+          post('/api/v1/workspaces/w/messages'),
+        ],
       };
-      const options = { baseUrl: mock.url, headers: { authorization: 'Bearer k', 'x-chatwire-scenario': 'SCENARIO' }, limits: defaultLimits, clock: systemClock };
+      const options = {
+        baseUrl: mock.url,
+        headers: { authorization: 'Bearer k', 'x-chatwire-scenario': 'SCENARIO' },
+        limits: defaultLimits,
+        clock: systemClock,
+      };
       const suite = { protocol: 'tasks', description: 'd', variables: {}, cases: [suiteCase] };
       const run = async (scenario: string) => {
         const [report] = await runSuite(tasks, suite, [suiteCase], { ...options, headers: { ...options.headers, 'x-chatwire-scenario': scenario } });
@@ -134,8 +181,24 @@ describe('the other rules reported through suite assertions and captures', () =>
 });
 
 describe('rules of no scope, reported through suite assertions', () => {
-  const sse = (event: string | undefined, value: unknown, index: number): Frame => ({ type: 'sse', index, atMs: 0, event, id: undefined, data: JSON.stringify(value), json: { ok: true, value } });
-  const socket = (value: unknown, index: number, side: 'asker' | 'bystander' = 'asker'): Frame => ({ type: 'socketio', index, atMs: 0, event: 'CHAT_SS', socket: side, args: [value], json: { ok: true, value } });
+  const sse = (event: string | undefined, value: unknown, index: number): Frame => ({
+    type: 'sse',
+    index,
+    atMs: 0,
+    event,
+    id: undefined,
+    data: JSON.stringify(value),
+    json: { ok: true, value },
+  });
+  const socket = (value: unknown, index: number, side: 'asker' | 'bystander' = 'asker'): Frame => ({
+    type: 'socketio',
+    index,
+    atMs: 0,
+    event: 'CHAT_SS',
+    socket: side,
+    args: [value],
+    json: { ok: true, value },
+  });
   /** Watches frames as a suite step does, with the protocol's own reading of the answer text. */
   const watchAll = (protocol: Protocol, assertion: Assertion, frames: readonly Frame[]): Deviation[] => {
     const watch = new FrameWatch({}, [assertion], (frame) => protocol.answerText?.(frame));
@@ -146,9 +209,11 @@ describe('rules of no scope, reported through suite assertions', () => {
 
   const ctaiPacket = (sn: number, text: string, extra: Record<string, unknown> = {}): Frame =>
     sse(undefined, { ret: '0', msg: '', data: { msg_id: `m-${sn}`, msg_sn: String(sn), event: '', answer_text: text, ...extra } }, sn);
-  const fastgptChunk = (content: string, index: number): Frame => sse(undefined, { id: '', object: '', created: 0, model: '', choices: [{ delta: { role: 'assistant', content }, index: 0, finish_reason: null }] }, index);
+  const fastgptChunk = (content: string, index: number): Frame =>
+    sse(undefined, { id: '', object: '', created: 0, model: '', choices: [{ delta: { role: 'assistant', content }, index: 0, finish_reason: null }] }, index);
   const pyDelta = (text: string, index: number): Frame => sse('text_delta', { text }, index);
-  const pocketDelta = (delta: string, index: number, side: 'asker' | 'bystander' = 'asker'): Frame => socket({ data: { room: 'r2', delta, finish_reason: null } }, index, side);
+  const pocketDelta = (delta: string, index: number, side: 'asker' | 'bystander' = 'asker'): Frame =>
+    socket({ data: { room: 'r2', delta, finish_reason: null } }, index, side);
 
   // Per protocol: frames without the marker, one frame with it, and the marker split across two frames' text.
   const isolation: ReadonlyArray<{ protocol: Protocol; rule: string; clean: Frame[]; whole: Frame[]; split: Frame[] }> = [
@@ -187,7 +252,15 @@ describe('rules of no scope, reported through suite assertions', () => {
     it(`${rule}: kept without the other scope's marker, broken by it whole or split across frames`, () => {
       const assertion = { rule, absent: MARKER, because: 'sent in the other scope' };
       expect(watchAll(protocol, assertion, clean)).toEqual([]);
-      expect(watchAll(protocol, assertion, whole)).toMatchObject([{ rule, type: 'frame', frame: whole.at(-1)?.index, severity: 'error', message: `the answer carries "${MARKER}", which was sent in another scope (sent in the other scope)` }]);
+      expect(watchAll(protocol, assertion, whole)).toMatchObject([
+        {
+          rule,
+          type: 'frame',
+          frame: whole.at(-1)?.index,
+          severity: 'error',
+          message: `the answer carries "${MARKER}", which was sent in another scope (sent in the other scope)`,
+        },
+      ]);
       expect(watchAll(protocol, assertion, split)).toMatchObject([{ rule, type: 'frame', frame: split.at(-1)?.index }]);
     });
   }
@@ -198,20 +271,37 @@ describe('rules of no scope, reported through suite assertions', () => {
   });
 
   it('fastgpt.interactive.resumed: broken when the answered option is offered again, kept when no interactive frame comes', () => {
-    const assertion = { rule: 'fastgpt.interactive.resumed', event: 'interactive', pointer: '/interactive/params/userSelectOptions/*/value', excludes: 'Confirm', because: 'the answered select node is not asked again' };
+    const assertion = {
+      rule: 'fastgpt.interactive.resumed',
+      event: 'interactive',
+      pointer: '/interactive/params/userSelectOptions/*/value',
+      excludes: 'Confirm',
+      because: 'the answered select node is not asked again',
+    };
     const interactive = (...values: string[]): Frame =>
-      sse('interactive', { interactive: { type: 'userSelect', params: { description: '确认?', userSelectOptions: values.map((value, i) => ({ key: `o${i}`, value })) } } }, 1);
+      sse(
+        'interactive',
+        { interactive: { type: 'userSelect', params: { description: '确认?', userSelectOptions: values.map((value, i) => ({ key: `o${i}`, value })) } } },
+        1,
+      );
     const answered = sse('answer', { choices: [{ delta: { content: '已确认' }, index: 0, finish_reason: null }] }, 0);
     // Missing frames keep an assertion that only forbids.
     expect(watchAll(fastgpt, assertion, [answered])).toEqual([]);
     // The workflow may go on to another select node with other options.
     expect(watchAll(fastgpt, assertion, [answered, interactive('Next', 'Back')])).toEqual([]);
     expect(watchAll(fastgpt, assertion, [answered, interactive('Confirm', 'Cancel')])).toMatchObject([
-      { rule: 'fastgpt.interactive.resumed', type: 'frame', frame: 1, event: 'interactive', expected: 'no value "Confirm"', message: '/interactive/params/userSelectOptions/*/value still includes "Confirm" (the answered select node is not asked again)' },
+      {
+        rule: 'fastgpt.interactive.resumed',
+        type: 'frame',
+        frame: 1,
+        event: 'interactive',
+        expected: 'no value "Confirm"',
+        message: '/interactive/params/userSelectOptions/*/value still includes "Confirm" (the answered select node is not asked again)',
+      },
     ]);
   });
 
-  it('ctai.input.accepted: every ret of the edge request equals the ordinary request\'s (only), broken by any other', () => {
+  it("ctai.input.accepted: every ret of the edge request equals the ordinary request's (only), broken by any other", () => {
     const assertion = { rule: 'ctai.input.accepted', pointer: '/ret', only: '0', because: 'within the table' };
     expect(watchAll(ctai, assertion, [ctaiPacket(0, '你'), ctaiPacket(1, '', { event: 'stop' })])).toEqual([]);
     const refused = sse(undefined, { ret: '10001', msg: 'session_id too long' }, 0);
@@ -226,11 +316,14 @@ describe('rules of no scope, reported through suite assertions', () => {
     expect(watchAll(ctai, ctaiAssertion, [ctaiPacket(0, `您的车牌号是${MARKER}`)])).toMatchObject([{ rule: 'ctai.refusal.no-effect', severity: 'error' }]);
     const pyAssertion = { rule: 'fastgpt-py.refusal.no-effect', absent: MARKER };
     expect(watchAll(fastgptPy, pyAssertion, [pyDelta('请问发生了什么？', 0)])).toEqual([]);
-    expect(watchAll(fastgptPy, pyAssertion, [pyDelta(`您刚才提到“${MARKER}”`, 0)])).toMatchObject([{ rule: 'fastgpt-py.refusal.no-effect', severity: 'error' }]);
+    expect(watchAll(fastgptPy, pyAssertion, [pyDelta(`您刚才提到“${MARKER}”`, 0)])).toMatchObject([
+      { rule: 'fastgpt-py.refusal.no-effect', severity: 'error' },
+    ]);
   });
 
   it('fastgpt.refusal.no-effect: the chat a refused delete named is still listed, under its own title', () => {
-    const list = (chats: Array<{ chatId: string; customTitle?: string }>): Frame => body({ code: 200, statusText: '', message: '', data: { list: chats, total: chats.length } });
+    const list = (chats: Array<{ chatId: string; customTitle?: string }>): Frame =>
+      body({ code: 200, statusText: '', message: '', data: { list: chats, total: chats.length } });
     const kept = { rule: 'fastgpt.refusal.no-effect', pointer: '/data/list/*/chatId', includes: 'kept' };
     const renamed = { rule: 'fastgpt.refusal.no-effect', pointer: '/data/list/*/customTitle', excludes: 'renamed' };
     expect(watchAll(fastgpt, kept, [list([{ chatId: 'kept', customTitle: '' }])])).toEqual([]);

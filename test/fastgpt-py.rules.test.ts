@@ -17,7 +17,11 @@ interface Case {
   readonly options?: CheckOptions;
 }
 const stream = (body: string, options: CheckOptions = {}): Case => ({ scope: 'stream', body, options });
-const answer = (value: unknown, options: CheckOptions = {}): Case => ({ scope: 'answer', body: typeof value === 'string' ? value : JSON.stringify(value), options });
+const answer = (value: unknown, options: CheckOptions = {}): Case => ({
+  scope: 'answer',
+  body: typeof value === 'string' ? value : JSON.stringify(value),
+  options,
+});
 const refusal = (body: string, head: NonNullable<CheckOptions['head']>): Case => ({ scope: 'refusal', body, options: { head } });
 /** A refusal in streaming mode: one error event. */
 const refusalEvent = (data: unknown): Case => refusal(sseEvent(data, { event: 'error' }), { status: 200, headers: { 'content-type': 'text/event-stream' } });
@@ -28,7 +32,10 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   'fastgpt-py.stream.content-type': { keeps: [stream(good)], breaks: [stream(good, { head: { headers: { 'content-type': 'application/json' } } })] },
   'fastgpt-py.stream.status': { keeps: [stream(good)], breaks: [stream(good, { head: { status: 202 } })] },
   'fastgpt-py.event.json': { keeps: [stream(good)], breaks: [stream(sse(stage('1002'), ['text_delta', '{"text": '], done))] },
-  'fastgpt-py.event.known': { keeps: [stream(good)], breaks: [stream(sse(stage('1002'), ['progress', { pct: 50 }], done)), stream(sse(stage('1002'), [undefined, { text: 'x' }], done))] },
+  'fastgpt-py.event.known': {
+    keeps: [stream(good)],
+    breaks: [stream(sse(stage('1002'), ['progress', { pct: 50 }], done)), stream(sse(stage('1002'), [undefined, { text: 'x' }], done))],
+  },
   'fastgpt-py.event.shape': {
     keeps: [stream(good), stream(sse(['error', { msg: '失败', code: '500' }])), refusalEvent({ msg: 'x', code: '400' })],
     breaks: [
@@ -59,11 +66,17 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   },
   'fastgpt-py.event.name': {
     keeps: [stream(good), stream(sse(stage('1002'), ['progress', { pct: 50 }], done))],
-    breaks: [stream(sse(['stage-code', { nextStageCode: '1002', nextStage: '通话中' }], delta('x'), done)), stream(sse(stage('1002'), ['TextDelta', { text: 'x' }], done))],
+    breaks: [
+      stream(sse(['stage-code', { nextStageCode: '1002', nextStage: '通话中' }], delta('x'), done)),
+      stream(sse(stage('1002'), ['TextDelta', { text: 'x' }], done)),
+    ],
   },
   'fastgpt-py.close.after-done': {
     keeps: [stream(good), stream(sse(stage('1002'), delta('x')), { end: { type: 'held-open', atMs: 3000, graceMs: 2000 } })],
-    breaks: [stream(good, { end: { type: 'held-open', atMs: 3000, graceMs: 2000 } }), stream(good, { end: { type: 'timeout', atMs: 30_000, limitMs: 15_000, limit: 'idle' } })],
+    breaks: [
+      stream(good, { end: { type: 'held-open', atMs: 3000, graceMs: 2000 } }),
+      stream(good, { end: { type: 'timeout', atMs: 30_000, limitMs: 15_000, limit: 'idle' } }),
+    ],
   },
   'fastgpt-py.done.last': {
     keeps: [stream(good), stream(sse(['error', { msg: 'x', code: '500' }], done))],
@@ -92,13 +105,22 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   'fastgpt-py.request.json': { keeps: [request(valid)], breaks: [request('sessionId=s1&text=x')] },
   'fastgpt-py.request.shape': {
     keeps: [request(valid), request({ ...valid, stream: true })],
-    breaks: [request({ timeStamp: 't', text: 'x' }), request({ sessionId: 's', text: 'x' }), request({ sessionId: 's', timeStamp: 't' }), request({ ...valid, text: 42 }), request({ ...valid, stream: 'true' })],
+    breaks: [
+      request({ timeStamp: 't', text: 'x' }),
+      request({ sessionId: 's', text: 'x' }),
+      request({ sessionId: 's', timeStamp: 't' }),
+      request({ ...valid, text: 42 }),
+      request({ ...valid, stream: 'true' }),
+    ],
   },
   'http.response.complete': { keeps: [stream(good)], breaks: [stream(good, { end: { type: 'broken', atMs: 1, message: 'reset' } })] },
 };
 
 describe('fastgpt-py rules', () => {
-  keepBreak(fastgptPy, trials(table, (c) => check(fastgptPy, c.scope, c.body, c.options)));
+  keepBreak(
+    fastgptPy,
+    trials(table, (c) => check(fastgptPy, c.scope, c.body, c.options)),
+  );
 
   it("passes the document's example stream with no deviation", async () => {
     const example = sse(stage('1002', '通话中'), delta('您好,请问发生了什么情况?'), done);

@@ -22,8 +22,19 @@ const U = undefined;
 const nodes = [{ moduleName: 'AI 对话', moduleType: 'chatNode', runningTime: 1.2 }];
 
 const plain = sse([U, chunk('电影')], [U, chunk('新海诚。')], [U, stop], [U, '[DONE]']);
-const detail = sse(['flowNodeStatus', { status: 'running', name: 'AI 对话' }], ['answer', chunk('电影')], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes]);
-const answer = JSON.stringify({ id: 'c1', model: '', usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 1 }, choices: [{ message: { role: 'assistant', content: '新海诚' }, finish_reason: 'stop', index: 0 }] });
+const detail = sse(
+  ['flowNodeStatus', { status: 'running', name: 'AI 对话' }],
+  ['answer', chunk('电影')],
+  ['answer', stop],
+  ['answer', '[DONE]'],
+  ['flowResponses', nodes],
+);
+const answer = JSON.stringify({
+  id: 'c1',
+  model: '',
+  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 1 },
+  choices: [{ message: { role: 'assistant', content: '新海诚' }, finish_reason: 'stop', index: 0 }],
+});
 const envelope = (code: unknown, data: unknown, message = ''): string => JSON.stringify({ code, statusText: '', message, data });
 
 interface Case {
@@ -31,12 +42,32 @@ interface Case {
   readonly body: string;
   readonly options?: CheckOptions;
 }
-const stream = (body: string, request: unknown = plainRequest, options: CheckOptions = {}): Case => ({ scope: 'stream', body, options: { url: COMPLETIONS, request, ...options } });
+const stream = (body: string, request: unknown = plainRequest, options: CheckOptions = {}): Case => ({
+  scope: 'stream',
+  body,
+  options: { url: COMPLETIONS, request, ...options },
+});
 const detailed = (body: string, options: CheckOptions = {}): Case => stream(body, detailRequest, options);
-const nonStream = (body: string, request: unknown = { stream: false, messages }, options: CheckOptions = {}): Case => ({ scope: 'answer', body, options: { url: COMPLETIONS, request, ...options } });
-const records = (body: string, url = HISTORIES, scope: Scope = 'answer'): Case => ({ scope, body, options: { url, request: { appId: 'a', offset: 0, pageSize: 10 } } });
-const refusal = (body: string, url = COMPLETIONS, head: CheckOptions['head'] = { status: 500 }): Case => ({ scope: 'refusal', body, options: { url, head, request: { stream: false, messages } } });
-const request = (body: unknown, url = COMPLETIONS): Case => ({ scope: 'request', body: '', options: { url, ...(typeof body === 'string' ? { requestBody: body } : { request: body }) } });
+const nonStream = (body: string, request: unknown = { stream: false, messages }, options: CheckOptions = {}): Case => ({
+  scope: 'answer',
+  body,
+  options: { url: COMPLETIONS, request, ...options },
+});
+const records = (body: string, url = HISTORIES, scope: Scope = 'answer'): Case => ({
+  scope,
+  body,
+  options: { url, request: { appId: 'a', offset: 0, pageSize: 10 } },
+});
+const refusal = (body: string, url = COMPLETIONS, head: CheckOptions['head'] = { status: 500 }): Case => ({
+  scope: 'refusal',
+  body,
+  options: { url, head, request: { stream: false, messages } },
+});
+const request = (body: unknown, url = COMPLETIONS): Case => ({
+  scope: 'request',
+  body: '',
+  options: { url, ...(typeof body === 'string' ? { requestBody: body } : { request: body }) },
+});
 
 const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   'fastgpt.stream.content-type': {
@@ -53,7 +84,14 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     keeps: [
       stream(plain),
       // The document's own form: no model, delta {} on the stop chunk; and reasoning without content.
-      stream(sse([U, { id: '', object: '', created: 0, choices: [{ delta: { content: '电' }, index: 0, finish_reason: null }] }], [U, chunk(null, null, { content: undefined, reasoning_content: '想' })], [U, { id: '', object: '', created: 0, choices: [{ delta: {}, index: 0, finish_reason: 'stop' }] }], [U, '[DONE]'])),
+      stream(
+        sse(
+          [U, { id: '', object: '', created: 0, choices: [{ delta: { content: '电' }, index: 0, finish_reason: null }] }],
+          [U, chunk(null, null, { content: undefined, reasoning_content: '想' })],
+          [U, { id: '', object: '', created: 0, choices: [{ delta: {}, index: 0, finish_reason: 'stop' }] }],
+          [U, '[DONE]'],
+        ),
+      ),
       // FastGPT versions whose workflow writer lets workflowDuration through under detail=false write it unnamed.
       stream(sse([U, chunk('电', null)], [U, { durationSeconds: 1.2 }], [U, stop], [U, '[DONE]'])),
     ],
@@ -64,16 +102,36 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   },
   'fastgpt.event.shape': {
     keeps: [
-      refusal(sseEvent({ code: 403, statusText: 'unAuthorization', message: 'unAuthorization' }, { event: 'error' }), COMPLETIONS, { status: 200, headers: { 'content-type': 'text/event-stream' } }),
+      refusal(sseEvent({ code: 403, statusText: 'unAuthorization', message: 'unAuthorization' }, { event: 'error' }), COMPLETIONS, {
+        status: 200,
+        headers: { 'content-type': 'text/event-stream' },
+      }),
       detailed(detail),
-      detailed(sse(['interactive', { interactive: { type: 'userSelect', params: { description: 'd', userSelectOptions: [{ key: 'o1', value: 'Confirm' }] } } }], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes])),
+      detailed(
+        sse(
+          ['interactive', { interactive: { type: 'userSelect', params: { description: 'd', userSelectOptions: [{ key: 'o1', value: 'Confirm' }] } } }],
+          ['answer', stop],
+          ['answer', '[DONE]'],
+          ['flowResponses', nodes],
+        ),
+      ),
     ],
     breaks: [
       // A streaming refusal is an error event: without message it is not the documented one.
-      refusal(sseEvent({ code: 403, statusText: 'unAuthorization' }, { event: 'error' }), COMPLETIONS, { status: 200, headers: { 'content-type': 'text/event-stream' } }),
+      refusal(sseEvent({ code: 403, statusText: 'unAuthorization' }, { event: 'error' }), COMPLETIONS, {
+        status: 200,
+        headers: { 'content-type': 'text/event-stream' },
+      }),
       detailed(sse(['answer', chunk('a')], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', { list: nodes }])),
       detailed(sse(['flowNodeStatus', { status: 'running' }], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes])),
-      detailed(sse(['interactive', { interactive: { type: 'userSelect', params: { userSelectOptions: [] } } }], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes])),
+      detailed(
+        sse(
+          ['interactive', { interactive: { type: 'userSelect', params: { userSelectOptions: [] } } }],
+          ['answer', stop],
+          ['answer', '[DONE]'],
+          ['flowResponses', nodes],
+        ),
+      ),
       detailed(sse(['toolCall', { tool: { toolName: 'x' } }], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes])),
     ],
   },
@@ -95,7 +153,10 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   },
   'fastgpt.done.event': {
     keeps: [stream(plain), detailed(detail)],
-    breaks: [stream(sse([U, chunk('a')], [U, stop], ['answer', '[DONE]'])), detailed(sse(['answer', stop], ['flowResponses', '[DONE]'], ['flowResponses', nodes]))],
+    breaks: [
+      stream(sse([U, chunk('a')], [U, stop], ['answer', '[DONE]'])),
+      detailed(sse(['answer', stop], ['flowResponses', '[DONE]'], ['flowResponses', nodes])),
+    ],
   },
   'fastgpt.stop.present': {
     keeps: [stream(plain), stream(sse([U, chunk('a')], [U, chunk('', 'stop')], [U, '[DONE]']))],
@@ -111,7 +172,10 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   },
   'fastgpt.done.last': {
     keeps: [detailed(detail), stream(plain)],
-    breaks: [stream(sse([U, stop], [U, '[DONE]'], [U, chunk('more')])), detailed(sse(['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes], ['flowResponses', nodes]))],
+    breaks: [
+      stream(sse([U, stop], [U, '[DONE]'], [U, chunk('more')])),
+      detailed(sse(['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes], ['flowResponses', nodes])),
+    ],
   },
   'fastgpt.flow-responses.once': {
     keeps: [
@@ -121,7 +185,10 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       detailed(sse(['flowNodeResponse', nodes[0]], ['answer', stop], ['answer', '[DONE]'])),
       detailed(sse(['answer', chunk('a')], ['error', { message: 'x' }])),
     ],
-    breaks: [detailed(sse(['answer', chunk('a')], ['answer', stop], ['answer', '[DONE]'])), detailed(sse(['flowResponses', nodes], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes]))],
+    breaks: [
+      detailed(sse(['answer', chunk('a')], ['answer', stop], ['answer', '[DONE]'])),
+      detailed(sse(['flowResponses', nodes], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes])),
+    ],
   },
   'fastgpt.error.last': {
     keeps: [stream(sse([U, chunk('a')], ['error', { message: 'x' }]))],
@@ -143,22 +210,49 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   'fastgpt.answer.shape': {
     keeps: [
       nonStream(answer),
-      nonStream(JSON.stringify({ choices: [{ message: { role: 'assistant', content: [{ type: 'reasoning', reasoning: { content: 'r' } }, { type: 'text', text: { content: 't' } }] }, finish_reason: 'stop', index: 0 }], responseData: [] }), { stream: false, detail: true, messages }),
+      nonStream(
+        JSON.stringify({
+          choices: [
+            {
+              message: {
+                role: 'assistant',
+                content: [
+                  { type: 'reasoning', reasoning: { content: 'r' } },
+                  { type: 'text', text: { content: 't' } },
+                ],
+              },
+              finish_reason: 'stop',
+              index: 0,
+            },
+          ],
+          responseData: [],
+        }),
+        { stream: false, detail: true, messages },
+      ),
     ],
     breaks: [nonStream(JSON.stringify({ choices: [] })), nonStream(JSON.stringify({ choices: [{ message: { role: 'assistant', content: 42 } }] }))],
   },
   'fastgpt.answer.detail': {
-    keeps: [nonStream(JSON.stringify({ ...JSON.parse(answer), responseData: nodes, newVariables: {} }), { stream: false, detail: true, messages }), nonStream(answer)],
+    keeps: [
+      nonStream(JSON.stringify({ ...JSON.parse(answer), responseData: nodes, newVariables: {} }), { stream: false, detail: true, messages }),
+      nonStream(answer),
+    ],
     breaks: [nonStream(answer, { stream: false, detail: true, messages }), nonStream(answer, { stream: false, variables: { query: 'q' } })],
   },
   'fastgpt.records.envelope': {
     keeps: [records(envelope(200, { list: [], total: 0 })), records(envelope(403, null, 'unAuthorization'), HISTORIES, 'refusal')],
-    breaks: [records(envelope('200', { list: [], total: 0 })), records(JSON.stringify({ code: 200, data: null })), records(envelope('403', null), HISTORIES, 'refusal')],
+    breaks: [
+      records(envelope('200', { list: [], total: 0 })),
+      records(JSON.stringify({ code: 200, data: null })),
+      records(envelope('403', null), HISTORIES, 'refusal'),
+    ],
   },
   'fastgpt.records.success': { keeps: [records(envelope(200, { list: [], total: 0 }))], breaks: [records(envelope(500, null, 'missingParams'))] },
   'fastgpt.records.data': {
     keeps: [
-      records(envelope(200, { list: [{ chatId: 'c', updateTime: '2024-10-13T03:29:05.779Z', appId: 'a', customTitle: '', title: '你好', top: false }], total: 1 })),
+      records(
+        envelope(200, { list: [{ chatId: 'c', updateTime: '2024-10-13T03:29:05.779Z', appId: 'a', customTitle: '', title: '你好', top: false }], total: 1 }),
+      ),
       records(envelope(200, { list: [{ _id: 'x', dataId: 'd', obj: 'AI', value: [{ text: { content: '你好' } }], customFeedbacks: [] }], total: 1 }), RECORDS),
       records(envelope(200, {}), 'http://t.invalid/api/core/chat/feedback/updateUserFeedback'),
     ],
@@ -185,7 +279,16 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       stream(sse(['chatTitle', { title: 't' }], [U, chunk('a')], [U, stop], [U, '[DONE]'])),
       detailed(detail),
       // A plugin call (no messages) has detail forced on.
-      stream(sse(['flowNodeStatus', { status: 'running', name: 'AI 对话' }], ['answer', chunk('a')], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes]), { stream: true, variables: { query: 'q' } }),
+      stream(
+        sse(
+          ['flowNodeStatus', { status: 'running', name: 'AI 对话' }],
+          ['answer', chunk('a')],
+          ['answer', stop],
+          ['answer', '[DONE]'],
+          ['flowResponses', nodes],
+        ),
+        { stream: true, variables: { query: 'q' } },
+      ),
     ],
     breaks: [
       stream(sse(['flowNodeStatus', { status: 'running', name: 'AI 对话' }], [U, chunk('电影')], [U, stop], [U, '[DONE]'])),
@@ -200,23 +303,56 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     ],
   },
   'fastgpt.answer.plain': {
-    keeps: [nonStream(answer), nonStream(JSON.stringify({ ...JSON.parse(answer), responseData: nodes, newVariables: {} }), { stream: false, detail: true, messages })],
+    keeps: [
+      nonStream(answer),
+      nonStream(JSON.stringify({ ...JSON.parse(answer), responseData: nodes, newVariables: {} }), { stream: false, detail: true, messages }),
+    ],
     breaks: [
       nonStream(JSON.stringify({ ...JSON.parse(answer), responseData: nodes })),
       nonStream(JSON.stringify({ ...JSON.parse(answer), newVariables: { uid: 'u' } }), { stream: false, detail: false, messages }),
       // The typed array of detail=true where detail=false joins the texts into a string.
-      nonStream(JSON.stringify({ choices: [{ message: { role: 'assistant', content: [{ type: 'text', text: { content: '电影' } }] }, finish_reason: 'stop', index: 0 }] })),
+      nonStream(
+        JSON.stringify({
+          choices: [{ message: { role: 'assistant', content: [{ type: 'text', text: { content: '电影' } }] }, finish_reason: 'stop', index: 0 }],
+        }),
+      ),
     ],
   },
   'fastgpt.auth.accepted': {
-    keeps: [stream(plain), nonStream(answer), stream(sse([U, chunk('a')], ['error', { message: 'LLM failed' }])), nonStream(envelope(500, null, 'core.chat.error.appNotExist'), undefined, { head: { status: 500 } })],
+    keeps: [
+      stream(plain),
+      nonStream(answer),
+      stream(sse([U, chunk('a')], ['error', { message: 'LLM failed' }])),
+      nonStream(envelope(500, null, 'core.chat.error.appNotExist'), undefined, { head: { status: 500 } }),
+    ],
     // FastGPT refuses a key with its envelope (HTTP 500 in v4.11–v4.14), as an early error event when streaming.
-    breaks: [stream(sse(['error', { code: 403, statusText: 'unAuthorization', message: 'unAuthorization' }])), nonStream(envelope(514, null, 'unAuthApiKey'), undefined, { head: { status: 500 } })],
+    breaks: [
+      stream(sse(['error', { code: 403, statusText: 'unAuthorization', message: 'unAuthorization' }])),
+      nonStream(envelope(514, null, 'unAuthApiKey'), undefined, { head: { status: 500 } }),
+    ],
   },
   'fastgpt.request.json': { keeps: [request({ messages })], breaks: [request('{"messages": [}')] },
   'fastgpt.request.shape': {
     keeps: [
-      request({ chatId: 'c', stream: true, detail: true, responseChatItemId: 'r', variables: { uid: 'u' }, messages: [{ role: 'user', content: [{ type: 'text', text: '导演是谁' }, { type: 'image_url', image_url: { url: 'https://x/a.png' } }, { type: 'file_url', name: 'a.pdf', url: 'https://x/a.pdf' }] }], model: 'gpt', temperature: 0.2 }),
+      request({
+        chatId: 'c',
+        stream: true,
+        detail: true,
+        responseChatItemId: 'r',
+        variables: { uid: 'u' },
+        messages: [
+          {
+            role: 'user',
+            content: [
+              { type: 'text', text: '导演是谁' },
+              { type: 'image_url', image_url: { url: 'https://x/a.png' } },
+              { type: 'file_url', name: 'a.pdf', url: 'https://x/a.pdf' },
+            ],
+          },
+        ],
+        model: 'gpt',
+        temperature: 0.2,
+      }),
       request({ stream: false, variables: { query: '你好' } }),
       request({ appId: 'a', offset: 0, pageSize: 20, source: 'api' }, HISTORIES),
     ],
@@ -235,7 +371,10 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
 };
 
 describe('fastgpt rules', () => {
-  keepBreak(fastgpt, trials(table, (c) => check(fastgpt, c.scope, c.body, c.options)));
+  keepBreak(
+    fastgpt,
+    trials(table, (c) => check(fastgpt, c.scope, c.body, c.options)),
+  );
 
   it("passes the document's own detail=true stream example, and real FastGPT's, without an error", async () => {
     const documentExample = [

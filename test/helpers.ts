@@ -45,7 +45,9 @@ export async function check(protocol: Protocol, scope: Scope, body: string, opti
   const clock = instantClock();
   const readOptions = { limits: defaultLimits, clock, startedAt: 0 };
   const isStream = scope === 'stream' || (options.head?.headers?.['content-type'] ?? defaultType).startsWith('text/event-stream');
-  const items: AsyncIterable<StreamItem> = isStream ? sseFrames(chunksOf(body, options.chunkBytes), readOptions) : flatten(bodyBatches(chunksOf(body, options.chunkBytes), readOptions));
+  const items: AsyncIterable<StreamItem> = isStream
+    ? sseFrames(chunksOf(body, options.chunkBytes), readOptions)
+    : flatten(bodyBatches(chunksOf(body, options.chunkBytes), readOptions));
   for await (const item of items) {
     if (isEnd(item)) return [...checker.end(options.end ?? item)];
     checker.frame(item);

@@ -49,7 +49,8 @@ afterAll(() => {
   endless.close();
 });
 
-const errorRules = (report: RunReport): string[] => [...new Set(report.cases.flatMap((c) => c.steps.flatMap((s) => s.deviations.filter((d) => d.severity === 'error').map((d) => d.rule))))].sort();
+const errorRules = (report: RunReport): string[] =>
+  [...new Set(report.cases.flatMap((c) => c.steps.flatMap((s) => s.deviations.filter((d) => d.severity === 'error').map((d) => d.rule))))].sort();
 
 describe('hostile targets: reported, never hung on, never crashed by', () => {
   it('a server that never answers is cut at --timeout', async () => {
@@ -79,7 +80,21 @@ describe('hostile targets: reported, never hung on, never crashed by', () => {
 
   it('an HTTPS target with an untrusted certificate exits 2 saying how to trust it', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'chatwire-tls-'));
-    await promisify(execFile)('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'key.pem'), '-out', join(dir, 'cert.pem'), '-days', '1', '-subj', '/CN=localhost']);
+    await promisify(execFile)('openssl', [
+      'req',
+      '-x509',
+      '-newkey',
+      'rsa:2048',
+      '-nodes',
+      '-keyout',
+      join(dir, 'key.pem'),
+      '-out',
+      join(dir, 'cert.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+    ]);
     const tls = createHttps({ key: readFileSync(join(dir, 'key.pem')), cert: readFileSync(join(dir, 'cert.pem')) }, (_req, res) => res.end('{}'));
     await new Promise<void>((resolve) => tls.listen(0, '127.0.0.1', resolve));
     const result = await cli(['run', 'ctai', '--target', `https://127.0.0.1:${(tls.address() as { port: number }).port}`, '--case', 'stream-answer']);

@@ -10,7 +10,11 @@ describe('rules every HTTP exchange keeps', () => {
   it('http.auth.accepted: a valid request refused with 401 or 403 breaks it, with "check --token" for the run', async () => {
     for (const status of [401, 403]) {
       const found = await check(ctai, 'answer', refusalBody, { head: { status } });
-      expect(found.find((d) => d.rule === 'http.auth.accepted')).toMatchObject({ severity: 'error', type: 'response', misconfiguration: expect.stringContaining('check --token') });
+      expect(found.find((d) => d.rule === 'http.auth.accepted')).toMatchObject({
+        severity: 'error',
+        type: 'response',
+        misconfiguration: expect.stringContaining('check --token'),
+      });
     }
     expect(ruleIds(await check(ctai, 'answer', answerBody))).not.toContain('http.auth.accepted');
     // A refusal the suite asked for is not a valid request.
@@ -20,7 +24,10 @@ describe('rules every HTTP exchange keeps', () => {
   it('http.path.found: the documented path answering 404 or 405 breaks it, with "check the path prefix" for the run', async () => {
     for (const status of [404, 405]) {
       const found = await check(ctai, 'stream', 'Not Found', { head: { status, headers: { 'content-type': 'text/plain' } } });
-      expect(found.find((d) => d.rule === 'http.path.found')).toMatchObject({ severity: 'error', misconfiguration: expect.stringContaining('check the path prefix of --target') });
+      expect(found.find((d) => d.rule === 'http.path.found')).toMatchObject({
+        severity: 'error',
+        misconfiguration: expect.stringContaining('check the path prefix of --target'),
+      });
     }
     expect(ruleIds(await check(ctai, 'answer', answerBody, { head: { status: 200 } }))).not.toContain('http.path.found');
   });

@@ -17,8 +17,16 @@ export interface RuleTrials {
   readonly [rule: string]: { readonly keeps: readonly Judge[]; readonly breaks: readonly Judge[] };
 }
 
-export function trials<C>(table: Readonly<Record<string, KeepBreak<C>>>, judge: (input: C) => readonly Deviation[] | Promise<readonly Deviation[]>): RuleTrials {
-  return Object.fromEntries(Object.entries(table).map(([rule, { keeps, breaks }]) => [rule, { keeps: keeps.map((input) => () => judge(input)), breaks: breaks.map((input) => () => judge(input)) }]));
+export function trials<C>(
+  table: Readonly<Record<string, KeepBreak<C>>>,
+  judge: (input: C) => readonly Deviation[] | Promise<readonly Deviation[]>,
+): RuleTrials {
+  return Object.fromEntries(
+    Object.entries(table).map(([rule, { keeps, breaks }]) => [
+      rule,
+      { keeps: keeps.map((input) => () => judge(input)), breaks: breaks.map((input) => () => judge(input)) },
+    ]),
+  );
 }
 
 /**

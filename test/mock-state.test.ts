@@ -8,6 +8,10 @@ describe('remember: a store that keeps its newest entries', () => {
     expect([...store.keys()]).toEqual(['k7', 'k8', 'k9']);
     remember(store, 'k7', 70, 3);
     remember(store, 'k10', 10, 3);
-    expect([...store.entries()]).toEqual([['k9', 9], ['k7', 70], ['k10', 10]]);
+    expect([...store.entries()]).toEqual([
+      ['k9', 9],
+      ['k7', 70],
+      ['k10', 10],
+    ]);
   });
 });

@@ -15,7 +15,10 @@ beforeAll(async () => {
   extraDir = mkdtempSync(join(tmpdir(), 'chatwire-mock-'));
   writeFileSync(
     join(extraDir, 'custom.json'),
-    JSON.stringify({ description: 'A user scenario', stream: { frames: [{ id: '{{exchange}}', data: { ret: '0', msg: '', data: { msg_id: '{{exchange}}', msg_sn: '0', event: 'stop', answer_text: '' } } }] } }),
+    JSON.stringify({
+      description: 'A user scenario',
+      stream: { frames: [{ id: '{{exchange}}', data: { ret: '0', msg: '', data: { msg_id: '{{exchange}}', msg_sn: '0', event: 'stop', answer_text: '' } } }] },
+    }),
   );
   // Scripted delays cost nothing under the instant clock.
   mock = await startMockServer({ protocols: [ctai], port: 0, clock: instantClock(), scenarioDirs: { ctai: [extraDir] } });
@@ -44,7 +47,8 @@ describe('ctai mock', () => {
   });
 
   it('gives every exchange its own msg_ids', async () => {
-    const ids = async (): Promise<string[]> => [...(await (await post({ query_text: 'q', stream: '1' })).text()).matchAll(/"msg_id":"([^"]+)"/g)].map((m) => m[1] ?? '');
+    const ids = async (): Promise<string[]> =>
+      [...(await (await post({ query_text: 'q', stream: '1' })).text()).matchAll(/"msg_id":"([^"]+)"/g)].map((m) => m[1] ?? '');
     const [first, second] = [await ids(), await ids()];
     expect(new Set([...first, ...second]).size).toBe(first.length + second.length);
   });

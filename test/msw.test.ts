@@ -29,14 +29,26 @@ async function suiteThroughMsw(protocol: Protocol): Promise<string[]> {
   const suite = loadSuite(protocol);
   const vars: Record<string, string> = { token: TOKEN };
   for (const [name, variable] of Object.entries(suite.variables)) if (variable.mock !== undefined) vars[name] = variable.mock.replace('{{token}}', TOKEN);
-  const reports = await runSuite(protocol, suite, suite.cases, { baseUrl: BASE, headers: { authorization: `Bearer ${TOKEN}` }, limits, clock: systemClock, vars });
-  return reports.flatMap((report) => report.steps.flatMap((step) => step.deviations.filter((d) => d.severity === 'error').map((d) => `${report.name}: ${d.rule}: ${d.message}`)));
+  const reports = await runSuite(protocol, suite, suite.cases, {
+    baseUrl: BASE,
+    headers: { authorization: `Bearer ${TOKEN}` },
+    limits,
+    clock: systemClock,
+    vars,
+  });
+  return reports.flatMap((report) =>
+    report.steps.flatMap((step) => step.deviations.filter((d) => d.severity === 'error').map((d) => `${report.name}: ${d.rule}: ${d.message}`)),
+  );
 }
 
 describe('msw handlers: the mock in-process, no port', () => {
   it('streams a ctai answer that keeps every rule, and plays a fault scenario on request', async () => {
     const ask = (scenario?: string) =>
-      fetch(`${BASE}/v1/ctai/query_text_chat`, { method: 'POST', headers: { 'content-type': 'application/json', ...(scenario === undefined ? {} : { 'x-chatwire-scenario': scenario }) }, body: JSON.stringify({ query_text: '你好', stream: '1' }) });
+      fetch(`${BASE}/v1/ctai/query_text_chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', ...(scenario === undefined ? {} : { 'x-chatwire-scenario': scenario }) },
+        body: JSON.stringify({ query_text: '你好', stream: '1' }),
+      });
     const plain = await ask();
     expect(plain.headers.get('content-type')).toMatch(/^text\/event-stream/);
     expect(await check(ctai, 'stream', await plain.text())).toEqual([]);

@@ -42,7 +42,8 @@ function startMock(): Promise<string> {
 
 beforeAll(async () => {
   tree = mkdtempSync(join(tmpdir(), 'chatwire-tree-'));
-  for (const part of ['package.json', 'tsconfig.json', 'scripts', 'src', 'schemas', 'mocks', 'suites']) cpSync(join(root, part), join(tree, part), { recursive: true });
+  for (const part of ['package.json', 'tsconfig.json', 'scripts', 'src', 'schemas', 'mocks', 'suites'])
+    cpSync(join(root, part), join(tree, part), { recursive: true });
   symlinkSync(join(root, 'node_modules'), join(tree, 'node_modules'), 'dir');
   // The new protocols: folders under src/protocols/, mocks/ and a file in suites/, nothing else.
   cpSync(fixtures, tree, { recursive: true });

@@ -19,7 +19,13 @@ interface Case {
   readonly end?: StreamEnd;
 }
 
-function run({ events, emit = 'CHAT_CS', payload = { text: '身份证丢了应该怎么办?', room: 'r1', upload_id: '' }, scope = 'stream', end = { type: 'closed', atMs: 10 } }: Case): Deviation[] {
+function run({
+  events,
+  emit = 'CHAT_CS',
+  payload = { text: '身份证丢了应该怎么办?', room: 'r1', upload_id: '' },
+  scope = 'stream',
+  end = { type: 'closed', atMs: 10 },
+}: Case): Deviation[] {
   const check = new ExchangeCheck(rulesFor(pocketqa, scope, socketRules), {
     request: { method: `EMIT ${emit}`, url: 'http://t.invalid', headers: {}, body: JSON.stringify(payload) },
     requestJson: payload,
@@ -33,9 +39,22 @@ function run({ events, emit = 'CHAT_CS', payload = { text: '身份证丢了应�
   return [...check.end(end)];
 }
 
-const received = { text: '身份证丢了应该怎么办', prompt: '材料', sid: SID, room: 'r1', dialogue: 'r1', upload_id: '', clue: { type: '知识库依据:', data: ['材料', '0.92'] }, alter: ['如何补办'], history: [['你好', '您好']] };
+const received = {
+  text: '身份证丢了应该怎么办',
+  prompt: '材料',
+  sid: SID,
+  room: 'r1',
+  dialogue: 'r1',
+  upload_id: '',
+  clue: { type: '知识库依据:', data: ['材料', '0.92'] },
+  alter: ['如何补办'],
+  history: [['你好', '您好']],
+};
 const part = (delta: unknown, room = 'r1', finish: unknown = null): Event => ['CHAT_SS', { data: { room, delta, finish_reason: finish } }];
-const stop = (extra: Record<string, unknown> = {}, room = 'r1'): Event => ['CHAT_SS', { data: { room, delta: '', finish_reason: 'stop', received: { ...received, room, ...extra } } }];
+const stop = (extra: Record<string, unknown> = {}, room = 'r1'): Event => [
+  'CHAT_SS',
+  { data: { room, delta: '', finish_reason: 'stop', received: { ...received, room, ...extra } } },
+];
 const good: Event[] = [part('根据规定，'), part('应当申请补发。'), stop()];
 
 /** A payload the client emits, judged by the request rules alone. */
@@ -57,14 +76,20 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       // An event beside the answer is only pocketqa.event.extra's warning.
       { events: [['typing', { room: 'r1' }], ...good] },
     ],
-    breaks: [{ events: [['CHAT_RESPONSE', { data: { room: 'r1', delta: 'x', finish_reason: 'stop' } }]] }, { events: [['chat_ss', { data: { room: 'r1', delta: 'x', finish_reason: 'stop' } }]] }],
+    breaks: [
+      { events: [['CHAT_RESPONSE', { data: { room: 'r1', delta: 'x', finish_reason: 'stop' } }]] },
+      { events: [['chat_ss', { data: { room: 'r1', delta: 'x', finish_reason: 'stop' } }]] },
+    ],
   },
   'pocketqa.event.extra': {
     keeps: [{ events: good }, { events: [['chat_ss', { data: { room: 'r1', delta: 'x', finish_reason: 'stop' } }]] }],
     breaks: [{ events: [['typing', { room: 'r1' }], ...good] }],
   },
   'pocketqa.answer.shape': {
-    keeps: [{ events: good }, { events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: '', finish_reason: 'stop', received: { clue: { data: [] }, alter: [] } } }]] }],
+    keeps: [
+      { events: good },
+      { events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: '', finish_reason: 'stop', received: { clue: { data: [] }, alter: [] } } }]] },
+    ],
     breaks: [
       { events: [['CHAT_SS', { delta: 'x' }]] },
       { events: [['CHAT_SS', { data: { room: 7, delta: 'x', finish_reason: 'stop' } }]] },
@@ -77,16 +102,31 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     keeps: [
       { events: good },
       // finish_reason absent until the stop, and a stop event with nothing left to say: both legal.
-      { events: [['CHAT_SS', { data: { room: 'r1', delta: '根据规定' } }], ['CHAT_SS', { data: { room: 'r1', finish_reason: 'stop', received } }]] },
+      {
+        events: [
+          ['CHAT_SS', { data: { room: 'r1', delta: '根据规定' } }],
+          ['CHAT_SS', { data: { room: 'r1', finish_reason: 'stop', received } }],
+        ],
+      },
     ],
-    breaks: [{ events: [part(['根据']), stop()] }, { events: [part(42), stop()] }, { events: [['CHAT_SS', { data: { room: 'r1', content: '根据规定', finish_reason: null } }], stop()] }],
+    breaks: [
+      { events: [part(['根据']), stop()] },
+      { events: [part(42), stop()] },
+      { events: [['CHAT_SS', { data: { room: 'r1', content: '根据规定', finish_reason: null } }], stop()] },
+    ],
   },
   'pocketqa.stop.present': {
     keeps: [{ events: good }],
-    breaks: [{ events: [part('a'), part('b')], end: { type: 'timeout', atMs: 30_000, limitMs: 30_000, limit: 'exchange' } }, { events: [part('a'), part('b', 'r1', 'length')] }],
+    breaks: [
+      { events: [part('a'), part('b')], end: { type: 'timeout', atMs: 30_000, limitMs: 30_000, limit: 'exchange' } },
+      { events: [part('a'), part('b', 'r1', 'length')] },
+    ],
   },
   'pocketqa.stop.last': { keeps: [{ events: good }], breaks: [{ events: [part('a'), stop(), part('b')] }, { events: [stop(), stop()] }] },
-  'pocketqa.finish.partial': { keeps: [{ events: good }, { events: [part('a', 'r1', ''), stop()] }], breaks: [{ events: [part('a', 'r1', 'running'), stop()] }] },
+  'pocketqa.finish.partial': {
+    keeps: [{ events: good }, { events: [part('a', 'r1', ''), stop()] }],
+    breaks: [{ events: [part('a', 'r1', 'running'), stop()] }],
+  },
   'pocketqa.room.echo': { keeps: [{ events: good }], breaks: [{ events: [part('a', 'r2'), stop({}, 'r2')] }] },
   'pocketqa.room.default': {
     keeps: [{ events: [part('a', SID), stop({}, SID)], payload: { text: 'q', upload_id: '' } }, { events: [part('a', 'other'), stop({}, 'other')] }],
@@ -101,20 +141,32 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       { events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: '', finish_reason: 'stop' } }]] },
     ],
   },
-  'pocketqa.received.history': { keeps: [{ events: good }], breaks: [{ events: [part('a'), stop({ history: ['你好', '您好'] })] }, { events: [part('a'), stop({ history: [['你好']] })] }] },
-  'pocketqa.received.echo': { keeps: [{ events: good }], breaks: [{ events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: '', finish_reason: 'stop', received: { clue: received.clue, alter: [] } } }]] }] },
+  'pocketqa.received.history': {
+    keeps: [{ events: good }],
+    breaks: [{ events: [part('a'), stop({ history: ['你好', '您好'] })] }, { events: [part('a'), stop({ history: [['你好']] })] }],
+  },
+  'pocketqa.received.echo': {
+    keeps: [{ events: good }],
+    breaks: [{ events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: '', finish_reason: 'stop', received: { clue: received.clue, alter: [] } } }]] }],
+  },
   'pocketqa.answer.private': {
     // The bystander's own greeting on connect is not the asker's answer.
     keeps: [{ events: good }, { events: [['connected', { data: { sid: 'other', msg: 'welcome' } }, 'bystander'], ...good] }],
     breaks: [
       { events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: 'a', finish_reason: null } }, 'bystander'], stop()] },
       // Under another name, but carrying the asker's room.
-      { events: [part('a', 'room-7'), ['update', { room: 'room-7', delta: 'a' }, 'bystander'], stop({}, 'room-7')], payload: { text: 'q', room: 'room-7', upload_id: '' } },
+      {
+        events: [part('a', 'room-7'), ['update', { room: 'room-7', delta: 'a' }, 'bystander'], stop({}, 'room-7')],
+        payload: { text: 'q', room: 'room-7', upload_id: '' },
+      },
     ],
   },
   'socketio.connection.kept': {
     keeps: [{ events: good }, { events: [], scope: 'refusal', end: { type: 'timeout', atMs: 1, limitMs: 1, limit: 'exchange' } }],
-    breaks: [{ events: [part('a')], end: { type: 'broken', atMs: 5, message: 'the server disconnected the socket (transport close)' } }, { events: [], scope: 'refusal', end: { type: 'broken', atMs: 5, message: 'x' } }],
+    breaks: [
+      { events: [part('a')], end: { type: 'broken', atMs: 5, message: 'the server disconnected the socket (transport close)' } },
+      { events: [], scope: 'refusal', end: { type: 'broken', atMs: 5, message: 'x' } },
+    ],
   },
 };
 
@@ -122,13 +174,36 @@ describe('pocketqa rules', () => {
   keepBreak(pocketqa, trials(table, run));
 
   it("passes the document's own example answer", () => {
-    const example = { data: { room: SID, received: { text: '身份证丢了应该怎么办', prompt: '材料:特种设备', sid: SID, room: SID, dialogue: SID, upload_id: '', clue: { type: '知识库依据:', data: ['材料:特种设备作', '0.9247700572013855', '<small><i>(由语言模型自动生成)</i></small>'] }, alter: ['特种设备作业人员证丢失了怎么办'], history: [['你好', '您好,欢迎您直接问我业务问题。']] }, delta: '根据《中华人民共和国身份证法》…', finish_reason: 'stop' } };
+    const example = {
+      data: {
+        room: SID,
+        received: {
+          text: '身份证丢了应该怎么办',
+          prompt: '材料:特种设备',
+          sid: SID,
+          room: SID,
+          dialogue: SID,
+          upload_id: '',
+          clue: { type: '知识库依据:', data: ['材料:特种设备作', '0.9247700572013855', '<small><i>(由语言模型自动生成)</i></small>'] },
+          alter: ['特种设备作业人员证丢失了怎么办'],
+          history: [['你好', '您好,欢迎您直接问我业务问题。']],
+        },
+        delta: '根据《中华人民共和国身份证法》…',
+        finish_reason: 'stop',
+      },
+    };
     expect(run({ events: [['CHAT_SS', example]], payload: { text: '身份证丢了应该怎么办?', upload_id: '' } })).toEqual([]);
   });
 
   it('checks a client payload as an object and as a JSON string (pocketqa.request.shape)', () => {
     const requestCheck = (payload: unknown) =>
-      ruleIds([...new ExchangeCheck(rulesFor(pocketqa, 'request', []), { request: { method: 'EMIT CHAT_CS', url: 'http://t.invalid', headers: {}, body: undefined }, requestJson: payload, event: 'CHAT_CS' }).end({ type: 'closed', atMs: 0 })]);
+      ruleIds([
+        ...new ExchangeCheck(rulesFor(pocketqa, 'request', []), {
+          request: { method: 'EMIT CHAT_CS', url: 'http://t.invalid', headers: {}, body: undefined },
+          requestJson: payload,
+          event: 'CHAT_CS',
+        }).end({ type: 'closed', atMs: 0 }),
+      ]);
     expect(requestCheck({ text: 'q', upload_id: '' })).toEqual([]);
     expect(requestCheck(JSON.stringify({ text: 'q', sid: '1234567', upload_id: '' }))).toEqual([]);
     expect(requestCheck({ room: 'r' })).toEqual(['pocketqa.request.shape']);

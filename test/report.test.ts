@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { renderJunit } from '../src/report/junit.js';
 import { renderGithub } from '../src/report/github.js';
 import { colorsFor, formatCase, formatDeviation } from '../src/report/pretty.js';
-import { exitCodeOf, totalsOf, type CaseReport, type RunReport } from '../src/report/model.js';
+import { exitCodeOf, totalsOf, type CaseReport, type RunReport, type StepReport } from '../src/report/model.js';
 import { joinUrl } from '../src/transports/http/request.js';
 import { runCli } from '../src/cli/program.js';
 import type { CliIo } from '../src/cli/io.js';
@@ -26,6 +26,18 @@ function report(cases: CaseReport[], strict = false): RunReport {
   return { tool: 'chatwire', version: '0', target: 'http://x', embeddedMock: false, strict, startedAt: '', durationMs: 5, cases, totals: totalsOf(cases) };
 }
 
+const failedStep: StepReport = {
+  index: 0,
+  method: 'POST',
+  url: 'u',
+  expect: 'stream',
+  status: 200,
+  frames: 2,
+  end: 'closed',
+  durationMs: 12,
+  deviations: [deviation],
+};
+
 const failed: CaseReport = {
   protocol: 'ctai',
   name: 'a&b',
@@ -33,12 +45,22 @@ const failed: CaseReport = {
   source: { doc: 'd', section: 's' },
   outcome: 'failed',
   durationMs: 12,
-  steps: [{ index: 0, method: 'POST', url: 'u', expect: 'stream', status: 200, frames: 2, end: 'closed', durationMs: 12, deviations: [deviation] }],
+  steps: [failedStep],
 };
 
 describe('reports', () => {
   it('pretty output shows a step note: a probe that found nothing, later steps not run', () => {
-    const step = { index: 0, method: 'EMIT SUM_CS', url: 'u', expect: 'stream', status: null, frames: 0, end: 'timeout' as const, durationMs: 3000, deviations: [] };
+    const step = {
+      index: 0,
+      method: 'EMIT SUM_CS',
+      url: 'u',
+      expect: 'stream',
+      status: null,
+      frames: 0,
+      end: 'timeout' as const,
+      durationMs: 3000,
+      deviations: [],
+    };
     const probed: CaseReport = { ...failed, outcome: 'passed', steps: [{ ...step, note: 'SUM_CS: not implemented, or not answered within 3 s' }] };
     expect(formatCase(probed, colorsFor({}, {}))).toContain('    note: SUM_CS: not implemented, or not answered within 3 s');
   });
@@ -56,13 +78,13 @@ describe('reports', () => {
     expect(annotation).toMatch(/^::error title=chatwire ctai.stop.no-text::ctai\/a&b at frame 1 \/data\/answer_text: /);
     expect(annotation).toContain('%0Aexpected ""');
     expect(notice).toBe('::notice title=chatwire::0 passed, 0 warned, 1 failed, 0 skipped of 1 case(s) against http://x');
-    const warned: CaseReport = { ...failed, outcome: 'warned', steps: [{ ...failed.steps[0]!, deviations: [{ ...deviation, severity: 'warn' }] }] };
+    const warned: CaseReport = { ...failed, outcome: 'warned', steps: [{ ...failedStep, deviations: [{ ...deviation, severity: 'warn' }] }] };
     expect(renderGithub(report([warned]))).toMatch(/^::warning /);
     expect(renderGithub(report([warned], true))).toMatch(/^::error /);
   });
 
   it('exit code: errors fail; warnings fail only when strict', () => {
-    const warned: CaseReport = { ...failed, outcome: 'warned', steps: [{ ...failed.steps[0]!, deviations: [{ ...deviation, severity: 'warn' }] }] };
+    const warned: CaseReport = { ...failed, outcome: 'warned', steps: [{ ...failedStep, deviations: [{ ...deviation, severity: 'warn' }] }] };
     expect(exitCodeOf(totalsOf([failed]), false)).toBe(1);
     expect(exitCodeOf(totalsOf([warned]), false)).toBe(0);
     expect(exitCodeOf(totalsOf([warned]), true)).toBe(1);
@@ -90,7 +112,14 @@ describe('runCli in-process', () => {
   function io(): CliIo & { out: string[]; err: string[] } {
     const out: string[] = [];
     const err: string[] = [];
-    return { out, err, stdout: { write: (t: string) => out.push(t) }, stderr: { write: (t: string) => err.push(t) }, env: {}, untilStopped: async () => undefined };
+    return {
+      out,
+      err,
+      stdout: { write: (t: string) => out.push(t) },
+      stderr: { write: (t: string) => err.push(t) },
+      env: {},
+      untilStopped: async () => undefined,
+    };
   }
 
   it('returns 0 for --help and --version, 2 with one line for an unknown command or option', async () => {
@@ -101,7 +130,7 @@ describe('runCli in-process', () => {
     expect(unknown.err.join('')).toMatch(/^chatwire: Failed to parse the command line: unknown command 'frobnicate'/);
     const missing = io();
     expect(await runCli(['validate', 'x.sse'], missing)).toBe(2);
-    expect(missing.err.join('')).toContain("--protocol");
+    expect(missing.err.join('')).toContain('--protocol');
   });
 
   it('names the flag and the expected range for an out-of-range number', async () => {

@@ -101,7 +101,9 @@ describe('a stream is judged silent early, and the deviation says which limit ra
   it('no frame within --first-frame-timeout', async () => {
     const result = await cli(['run', 'ctai', '--target', url(headOnly), '--case', 'stream-answer', '--first-frame-timeout', '400ms', '-r', 'json']);
     expect(result.code).toBe(1);
-    expect(messages(report(result.stdout))).toContainEqual(expect.stringMatching(/^http\.response\.complete: nothing came within the first-frame limit of 400 ms \(--first-frame-timeout\)/));
+    expect(messages(report(result.stdout))).toContainEqual(
+      expect.stringMatching(/^http\.response\.complete: nothing came within the first-frame limit of 400 ms \(--first-frame-timeout\)/),
+    );
     expect(result.ms).toBeLessThan(8_000);
   });
 
@@ -119,7 +121,7 @@ describe('a stream is judged silent early, and the deviation says which limit ra
     expect(messages(run)).toContainEqual(expect.stringContaining('the answer went silent for the idle limit of 400 ms (--idle-timeout)'));
   });
 
-  it("empty Socket.IO events alone say nothing new: an answer made only of them is cut at --idle-timeout", async () => {
+  it('empty Socket.IO events alone say nothing new: an answer made only of them is cut at --idle-timeout', async () => {
     const result = await cli(['run', 'pocketqa', '--target', url(heartbeats), '--case', 'question-without-room', '--idle-timeout', '500ms', '-r', 'json']);
     expect(result.code).toBe(1);
     const run = report(result.stdout);
@@ -133,7 +135,9 @@ describe('a stream is judged silent early, and the deviation says which limit ra
     expect(result.code).toBe(1);
     const run = report(result.stdout);
     expect(run.cases.length).toBeGreaterThan(10);
-    expect(run.cases.filter((c) => c.outcome === 'skipped').map((c) => c.skipped)).toContainEqual(expect.stringMatching(/^not run: the target accepted the connection but sent nothing/));
+    expect(run.cases.filter((c) => c.outcome === 'skipped').map((c) => c.skipped)).toContainEqual(
+      expect.stringMatching(/^not run: the target accepted the connection but sent nothing/),
+    );
     // One second of --timeout, one wave of cases, and the process's own start.
     expect(run.durationMs).toBeLessThan(2_000);
   });

@@ -22,7 +22,9 @@ describe('a misconfigured run is never green: exit 2 with the likely cause', () 
   it('fastgpt without --token against a server that wants a key (FastGPT refuses with HTTP 500 and code 403)', async () => {
     const result = await cli(['run', 'fastgpt', '--target', mock.url, APP]);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/Failed to judge fastgpt at http:\/\/127\.0\.0\.1:\d+: every valid request failed the same way \(POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/chat\/completions → HTTP 500\) \(check --token/);
+    expect(result.stderr).toMatch(
+      /Failed to judge fastgpt at http:\/\/127\.0\.0\.1:\d+: every valid request failed the same way \(POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/chat\/completions → HTTP 500\) \(check --token/,
+    );
   });
 
   it('tasks with a wrong --token (HTTP 401 everywhere)', async () => {
@@ -69,21 +71,31 @@ describe('suites cannot silently lose checks: a bad suite is refused when it loa
 
   it('an assertion naming an unknown rule id (the typo that used to pass with exit 0)', () => {
     const file = write({ ...base, cases: [suiteCase([{ ...step, assert: [{ rule: 'pocketqa.history.turnz', pointer: '/x', equals: 'impossible' }] }])] });
-    expect(() => loadSuite(protocol('pocketqa'), file)).toThrow(/Failed to load suite .*suite\.json: at \/cases\/0\/steps\/0\/assert\/0\/rule: unknown rule "pocketqa\.history\.turnz": expected one of pocketqa's rules \(did you mean pocketqa\.history\.turns\?\)/);
+    expect(() => loadSuite(protocol('pocketqa'), file)).toThrow(
+      /Failed to load suite .*suite\.json: at \/cases\/0\/steps\/0\/assert\/0\/rule: unknown rule "pocketqa\.history\.turnz": expected one of pocketqa's rules \(did you mean pocketqa\.history\.turns\?\)/,
+    );
   });
 
-  it('a step type the protocol\'s transport cannot run', () => {
+  it("a step type the protocol's transport cannot run", () => {
     const file = write({ ...base, cases: [suiteCase([{ type: 'http', path: '/chat', expect: 'stream' }])] });
-    expect(() => loadSuite(protocol('pocketqa'), file)).toThrow(/at \/cases\/0\/steps\/0\/type: a socketio protocol cannot run a "http" step: expected "socketio"/);
+    expect(() => loadSuite(protocol('pocketqa'), file)).toThrow(
+      /at \/cases\/0\/steps\/0\/type: a socketio protocol cannot run a "http" step: expected "socketio"/,
+    );
   });
 
   it('a variable no one provides', () => {
     const file = write({ ...base, cases: [suiteCase([{ ...step, payload: { text: '{{question}}' } }])] });
-    expect(() => loadSuite(protocol('pocketqa'), file)).toThrow(/at \/cases\/0\/steps\/0: unknown variable \{\{question\}\}: expected a suite variable, a value captured by an earlier step, or one of run, case, token/);
+    expect(() => loadSuite(protocol('pocketqa'), file)).toThrow(
+      /at \/cases\/0\/steps\/0: unknown variable \{\{question\}\}: expected a suite variable, a value captured by an earlier step, or one of run, case, token/,
+    );
   });
 
   it('a rule the http step narrows to, and a suite of another protocol', () => {
-    const ctaiSuite = { protocol: 'ctai', description: 'd', cases: [suiteCase([{ type: 'http', path: '/v1/ctai/query_text_chat', expect: 'refusal', rules: ['ctai.input.refusd'] }])] };
+    const ctaiSuite = {
+      protocol: 'ctai',
+      description: 'd',
+      cases: [suiteCase([{ type: 'http', path: '/v1/ctai/query_text_chat', expect: 'refusal', rules: ['ctai.input.refusd'] }])],
+    };
     expect(() => loadSuite(protocol('ctai'), write(ctaiSuite))).toThrow(/at \/cases\/0\/steps\/0\/rules\/0: unknown rule "ctai\.input\.refusd"/);
     expect(() => loadSuite(protocol('fastgpt'), write(ctaiSuite))).toThrow(/at \/protocol: expected "fastgpt", got "ctai"/);
   });
@@ -92,7 +104,12 @@ describe('suites cannot silently lose checks: a bad suite is refused when it loa
     const file = write({
       ...base,
       variables: { room: { description: 'a room' } },
-      cases: [suiteCase([{ ...step, capture: { said: { pointer: '/data/delta' } } }, { ...step, payload: { text: '{{said}}', room: '{{room}}-{{run}}' } }])],
+      cases: [
+        suiteCase([
+          { ...step, capture: { said: { pointer: '/data/delta' } } },
+          { ...step, payload: { text: '{{said}}', room: '{{room}}-{{run}}' } },
+        ]),
+      ],
     });
     expect(loadSuite(protocol('pocketqa'), file).cases).toHaveLength(1);
   });

@@ -29,8 +29,18 @@ afterAll(async () => {
 /** Every keyed route of the mock, its :parameters filled in. */
 const keyed = [...fastgpt.mock.routes, ...tasks.mock.routes].map((route) => ({ method: route.method, path: route.path.replace(/:(\w+)/g, 'x1') }));
 
-async function call(base: string, method: string, path: string, headers: Record<string, string>, body = '{"appId":"a","chatId":"c","messages":[{"role":"user","content":"q"}],"workspace_id":"w","conversation_id":"c","message":"m"}'): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`${base}${path}`, { method, headers: { 'content-type': 'application/json', ...headers }, ...(method === 'GET' ? {} : { body }) });
+async function call(
+  base: string,
+  method: string,
+  path: string,
+  headers: Record<string, string>,
+  body = '{"appId":"a","chatId":"c","messages":[{"role":"user","content":"q"}],"workspace_id":"w","conversation_id":"c","message":"m"}',
+): Promise<{ status: number; json: unknown }> {
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...headers },
+    ...(method === 'GET' ? {} : { body }),
+  });
   const text = await response.text();
   let json: unknown;
   try {
@@ -43,17 +53,18 @@ async function call(base: string, method: string, path: string, headers: Record<
 
 /** A refusal as the two keyed protocols word it: HTTP 401, or FastGPT's envelope code other than 200. */
 function refused({ status, json }: { status: number; json: unknown }): boolean {
-  const code = typeof json === 'object' && json !== null && 'code' in json ? (json as { code: unknown }).code : undefined;
+  const code = typeof json === 'object' && json !== null && 'code' in json ? json.code : undefined;
   return status === 401 || (code !== undefined && code !== 200);
 }
 
-describe('no way past the mock\'s --token', () => {
+describe("no way past the mock's --token", () => {
   it(`a fault scenario that accepts a missing key does not open any of the ${keyed.length} keyed routes to a request without the token`, async () => {
     const served: string[] = [];
     for (const { method, path } of keyed) {
       for (const scenario of ['ok-without-key', 'ok-without-token']) {
         const answer = await call(mock.url, method, path, { 'x-chatwire-scenario': scenario });
-        if (!refused(answer) && answer.status !== 400) served.push(`${method} ${path} (${scenario}): ${answer.status} ${JSON.stringify(answer.json).slice(0, 80)}`);
+        if (!refused(answer) && answer.status !== 400)
+          served.push(`${method} ${path} (${scenario}): ${answer.status} ${JSON.stringify(answer.json).slice(0, 80)}`);
       }
     }
     expect(keyed.length).toBeGreaterThanOrEqual(14);
@@ -61,7 +72,13 @@ describe('no way past the mock\'s --token', () => {
   });
 
   it('the fault still applies for the operator (x-chatwire-token) and when the mock allows auth faults', async () => {
-    const asOperator = await call(mock.url, 'POST', '/api/core/chat/history/getHistories', { 'x-chatwire-scenario': 'ok-without-key', 'x-chatwire-token': TOKEN }, JSON.stringify({ appId: MOCK_APP_ID, offset: 0, pageSize: 10 }));
+    const asOperator = await call(
+      mock.url,
+      'POST',
+      '/api/core/chat/history/getHistories',
+      { 'x-chatwire-scenario': 'ok-without-key', 'x-chatwire-token': TOKEN },
+      JSON.stringify({ appId: MOCK_APP_ID, offset: 0, pageSize: 10 }),
+    );
     expect(refused(asOperator)).toBe(false);
     const allowed = await call(open.url, 'POST', '/api/v1/workspaces', { 'x-chatwire-scenario': 'ok-without-token' });
     expect(allowed.status).toBeLessThan(300);
@@ -71,9 +88,21 @@ describe('no way past the mock\'s --token', () => {
 describe('the mock serves no secrets', () => {
   it('client deviations are stored and logged with credentials and secret-looking values blanked', async () => {
     // Requests the mock must refuse, so that it records what they carried.
-    await call(mock.url, 'POST', '/v1/ctai/query_text_chat', { authorization: `Bearer ${SECRETS[1]}`, cookie: `sid=${SECRETS[3]}` }, JSON.stringify({ query_text: 1, apiKey: SECRETS[0], password: SECRETS[2] }));
+    await call(
+      mock.url,
+      'POST',
+      '/v1/ctai/query_text_chat',
+      { authorization: `Bearer ${SECRETS[1]}`, cookie: `sid=${SECRETS[3]}` },
+      JSON.stringify({ query_text: 1, apiKey: SECRETS[0], password: SECRETS[2] }),
+    );
     await call(mock.url, 'POST', '/chat', { authorization: `Bearer ${TOKEN}` }, `not json, key ${SECRETS[4]} token=${SECRETS[1]}`);
-    await call(mock.url, 'POST', '/api/v1/chat/completions', { authorization: `Bearer ${TOKEN}` }, JSON.stringify({ messages: 'x', api_key: SECRETS[0], token: SECRETS[4] }));
+    await call(
+      mock.url,
+      'POST',
+      '/api/v1/chat/completions',
+      { authorization: `Bearer ${TOKEN}` },
+      JSON.stringify({ messages: 'x', api_key: SECRETS[0], token: SECRETS[4] }),
+    );
     const listed = await call(mock.url, 'GET', '/_chatwire/client-deviations', { authorization: `Bearer ${TOKEN}` });
     expect(listed.status).toBe(200);
     const served = JSON.stringify(listed.json);
@@ -87,7 +116,11 @@ describe('the mock serves no secrets', () => {
   });
 
   it('with --token, /_chatwire/* need it: reading and clearing without it are refused', async () => {
-    for (const [method, path] of [['GET', '/_chatwire/client-deviations'], ['DELETE', '/_chatwire/client-deviations'], ['GET', '/_chatwire/scenarios']] as const) {
+    for (const [method, path] of [
+      ['GET', '/_chatwire/client-deviations'],
+      ['DELETE', '/_chatwire/client-deviations'],
+      ['GET', '/_chatwire/scenarios'],
+    ] as const) {
       const answer = await call(mock.url, method, path, {});
       expect(answer.status, `${method} ${path}`).toBe(401);
     }
@@ -150,7 +183,12 @@ afterAll(() => {
 });
 
 describe('no credentials to another origin', () => {
-  const leaked = (): string[] => seen.flatMap((headers) => Object.entries(headers).filter(([, value]) => String(value).includes('SECRET')).map(([name]) => name));
+  const leaked = (): string[] =>
+    seen.flatMap((headers) =>
+      Object.entries(headers)
+        .filter(([, value]) => String(value).includes('SECRET'))
+        .map(([name]) => name),
+    );
   const runs: ReadonlyArray<readonly [string, string[]]> = [
     ['HTTP (ctai)', ['run', 'ctai', '--case', 'stream-answer']],
     ['polling (tasks)', ['run', 'tasks', '--case', 'full-flow']],

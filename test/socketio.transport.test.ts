@@ -12,7 +12,10 @@ const servers: Array<{ http: HttpServer; io: Server }> = [];
 async function start(allowEIO3: boolean, onlyEIO3 = false): Promise<string> {
   const http = createServer();
   // Refusing v4 handshakes stands in for a Socket.IO 2 server, which speaks only Engine.IO v3.
-  const io = new Server(http, { allowEIO3, ...(onlyEIO3 ? { allowRequest: (req, callback) => callback(null, new URL(req.url ?? '/', 'http://x').searchParams.get('EIO') === '3') } : {}) });
+  const io = new Server(http, {
+    allowEIO3,
+    ...(onlyEIO3 ? { allowRequest: (req, callback) => callback(null, new URL(req.url ?? '/', 'http://x').searchParams.get('EIO') === '3') } : {}),
+  });
   io.on('connection', (socket) => {
     socket.on('PING', (payload: { all?: boolean }) => {
       socket.emit('PONG', { n: 1 });
@@ -27,10 +30,16 @@ async function start(allowEIO3: boolean, onlyEIO3 = false): Promise<string> {
 }
 
 afterEach(async () => {
-  for (const { io } of servers.splice(0)) await new Promise<void>((resolve) => io.close(() => resolve()));
+  for (const { io } of servers.splice(0)) await new Promise<void>((resolve) => void io.close(() => resolve()));
 });
 
-const target = (baseUrl: string, eio?: 3 | 4) => ({ baseUrl, headers: {}, limits: { ...defaultLimits, timeoutMs: 3000, closeGraceMs: 100 }, clock: systemClock, eio });
+const target = (baseUrl: string, eio?: 3 | 4) => ({
+  baseUrl,
+  headers: {},
+  limits: { ...defaultLimits, timeoutMs: 3000, closeGraceMs: 100 },
+  clock: systemClock,
+  eio,
+});
 const isLast = (frame: SocketFrame): boolean => frame.json.ok && (frame.json.value as { n?: number }).n === 2;
 
 async function collect(items: AsyncIterable<StreamItem>): Promise<StreamItem[]> {
@@ -52,7 +61,11 @@ describe('the Socket.IO transport', () => {
       const session = await SocketSession.open(target(await start(true), eio));
       const items = await collect(flatten(session.exchange('PING', [{}], { isLast })));
       session.close();
-      expect(items.map((item) => (item.type === 'socketio' ? `${item.socket}:${item.event}:${JSON.stringify(item.args)}` : item.type))).toEqual(['asker:PONG:[{"n":1}]', 'asker:PONG:[{"n":2}]', 'closed']);
+      expect(items.map((item) => (item.type === 'socketio' ? `${item.socket}:${item.event}:${JSON.stringify(item.args)}` : item.type))).toEqual([
+        'asker:PONG:[{"n":1}]',
+        'asker:PONG:[{"n":2}]',
+        'closed',
+      ]);
     });
 
     it(`sees, with Engine.IO v${eio}, what a bystander socket receives`, async () => {
@@ -63,6 +76,17 @@ describe('the Socket.IO transport', () => {
       expect(items.filter((item) => item.type === 'socketio' && item.socket === 'bystander')).toHaveLength(1);
     });
   }
+
+  it("ends an exchange as broken when the run's signal aborts, instead of waiting out its limits", async () => {
+    const session = await SocketSession.open(target(await start(true)));
+    const stop = new AbortController();
+    // Nothing answers SILENCE: only the abort can end this exchange before its 3 s limit.
+    const reading = collect(flatten(session.exchange('SILENCE', [{}], { isLast, signal: stop.signal })));
+    stop.abort();
+    const items = await reading;
+    session.close();
+    expect(items.at(-1)).toMatchObject({ type: 'broken', message: 'the run was stopped' });
+  });
 
   it('a v3 client is refused by a server that only speaks v4, and the refusal is an error, not a hang', async () => {
     const baseUrl = await start(false);

@@ -18,7 +18,10 @@ afterAll(() => mock.close());
 /** The answer the default scenario's text_chunk events spell out. */
 function expectedAnswer(): string {
   const script = TasksScript.parse(mock.scenarios.get('tasks')?.get('plain')?.script ?? {});
-  return script.events.filter((event) => event.type === 'text_chunk').map((event) => (event.data as { content: string }).content).join('');
+  return script.events
+    .filter((event) => event.type === 'text_chunk')
+    .map((event) => (event.data as { content: string }).content)
+    .join('');
 }
 
 const env = (): NodeJS.ProcessEnv => ({ ...process.env, TASKS_BASE_URL: mock.url, TASKS_TOKEN: TOKEN });

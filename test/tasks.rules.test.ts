@@ -14,7 +14,10 @@ const answer = (status: string, next: number, events: unknown[]) => ({ data: { s
 
 /** Polls of a run, as the driver makes them: to the end, once past it, twice from 0. */
 function runPolls(polls: readonly Poll[], end: StreamEnd = { type: 'closed', atMs: 10 }): Deviation[] {
-  const checker = new ExchangeCheck(rulesFor(tasks, 'stream', []), { request: { method: 'GET', url: 'http://t.invalid/api/v1/tasks/t1?from=0', headers: {}, body: undefined }, requestJson: undefined });
+  const checker = new ExchangeCheck(rulesFor(tasks, 'stream', []), {
+    request: { method: 'GET', url: 'http://t.invalid/api/v1/tasks/t1?from=0', headers: {}, body: undefined },
+    requestJson: undefined,
+  });
   // A re-read from 0 starts a new pass; the pages after it, from later offsets, belong to it.
   let pass = -1;
   polls.forEach(([phase, from, body, status = 200], index) => {
@@ -54,8 +57,16 @@ interface HttpCase {
   readonly body: string;
   readonly options?: CheckOptions;
 }
-const create = (path: string, body: unknown, status = 200): HttpCase => ({ scope: 'answer', body: JSON.stringify(body), options: { url: `http://t.invalid${path}`, head: { status } } });
-const refusal = (status: number, body: unknown = { detail: 'x' }): HttpCase => ({ scope: 'refusal', body: JSON.stringify(body), options: { head: { status } } });
+const create = (path: string, body: unknown, status = 200): HttpCase => ({
+  scope: 'answer',
+  body: JSON.stringify(body),
+  options: { url: `http://t.invalid${path}`, head: { status } },
+});
+const refusal = (status: number, body: unknown = { detail: 'x' }): HttpCase => ({
+  scope: 'refusal',
+  body: JSON.stringify(body),
+  options: { head: { status } },
+});
 
 const pollTable: Record<string, { keeps: Poll[][]; breaks: Array<{ polls: Poll[]; end?: StreamEnd }> }> = {
   'tasks.poll.status': {
@@ -84,10 +95,7 @@ const pollTable: Record<string, { keeps: Poll[][]; breaks: Array<{ polls: Poll[]
       // The log re-read from 0 was trimmed, but every poll's events matched its offsets: not a repeat.
       good.map((p): Poll => (p[0] === 'replay' ? ['replay', 0, answer('completed', 3, e.slice(1))] : p)),
     ],
-    breaks: [
-      { polls: replace(2, ['poll', 1, answer('completed', 3, e)]) },
-      { polls: replace(2, ['poll', 1, answer('completed', 3, e.slice(2))]) },
-    ],
+    breaks: [{ polls: replace(2, ['poll', 1, answer('completed', 3, e)]) }, { polls: replace(2, ['poll', 1, answer('completed', 3, e.slice(2))]) }],
   },
   'tasks.poll.replay': {
     keeps: [good, paged],
@@ -134,14 +142,20 @@ const httpTable: Record<string, { keeps: HttpCase[]; breaks: HttpCase[] }> = {
     breaks: [create('/api/v1/workspaces', { detail: 'exists' }, 409)],
   },
   'tasks.create.shape': {
-    keeps: [create('/api/v1/workspaces/ws1/conversations', { conversation_id: 'c1' }), create('/api/v1/workspaces/ws1/messages', { task_id: 't1', extra: true })],
+    keeps: [
+      create('/api/v1/workspaces/ws1/conversations', { conversation_id: 'c1' }),
+      create('/api/v1/workspaces/ws1/messages', { task_id: 't1', extra: true }),
+    ],
     breaks: [
       create('/api/v1/workspaces/ws1/conversations', { data: { conversation_id: 'c1' } }),
       create('/api/v1/workspaces/ws1/messages', { id: 't1' }),
       create('/api/v1/workspaces/ws1/messages', { task_id: 7 }),
     ],
   },
-  'tasks.auth.refused': { keeps: [refusal(401), refusal(403)], breaks: [refusal(200, { workspace_id: 'ws1' }), refusal(404), refusal(401, { data: { status: 'running' } })] },
+  'tasks.auth.refused': {
+    keeps: [refusal(401), refusal(403)],
+    breaks: [refusal(200, { workspace_id: 'ws1' }), refusal(404), refusal(401, { data: { status: 'running' } })],
+  },
   'tasks.task.not-found': { keeps: [refusal(404)], breaks: [refusal(400), refusal(200, answer('running', 0, []))] },
   'tasks.workspace.isolated': {
     keeps: [refusal(404, { detail: 'no such conversation' }), refusal(403, { detail: 'conversation belongs to another workspace' })],
@@ -149,21 +163,39 @@ const httpTable: Record<string, { keeps: HttpCase[]; breaks: HttpCase[] }> = {
   },
   'tasks.input.refused': { keeps: [refusal(404), refusal(422)], breaks: [refusal(200, { task_id: 't1' }), refusal(500)] },
   'tasks.request.json': {
-    keeps: [{ scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces', request: { workspace_id: 'ws1' } } }, { scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces/ws1/conversations' } }],
+    keeps: [
+      { scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces', request: { workspace_id: 'ws1' } } },
+      { scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces/ws1/conversations' } },
+    ],
     breaks: [{ scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces', requestBody: 'workspace_id=ws1' } }],
   },
   'tasks.request.shape': {
-    keeps: [{ scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces/ws1/messages', request: { conversation_id: 'c', message: 'm', run_mode: 'fast', max_iterations: 100 } } }],
+    keeps: [
+      {
+        scope: 'request',
+        body: '',
+        options: {
+          url: 'http://t.invalid/api/v1/workspaces/ws1/messages',
+          request: { conversation_id: 'c', message: 'm', run_mode: 'fast', max_iterations: 100 },
+        },
+      },
+    ],
     breaks: [
       { scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces/ws1/messages', request: { conversation_id: 'c', run_mode: 'fast' } } },
-      { scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces/ws1/messages', request: { conversation_id: 'c', message: 'm', max_iterations: 0 } } },
+      {
+        scope: 'request',
+        body: '',
+        options: { url: 'http://t.invalid/api/v1/workspaces/ws1/messages', request: { conversation_id: 'c', message: 'm', max_iterations: 0 } },
+      },
       { scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces', request: {} } },
     ],
   },
 };
 
 /** The poll table with every input as a run of polls and how it ended. */
-const pollRuns: Record<string, KeepBreak<{ readonly polls: readonly Poll[]; readonly end?: StreamEnd }>> = Object.fromEntries(Object.entries(pollTable).map(([id, { keeps, breaks }]) => [id, { keeps: keeps.map((polls) => ({ polls })), breaks }]));
+const pollRuns: Record<string, KeepBreak<{ readonly polls: readonly Poll[]; readonly end?: StreamEnd }>> = Object.fromEntries(
+  Object.entries(pollTable).map(([id, { keeps, breaks }]) => [id, { keeps: keeps.map((polls) => ({ polls })), breaks }]),
+);
 
 describe('tasks rules', () => {
   it('a poll past the end that hangs is tasks.poll.status, not a task that never ended', () => {

@@ -12,7 +12,13 @@ export const duration = z
     if (text.endsWith('s')) return Math.round(value * 1000);
     return Math.round(value * 60_000);
   })
-  .pipe(z.number().int().min(1, 'a duration of at least 1ms').max(24 * 3_600_000, 'a duration of at most 24 hours'));
+  .pipe(
+    z
+      .number()
+      .int()
+      .min(1, 'a duration of at least 1ms')
+      .max(24 * 3_600_000, 'a duration of at most 24 hours'),
+  );
 
 export const count = (max: number) =>
   z
@@ -50,10 +56,14 @@ export function parseOptions<T extends z.ZodType>(schema: T, raw: unknown, comma
   const key = issue?.path[0];
   const flag = typeof key === 'string' ? `--${key.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`)}` : 'an option';
   const given = typeof key === 'string' && typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>)[key] : undefined;
-  const shown = Array.isArray(given) ? given[Number(issue?.path[1] ?? 0)] : given;
-  throw new ChatwireError('BAD_OPTION', `Failed to parse ${flag}${shown === undefined ? '' : ` "${String(shown)}"`}: expected ${issue?.message ?? 'a valid value'}`, {
-    hint: `see chatwire ${command} --help`,
-  });
+  const shown: unknown = Array.isArray(given) ? given[Number(issue?.path[1] ?? 0)] : given;
+  throw new ChatwireError(
+    'BAD_OPTION',
+    `Failed to parse ${flag}${shown === undefined ? '' : ` "${typeof shown === 'string' ? shown : JSON.stringify(shown)}"`}: expected ${issue?.message ?? 'a valid value'}`,
+    {
+      hint: `see chatwire ${command} --help`,
+    },
+  );
 }
 
 /** Collects a repeatable option's values. */

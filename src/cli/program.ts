@@ -31,10 +31,12 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     setExitCode(await runCommand(protocols, options, io));
   });
 
-  addOptions(program.command('mock').description('Serve the scripted scenarios of every protocol until interrupted'), mockOptions).action(async (options: Record<string, unknown>) => {
-    const { mockCommand } = await import('./commands/mock.js');
-    setExitCode(await mockCommand(options, io));
-  });
+  addOptions(program.command('mock').description('Serve the scripted scenarios of every protocol until interrupted'), mockOptions).action(
+    async (options: Record<string, unknown>) => {
+      const { mockCommand } = await import('./commands/mock.js');
+      setExitCode(await mockCommand(options, io));
+    },
+  );
 
   addOptions(
     program
@@ -84,7 +86,9 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
       io.stderr.write(`chatwire: ${error.toLine()}\n`);
       return 2;
     }
-    const wrapped = new ChatwireError('INTERNAL', `Failed to finish: ${describeError(error)}`, { hint: 'this is a chatwire bug; please report it with the command line' });
+    const wrapped = new ChatwireError('INTERNAL', `Failed to finish: ${describeError(error)}`, {
+      hint: 'this is a chatwire bug; please report it with the command line',
+    });
     io.stderr.write(`chatwire: ${wrapped.toLine()}\n`);
     return 2;
   }

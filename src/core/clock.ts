@@ -6,17 +6,23 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** Why a signal aborted, as an Error (an abort with no reason gives a DOMException, one with a string does not). */
+export function reasonOf(signal: AbortSignal | undefined): Error {
+  const reason: unknown = signal?.reason;
+  return reason instanceof Error ? reason : new Error(typeof reason === 'string' ? reason : 'aborted');
+}
+
 export const systemClock: Clock = {
   now: () => performance.now(),
   sleep: (ms, signal) =>
     new Promise<void>((resolve, reject) => {
       if (signal?.aborted) {
-        reject(signal.reason);
+        reject(reasonOf(signal));
         return;
       }
       const onAbort = (): void => {
         clearTimeout(timer);
-        reject(signal?.reason);
+        reject(reasonOf(signal));
       };
       const timer = setTimeout(() => {
         signal?.removeEventListener('abort', onAbort);
@@ -32,7 +38,7 @@ export function instantClock(start = 0): Clock {
   return {
     now: () => time,
     sleep: async (ms, signal) => {
-      if (signal?.aborted) throw signal.reason;
+      if (signal?.aborted) throw reasonOf(signal);
       time += ms;
     },
   };

@@ -40,7 +40,9 @@ export class ExchangeCheck {
     for (const [rule, count] of this.#counts) {
       const omitted = count - this.#maxPerRule;
       if (omitted > 0) {
-        this.#deviations.push(deviationOf(rule, { type: 'omitted', count: omitted, message: `${omitted} more deviation(s) of this rule were left out of the report` }));
+        this.#deviations.push(
+          deviationOf(rule, { type: 'omitted', count: omitted, message: `${omitted} more deviation(s) of this rule were left out of the report` }),
+        );
       }
     }
     return this.#deviations;
@@ -69,7 +71,14 @@ function toDeviation(rule: Rule, finding: Finding): Deviation {
     case 'frame': {
       const { frame } = finding;
       const event = eventName(frame);
-      return deviationOf(rule, { ...said, type: 'frame', frame: frame.index, ...(event === undefined ? {} : { event }), pointer: finding.pointer, quote: quote(frameText(frame)) });
+      return deviationOf(rule, {
+        ...said,
+        type: 'frame',
+        frame: frame.index,
+        ...(event === undefined ? {} : { event }),
+        pointer: finding.pointer,
+        quote: quote(frameText(frame)),
+      });
     }
     case 'end':
       return deviationOf(rule, { ...said, type: 'stream', end: finding.end.type });
@@ -83,6 +92,7 @@ function toDeviation(rule: Rule, finding: Finding): Deviation {
 /** A short printable form of any JSON value, for `expected` / `actual`. */
 export function show(value: unknown): string {
   if (value === undefined) return '(absent)';
-  const text = JSON.stringify(value) ?? String(value);
+  // JSON has no text for a function or a symbol: its type is all there is to show.
+  const text = JSON.stringify(value) ?? typeof value;
   return quote(text, 120);
 }

@@ -6,12 +6,7 @@ import { ChatwireError, type ErrorCode } from './errors.js';
  * chatwire's own inputs (scenario and suite files, options) go through a zod schema; a bad one
  * gets a message naming what was read, the path inside it and what was expected.
  */
-export function parseInput<T extends z.ZodType>(
-  schema: T,
-  value: unknown,
-  what: string,
-  options: { code?: ErrorCode; hint?: string } = {},
-): z.output<T> {
+export function parseInput<T extends z.ZodType>(schema: T, value: unknown, what: string, options: { code?: ErrorCode; hint?: string } = {}): z.output<T> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
   const problems = result.error.issues.slice(0, 3).map((issue) => {

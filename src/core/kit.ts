@@ -20,7 +20,12 @@ export function contentTypeRule(meta: RuleMeta, expected: string): Rule {
       response(head) {
         const actual = head.headers['content-type'];
         if (mediaType(actual) !== expected) {
-          report({ at: 'response', message: `Content-Type is ${actual === undefined ? 'missing' : `"${actual}"`}, not ${expected}`, expected, actual: actual ?? '(absent)' });
+          report({
+            at: 'response',
+            message: `Content-Type is ${actual === undefined ? 'missing' : `"${actual}"`}, not ${expected}`,
+            expected,
+            actual: actual ?? '(absent)',
+          });
         }
       },
     }),
@@ -131,7 +136,14 @@ export interface ProblemOptions {
 export function reportFrameProblems(report: Report, frame: Frame, schemaId: string, value: unknown, options: ProblemOptions = {}): void {
   for (const problem of schemas().check(schemaId, value)) {
     if (options.skip?.(problem.pointer) === true) continue;
-    report({ at: 'frame', frame, pointer: `${options.pointerPrefix ?? ''}${problem.pointer}`, message: `${options.messagePrefix ?? ''}${problem.message}`, expected: problem.expected, actual: problem.actual });
+    report({
+      at: 'frame',
+      frame,
+      pointer: `${options.pointerPrefix ?? ''}${problem.pointer}`,
+      message: `${options.messagePrefix ?? ''}${problem.message}`,
+      expected: problem.expected,
+      actual: problem.actual,
+    });
   }
 }
 
@@ -240,7 +252,14 @@ export function singleBodyRule(meta: RuleMeta): Rule {
         frame(frame) {
           if (reported || frame.type !== 'sse') return;
           reported = true;
-          report({ at: 'frame', frame, pointer: '', message: 'an event stream came where one JSON answer belongs (the request did not ask for a stream)', expected: 'one JSON body', actual: 'text/event-stream frames' });
+          report({
+            at: 'frame',
+            frame,
+            pointer: '',
+            message: 'an event stream came where one JSON answer belongs (the request did not ask for a stream)',
+            expected: 'one JSON body',
+            actual: 'text/event-stream frames',
+          });
         },
       };
     },

@@ -54,17 +54,17 @@ interface FindingExtras {
 export type Finding = FindingExtras &
   (
     | {
-      readonly at: 'frame';
-      readonly frame: Frame;
-      /** JSON pointer into the frame's parsed data; "" for the whole frame. */
-      readonly pointer: string;
-      readonly message: string;
-      readonly expected?: string;
-      readonly actual?: string;
-    }
-  | { readonly at: 'end'; readonly end: StreamEnd; readonly message: string; readonly expected?: string; readonly actual?: string }
-  | { readonly at: 'response'; readonly message: string; readonly expected?: string; readonly actual?: string }
-  | { readonly at: 'request'; readonly pointer: string; readonly message: string; readonly expected?: string; readonly actual?: string }
+        readonly at: 'frame';
+        readonly frame: Frame;
+        /** JSON pointer into the frame's parsed data; "" for the whole frame. */
+        readonly pointer: string;
+        readonly message: string;
+        readonly expected?: string;
+        readonly actual?: string;
+      }
+    | { readonly at: 'end'; readonly end: StreamEnd; readonly message: string; readonly expected?: string; readonly actual?: string }
+    | { readonly at: 'response'; readonly message: string; readonly expected?: string; readonly actual?: string }
+    | { readonly at: 'request'; readonly pointer: string; readonly message: string; readonly expected?: string; readonly actual?: string }
   );
 
 /**

@@ -103,9 +103,19 @@ function describe(error: ErrorObject, root: unknown): SchemaProblem {
     case 'enum':
       return { pointer: at, message: `${at || 'the value'} must be one of the allowed values`, expected: show(params['allowedValues']), actual: show(value) };
     case 'const':
-      return { pointer: at, message: `${at || 'the value'} must be ${show(params['allowedValue'])}`, expected: show(params['allowedValue']), actual: show(value) };
+      return {
+        pointer: at,
+        message: `${at || 'the value'} must be ${show(params['allowedValue'])}`,
+        expected: show(params['allowedValue']),
+        actual: show(value),
+      };
     case 'pattern':
-      return { pointer: at, message: `${at || 'the value'} must match ${String(params['pattern'])}`, expected: `a string matching ${String(params['pattern'])}`, actual: show(value) };
+      return {
+        pointer: at,
+        message: `${at || 'the value'} must match ${String(params['pattern'])}`,
+        expected: `a string matching ${String(params['pattern'])}`,
+        actual: show(value),
+      };
     case 'minItems':
     case 'maxItems':
     case 'minLength':
@@ -115,7 +125,16 @@ function describe(error: ErrorObject, root: unknown): SchemaProblem {
     case 'exclusiveMinimum':
     case 'exclusiveMaximum': {
       const limit = Number(params['limit']);
-      const what = { minItems: `at least ${limit} item(s)`, maxItems: `at most ${limit} item(s)`, minLength: `at least ${limit} character(s)`, maxLength: `at most ${limit} character(s)`, minimum: `≥ ${limit}`, maximum: `≤ ${limit}`, exclusiveMinimum: `> ${limit}`, exclusiveMaximum: `< ${limit}` }[error.keyword];
+      const what = {
+        minItems: `at least ${limit} item(s)`,
+        maxItems: `at most ${limit} item(s)`,
+        minLength: `at least ${limit} character(s)`,
+        maxLength: `at most ${limit} character(s)`,
+        minimum: `≥ ${limit}`,
+        maximum: `≤ ${limit}`,
+        exclusiveMinimum: `> ${limit}`,
+        exclusiveMaximum: `< ${limit}`,
+      }[error.keyword];
       const verb = error.keyword.endsWith('Items') || error.keyword.endsWith('Length') ? 'have' : 'be';
       return { pointer: at, message: `${at || 'the value'} must ${verb} ${what}`, expected: what, actual: show(value) };
     }
@@ -138,6 +157,11 @@ export function valueAt(root: unknown, pointer: string): unknown {
 
 export function escapePointer(key: string): string {
   return key.replaceAll('~', '~0').replaceAll('/', '~1');
+}
+
+/** An array, with items of unknown type (Array.isArray says any[]). */
+export function isArray(value: unknown): value is readonly unknown[] {
+  return Array.isArray(value);
 }
 
 export function isRecord(value: unknown): value is Record<string, unknown> {

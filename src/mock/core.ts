@@ -79,7 +79,8 @@ export class MockCore {
       for (const route of protocol.mock.routes ?? []) {
         const key = `${route.method} ${route.path}`;
         const taken = this.#routes.get(key);
-        if (taken !== undefined) throw new ChatwireError('SERVER_START', `Failed to start the mock: ${key} is served by both ${taken.protocol.id} and ${protocol.id}`);
+        if (taken !== undefined)
+          throw new ChatwireError('SERVER_START', `Failed to start the mock: ${key} is served by both ${taken.protocol.id} and ${protocol.id}`);
         const pattern = compilePath(route.path);
         this.#routes.set(key, pattern === undefined ? { protocol, route } : { protocol, route, pattern });
       }
@@ -114,7 +115,10 @@ export class MockCore {
     if (url.pathname.startsWith(CONTROL_PREFIX)) return this.#control(url.pathname.slice(CONTROL_PREFIX.length), req, res);
     const found = this.#match(req.method, url.pathname);
     if (found === undefined) {
-      sendJson(res, 404, { error: `Failed to route ${req.method} ${url.pathname}: no protocol of this mock serves it`, routes: [...this.#routes.keys()].sort() });
+      sendJson(res, 404, {
+        error: `Failed to route ${req.method} ${url.pathname}: no protocol of this mock serves it`,
+        routes: [...this.#routes.keys()].sort(),
+      });
       return;
     }
     const { bound, params } = found;
@@ -164,7 +168,7 @@ export class MockCore {
   /** Each protocol's in-memory state (chats, sessions…), created by the protocol on first use. */
   #state(id: string): Map<string, unknown> {
     let found = this.#states.get(id);
-    if (found === undefined) this.#states.set(id, (found = new Map()));
+    if (found === undefined) this.#states.set(id, (found = new Map<string, unknown>()));
     return found;
   }
 
@@ -182,12 +186,15 @@ export class MockCore {
 
   #control(name: string, req: MockRequest, res: MockResponse): void {
     if (!this.access.mayControl(req.headers)) {
-      sendJson(res, 401, { error: `Failed to authorise ${req.method} ${CONTROL_PREFIX}${name}: the mock was started with --token; send it as Authorization: Bearer <token> or ${TOKEN_HEADER}` });
+      sendJson(res, 401, {
+        error: `Failed to authorise ${req.method} ${CONTROL_PREFIX}${name}: the mock was started with --token; send it as Authorization: Bearer <token> or ${TOKEN_HEADER}`,
+      });
       return;
     }
     if (name === 'scenarios' && req.method === 'GET') {
       const list: Record<string, Array<{ name: string; description: string; breaks: string[] }>> = {};
-      for (const [protocol, set] of this.scenarios) list[protocol] = set.all().map(({ name: scenario, description, breaks }) => ({ name: scenario, description, breaks }));
+      for (const [protocol, set] of this.scenarios)
+        list[protocol] = set.all().map(({ name: scenario, description, breaks }) => ({ name: scenario, description, breaks }));
       sendJson(res, 200, list);
       return;
     }

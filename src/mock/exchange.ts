@@ -126,7 +126,17 @@ export class MockExchange {
   #bodyRead: Promise<string | undefined> | undefined;
 
   constructor(options: MockExchangeOptions) {
-    ({ id: this.id, protocol: this.protocol, req: this.req, res: this.res, clock: this.clock, signal: this.signal, scenarios: this.scenarios, access: this.access, state: this.state } = options);
+    ({
+      id: this.id,
+      protocol: this.protocol,
+      req: this.req,
+      res: this.res,
+      clock: this.clock,
+      signal: this.signal,
+      scenarios: this.scenarios,
+      access: this.access,
+      state: this.state,
+    } = options);
     this.params = options.params ?? {};
     this.#onClientDeviation = options.onClientDeviation;
     this.url = new URL(this.req.url, 'http://mock.invalid');

@@ -25,8 +25,10 @@ async function readLimited(request: Request, limit: number): Promise<string | un
   let text = '';
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    const chunk: { readonly done: boolean; readonly value?: unknown } = await reader.read();
+    const { done, value } = chunk;
     if (done) return text + decoder.decode();
+    if (!(value instanceof Uint8Array)) throw new TypeError('Failed to read the request body: a chunk is not bytes');
     size += value.length;
     if (size > limit) {
       await reader.cancel();
@@ -84,9 +86,13 @@ export function chatwireHandlers(options: ChatwireHandlersOptions): ChatwireHand
   for (const protocol of options.protocols) {
     const transport = transportOf(protocol);
     if (!transport.routesOnly) {
-      throw new ChatwireError('BAD_OPTION', `Failed to create msw handlers for ${protocol.id}: its answers travel by ${transport.travels}, which msw's HTTP handlers cannot serve`, {
-        hint: 'start a real mock with startMockServer (or chatwire mock) for it, and give chatwireHandlers the other protocols',
-      });
+      throw new ChatwireError(
+        'BAD_OPTION',
+        `Failed to create msw handlers for ${protocol.id}: its answers travel by ${transport.travels}, which msw's HTTP handlers cannot serve`,
+        {
+          hint: 'start a real mock with startMockServer (or chatwire mock) for it, and give chatwireHandlers the other protocols',
+        },
+      );
     }
   }
   // In-process, nothing outside the test reaches it: fault scenarios may weaken its auth.

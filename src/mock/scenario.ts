@@ -5,12 +5,7 @@ import { ChatwireError } from '../core/errors.js';
 import { parseInput, readJsonFile } from '../core/input.js';
 import { mocksDir, packageRoot } from '../core/paths.js';
 
-const delayMs = z
-  .number()
-  .int()
-  .min(0)
-  .max(600_000)
-  .describe('Milliseconds to wait before writing this frame (real time on the mock server).');
+const delayMs = z.number().int().min(0).max(600_000).describe('Milliseconds to wait before writing this frame (real time on the mock server).');
 
 const headers = z.record(z.string(), z.string()).describe('Response headers; names are case-insensitive.');
 
@@ -65,10 +60,7 @@ export const ScenarioFile = z
       .describe('Ids of the rules this scenario deliberately breaks; empty for a conformant scenario.'),
     stream: ScenarioStream.optional().describe('The answer to a streaming request.'),
     answer: ScenarioAnswer.optional().describe('The answer to a non-streaming request.'),
-    script: z
-      .unknown()
-      .optional()
-      .describe("A protocol's own script, which its mock renders into every answer mode (checked by that protocol's schema)."),
+    script: z.unknown().optional().describe("A protocol's own script, which its mock renders into every answer mode (checked by that protocol's schema)."),
   })
   .strict()
   .describe('A chatwire mock scenario: a scripted answer, with real timing, for one protocol.');
@@ -125,7 +117,8 @@ export function loadScenarioFile(path: string, protocol: string, scriptSchema?: 
   const parsed = parseInput(ScenarioFile, readJsonFile(path, 'scenario'), `scenario ${display}`, {
     hint: 'see schemas/chatwire/scenario.schema.json',
   });
-  const script = parsed.script === undefined || scriptSchema === undefined ? parsed.script : parseInput(scriptSchema, parsed.script, `scenario ${display} (script)`);
+  const script =
+    parsed.script === undefined || scriptSchema === undefined ? parsed.script : parseInput(scriptSchema, parsed.script, `scenario ${display} (script)`);
   return { ...parsed, script, name: basename(path, '.json'), protocol };
 }
 

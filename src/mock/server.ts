@@ -57,7 +57,11 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   const admits = hostCheck(host, () => boundPort);
   const server: Server = createServer((req, res) => {
     if (!admits(req.headers)) {
-      res.writeHead(421, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `Failed to serve a request for host ${JSON.stringify(req.headers.host ?? '')}: this mock answers only requests addressed to 127.0.0.1 or localhost (start it with --host to serve another address)` }));
+      res.writeHead(421, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          error: `Failed to serve a request for host ${JSON.stringify(req.headers.host ?? '')}: this mock answers only requests addressed to 127.0.0.1 or localhost (start it with --host to serve another address)`,
+        }),
+      );
       return;
     }
     const gone = new AbortController();

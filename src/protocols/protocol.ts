@@ -31,18 +31,18 @@ interface ProtocolCommon {
   readonly doc: string;
   readonly rules: readonly Rule[];
   /** The piece of the answer's text a frame carries (a delta, a chunk), for checks across frames. */
-  answerText?(frame: Frame): string | undefined;
+  readonly answerText?: (frame: Frame) => string | undefined;
   /** A frame that only keeps an answer alive (an empty partial event): it does not hold off the idle limit. */
-  isHeartbeat?(frame: Frame): boolean;
+  readonly isHeartbeat?: (frame: Frame) => boolean;
   /** The frame after which the answer is over (the server closes, strays are awaited briefly). */
-  isLastFrame?(frame: Frame): boolean;
+  readonly isLastFrame?: (frame: Frame) => boolean;
 }
 
 /** Answers that travel as one HTTP answer each, streamed (SSE) or whole (JSON). */
 export interface HttpProtocol extends ProtocolCommon {
   readonly transport: 'http';
   /** Which kind of answer a request asks for (used by `validate` and by the suite runner). */
-  answerKind(requestJson: unknown, url?: string): AnswerKind;
+  readonly answerKind: (requestJson: unknown, url?: string) => AnswerKind;
   readonly mock: MockCommon & { readonly routes: readonly MockRoute[] };
 }
 
@@ -50,7 +50,7 @@ export interface HttpProtocol extends ProtocolCommon {
 export interface PollingProtocol extends ProtocolCommon {
   readonly transport: 'polling';
   /** The query parameter that carries the offset, and how to read the cursor out of an answer. */
-  readonly poll: { readonly param: string; cursor(json: unknown): PollCursor | undefined };
+  readonly poll: { readonly param: string; readonly cursor: (json: unknown) => PollCursor | undefined };
   readonly mock: MockCommon & { readonly routes: readonly MockRoute[] };
 }
 

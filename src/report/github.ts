@@ -19,13 +19,16 @@ export function renderGithub(report: RunReport): string {
     for (const step of c.steps) {
       for (const deviation of step.deviations) {
         const level = deviation.severity === 'error' || report.strict ? 'error' : 'warning';
-        const expected = deviation.expected === undefined ? '' : `\nexpected ${deviation.expected}${deviation.actual === undefined ? '' : `, got ${deviation.actual}`}`;
+        const expected =
+          deviation.expected === undefined ? '' : `\nexpected ${deviation.expected}${deviation.actual === undefined ? '' : `, got ${deviation.actual}`}`;
         const message = `${c.protocol}/${c.name} at ${whereOf(deviation)}: ${deviation.message}${expected}\nsee ${deviation.source.doc}, ${deviation.source.section}`;
         lines.push(`::${level} title=${escapeProperty(`chatwire ${deviation.rule}`)}::${escapeData(message)}`);
       }
     }
   }
   const { totals } = report;
-  lines.push(`::notice title=chatwire::${escapeData(`${totals.passed} passed, ${totals.warned} warned, ${totals.failed} failed, ${totals.skipped} skipped of ${totals.cases} case(s) against ${report.target}`)}`);
+  lines.push(
+    `::notice title=chatwire::${escapeData(`${totals.passed} passed, ${totals.warned} warned, ${totals.failed} failed, ${totals.skipped} skipped of ${totals.cases} case(s) against ${report.target}`)}`,
+  );
   return `${lines.join('\n')}\n`;
 }

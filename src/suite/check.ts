@@ -26,7 +26,8 @@ export function checkSuite(suite: Suite, protocol: Protocol, display: string): v
   const declared = [...BUILT_IN, ...Object.keys(suite.variables)];
   for (const [name, variable] of Object.entries(suite.variables)) {
     for (const used of namesIn(variable.mock ?? '')) {
-      if (!BUILT_IN.includes(used)) problems.push({ path: `/variables/${name}/mock`, message: `unknown variable {{${used}}}: expected one of ${BUILT_IN.join(', ')}` });
+      if (!BUILT_IN.includes(used))
+        problems.push({ path: `/variables/${name}/mock`, message: `unknown variable {{${used}}}: expected one of ${BUILT_IN.join(', ')}` });
     }
   }
   for (const [c, suiteCase] of suite.cases.entries()) {
@@ -34,7 +35,10 @@ export function checkSuite(suite: Suite, protocol: Protocol, display: string): v
     for (const [s, step] of suiteCase.steps.entries()) {
       const at = `/cases/${c}/steps/${s}`;
       if (!stepTypes.includes(step.type)) {
-        problems.push({ path: `${at}/type`, message: `a ${transport.id} protocol cannot run a "${step.type}" step: expected ${stepTypes.map((type) => `"${type}"`).join(' or ')}` });
+        problems.push({
+          path: `${at}/type`,
+          message: `a ${transport.id} protocol cannot run a "${step.type}" step: expected ${stepTypes.map((type) => `"${type}"`).join(' or ')}`,
+        });
       }
       const rules = 'rules' in step ? (step.rules ?? []) : [];
       for (const [r, rule] of rules.entries()) if (!ruleIds.has(rule)) problems.push({ path: `${at}/rules/${r}`, message: unknownRule(rule, protocol) });
@@ -43,7 +47,11 @@ export function checkSuite(suite: Suite, protocol: Protocol, display: string): v
       }
       const { capture, ...sent } = step;
       for (const used of namesIn(JSON.stringify(sent))) {
-        if (!known.has(used)) problems.push({ path: at, message: `unknown variable {{${used}}}: expected a suite variable, a value captured by an earlier step, or one of ${BUILT_IN.join(', ')}` });
+        if (!known.has(used))
+          problems.push({
+            path: at,
+            message: `unknown variable {{${used}}}: expected a suite variable, a value captured by an earlier step, or one of ${BUILT_IN.join(', ')}`,
+          });
       }
       for (const name of Object.keys(capture ?? {})) known.add(name);
     }
@@ -51,7 +59,9 @@ export function checkSuite(suite: Suite, protocol: Protocol, display: string): v
   if (problems.length === 0) return;
   const shown = problems.slice(0, 3).map((problem) => `at ${problem.path}: ${problem.message}`);
   const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
-  throw new ChatwireError('BAD_FILE', `Failed to load suite ${display}: ${shown.join('; ')}${more}`, { hint: `chatwire rules ${protocol.id} lists the rule ids` });
+  throw new ChatwireError('BAD_FILE', `Failed to load suite ${display}: ${shown.join('; ')}${more}`, {
+    hint: `chatwire rules ${protocol.id} lists the rule ids`,
+  });
 }
 
 function namesIn(text: string): string[] {

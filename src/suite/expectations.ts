@@ -2,7 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { show, quote } from '../core/engine.js';
 import { type Frame, frameText, eventName } from '../core/exchange.js';
 import { deviationOf, type Deviation, type Rule } from '../core/rule.js';
-import { isRecord } from '../core/schemas.js';
+import { isArray, isRecord } from '../core/schemas.js';
 import type { AbsentAssertion, Assertion, Capture, ValueAssertion } from './step-parts.js';
 
 /** The values at a JSON pointer; a `*` segment matches every item of an array or object. */
@@ -14,7 +14,7 @@ export function valuesAt(root: unknown, pointer: string): unknown[] {
     const next: unknown[] = [];
     for (const value of current) {
       if (key === '*') {
-        if (Array.isArray(value)) next.push(...value);
+        if (isArray(value)) next.push(...value);
         else if (isRecord(value)) next.push(...Object.values(value));
       } else if (Array.isArray(value) && /^\d+$/.test(key)) {
         if (Number(key) < value.length) next.push(value[Number(key)]);
@@ -145,7 +145,13 @@ export class FrameWatch {
       if (seen === undefined || frame === undefined) {
         // Nothing to look at keeps what only forbids (excludes, atMost, exists: false).
         if (assertion.exists !== true && assertion.equals === undefined && assertion.includes === undefined && assertion.only === undefined) continue;
-        deviations.push(deviationOf(rule, { type: 'stream', end: 'closed', message: `no${assertion.event === undefined ? '' : ` ${assertion.event}`} frame with JSON came to check ${assertion.pointer}${why}` }));
+        deviations.push(
+          deviationOf(rule, {
+            type: 'stream',
+            end: 'closed',
+            message: `no${assertion.event === undefined ? '' : ` ${assertion.event}`} frame with JSON came to check ${assertion.pointer}${why}`,
+          }),
+        );
         continue;
       }
       const { values } = seen;
@@ -171,7 +177,7 @@ export class FrameWatch {
 
 function check(assertion: ValueAssertion, values: readonly unknown[], fill: (value: unknown) => unknown): { message: string; expected: string } | undefined {
   const at = assertion.pointer;
-  if (assertion.exists !== undefined && (values.length > 0) !== assertion.exists) {
+  if (assertion.exists !== undefined && values.length > 0 !== assertion.exists) {
     return { message: assertion.exists ? `${at} is missing` : `${at} should not be there`, expected: assertion.exists ? 'present' : 'absent' };
   }
   if (assertion.atMost !== undefined && values.length > assertion.atMost) {
@@ -183,15 +189,18 @@ function check(assertion: ValueAssertion, values: readonly unknown[], fill: (val
   }
   if (assertion.includes !== undefined) {
     const expected = fill(assertion.includes);
-    if (!values.some((value) => isDeepStrictEqual(value, expected))) return { message: `${at} does not include ${show(expected)}`, expected: `a value ${show(expected)}` };
+    if (!values.some((value) => isDeepStrictEqual(value, expected)))
+      return { message: `${at} does not include ${show(expected)}`, expected: `a value ${show(expected)}` };
   }
   if (assertion.only !== undefined) {
     const expected = fill(assertion.only);
-    if (values.length === 0 || values.some((value) => !isDeepStrictEqual(value, expected))) return { message: `${at} is not always ${show(expected)}`, expected: `only ${show(expected)}` };
+    if (values.length === 0 || values.some((value) => !isDeepStrictEqual(value, expected)))
+      return { message: `${at} is not always ${show(expected)}`, expected: `only ${show(expected)}` };
   }
   if (assertion.excludes !== undefined) {
     const expected = fill(assertion.excludes);
-    if (values.some((value) => isDeepStrictEqual(value, expected))) return { message: `${at} still includes ${show(expected)}`, expected: `no value ${show(expected)}` };
+    if (values.some((value) => isDeepStrictEqual(value, expected)))
+      return { message: `${at} still includes ${show(expected)}`, expected: `no value ${show(expected)}` };
   }
   return undefined;
 }

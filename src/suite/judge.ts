@@ -16,11 +16,7 @@ export interface Judged {
  * Feeds a transport's items to a check as they arrive. Frames are not kept: memory stays constant
  * however long the stream is.
  */
-export async function judge(
-  batches: AsyncIterable<StreamBatch>,
-  check: ExchangeCheck,
-  onFrame?: (frame: Frame) => void,
-): Promise<Judged> {
+export async function judge(batches: AsyncIterable<StreamBatch>, check: ExchangeCheck, onFrame?: (frame: Frame) => void): Promise<Judged> {
   let frames = 0;
   for await (const batch of batches) {
     if (isEnd(batch)) {

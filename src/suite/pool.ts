@@ -10,7 +10,11 @@ export interface PoolTask<T> {
  * tasks' order as soon as every earlier one is done, so progress reads like a sequential run.
  * When a task throws, no further task starts; the pool waits for those in flight, then throws.
  */
-export async function runPool<T>(tasks: readonly PoolTask<T>[], concurrency: number | (() => number), onResult?: (result: T, index: number) => void): Promise<T[]> {
+export async function runPool<T>(
+  tasks: readonly PoolTask<T>[],
+  concurrency: number | (() => number),
+  onResult?: (result: T, index: number) => void,
+): Promise<T[]> {
   const limit = typeof concurrency === 'number' ? () => concurrency : concurrency;
   const results: T[] = [];
   const done: boolean[] = [];

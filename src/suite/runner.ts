@@ -116,11 +116,24 @@ export async function runSuites(plans: readonly SuitePlan[], options: SuiteRunOp
   });
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   // A stalled target's remaining cases wait on short timers only: they may all wait at once.
-  return runPool(tasks, () => (state.stalled ? Math.max(concurrency, STALLED_CONCURRENCY) : concurrency), (report) => options.onCase?.(report));
+  return runPool(
+    tasks,
+    () => (state.stalled ? Math.max(concurrency, STALLED_CONCURRENCY) : concurrency),
+    (report) => options.onCase?.(report),
+  );
 }
 
 function skipped(protocol: Protocol, suiteCase: SuiteCase, reason: string): CaseReport {
-  return { protocol: protocol.id, name: suiteCase.name, title: suiteCase.title, source: suiteCase.source, outcome: 'skipped', skipped: reason, durationMs: 0, steps: [] };
+  return {
+    protocol: protocol.id,
+    name: suiteCase.name,
+    title: suiteCase.title,
+    source: suiteCase.source,
+    outcome: 'skipped',
+    skipped: reason,
+    durationMs: 0,
+    steps: [],
+  };
 }
 
 async function runCase(
@@ -143,7 +156,9 @@ async function runCase(
       const assertions = step.assert?.map((assertion) => fillJson(assertion, vars));
       const watch = new FrameWatch(step.capture, assertions, protocol.answerText);
       const context = { index, target: targetFor(target, state), vars, because: suiteCase.because, watch, scope };
-      const result = await transport.runStep(step, context).catch((error: unknown): StepResult => ({ report: lostTarget(transport, step, index, target, state, error) }));
+      const result = await transport
+        .runStep(step, context)
+        .catch((error: unknown): StepResult => ({ report: lostTarget(transport, step, index, target, state, error) }));
       let { report } = result;
       if (result.notOffered !== undefined) {
         // A feature the document only implies, and this server does not offer it: a note, not a fault.
@@ -190,7 +205,17 @@ function lostTarget(transport: BoundTransport, step: SuiteStep, index: number, t
   if (!(isChatwireError(error) && error.code === 'TARGET_UNREACHABLE' && state.heard)) throw error;
   const message = `the server stopped accepting connections after answering earlier in the run: ${error.message}`;
   const deviation = deviationOf(transport.connectionRule, { type: 'stream', end: 'broken', message, expected: 'the server keeps serving' });
-  return { index, method: transport.label(step), url: target.baseUrl, expect: step.expect, status: null, frames: 0, end: 'broken', durationMs: 0, deviations: [deviation] };
+  return {
+    index,
+    method: transport.label(step),
+    url: target.baseUrl,
+    expect: step.expect,
+    status: null,
+    frames: 0,
+    end: 'broken',
+    durationMs: 0,
+    deviations: [deviation],
+  };
 }
 
 function asWarning(deviation: Deviation): Deviation {
@@ -198,5 +223,9 @@ function asWarning(deviation: Deviation): Deviation {
 }
 
 function captureDeviation(missing: readonly string[]): Deviation {
-  return deviationOf(captureRule, { type: 'stream', end: 'closed', message: `the answer did not carry ${missing.join(', ')}, which the next step needs; the case stopped here` });
+  return deviationOf(captureRule, {
+    type: 'stream',
+    end: 'closed',
+    message: `the answer did not carry ${missing.join(', ')}, which the next step needs; the case stopped here`,
+  });
 }

@@ -42,7 +42,6 @@ const AbsentAssertion = z
 
 const Assertion = z.union([ValueAssertion, AbsentAssertion]);
 
-
 /** The fields every step type has: values to capture for later steps, and assertions on its answer. */
 export const stepOutcome = {
   capture: z.record(varName, Capture).optional().describe('Values to take from the answer for later steps, as {{name}}.'),

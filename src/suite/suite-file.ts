@@ -18,11 +18,10 @@ const SuiteCase = z
     legalServers: z
       .string()
       .optional()
-      .describe('Which legal server this case could fail, and why none does: every refusal case says so, since a refusal nobody could demand is a false alarm.'),
-    basis: z
-      .enum(['doc', 'inferred'])
-      .default('doc')
-      .describe('inferred: the document only implies this case, so its deviations are warnings.'),
+      .describe(
+        'Which legal server this case could fail, and why none does: every refusal case says so, since a refusal nobody could demand is a false alarm.',
+      ),
+    basis: z.enum(['doc', 'inferred']).default('doc').describe('inferred: the document only implies this case, so its deviations are warnings.'),
     exclusive: z
       .boolean()
       .default(false)

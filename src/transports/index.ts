@@ -59,13 +59,22 @@ export function transportRules(): Rule[] {
 }
 
 /** Serves, on the mock's HTTP server, every transport whose answers travel outside its routes. */
-export async function attachMocks(server: HttpServer, served: readonly { protocol: Protocol; context: MockContext }[], admits: HostCheck): Promise<MockAttachment[]> {
+export async function attachMocks(
+  server: HttpServer,
+  served: readonly { protocol: Protocol; context: MockContext }[],
+  admits: HostCheck,
+): Promise<MockAttachment[]> {
   const ids = Object.values(TRANSPORTS).map((transport) => transport.id);
   const attached = await Promise.all(ids.map((id) => attachOn(id, server, served, admits)));
   return attached.filter((attachment) => attachment !== undefined);
 }
 
-function attachOn<K extends TransportId>(id: K, server: HttpServer, served: readonly { protocol: Protocol; context: MockContext }[], admits: HostCheck): Promise<MockAttachment | undefined> {
+function attachOn<K extends TransportId>(
+  id: K,
+  server: HttpServer,
+  served: readonly { protocol: Protocol; context: MockContext }[],
+  admits: HostCheck,
+): Promise<MockAttachment | undefined> {
   const transport: Transport<K> = TRANSPORTS[id];
   const mine = served.filter((entry): entry is ServedOn<K> => entry.protocol.transport === id);
   if (mine.length === 0 || transport.attachMock === undefined) return Promise.resolve(undefined);

@@ -64,5 +64,7 @@ export interface Transport<K extends TransportId> {
 
 /** A step of a type the transport does not run: its suite should have been refused when loaded. */
 export function stepMismatch(transport: TransportId, step: SuiteStep): ChatwireError {
-  return new ChatwireError('INTERNAL', `Failed to run a "${step.type}" step: the ${transport} transport does not run it`, { hint: 'load suites with loadSuite, which checks every step against the protocol' });
+  return new ChatwireError('INTERNAL', `Failed to run a "${step.type}" step: the ${transport} transport does not run it`, {
+    hint: 'load suites with loadSuite, which checks every step against the protocol',
+  });
 }

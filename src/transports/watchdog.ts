@@ -47,7 +47,9 @@ export class Watchdog {
       const wait = deadline - this.#clock.now();
       if (wait <= 0) {
         if (signal.aborted) return;
-        cut(this.#last === undefined ? new CutReason('timeout', this.#limits.firstFrameMs, 'first-frame') : new CutReason('timeout', this.#limits.idleMs, 'idle'));
+        cut(
+          this.#last === undefined ? new CutReason('timeout', this.#limits.firstFrameMs, 'first-frame') : new CutReason('timeout', this.#limits.idleMs, 'idle'),
+        );
         return;
       }
       this.#wake = new AbortController();

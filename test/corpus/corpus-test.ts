@@ -17,10 +17,14 @@ function wrong(protocol: string, verdict: Verdict): string | undefined {
   const at = `${verdict.id} (${verdict.says})`;
   const want = expected[protocol];
   if (verdict.ms > 30_000) return `${at}: took ${verdict.ms} ms`;
-  if (verdict.expect === 'pass') return verdict.code === 0 ? undefined : `${at}: a conformant server got exit ${verdict.code}: ${verdict.rules.join(', ')} ${verdict.stderr}`;
+  if (verdict.expect === 'pass')
+    return verdict.code === 0 ? undefined : `${at}: a conformant server got exit ${verdict.code}: ${verdict.rules.join(', ')} ${verdict.stderr}`;
   if (want?.gaps[verdict.id] !== undefined) return undefined;
   const warning = want?.warnings[verdict.id];
-  if (warning !== undefined) return verdict.warnings.includes(warning) || verdict.rules.includes(warning) ? undefined : `${at}: expected a warning under ${warning}, got ${verdict.warnings.join(', ')}`;
+  if (warning !== undefined)
+    return verdict.warnings.includes(warning) || verdict.rules.includes(warning)
+      ? undefined
+      : `${at}: expected a warning under ${warning}, got ${verdict.warnings.join(', ')}`;
   const family = want?.faults[verdict.id];
   if (verdict.code !== 1) return `${at}: a faulty server got exit ${verdict.code} ${verdict.stderr}`;
   if (family === undefined) return `${at}: no expected rule in test/adversaries/verdicts.json`;

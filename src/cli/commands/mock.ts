@@ -53,6 +53,7 @@ function exposureWarnings(host: string, hasToken: boolean, protocols: readonly P
     `warning: --host ${host} makes the mock reachable from other machines at ${url}: every protocol's routes, the scenarios, and (with no --token) /_chatwire/client-deviations`,
   ];
   const keyed = protocols.filter((protocol) => protocol.mock.keyed === true).map((protocol) => protocol.id);
-  if (!hasToken && keyed.length > 0) lines.push(`warning: without --token, ${keyed.join(' and ')} accept any non-empty key from anyone who can reach ${url}; give --token to require one`);
+  if (!hasToken && keyed.length > 0)
+    lines.push(`warning: without --token, ${keyed.join(' and ')} accept any non-empty key from anyone who can reach ${url}; give --token to require one`);
   return lines;
 }

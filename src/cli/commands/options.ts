@@ -20,10 +20,24 @@ const reporterOption = {
 };
 
 export const runOptions = defineOptions({
-  target: { flags: '--target <url>', description: 'base URL of the server under test, e.g. http://127.0.0.1:8080 (documented paths are appended)', schema: httpUrl.optional() },
+  target: {
+    flags: '--target <url>',
+    description: 'base URL of the server under test, e.g. http://127.0.0.1:8080 (documented paths are appended)',
+    schema: httpUrl.optional(),
+  },
   token: { flags: '--token <token>', description: 'sent as Authorization: Bearer <token>', schema: z.string().min(1, 'a non-empty token').optional() },
-  header: { flags: '-H, --header <header>', description: 'extra request header "Name: value" (repeatable)', repeatable: true, schema: z.array(header).default([]) },
-  timeout: { flags: '--timeout <duration>', description: 'limit for each exchange, e.g. 30s or 500ms', shown: '30s', schema: duration.default(defaultLimits.timeoutMs) },
+  header: {
+    flags: '-H, --header <header>',
+    description: 'extra request header "Name: value" (repeatable)',
+    repeatable: true,
+    schema: z.array(header).default([]),
+  },
+  timeout: {
+    flags: '--timeout <duration>',
+    description: 'limit for each exchange, e.g. 30s or 500ms',
+    shown: '30s',
+    schema: duration.default(defaultLimits.timeoutMs),
+  },
   firstFrameTimeout: {
     flags: '--first-frame-timeout <duration>',
     description: 'how long a stream may stay silent before its first frame, event or poll answer',
@@ -36,11 +50,36 @@ export const runOptions = defineOptions({
     shown: '15s',
     schema: duration.default(defaultLimits.idleMs),
   },
-  closeGrace: { flags: '--close-grace <duration>', description: 'how long a server may keep a finished stream open', shown: '2s', schema: duration.default(defaultLimits.closeGraceMs) },
-  maxFrames: { flags: '--max-frames <n>', description: 'most frames read from one answer', shown: String(defaultLimits.maxFrames), schema: count(10_000_000).default(defaultLimits.maxFrames) },
-  maxBytes: { flags: '--max-bytes <n>', description: 'most bytes read from one answer', shown: String(defaultLimits.maxBytes), schema: count(4 * 1024 ** 3).default(defaultLimits.maxBytes) },
-  concurrency: { flags: '--concurrency <n>', description: 'how many cases run at once (cases marked exclusive run alone)', shown: String(DEFAULT_CONCURRENCY), schema: count(64).default(DEFAULT_CONCURRENCY) },
-  case: { flags: '-c, --case <name>', description: 'run only this case, "name" or "protocol/name" (repeatable)', repeatable: true, schema: z.array(z.string()).default([]) },
+  closeGrace: {
+    flags: '--close-grace <duration>',
+    description: 'how long a server may keep a finished stream open',
+    shown: '2s',
+    schema: duration.default(defaultLimits.closeGraceMs),
+  },
+  maxFrames: {
+    flags: '--max-frames <n>',
+    description: 'most frames read from one answer',
+    shown: String(defaultLimits.maxFrames),
+    schema: count(10_000_000).default(defaultLimits.maxFrames),
+  },
+  maxBytes: {
+    flags: '--max-bytes <n>',
+    description: 'most bytes read from one answer',
+    shown: String(defaultLimits.maxBytes),
+    schema: count(4 * 1024 ** 3).default(defaultLimits.maxBytes),
+  },
+  concurrency: {
+    flags: '--concurrency <n>',
+    description: 'how many cases run at once (cases marked exclusive run alone)',
+    shown: String(DEFAULT_CONCURRENCY),
+    schema: count(64).default(DEFAULT_CONCURRENCY),
+  },
+  case: {
+    flags: '-c, --case <name>',
+    description: 'run only this case, "name" or "protocol/name" (repeatable)',
+    repeatable: true,
+    schema: z.array(z.string()).default([]),
+  },
   var: {
     flags: '--var <name=value>',
     description: 'a value a suite needs from the target, e.g. appId=… (repeatable; see suites/)',
@@ -63,9 +102,18 @@ export const runOptions = defineOptions({
 });
 
 export const mockOptions = defineOptions({
-  port: { flags: '-p, --port <port>', description: 'port to listen on (0 picks a free one)', shown: String(DEFAULT_MOCK_PORT), schema: port.default(DEFAULT_MOCK_PORT) },
+  port: {
+    flags: '-p, --port <port>',
+    description: 'port to listen on (0 picks a free one)',
+    shown: String(DEFAULT_MOCK_PORT),
+    schema: port.default(DEFAULT_MOCK_PORT),
+  },
   host: { flags: '--host <host>', description: 'address to bind', shown: '127.0.0.1', schema: z.string().min(1).default('127.0.0.1') },
-  token: { flags: '--token <token>', description: 'the only API key accepted by protocols with keys (default: any non-empty key)', schema: z.string().min(1, 'a non-empty token').optional() },
+  token: {
+    flags: '--token <token>',
+    description: 'the only API key accepted by protocols with keys (default: any non-empty key)',
+    schema: z.string().min(1, 'a non-empty token').optional(),
+  },
   protocol: { flags: '--protocol <id>', description: 'serve only this protocol (repeatable)', repeatable: true, schema: z.array(z.string()).default([]) },
   scenarios: {
     flags: '--scenarios <protocol=folder>',
@@ -75,17 +123,36 @@ export const mockOptions = defineOptions({
   },
   allowAuthFaults: {
     flags: '--allow-auth-faults',
-    description: 'with --token: let fault scenarios that accept a missing key (ok-without-key, ok-without-token) apply to any request, not only to one sending x-chatwire-token',
+    description:
+      'with --token: let fault scenarios that accept a missing key (ok-without-key, ok-without-token) apply to any request, not only to one sending x-chatwire-token',
     schema: z.boolean().default(false),
   },
 });
 
 export const validateOptions = defineOptions({
-  protocol: { flags: '--protocol <id>', description: 'the protocol the answer follows (required)', schema: z.string({ error: 'a protocol id such as ctai' }).min(1, 'a protocol id such as ctai') },
-  request: { flags: '--request <file>', description: 'the JSON request that produced the answer (checked too, and decides stream or answer)', schema: z.string().min(1).optional() },
-  kind: { flags: '--kind <kind>', description: 'what the file holds (default: guessed from its first bytes)', choices: ['stream', 'answer'], schema: z.enum(['stream', 'answer']).optional() },
+  protocol: {
+    flags: '--protocol <id>',
+    description: 'the protocol the answer follows (required)',
+    schema: z.string({ error: 'a protocol id such as ctai' }).min(1, 'a protocol id such as ctai'),
+  },
+  request: {
+    flags: '--request <file>',
+    description: 'the JSON request that produced the answer (checked too, and decides stream or answer)',
+    schema: z.string().min(1).optional(),
+  },
+  kind: {
+    flags: '--kind <kind>',
+    description: 'what the file holds (default: guessed from its first bytes)',
+    choices: ['stream', 'answer'],
+    schema: z.enum(['stream', 'answer']).optional(),
+  },
   maxFrames: { flags: '--max-frames <n>', description: 'most frames read', shown: '100000000', schema: count(1_000_000_000).default(100_000_000) },
-  maxBytes: { flags: '--max-bytes <n>', description: 'most bytes read', shown: String(64 * 1024 ** 3), schema: count(Number.MAX_SAFE_INTEGER).default(64 * 1024 ** 3) },
+  maxBytes: {
+    flags: '--max-bytes <n>',
+    description: 'most bytes read',
+    shown: String(64 * 1024 ** 3),
+    schema: count(Number.MAX_SAFE_INTEGER).default(64 * 1024 ** 3),
+  },
   reporter: reporterOption,
   output: { flags: '-o, --output <file>', description: 'write the report to a file', schema: z.string().min(1).optional() },
   strict: { flags: '--strict', description: 'warnings fail too', schema: z.boolean().default(false) },

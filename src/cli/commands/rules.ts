@@ -30,6 +30,8 @@ export async function rulesCommand(protocolNames: readonly string[], raw: Record
     io.stdout.write(`${colors.bold(rule.id.padEnd(width))}  ${severity}  ${rule.basis.padEnd(8)}  ${rule.scopes.join(',').padEnd(14)}  ${rule.title}\n`);
     io.stdout.write(`${' '.repeat(width)}  ${colors.dim(`${rule.source.doc}, ${rule.source.section}`)}\n`);
   }
-  io.stdout.write(`\n${rules.length} rule(s). Severity: error fails a run; warn fails only with --strict. Basis: doc (stated by the document) or inferred (from its examples).\n`);
+  io.stdout.write(
+    `\n${rules.length} rule(s). Severity: error fails a run; warn fails only with --strict. Basis: doc (stated by the document) or inferred (from its examples).\n`,
+  );
   return 0;
 }

@@ -32,7 +32,9 @@ function plan(protocols: readonly Protocol[], names: readonly string[]): SuitePl
   const known = planned.flatMap(({ protocol, cases }) => cases.map((c) => `${protocol.id}/${c.name}`));
   for (const name of names) {
     if (!known.some((full) => full === name || full.endsWith(`/${name}`))) {
-      throw new ChatwireError('UNKNOWN_CASE', `Failed to find case "${name}": known cases are ${known.join(', ')}`, { hint: 'the cases are listed in suites/<protocol>.json' });
+      throw new ChatwireError('UNKNOWN_CASE', `Failed to find case "${name}": known cases are ${known.join(', ')}`, {
+        hint: 'the cases are listed in suites/<protocol>.json',
+      });
     }
   }
   const wanted = (protocol: Protocol, c: SuiteCase): boolean => names.some((name) => name === c.name || name === `${protocol.id}/${c.name}`);
@@ -56,7 +58,9 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
   const token = options.token ?? (embedded ? MOCK_TOKEN : undefined);
   const headers: Record<string, string> = Object.fromEntries(options.header);
   if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
-  const given: Record<string, string> = Object.fromEntries(options.var.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]));
+  const given: Record<string, string> = Object.fromEntries(
+    options.var.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
+  );
 
   // Progress goes where the report does not: stdout for pretty, stderr when stdout carries JSON/XML.
   const progress = options.reporter === 'pretty' || options.output !== undefined ? io.stdout : io.stderr;
@@ -74,7 +78,8 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
     const plans = planned.map((p): SuitePlan => {
       const vars: Record<string, string> = token === undefined ? {} : { token };
       // Against the embedded mock, the suite's own mock values stand in for what a target would need.
-      if (embedded) for (const [name, variable] of Object.entries(p.suite.variables)) if (variable.mock !== undefined) vars[name] = fillTemplate(variable.mock, vars);
+      if (embedded)
+        for (const [name, variable] of Object.entries(p.suite.variables)) if (variable.mock !== undefined) vars[name] = fillTemplate(variable.mock, vars);
       return { ...p, vars: { ...vars, ...given } };
     });
     const cases = await runSuites(plans, { baseUrl, headers, limits, clock: systemClock, onCase, eio: options.eio, concurrency: options.concurrency });
@@ -93,7 +98,11 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
     emitReport(report, { reporter: options.reporter, output: options.output, progressShown: true }, io);
     const misconfigured = diagnose(cases);
     if (misconfigured !== undefined) {
-      throw new ChatwireError('MISCONFIGURED', `Failed to judge ${misconfigured.protocol} at ${baseUrl}: every valid request failed the same way (${misconfigured.example})`, { hint: misconfigured.cause });
+      throw new ChatwireError(
+        'MISCONFIGURED',
+        `Failed to judge ${misconfigured.protocol} at ${baseUrl}: every valid request failed the same way (${misconfigured.example})`,
+        { hint: misconfigured.cause },
+      );
     }
     return exitCodeOf(totals, options.strict);
   } finally {

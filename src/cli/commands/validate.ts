@@ -48,9 +48,13 @@ export async function validateCommand(file: string, raw: Record<string, unknown>
   const reader = transport.offline;
   if (reader === undefined) {
     // A saved HTTP body cannot hold Socket.IO events or a series of polls; judging it would pass vacuously.
-    throw new ChatwireError('BAD_OPTION', `Failed to validate ${file} as ${protocol.id}: its answers travel by ${transport.travels}, and validate reads one saved HTTP answer`, {
-      hint: `run chatwire run ${protocol.id} --target … against the server instead`,
-    });
+    throw new ChatwireError(
+      'BAD_OPTION',
+      `Failed to validate ${file} as ${protocol.id}: its answers travel by ${transport.travels}, and validate reads one saved HTTP answer`,
+      {
+        hint: `run chatwire run ${protocol.id} --target … against the server instead`,
+      },
+    );
   }
   const started = systemClock.now();
   const steps: StepReport[] = [];
@@ -76,10 +80,20 @@ export async function validateCommand(file: string, raw: Record<string, unknown>
     const items = reader.read(chunks, kind, readOptions);
     const judged = await judge(items, check);
     if (judged.end.type === 'broken') throw new Error(judged.end.message);
-    steps.push({ index: steps.length, method: 'READ', url: file, expect: kind, status: null, frames: judged.frames, end: judged.end.type, durationMs: Math.round(judged.end.atMs), deviations: check.deviations });
+    steps.push({
+      index: steps.length,
+      method: 'READ',
+      url: file,
+      expect: kind,
+      status: null,
+      frames: judged.frames,
+      end: judged.end.type,
+      durationMs: Math.round(judged.end.atMs),
+      deviations: check.deviations,
+    });
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new ChatwireError('BAD_FILE', `Failed to read capture ${file}: ${code === 'ENOENT' ? 'no such file' : code ?? String(error)}`, {
+    throw new ChatwireError('BAD_FILE', `Failed to read capture ${file}: ${code === 'ENOENT' ? 'no such file' : (code ?? String(error))}`, {
       hint: 'give the path of a saved text/event-stream body or JSON answer, or - for standard input',
     });
   }
@@ -97,7 +111,17 @@ export async function validateCommand(file: string, raw: Record<string, unknown>
     },
   ];
   const totals = totalsOf(cases);
-  const report: RunReport = { tool: 'chatwire', version, target: file, embeddedMock: false, strict: options.strict, startedAt: new Date().toISOString(), durationMs: cases[0]?.durationMs ?? 0, cases, totals };
+  const report: RunReport = {
+    tool: 'chatwire',
+    version,
+    target: file,
+    embeddedMock: false,
+    strict: options.strict,
+    startedAt: new Date().toISOString(),
+    durationMs: cases[0]?.durationMs ?? 0,
+    cases,
+    totals,
+  };
   emitReport(report, { reporter: options.reporter, output: options.output, progressShown: false }, io);
   return exitCodeOf(totals, options.strict);
 }

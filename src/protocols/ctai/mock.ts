@@ -27,7 +27,8 @@ function honourRequest(packet: unknown, request: unknown): unknown {
   const allowed = typeof request['ctdoc_id'] === 'string' ? new Set(request['ctdoc_id'].split(',').filter((id) => id !== '')) : undefined;
   if (Array.isArray(shaped['ref_doc_list'])) {
     if (request['enable_citation'] === '0') shaped['ref_doc_list'] = [];
-    else if (allowed !== undefined && allowed.size > 0) shaped['ref_doc_list'] = shaped['ref_doc_list'].filter((item: unknown) => isRecord(item) && allowed.has(String(item['doc_id'])));
+    else if (allowed !== undefined && allowed.size > 0)
+      shaped['ref_doc_list'] = shaped['ref_doc_list'].filter((item: unknown) => isRecord(item) && allowed.has(String(item['doc_id'])));
   }
   if (Array.isArray(shaped['follow_up_list']) && request['enable_followup'] === '0') shaped['follow_up_list'] = [];
   return { ...packet, data: shaped };
@@ -50,11 +51,15 @@ export const chatRoute: MockRoute = {
     const honour = (data: unknown): unknown => honourRequest(data, body);
     if (isRecord(body) && body['stream'] === '1') {
       const stream = scenario.stream ?? exchange.defaultScenario().stream;
-      if (stream !== undefined) return exchange.playStream({ ...stream, frames: stream.frames.map((frame) => ('data' in frame ? { ...frame, data: honour(frame.data) } : frame)) });
+      if (stream !== undefined)
+        return exchange.playStream({ ...stream, frames: stream.frames.map((frame) => ('data' in frame ? { ...frame, data: honour(frame.data) } : frame)) });
     } else {
       const answer = scenario.answer ?? exchange.defaultScenario().answer;
       if (answer !== undefined) return exchange.playAnswer({ ...answer, body: honour(answer.body) });
     }
-    refuse(exchange, { status: 500, message: `Failed to answer: scenario "${scenario.name}" has no ${isRecord(body) && body['stream'] === '1' ? 'stream' : 'answer'}` });
+    refuse(exchange, {
+      status: 500,
+      message: `Failed to answer: scenario "${scenario.name}" has no ${isRecord(body) && body['stream'] === '1' ? 'stream' : 'answer'}`,
+    });
   },
 };

@@ -32,7 +32,6 @@ class Sessions {
   readonly turns = new Map<string, number>();
 }
 
-
 /** A FastAPI-style validation error, as a Python service answers a bad body. */
 export function refuse(exchange: MockExchange, refusal: Refusal): void {
   exchange.json(refusal.status, { detail: [{ loc: ['body'], msg: refusal.message, type: 'value_error' }] });
@@ -74,7 +73,14 @@ const chat: MockRoute['handle'] = async (exchange) => {
   const stream = ['true', '1'].includes(exchange.url.searchParams.get('stream') ?? '') || body['stream'] === true;
 
   if (stream && !script.faults.includes('stream-as-json')) {
-    await exchange.playStream({ status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' }, lineEnding: 'lf', frames: streamFrames(turn, script), end: 'close', holdMs: 0 });
+    await exchange.playStream({
+      status: 200,
+      headers: { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' },
+      lineEnding: 'lf',
+      frames: streamFrames(turn, script),
+      end: 'close',
+      holdMs: 0,
+    });
     return;
   }
   if (turn.error !== undefined) {

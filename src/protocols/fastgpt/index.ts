@@ -14,5 +14,12 @@ export default defineProtocol({
   // [DONE] ends the answer; FastGPT v4.11–v4.14 writes flowResponses right after it, within the grace.
   isLastFrame: isDone,
   answerText,
-  mock: { keyed: true, routes: fastgptRoutes, serves: `one app, id ${MOCK_APP_ID} (pass it as --var appId)`, defaultScenario: 'plain', refuse, script: FastgptScript },
+  mock: {
+    keyed: true,
+    routes: fastgptRoutes,
+    serves: `one app, id ${MOCK_APP_ID} (pass it as --var appId)`,
+    defaultScenario: 'plain',
+    refuse,
+    script: FastgptScript,
+  },
 });

@@ -15,8 +15,24 @@ export function chunk(delta: Record<string, unknown>, finishReason: string | nul
 }
 
 export function nodeResults(run: Run): Record<string, unknown>[] {
-  const results: Record<string, unknown>[] = run.script.nodes.map(({ name, moduleType, runningTime, ...extra }, i) => ({ id: `n${i}`, nodeId: `node${i}`, moduleName: name, moduleType, runningTime, ...extra }));
-  if (run.script.pluginOutput !== undefined) results.push({ id: 'out', nodeId: 'pluginOutput', moduleName: '插件输出', moduleType: 'pluginOutput', runningTime: 0, totalPoints: 0, pluginOutput: run.script.pluginOutput });
+  const results: Record<string, unknown>[] = run.script.nodes.map(({ name, moduleType, runningTime, ...extra }, i) => ({
+    id: `n${i}`,
+    nodeId: `node${i}`,
+    moduleName: name,
+    moduleType,
+    runningTime,
+    ...extra,
+  }));
+  if (run.script.pluginOutput !== undefined)
+    results.push({
+      id: 'out',
+      nodeId: 'pluginOutput',
+      moduleName: '插件输出',
+      moduleType: 'pluginOutput',
+      runningTime: 0,
+      totalPoints: 0,
+      pluginOutput: run.script.pluginOutput,
+    });
   return results;
 }
 
@@ -45,7 +61,16 @@ export function streamFrames(run: Run, detail: boolean): ScenarioStream {
   if (script.chatTitle !== undefined) push('chatTitle', { title: script.chatTitle });
   for (const node of script.nodes) push('flowNodeStatus', { status: 'running', name: node.name });
   for (const tool of script.tools) {
-    push('toolCall', { tool: { id: tool.id, toolName: tool.toolName, toolAvatar: tool.toolAvatar, ...(tool.functionName === undefined ? {} : { functionName: tool.functionName }), params: '', response: '' } });
+    push('toolCall', {
+      tool: {
+        id: tool.id,
+        toolName: tool.toolName,
+        toolAvatar: tool.toolAvatar,
+        ...(tool.functionName === undefined ? {} : { functionName: tool.functionName }),
+        params: '',
+        response: '',
+      },
+    });
     push('toolParams', { tool: { id: tool.id, toolName: '', toolAvatar: '', params: tool.params, response: '' } });
     push('toolResponse', { tool: { id: tool.id, toolName: '', toolAvatar: '', params: '', response: tool.response } });
   }

@@ -8,7 +8,16 @@ const text = z.array(z.string()).max(10_000);
 
 const Option = z.object({ key: z.string(), value: z.string() }).strict();
 const FormItem = z
-  .object({ type: z.string(), key: z.string(), label: z.string(), valueType: z.string(), required: z.boolean().default(false), description: z.string().default(''), value: z.unknown().default(''), defaultValue: z.unknown().default('') })
+  .object({
+    type: z.string(),
+    key: z.string(),
+    label: z.string(),
+    valueType: z.string(),
+    required: z.boolean().default(false),
+    description: z.string().default(''),
+    value: z.unknown().default(''),
+    defaultValue: z.unknown().default(''),
+  })
   .strict();
 
 export const FAULTS = [
@@ -29,7 +38,18 @@ export const FastgptScript = z
       .default([{ name: 'AI 对话', moduleType: 'chatNode', runningTime: 1.2 }])
       .describe('The workflow nodes: a flowNodeStatus each, and their results in flowResponses / responseData.'),
     tools: z
-      .array(z.object({ id: z.string(), toolName: z.string(), toolAvatar: z.string().default(''), functionName: z.string().optional(), params: z.string(), response: z.string() }).strict())
+      .array(
+        z
+          .object({
+            id: z.string(),
+            toolName: z.string(),
+            toolAvatar: z.string().default(''),
+            functionName: z.string().optional(),
+            params: z.string(),
+            response: z.string(),
+          })
+          .strict(),
+      )
       .default([]),
     reasoning: text.default([]).describe('reasoning_content deltas, before the answer.'),
     fastAnswer: text.default([]).describe('Text of a fixed-reply node (event fastAnswer).'),

@@ -14,7 +14,10 @@ export const PocketqaScript = z
     delayMs: z.number().int().min(0).max(60_000).default(25),
     deltas: z.array(z.string()).min(1).max(10_000),
     prompt: z.string().default(''),
-    clue: z.object({ type: z.string(), data: z.array(z.string()) }).strict().default({ type: '知识库依据:', data: [] }),
+    clue: z
+      .object({ type: z.string(), data: z.array(z.string()) })
+      .strict()
+      .default({ type: '知识库依据:', data: [] }),
     alter: z.array(z.string()).default([]),
     faults: z.array(z.enum(FAULTS)).default([]),
   })

@@ -13,7 +13,9 @@ export default defineProtocol({
     cursor: (json) => {
       const view = pollView(json);
       const next = view?.nextOffset;
-      return typeof next === 'number' && Number.isInteger(next) ? { next, running: view?.status === 'running', status: view?.status, events: view?.events?.length ?? 0 } : undefined;
+      return typeof next === 'number' && Number.isInteger(next)
+        ? { next, running: view?.status === 'running', status: view?.status, events: view?.events?.length ?? 0 }
+        : undefined;
     },
   },
   mock: { keyed: true, routes: tasksRoutes, defaultScenario: 'plain', refuse, script: TasksScript },

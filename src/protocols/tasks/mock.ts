@@ -63,7 +63,13 @@ async function begin(exchange: MockExchange): Promise<{ script: TasksScript; bod
   }
   const { json: body, errors: problems } = intake;
   if (problems.length > 0) {
-    exchange.json(422, { detail: problems.map((problem) => ({ loc: ['body', ...(problem.type === 'request' ? problem.pointer.split('/').slice(1) : [])], msg: problem.message, type: problem.rule })) });
+    exchange.json(422, {
+      detail: problems.map((problem) => ({
+        loc: ['body', ...(problem.type === 'request' ? problem.pointer.split('/').slice(1) : [])],
+        msg: problem.message,
+        type: problem.rule,
+      })),
+    });
     return undefined;
   }
   return { script, body: isRecord(body) ? body : {} };
@@ -90,7 +96,8 @@ export const tasksRoutes: readonly MockRoute[] = [
       if (started === undefined) return;
       const store = storeOf(exchange);
       const workspace = exchange.params['ws'] ?? '';
-      if (!store.workspaces.has(workspace)) return refuse(exchange, { status: 404, message: `Workspace ${workspace} not found: create it with POST /api/v1/workspaces first` });
+      if (!store.workspaces.has(workspace))
+        return refuse(exchange, { status: 404, message: `Workspace ${workspace} not found: create it with POST /api/v1/workspaces first` });
       const conversation = id('conv');
       remember(store.conversations, conversation, workspace);
       exchange.json(200, started.script.faults.includes('create-without-id') ? { id: conversation } : { conversation_id: conversation });
@@ -105,7 +112,8 @@ export const tasksRoutes: readonly MockRoute[] = [
       const store = storeOf(exchange);
       const workspace = exchange.params['ws'] ?? '';
       const conversation = String(started.body['conversation_id']);
-      if (store.conversations.get(conversation) !== workspace) return refuse(exchange, { status: 404, message: `Conversation ${conversation} not found in workspace ${workspace}` });
+      if (store.conversations.get(conversation) !== workspace)
+        return refuse(exchange, { status: 404, message: `Conversation ${conversation} not found in workspace ${workspace}` });
       const { script } = started;
       const times: number[] = [];
       let at = 0;
@@ -124,7 +132,8 @@ export const tasksRoutes: readonly MockRoute[] = [
       const task = storeOf(exchange).tasks.get(exchange.params['id'] ?? '');
       if (task === undefined) return refuse(exchange, { status: 404, message: `Task ${exchange.params['id'] ?? ''} not found` });
       const fromText = exchange.url.searchParams.get('from') ?? '0';
-      if (!/^\d+$/.test(fromText)) return exchange.json(422, { detail: [{ loc: ['query', 'from'], msg: 'from must be a non-negative integer', type: 'int_parsing' }] });
+      if (!/^\d+$/.test(fromText))
+        return exchange.json(422, { detail: [{ loc: ['query', 'from'], msg: 'from must be a non-negative integer', type: 'int_parsing' }] });
       const from = Number(fromText);
       const faults = new Set(task.script.faults);
       const elapsed = exchange.clock.now() - task.createdAt;

@@ -11,10 +11,7 @@ export interface BodyOptions {
 }
 
 /** A whole (non-streaming) body as one frame, then its end; at most `maxBytes` are kept. */
-export async function* bodyBatches(
-  chunks: AsyncIterable<Uint8Array | string>,
-  options: BodyOptions,
-): AsyncGenerator<StreamBatch, void, undefined> {
+export async function* bodyBatches(chunks: AsyncIterable<Uint8Array | string>, options: BodyOptions): AsyncGenerator<StreamBatch, void, undefined> {
   const { clock, startedAt, limits } = options;
   const elapsed = (): number => clock.now() - startedAt;
   const decoder = new TextDecoder('utf-8');

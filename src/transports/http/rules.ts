@@ -21,13 +21,29 @@ export const responseComplete: Rule = defineRule({
         case 'held-open':
           return;
         case 'timeout':
-          report({ at: 'end', end, message: `${describeTimeout(end)}; chatwire cut the exchange`, expected: 'the server ends the answer', actual: `cut after ${Math.round(end.atMs)} ms` });
+          report({
+            at: 'end',
+            end,
+            message: `${describeTimeout(end)}; chatwire cut the exchange`,
+            expected: 'the server ends the answer',
+            actual: `cut after ${Math.round(end.atMs)} ms`,
+          });
           return;
         case 'frame-limit':
-          report({ at: 'end', end, message: `more than ${end.limit} frames; chatwire stopped reading (raise --max-frames if this is legitimate)`, expected: `at most ${end.limit} frames` });
+          report({
+            at: 'end',
+            end,
+            message: `more than ${end.limit} frames; chatwire stopped reading (raise --max-frames if this is legitimate)`,
+            expected: `at most ${end.limit} frames`,
+          });
           return;
         case 'byte-limit':
-          report({ at: 'end', end, message: `more than ${end.limit} bytes; chatwire stopped reading (raise --max-bytes if this is legitimate)`, expected: `at most ${end.limit} bytes` });
+          report({
+            at: 'end',
+            end,
+            message: `more than ${end.limit} bytes; chatwire stopped reading (raise --max-bytes if this is legitimate)`,
+            expected: `at most ${end.limit} bytes`,
+          });
           return;
         case 'broken':
           report({ at: 'end', end, message: `the connection broke before the answer ended: ${end.message}`, expected: 'a complete response' });
@@ -59,7 +75,13 @@ export const authAccepted: Rule = defineRule({
   create: (_context, report) => ({
     response(head) {
       if (head.status !== 401 && head.status !== 403) return;
-      report({ at: 'response', message: `a valid request was refused with HTTP ${head.status}`, expected: 'an answer', actual: `HTTP ${head.status}`, misconfiguration: CHECK_TOKEN });
+      report({
+        at: 'response',
+        message: `a valid request was refused with HTTP ${head.status}`,
+        expected: 'an answer',
+        actual: `HTTP ${head.status}`,
+        misconfiguration: CHECK_TOKEN,
+      });
     },
   }),
 });

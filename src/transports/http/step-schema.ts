@@ -15,11 +15,7 @@ export const HttpStep = z
       .enum(['stream', 'answer', 'refusal'])
       .describe('stream: a streaming answer; answer: a non-streaming answer; refusal: the request must be refused.'),
     ...stepOutcome,
-    rules: z
-      .array(z.string())
-      .min(1)
-      .optional()
-      .describe("Only these of the protocol's rules judge this step (e.g. the one refusal rule that applies)."),
+    rules: z.array(z.string()).min(1).optional().describe("Only these of the protocol's rules judge this step (e.g. the one refusal rule that applies)."),
   })
   .strict()
   .refine((step) => step.body === undefined || step.rawBody === undefined, 'give either body or rawBody, not both');

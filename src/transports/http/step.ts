@@ -46,13 +46,26 @@ export async function runHttpStep(protocol: Protocol, step: HttpStep, context: S
     const base = { index, method: request.method, url: request.url, expect: step.expect };
     if (outcome.type === 'no-response') {
       check.end(outcome.end);
-      return { ...base, status: null, frames: 0, end: outcome.end.type, ...timeLimitOf(outcome.end), durationMs: outcome.end.atMs, deviations: check.deviations };
+      return {
+        ...base,
+        status: null,
+        frames: 0,
+        end: outcome.end.type,
+        ...timeLimitOf(outcome.end),
+        durationMs: outcome.end.atMs,
+        deviations: check.deviations,
+      };
     }
     target.onHeard?.();
     check.response(outcome.head);
     const asStream = step.expect === 'stream' || mediaType(outcome.head.headers['content-type']) === 'text/event-stream';
     const options = { limits: target.limits, clock: target.clock, startedAt: exchange.startedAt, signal: exchange.signal };
-    const items = asStream ? sseBatches(outcome.body, options) : bodyBatches(alive(outcome.body, () => exchange.activity()), options);
+    const items = asStream
+      ? sseBatches(outcome.body, options)
+      : bodyBatches(
+          alive(outcome.body, () => exchange.activity()),
+          options,
+        );
     const isLast = asStream ? protocol.isLastFrame : undefined;
     const judged = await judge(items, check, (frame) => {
       // Frames, not bytes, are signs of life: a stream of keep-alive comments alone never ends.
@@ -60,7 +73,15 @@ export async function runHttpStep(protocol: Protocol, step: HttpStep, context: S
       if (isLast?.(frame) === true) exchange.expectClose();
       frames.see(frame);
     });
-    return { ...base, status: outcome.head.status, frames: judged.frames, end: judged.end.type, ...timeLimitOf(judged.end), durationMs: judged.end.atMs, deviations: check.deviations };
+    return {
+      ...base,
+      status: outcome.head.status,
+      frames: judged.frames,
+      end: judged.end.type,
+      ...timeLimitOf(judged.end),
+      durationMs: judged.end.atMs,
+      deviations: check.deviations,
+    };
   } finally {
     exchange.dispose();
   }

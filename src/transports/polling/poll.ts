@@ -54,7 +54,10 @@ export async function* pollBatches(options: PollOptions): AsyncGenerator<StreamB
     const byExchange = remaining() <= limits.firstFrameMs;
     const timeoutMs = Math.min(remaining(), limits.firstFrameMs);
     const cutEnd = (): StreamEnd => (byExchange ? exchangeTimeout() : { type: 'timeout', atMs: elapsed(), limitMs: limits.firstFrameMs, limit: 'first-frame' });
-    const exchange = await sendHttp({ method: 'GET', url: options.url(from), headers: options.headers, body: undefined }, { limits: { timeoutMs, closeGraceMs: 0 }, clock, signal: options.signal });
+    const exchange = await sendHttp(
+      { method: 'GET', url: options.url(from), headers: options.headers, body: undefined },
+      { limits: { timeoutMs, closeGraceMs: 0 }, clock, signal: options.signal },
+    );
     try {
       const { outcome } = exchange;
       if (outcome.type === 'no-response') return outcome.end.type === 'timeout' ? cutEnd() : outcome.end;

@@ -21,12 +21,34 @@ export async function runPollStep(protocol: PollingProtocol, step: PollStep, con
   // Each poll is its own small HTTP exchange: the protocol's rules judge the series as one answer.
   const check = new ExchangeCheck(rulesFor(protocol, 'stream', []), { request, requestJson: undefined, memory: target.memory });
   const judged = await judge(
-    pollBatches({ url, headers, limits: target.limits, clock: target.clock, start: step.from, intervalMs: step.intervalMs, cursor: poll.cursor, pastEnd: step.pastEnd, replays: step.replays, signal: target.signal }),
+    pollBatches({
+      url,
+      headers,
+      limits: target.limits,
+      clock: target.clock,
+      start: step.from,
+      intervalMs: step.intervalMs,
+      cursor: poll.cursor,
+      pastEnd: step.pastEnd,
+      replays: step.replays,
+      signal: target.signal,
+    }),
     check,
     (frame) => {
       target.onHeard?.();
       watch.see(frame);
     },
   );
-  return { index, method: 'POLL', url: request.url, expect: step.expect, status: null, frames: judged.frames, end: judged.end.type, ...timeLimitOf(judged.end), durationMs: Math.round(judged.end.atMs), deviations: check.deviations };
+  return {
+    index,
+    method: 'POLL',
+    url: request.url,
+    expect: step.expect,
+    status: null,
+    frames: judged.frames,
+    end: judged.end.type,
+    ...timeLimitOf(judged.end),
+    durationMs: Math.round(judged.end.atMs),
+    deviations: check.deviations,
+  };
 }

@@ -98,6 +98,13 @@ interface LegacySocket {
   onevent(packet: { data?: unknown[] }): void;
 }
 
+/** socket.io-client 2's default export: io(origin, options) returns a socket (checked by isLegacySocket). */
+type LegacyIo = (origin: string, options: Record<string, unknown>) => unknown;
+
+function isLegacyIo(value: unknown): value is LegacyIo {
+  return typeof value === 'function';
+}
+
 function isLegacySocket(value: unknown): value is LegacySocket {
   if (typeof value !== 'object' || value === null) return false;
   return ['on', 'once', 'off', 'emit', 'close', 'onevent'].every((method) => typeof (value as Record<string, unknown>)[method] === 'function');
@@ -109,10 +116,18 @@ function isLegacySocket(value: unknown): value is LegacySocket {
  */
 export function connectV3(origin: string, options: ClientOptions): ClientSocket {
   const loaded: unknown = createRequire(import.meta.url)('socket.io-client-v2');
-  if (typeof loaded !== 'function') throw new Error('socket.io-client-v2 did not load as a function');
+  if (!isLegacyIo(loaded)) throw new Error('socket.io-client-v2 did not load as a function');
   // Its polling client follows redirects with every header: with credentials to send, WebSocket only.
   const transports = Object.keys(options.headers).length > 0 ? ['websocket'] : ['polling', 'websocket'];
-  const socket: unknown = loaded(origin, { path: options.path, forceNew: true, reconnection: false, timeout: options.timeoutMs, transports, extraHeaders: { ...options.headers }, query: { ...options.query } });
+  const socket: unknown = loaded(origin, {
+    path: options.path,
+    forceNew: true,
+    reconnection: false,
+    timeout: options.timeoutMs,
+    transports,
+    extraHeaders: { ...options.headers },
+    query: { ...options.query },
+  });
   if (!isLegacySocket(socket)) throw new Error('socket.io-client-v2 returned something that is not a socket');
   const listeners = new Set<AnyListener>();
   const original = socket.onevent.bind(socket);

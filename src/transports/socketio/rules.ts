@@ -13,7 +13,13 @@ export const socketConnected: Rule = defineRule({
   create: (_context, report) => ({
     end(end) {
       if (end.type === 'broken') report({ at: 'end', end, message: end.message, expected: 'the socket stays connected', actual: 'disconnected' });
-      if (end.type === 'frame-limit') report({ at: 'end', end, message: `more than ${end.limit} events for one question (raise --max-frames if this is legitimate)`, expected: `at most ${end.limit} events` });
+      if (end.type === 'frame-limit')
+        report({
+          at: 'end',
+          end,
+          message: `more than ${end.limit} events for one question (raise --max-frames if this is legitimate)`,
+          expected: `at most ${end.limit} events`,
+        });
     },
   }),
 });

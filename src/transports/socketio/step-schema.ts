@@ -8,18 +8,24 @@ export const SocketStep = z
     emit: z.string().min(1).describe('The event to emit, e.g. CHAT_CS.'),
     payload: z.unknown().describe('The emitted argument; strings may use {{run}}, {{case}} and captured values.'),
     asJson: z.boolean().default(false).describe("Emit the payload as a JSON string, as the document's Python client does."),
-    expect: z
-      .enum(['stream', 'refusal'])
-      .describe('stream: a run of answer events; refusal: a payload the server may ignore but must survive.'),
+    expect: z.enum(['stream', 'refusal']).describe('stream: a run of answer events; refusal: a payload the server may ignore but must survive.'),
     bystander: z.boolean().default(false).describe('Also connect a second client, which must receive nothing of the answer.'),
-    timeoutMs: z.number().int().min(1).max(600_000).optional().describe('This step\'s own time limit, e.g. to wait a short while for an answer that may never come.'),
+    timeoutMs: z
+      .number()
+      .int()
+      .min(1)
+      .max(600_000)
+      .optional()
+      .describe("This step's own time limit, e.g. to wait a short while for an answer that may never come."),
     probeMs: z
       .number()
       .int()
       .min(1)
       .max(60_000)
       .optional()
-      .describe('For a feature the document only implies: how long to wait for a first answer event; when none comes, the step is noted as not implemented instead of judged.'),
+      .describe(
+        'For a feature the document only implies: how long to wait for a first answer event; when none comes, the step is noted as not implemented instead of judged.',
+      ),
     ...stepOutcome,
   })
   .strict();

@@ -29,12 +29,40 @@ export async function runSocketStep(protocol: SocketProtocol, step: SocketStep, 
     // A server that answers but will not take a Socket.IO client is a finding, not chatwire's failure.
     const end = error instanceof ConnectFailure ? error.end : 'broken';
     // No Socket.IO server at that path is most likely a --target with the wrong path prefix.
-    const misconfiguration = error instanceof ConnectFailure && error.status === 404 ? { misconfiguration: 'check the path prefix of --target: chatwire appends /socket.io/ to it' } : {};
-    const deviation = deviationOf(socketConnected, { type: 'stream', end, message: describeError(error), expected: 'a Socket.IO connection', ...misconfiguration });
-    return { report: { index, method: `EMIT ${step.emit}`, url: target.baseUrl, expect: step.expect, status: null, frames: 0, end, durationMs: Math.round(target.clock.now() - started), deviations: [deviation] } };
+    const misconfiguration =
+      error instanceof ConnectFailure && error.status === 404
+        ? { misconfiguration: 'check the path prefix of --target: chatwire appends /socket.io/ to it' }
+        : {};
+    const deviation = deviationOf(socketConnected, {
+      type: 'stream',
+      end,
+      message: describeError(error),
+      expected: 'a Socket.IO connection',
+      ...misconfiguration,
+    });
+    return {
+      report: {
+        index,
+        method: `EMIT ${step.emit}`,
+        url: target.baseUrl,
+        expect: step.expect,
+        status: null,
+        frames: 0,
+        end,
+        durationMs: Math.round(target.clock.now() - started),
+        deviations: [deviation],
+      },
+    };
   }
   const request = { method: `EMIT ${step.emit}`, url: target.baseUrl, headers: { ...target.headers }, body: JSON.stringify(sent) };
-  const check = new ExchangeCheck(rulesFor(protocol, step.expect, socketRules), { request, requestJson: payload, because, connectionId: session.id, event: step.emit, memory: target.memory });
+  const check = new ExchangeCheck(rulesFor(protocol, step.expect, socketRules), {
+    request,
+    requestJson: payload,
+    because,
+    connectionId: session.id,
+    event: step.emit,
+    memory: target.memory,
+  });
   const { timeoutMs, probeMs } = step;
   const limits = { ...target.limits, ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(probeMs === undefined ? {} : { firstFrameMs: probeMs }) };
   const judged = await judge(
@@ -42,7 +70,18 @@ export async function runSocketStep(protocol: SocketProtocol, step: SocketStep, 
     check,
     (frame) => watch.see(frame),
   );
-  const report = { index, method: request.method, url: request.url, expect: step.expect, status: null, frames: judged.frames, end: judged.end.type, ...timeLimitOf(judged.end), durationMs: Math.round(judged.end.atMs), deviations: check.deviations };
+  const report = {
+    index,
+    method: request.method,
+    url: request.url,
+    expect: step.expect,
+    status: null,
+    frames: judged.frames,
+    end: judged.end.type,
+    ...timeLimitOf(judged.end),
+    durationMs: Math.round(judged.end.atMs),
+    deviations: check.deviations,
+  };
   if (probeMs !== undefined && judged.frames === 0 && judged.end.type === 'timeout') {
     // A feature the document only implies, and this server does not offer it: a note, not a fault.
     const window = probeMs % 1000 === 0 ? `${probeMs / 1000} s` : `${probeMs} ms`;

@@ -17,10 +17,7 @@ export interface SseStreamOptions {
  * Reading stops at the frame or byte cap and when the signal aborts; the body is never buffered
  * whole. Batches keep the per-frame cost of async iteration off long streams.
  */
-export async function* sseBatches(
-  chunks: AsyncIterable<Uint8Array | string>,
-  options: SseStreamOptions,
-): AsyncGenerator<StreamBatch, void, undefined> {
+export async function* sseBatches(chunks: AsyncIterable<Uint8Array | string>, options: SseStreamOptions): AsyncGenerator<StreamBatch, void, undefined> {
   const { clock, startedAt, limits } = options;
   const elapsed = (): number => clock.now() - startedAt;
   let batch: SseFrame[] = [];

@@ -21,7 +21,14 @@ export const answerSucceeded = defineRule({
         const packet = packetOf(frame);
         if (reported || packet === undefined || typeof packet.ret !== 'string' || isSuccess(packet)) return;
         reported = true;
-        report({ at: 'frame', frame, pointer: '/ret', message: `a valid question was answered with an error: ${show(packet.msg)}`, expected: '"0"', actual: show(packet.ret) });
+        report({
+          at: 'frame',
+          frame,
+          pointer: '/ret',
+          message: `a valid question was answered with an error: ${show(packet.msg)}`,
+          expected: '"0"',
+          actual: show(packet.ret),
+        });
       },
     };
   },

@@ -91,7 +91,14 @@ export const msgExplainsFailure = defineRule({
       const packet = packetOf(frame);
       if (packet === undefined || typeof packet.ret !== 'string' || isSuccess(packet)) return;
       if (typeof packet.msg === 'string' && packet.msg.trim() !== '') return;
-      report({ at: 'frame', frame, pointer: '/msg', message: `ret is "${packet.ret}" but msg does not say why`, expected: 'a non-empty error message', actual: show(packet.msg) });
+      report({
+        at: 'frame',
+        frame,
+        pointer: '/msg',
+        message: `ret is "${packet.ret}" but msg does not say why`,
+        expected: 'a non-empty error message',
+        actual: show(packet.msg),
+      });
     },
   }),
 });

@@ -49,7 +49,14 @@ export const errorShape = defineRule({
       const packet = packetOf(frame);
       if (packet !== undefined && typeof packet.ret === 'string' && !isSuccess(packet) && typeof packet.msg === 'string' && packet.msg !== '') return;
       if (packet !== undefined && isSuccess(packet)) return; // an answer: ctai.input.refused reports it
-      report({ at: 'frame', frame, pointer: '', message: 'the refusal is not a ret / msg envelope', expected: '{"ret": "<non-zero>", "msg": "<why>"}', actual: show(frame.json.value) });
+      report({
+        at: 'frame',
+        frame,
+        pointer: '',
+        message: 'the refusal is not a ret / msg envelope',
+        expected: '{"ret": "<non-zero>", "msg": "<why>"}',
+        actual: show(frame.json.value),
+      });
     },
   }),
 });

@@ -42,7 +42,13 @@ export const requestAccept = defineRule({
       if (!isRecord(body) || body['stream'] !== '1') return;
       const accept = Object.entries(context.request.headers).find(([name]) => name.toLowerCase() === 'accept')?.[1];
       if (accept === undefined || !/application\/json/i.test(accept)) return;
-      report({ at: 'request', pointer: '', message: 'a streaming request asks for JSON with its Accept header; the answer is text/event-stream', expected: 'no Accept: application/json', actual: `Accept: ${accept}` });
+      report({
+        at: 'request',
+        pointer: '',
+        message: 'a streaming request asks for JSON with its Accept header; the answer is text/event-stream',
+        expected: 'no Accept: application/json',
+        actual: `Accept: ${accept}`,
+      });
     },
   }),
 });

@@ -40,7 +40,12 @@ export const citationScope = defineRule({
   scopes: ['stream', 'answer'],
   create: (context, report) => {
     const given = field(context.requestJson, 'ctdoc_id');
-    const allowed = new Set((given ?? '').split(',').map((id) => id.trim()).filter((id) => id !== ''));
+    const allowed = new Set(
+      (given ?? '')
+        .split(',')
+        .map((id) => id.trim())
+        .filter((id) => id !== ''),
+    );
     let reported = false;
     return {
       frame(frame) {
@@ -49,7 +54,14 @@ export const citationScope = defineRule({
         const outside = list.map(citedId).filter((id): id is string => id !== undefined && !allowed.has(id));
         if (outside.length === 0) return;
         reported = true;
-        report({ at: 'frame', frame, pointer: '/data/ref_doc_list', message: `cites ${outside.length} document(s) outside ctdoc_id`, expected: `only ${[...allowed].join(', ')}`, actual: show(outside) });
+        report({
+          at: 'frame',
+          frame,
+          pointer: '/data/ref_doc_list',
+          message: `cites ${outside.length} document(s) outside ctdoc_id`,
+          expected: `only ${[...allowed].join(', ')}`,
+          actual: show(outside),
+        });
       },
     };
   },
@@ -77,7 +89,14 @@ export const citationsDisabled = defineRule({
           const value = data?.[list];
           if (reported.has(list) || !Array.isArray(value) || value.length === 0) continue;
           reported.add(list);
-          report({ at: 'frame', frame, pointer: `/data/${list}`, message: `${flag} is "0" but ${list} is not empty`, expected: '[] or no list', actual: show(value) });
+          report({
+            at: 'frame',
+            frame,
+            pointer: `/data/${list}`,
+            message: `${flag} is "0" but ${list} is not empty`,
+            expected: '[] or no list',
+            actual: show(value),
+          });
         }
       },
     };

@@ -24,13 +24,25 @@ export const msgIdUnique = defineRule({
   scopes: ['stream'],
   create: (context, report) => {
     // Globally unique: an id an earlier answer of the same case used is a repeat too.
-    const seen = remember(context, 'ctai.msg_id', () => new IdSet(), (value) => value instanceof IdSet);
+    const seen = remember(
+      context,
+      'ctai.msg_id',
+      () => new IdSet(),
+      (value) => value instanceof IdSet,
+    );
     return {
       frame(frame) {
         const id = packetOf(frame)?.data?.['msg_id'];
         if (typeof id !== 'string' || seen.size >= MAX_TRACKED_IDS) return;
         if (!seen.add(id)) {
-          report({ at: 'frame', frame, pointer: '/data/msg_id', message: `msg_id "${id}" was already used by an earlier packet (of this answer or an earlier one)`, expected: 'an id no earlier packet used', actual: show(id) });
+          report({
+            at: 'frame',
+            frame,
+            pointer: '/data/msg_id',
+            message: `msg_id "${id}" was already used by an earlier packet (of this answer or an earlier one)`,
+            expected: 'an id no earlier packet used',
+            actual: show(id),
+          });
         }
       },
     };
@@ -56,7 +68,12 @@ export const msgSnSequence = defineRule({
         const sn = sequenceNumber(value);
         if (sn === undefined) return; // not a number at all: packet.shape reports it
         if (sn !== expected) {
-          const what = expected === 0 ? 'the first packet must be "0"' : sn < expected ? 'a repeated or backward msg_sn' : `a gap: msg_sn ${expected}${sn - expected > 1 ? `–${sn - 1}` : ''} never came`;
+          const what =
+            expected === 0
+              ? 'the first packet must be "0"'
+              : sn < expected
+                ? 'a repeated or backward msg_sn'
+                : `a gap: msg_sn ${expected}${sn - expected > 1 ? `–${sn - 1}` : ''} never came`;
           report({ at: 'frame', frame, pointer: '/data/msg_sn', message: what, expected: `"${expected}"`, actual: show(value) });
         }
         expected = sn + 1;
@@ -95,7 +112,13 @@ export const stopPresent = defineRule({
         // that is no event stream at all is ctai.stream.content-type's finding.
         if (stopSeen || failed || (packets === 0 && !eventStream)) return;
         const how = end.type === 'closed' ? 'the server closed the stream' : `the stream ended (${end.type})`;
-        report({ at: 'end', end, message: `${how} after ${packets} packet(s) without a stop packet`, expected: 'a last packet with data.event "stop"', actual: 'none' });
+        report({
+          at: 'end',
+          end,
+          message: `${how} after ${packets} packet(s) without a stop packet`,
+          expected: 'a last packet with data.event "stop"',
+          actual: 'none',
+        });
       },
     };
   },
@@ -116,7 +139,14 @@ export const stopLast = defineRule({
       frame(frame) {
         if (stopAt !== undefined) {
           const again = isStopPacket(frame) ? 'a second stop packet' : 'a packet';
-          report({ at: 'frame', frame, pointer: '', message: `${again} after the stop packet (frame ${stopAt})`, expected: 'no frame after the stop packet', actual: show(frameText(frame)) });
+          report({
+            at: 'frame',
+            frame,
+            pointer: '',
+            message: `${again} after the stop packet (frame ${stopAt})`,
+            expected: 'no frame after the stop packet',
+            actual: show(frameText(frame)),
+          });
           return;
         }
         if (isStopPacket(frame)) stopAt = frame.index;
@@ -179,7 +209,14 @@ export const stopCitesAll = defineRule({
         const final = new Set(list.map(citationKey));
         const missing = [...cited].filter(([key]) => !final.has(key)).map(([, item]) => item);
         if (missing.length > 0) {
-          report({ at: 'frame', frame, pointer: '/data/ref_doc_list', message: `${missing.length} document(s) cited by middle packets are missing from the stop packet`, expected: `also ${show(missing)}`, actual: show(list) });
+          report({
+            at: 'frame',
+            frame,
+            pointer: '/data/ref_doc_list',
+            message: `${missing.length} document(s) cited by middle packets are missing from the stop packet`,
+            expected: `also ${show(missing)}`,
+            actual: show(list),
+          });
         }
       },
     };

@@ -9,18 +9,39 @@ import { at, EVENTS, eventOf, payload } from './read.js';
 
 // Could a legal server fail this? None: any parameter (charset) is accepted.
 export const streamContentType = contentTypeRule(
-  { id: 'fastgpt-py.stream.content-type', title: 'A streaming request is answered as text/event-stream', severity: 'error', basis: 'doc', source: at('接口地址 (?stream=true) and SSE 事件类型'), scopes: ['stream'] },
+  {
+    id: 'fastgpt-py.stream.content-type',
+    title: 'A streaming request is answered as text/event-stream',
+    severity: 'error',
+    basis: 'doc',
+    source: at('接口地址 (?stream=true) and SSE 事件类型'),
+    scopes: ['stream'],
+  },
   'text/event-stream',
 );
 
 export const streamStatus = statusRule(
-  { id: 'fastgpt-py.stream.status', title: 'A stream opens with HTTP 200', severity: 'warn', basis: 'inferred', source: at('示例 (响应: Status: 200)'), scopes: ['stream'] },
+  {
+    id: 'fastgpt-py.stream.status',
+    title: 'A stream opens with HTTP 200',
+    severity: 'warn',
+    basis: 'inferred',
+    source: at('示例 (响应: Status: 200)'),
+    scopes: ['stream'],
+  },
   [200],
 );
 
 // Could a legal server fail this? None: the data format column shows a JSON object for every event.
 export const eventJson = jsonFrameRule(
-  { id: 'fastgpt-py.event.json', title: "Every event's data is a JSON object", severity: 'error', basis: 'doc', source: at('SSE 事件类型 (数据格式)'), scopes: ['stream'] },
+  {
+    id: 'fastgpt-py.event.json',
+    title: "Every event's data is a JSON object",
+    severity: 'error',
+    basis: 'doc',
+    source: at('SSE 事件类型 (数据格式)'),
+    scopes: ['stream'],
+  },
   { object: true },
 );
 
@@ -35,7 +56,14 @@ export const eventKnown = defineRule({
     frame(frame) {
       const event = eventOf(frame);
       if (event !== undefined && (EVENTS as readonly string[]).includes(event)) return;
-      report({ at: 'frame', frame, pointer: '', message: event === undefined ? 'an event without an event: line' : `unknown event "${event}"`, expected: EVENTS.join(', '), actual: event ?? '(none)' });
+      report({
+        at: 'frame',
+        frame,
+        pointer: '',
+        message: event === undefined ? 'an event without an event: line' : `unknown event "${event}"`,
+        expected: EVENTS.join(', '),
+        actual: event ?? '(none)',
+      });
     },
   }),
 });
@@ -59,7 +87,10 @@ export const eventShape = defineRule({
       // One schema per event name, not the union: a done event must not pass as a text_delta.
       const def = SHAPES[eventOf(frame) ?? ''];
       if (def === undefined || !frame.json.ok) return;
-      reportFrameProblems(report, frame, `urn:chatwire:fastgpt-py:events#/$defs/${def}`, frame.json.value, { messagePrefix: `${eventOf(frame) ?? ''}: `, skip: (pointer) => OWN_RULES.has(pointer) });
+      reportFrameProblems(report, frame, `urn:chatwire:fastgpt-py:events#/$defs/${def}`, frame.json.value, {
+        messagePrefix: `${eventOf(frame) ?? ''}: `,
+        skip: (pointer) => OWN_RULES.has(pointer),
+      });
     },
   }),
 });
@@ -76,7 +107,14 @@ export const errorCode = defineRule({
     frame(frame) {
       const data = payload(frame);
       if (eventOf(frame) !== 'error' || data === undefined || typeof data['code'] === 'string') return;
-      report({ at: 'frame', frame, pointer: '/code', message: data['code'] === undefined ? 'the error event has no code' : 'the error code is not a string', expected: 'a string such as "500"', actual: show(data['code']) });
+      report({
+        at: 'frame',
+        frame,
+        pointer: '/code',
+        message: data['code'] === undefined ? 'the error event has no code' : 'the error code is not a string',
+        expected: 'a string such as "500"',
+        actual: show(data['code']),
+      });
     },
   }),
 });

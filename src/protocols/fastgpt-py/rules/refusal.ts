@@ -30,7 +30,10 @@ export const inputRefused = refusalRule(
     refuses: (frame) => {
       const data = payload(frame);
       // The document has no error body: FastAPI's {"detail"}, or any {code | error | msg | message} without an answer's text, refuses.
-      return eventOf(frame) === 'error' || (frame.type === 'body' && data !== undefined && ['detail', 'code', 'error', 'msg', 'message'].some((key) => key in data) && !('text' in data));
+      return (
+        eventOf(frame) === 'error' ||
+        (frame.type === 'body' && data !== undefined && ['detail', 'code', 'error', 'msg', 'message'].some((key) => key in data) && !('text' in data))
+      );
     },
     delivers: (frame) => {
       const data = payload(frame);

@@ -52,11 +52,25 @@ export const doneLast = defineRule({
       frame(frame) {
         const event = eventOf(frame);
         if (doneAt !== undefined) {
-          report({ at: 'frame', frame, pointer: '', message: `event ${event ?? '(unnamed)'} after done (frame ${doneAt})`, expected: 'nothing after done', actual: show(frameText(frame)) });
+          report({
+            at: 'frame',
+            frame,
+            pointer: '',
+            message: `event ${event ?? '(unnamed)'} after done (frame ${doneAt})`,
+            expected: 'nothing after done',
+            actual: show(frameText(frame)),
+          });
           return;
         }
         if (errorAt !== undefined && event !== 'done') {
-          report({ at: 'frame', frame, pointer: '', message: `event ${event ?? '(unnamed)'} after error (frame ${errorAt})`, expected: 'nothing after error but done', actual: show(frameText(frame)) });
+          report({
+            at: 'frame',
+            frame,
+            pointer: '',
+            message: `event ${event ?? '(unnamed)'} after error (frame ${errorAt})`,
+            expected: 'nothing after error but done',
+            actual: show(frameText(frame)),
+          });
           return;
         }
         if (event === 'done') doneAt = frame.index;
@@ -68,7 +82,14 @@ export const doneLast = defineRule({
 
 // Could a legal server fail this? One that closes late: it has --close-grace (2 s by default) after done.
 export const closeAfterDone = closedAfterRule(
-  { id: 'fastgpt-py.close.after-done', title: 'The server ends the response once done is sent', severity: 'error', basis: 'doc', source: at('SSE 事件类型 (done: 流式结束)'), scopes: ['stream'] },
+  {
+    id: 'fastgpt-py.close.after-done',
+    title: 'The server ends the response once done is sent',
+    severity: 'error',
+    basis: 'doc',
+    source: at('SSE 事件类型 (done: 流式结束)'),
+    scopes: ['stream'],
+  },
   (frame) => eventOf(frame) === 'done',
   'done',
 );

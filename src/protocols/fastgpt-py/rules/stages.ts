@@ -40,7 +40,14 @@ export const stageCodeFormat = defineRule({
       if (data === undefined || !('nextStageCode' in data)) return;
       const code = data['nextStageCode'];
       if (typeof code === 'string' && /^[0-9]{4}$/.test(code)) return;
-      report({ at: 'frame', frame, pointer: '/nextStageCode', message: 'nextStageCode is not four digits in a string', expected: 'a string of four digits, e.g. "1002"', actual: show(code) });
+      report({
+        at: 'frame',
+        frame,
+        pointer: '/nextStageCode',
+        message: 'nextStageCode is not four digits in a string',
+        expected: 'a string of four digits, e.g. "1002"',
+        actual: show(code),
+      });
     },
   }),
 });
@@ -61,7 +68,14 @@ export const stageName = defineRule({
       const code = data['nextStageCode'];
       const name = typeof code === 'string' ? STAGES[code] : undefined;
       if (name === undefined || !('nextStage' in data) || data['nextStage'] === name) return;
-      report({ at: 'frame', frame, pointer: '/nextStage', message: `stage ${String(code)} is named "${name}" in the document`, expected: show(name), actual: show(data['nextStage']) });
+      report({
+        at: 'frame',
+        frame,
+        pointer: '/nextStage',
+        message: `stage ${String(code)} is named "${name}" in the document`,
+        expected: show(name),
+        actual: show(data['nextStage']),
+      });
     },
   }),
 });
@@ -79,7 +93,14 @@ export const stageKnown = defineRule({
       if (data === undefined) return;
       const code = data['nextStageCode'];
       if (typeof code !== 'string' || !/^[0-9]{4}$/.test(code) || STAGES[code] !== undefined) return;
-      report({ at: 'frame', frame, pointer: '/nextStageCode', message: `stage code ${code} is not in the document's table`, expected: Object.keys(STAGES).join(', '), actual: code });
+      report({
+        at: 'frame',
+        frame,
+        pointer: '/nextStageCode',
+        message: `stage code ${code} is not in the document's table`,
+        expected: Object.keys(STAGES).join(', '),
+        actual: code,
+      });
     },
   }),
 });

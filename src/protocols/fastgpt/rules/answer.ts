@@ -58,7 +58,15 @@ export const answerJson = defineRule({
     frame(frame) {
       // An event stream is reported once, at its first frame; its frames are not judged one by one.
       if (frame.type === 'sse') {
-        if (frame.index === 0) report({ at: 'frame', frame, pointer: '', message: 'an event stream came where one JSON answer belongs (the request asked for stream: false)', expected: 'one JSON body', actual: 'text/event-stream frames' });
+        if (frame.index === 0)
+          report({
+            at: 'frame',
+            frame,
+            pointer: '',
+            message: 'an event stream came where one JSON answer belongs (the request asked for stream: false)',
+            expected: 'one JSON body',
+            actual: 'text/event-stream frames',
+          });
         return;
       }
       if (frame.json.ok) return;
@@ -71,7 +79,14 @@ export const answerJson = defineRule({
 // envelope is left to fastgpt.answer.succeeded.
 export const answerShape = onCompletions(
   frameSchemaRule(
-    { id: 'fastgpt.answer.shape', title: 'A non-streaming answer has the OpenAI completion shape (schemas/fastgpt/answer.schema.json)', severity: 'error', basis: 'doc', source: at('Response (stream=false examples)'), scopes: ['answer'] },
+    {
+      id: 'fastgpt.answer.shape',
+      title: 'A non-streaming answer has the OpenAI completion shape (schemas/fastgpt/answer.schema.json)',
+      severity: 'error',
+      basis: 'doc',
+      source: at('Response (stream=false examples)'),
+      scopes: ['answer'],
+    },
     'urn:chatwire:fastgpt:answer',
     // An event stream in its place is fastgpt.answer.json's one finding, not one per chunk.
     { select: (frame) => frame.type === 'body' && !isErrorEnvelope(frame) },

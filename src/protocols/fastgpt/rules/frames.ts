@@ -47,14 +47,27 @@ export const streamContentType = defineRule({
       },
       end(end) {
         if (mediaType(contentType) === 'text/event-stream' || (frames === 1 && onlyError)) return;
-        report({ at: 'end', end, message: `Content-Type is ${contentType === undefined ? 'missing' : `"${contentType}"`} for a stream of ${frames} frame(s)`, expected: 'text/event-stream (or a single event: error frame)', actual: contentType ?? '(absent)' });
+        report({
+          at: 'end',
+          end,
+          message: `Content-Type is ${contentType === undefined ? 'missing' : `"${contentType}"`} for a stream of ${frames} frame(s)`,
+          expected: 'text/event-stream (or a single event: error frame)',
+          actual: contentType ?? '(absent)',
+        });
       },
     };
   },
 });
 
 export const streamStatus = statusRule(
-  { id: 'fastgpt.stream.status', title: 'A stream opens with HTTP 200', severity: 'warn', basis: 'inferred', source: at('Response (stream examples)'), scopes: ['stream'] },
+  {
+    id: 'fastgpt.stream.status',
+    title: 'A stream opens with HTTP 200',
+    severity: 'warn',
+    basis: 'inferred',
+    source: at('Response (stream examples)'),
+    scopes: ['stream'],
+  },
   [200],
 );
 

@@ -21,7 +21,14 @@ export const detailNamed = onCompletions(
     create: (context, report) => ({
       frame(frame) {
         if (!detailOf(context) || eventOf(frame) !== undefined || frame.type !== 'sse') return;
-        report({ at: 'frame', frame, pointer: '', message: 'a detail=true frame has no event: line', expected: 'event: answer (or another event name)', actual: '(no event: line)' });
+        report({
+          at: 'frame',
+          frame,
+          pointer: '',
+          message: 'a detail=true frame has no event: line',
+          expected: 'event: answer (or another event name)',
+          actual: '(no event: line)',
+        });
       },
     }),
   }),
@@ -49,7 +56,13 @@ export const plainOpenAiFrames = onCompletions(
           const hasChoices = frame.json.ok && isRecord(frame.json.value) && Array.isArray(frame.json.value['choices']);
           if (event === undefined && hasChoices) return;
           const what = event === undefined ? 'a frame without choices' : `a frame named "${event}"${doneSeen ? ' after [DONE]' : ''}`;
-          report({ at: 'frame', frame, pointer: '', message: `${what} with detail=false: chunk.choices[0] breaks the usual OpenAI consumer`, expected: 'an unnamed chunk with choices' });
+          report({
+            at: 'frame',
+            frame,
+            pointer: '',
+            message: `${what} with detail=false: chunk.choices[0] breaks the usual OpenAI consumer`,
+            expected: 'an unnamed chunk with choices',
+          });
         },
       };
     },
@@ -61,7 +74,17 @@ export const plainOpenAiFrames = onCompletions(
  * there. answer and fastAnswer named under detail=false are only fastgpt.plain.openai-frames'
  * warning: OpenAI clients still read them.
  */
-const DETAIL_ONLY = new Set(['flowNodeStatus', 'flowResponses', 'flowNodeResponse', 'interactive', 'toolCall', 'toolParams', 'toolResponse', 'updateVariables', 'workflowDuration']);
+const DETAIL_ONLY = new Set([
+  'flowNodeStatus',
+  'flowResponses',
+  'flowNodeResponse',
+  'interactive',
+  'toolCall',
+  'toolParams',
+  'toolResponse',
+  'updateVariables',
+  'workflowDuration',
+]);
 
 // Could a legal server fail this? Real FastGPT drops these events under detail=false (getWorkflowResponseWrite),
 // and newer names (chatTitle, plan…) are not in the list: they stay warnings.
@@ -80,7 +103,14 @@ export const plainNoDetailEvents = defineRule({
         const event = eventName(frame);
         if (!judged || event === undefined || !DETAIL_ONLY.has(event) || reported.has(event)) return;
         reported.add(event);
-        report({ at: 'frame', frame, pointer: '', message: `a "${event}" event with detail=false`, expected: 'only unnamed chunks and [DONE] (detail events need detail=true)', actual: `event: ${event}` });
+        report({
+          at: 'frame',
+          frame,
+          pointer: '',
+          message: `a "${event}" event with detail=false`,
+          expected: 'only unnamed chunks and [DONE] (detail events need detail=true)',
+          actual: `event: ${event}`,
+        });
       },
     };
   },
@@ -98,8 +128,16 @@ export const answerDetail = onCompletions(
     scopes: ['answer'],
     create: (context, report) => ({
       frame(frame) {
-        if (!detailOf(context) || isErrorEnvelope(frame) || !frame.json.ok || !isRecord(frame.json.value) || Array.isArray(frame.json.value['responseData'])) return;
-        report({ at: 'frame', frame, pointer: '/responseData', message: 'responseData is missing with detail=true', expected: 'an array of node results', actual: show(frame.json.value['responseData']) });
+        if (!detailOf(context) || isErrorEnvelope(frame) || !frame.json.ok || !isRecord(frame.json.value) || Array.isArray(frame.json.value['responseData']))
+          return;
+        report({
+          at: 'frame',
+          frame,
+          pointer: '/responseData',
+          message: 'responseData is missing with detail=true',
+          expected: 'an array of node results',
+          actual: show(frame.json.value['responseData']),
+        });
       },
     }),
   }),
@@ -127,9 +165,25 @@ export const answerPlain = defineRule({
       if (!isCompletions(context) || detailOf(context) || !frame.json.ok || !isRecord(frame.json.value)) return;
       const value = frame.json.value;
       const extra = ['responseData', 'newVariables'].filter((key) => value[key] !== undefined);
-      if (extra.length > 0) report({ at: 'frame', frame, pointer: `/${extra[0] ?? ''}`, message: `${extra.join(' and ')} with detail=false`, expected: 'no detail fields (they need detail=true)', actual: show(extra) });
+      if (extra.length > 0)
+        report({
+          at: 'frame',
+          frame,
+          pointer: `/${extra[0] ?? ''}`,
+          message: `${extra.join(' and ')} with detail=false`,
+          expected: 'no detail fields (they need detail=true)',
+          actual: show(extra),
+        });
       const content = messageContent(value);
-      if (Array.isArray(content)) report({ at: 'frame', frame, pointer: '/choices/0/message/content', message: 'content is the typed array of detail=true', expected: 'a string', actual: show(content) });
+      if (Array.isArray(content))
+        report({
+          at: 'frame',
+          frame,
+          pointer: '/choices/0/message/content',
+          message: 'content is the typed array of detail=true',
+          expected: 'a string',
+          actual: show(content),
+        });
     },
   }),
 });

@@ -32,7 +32,9 @@ export const eventOf = eventName;
  * That frame is no chunk (fastgpt.plain.openai-frames warns about it), and no fault.
  */
 function isUnnamedDuration(frame: Frame): boolean {
-  return eventOf(frame) === undefined && frame.json.ok && isRecord(frame.json.value) && 'durationSeconds' in frame.json.value && !('choices' in frame.json.value);
+  return (
+    eventOf(frame) === undefined && frame.json.ok && isRecord(frame.json.value) && 'durationSeconds' in frame.json.value && !('choices' in frame.json.value)
+  );
 }
 
 /** An answer chunk: unnamed (detail=false) or answer / fastAnswer, and not [DONE]. */

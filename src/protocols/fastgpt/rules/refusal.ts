@@ -73,7 +73,15 @@ export const authAccepted = defineRule({
         const failure = reported ? undefined : authFailure(frame);
         if (failure === undefined) return;
         reported = true;
-        report({ at: 'frame', frame, pointer: '/code', message: `a valid call was refused as unauthorised (${failure})`, expected: 'an answer', actual: show(frame.json.ok ? frame.json.value : undefined), misconfiguration: CHECK_TOKEN });
+        report({
+          at: 'frame',
+          frame,
+          pointer: '/code',
+          message: `a valid call was refused as unauthorised (${failure})`,
+          expected: 'an answer',
+          actual: show(frame.json.ok ? frame.json.value : undefined),
+          misconfiguration: CHECK_TOKEN,
+        });
       },
     };
   },

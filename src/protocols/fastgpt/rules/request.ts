@@ -6,7 +6,14 @@ import { at, COMPLETIONS } from './read.js';
 
 // ---- the client's request (judged by the mock) ------------------------------------------------
 
-export const requestJson = requestJsonRule({ id: 'fastgpt.request.json', title: 'A POST body is a JSON object', severity: 'error', basis: 'doc', source: at('Request (curl examples: JSON bodies)'), scopes: ['request'] });
+export const requestJson = requestJsonRule({
+  id: 'fastgpt.request.json',
+  title: 'A POST body is a JSON object',
+  severity: 'error',
+  basis: 'doc',
+  source: at('Request (curl examples: JSON bodies)'),
+  scopes: ['request'],
+});
 
 /** Which request schema a POST path's body must match. */
 export const REQUEST_SCHEMAS: ReadonlyArray<readonly [RegExp, string]> = [

@@ -54,7 +54,13 @@ export const donePresent = onCompletions(
         },
         end(end) {
           if (ending.doneAt !== undefined || ending.errorAt !== undefined) return;
-          report({ at: 'end', end, message: `the stream ended (${end.type}) after ${frames} frame(s) without [DONE]`, expected: 'data: [DONE]', actual: 'none' });
+          report({
+            at: 'end',
+            end,
+            message: `the stream ended (${end.type}) after ${frames} frame(s) without [DONE]`,
+            expected: 'data: [DONE]',
+            actual: 'none',
+          });
         },
       };
     },
@@ -75,7 +81,14 @@ export const doneEvent = onCompletions(
         const expected = detailOf(context) ? 'answer' : undefined;
         const event = eventOf(frame);
         if (event === expected || (expected === 'answer' && event === undefined)) return; // an unnamed one under detail: detail.named reports it
-        report({ at: 'frame', frame, pointer: '', message: `[DONE] has event ${show(event)}`, expected: expected === undefined ? 'no event: line' : 'event: answer', actual: event ?? '(none)' });
+        report({
+          at: 'frame',
+          frame,
+          pointer: '',
+          message: `[DONE] has event ${show(event)}`,
+          expected: expected === undefined ? 'no event: line' : 'event: answer',
+          actual: event ?? '(none)',
+        });
       },
     }),
   }),
@@ -99,7 +112,14 @@ export const stopPresent = onCompletions(
           if (isChunkFrame(frame) && finishReason(frame) !== null && finishReason(frame) !== undefined) stopSeen = true;
           if (isDone(frame) && !stopSeen && !reported) {
             reported = true;
-            report({ at: 'frame', frame, pointer: '', message: '[DONE] came without a stop chunk before it', expected: 'a chunk with finish_reason "stop" before [DONE]', actual: '[DONE]' });
+            report({
+              at: 'frame',
+              frame,
+              pointer: '',
+              message: '[DONE] came without a stop chunk before it',
+              expected: 'a chunk with finish_reason "stop" before [DONE]',
+              actual: '[DONE]',
+            });
           }
         },
       };
@@ -126,7 +146,14 @@ export const stopSingle = onCompletions(
           if (isDone(frame)) done = true;
           if (done || !isChunkFrame(frame) || !frame.json.ok) return;
           if (stopAt !== undefined) {
-            report({ at: 'frame', frame, pointer: '/choices/0', message: `a chunk after the stop chunk (frame ${stopAt})`, expected: 'no chunk between the stop chunk and [DONE]', actual: show(frame.json.value) });
+            report({
+              at: 'frame',
+              frame,
+              pointer: '/choices/0',
+              message: `a chunk after the stop chunk (frame ${stopAt})`,
+              expected: 'no chunk between the stop chunk and [DONE]',
+              actual: show(frame.json.value),
+            });
             return;
           }
           const reason = finishReason(frame);
@@ -156,7 +183,14 @@ export const doneLast = onCompletions(
             return;
           }
           if (eventOf(frame) === 'flowResponses' && flowResponsesAfter++ === 0) return;
-          report({ at: 'frame', frame, pointer: '', message: `a frame${eventOf(frame) === undefined ? '' : ` (event ${eventOf(frame)})`} after [DONE] (frame ${doneAt})`, expected: 'nothing after [DONE] but one flowResponses', actual: show(frameText(frame)) });
+          report({
+            at: 'frame',
+            frame,
+            pointer: '',
+            message: `a frame${eventOf(frame) === undefined ? '' : ` (event ${eventOf(frame)})`} after [DONE] (frame ${doneAt})`,
+            expected: 'nothing after [DONE] but one flowResponses',
+            actual: show(frameText(frame)),
+          });
         },
       };
     },
@@ -207,7 +241,14 @@ export const errorLast = onCompletions(
       return {
         frame(frame) {
           if (errorAt !== undefined) {
-            report({ at: 'frame', frame, pointer: '', message: `a frame after the error event (frame ${errorAt})`, expected: 'the stream closes after event: error', actual: show(frameText(frame)) });
+            report({
+              at: 'frame',
+              frame,
+              pointer: '',
+              message: `a frame after the error event (frame ${errorAt})`,
+              expected: 'the stream closes after event: error',
+              actual: show(frameText(frame)),
+            });
             return;
           }
           if (eventOf(frame) === 'error') errorAt = frame.index;

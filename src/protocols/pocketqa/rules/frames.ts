@@ -26,10 +26,19 @@ export const answerShape = defineRule({
         if (!isAnswerFrame(frame, expected) || !frame.json.ok) return;
         // The example answer is an object ({"data": …}); a JSON string of one has no fields to read.
         if (frame.type === 'socketio' && typeof frame.args[0] === 'string') {
-          report({ at: 'frame', frame, pointer: '', message: 'the answer is a JSON string, not an object', expected: 'an object {"data": …}', actual: 'a string' });
+          report({
+            at: 'frame',
+            frame,
+            pointer: '',
+            message: 'the answer is a JSON string, not an object',
+            expected: 'an object {"data": …}',
+            actual: 'a string',
+          });
           return;
         }
-        reportFrameProblems(report, frame, 'urn:chatwire:pocketqa:answer', frame.json.value, { skip: (pointer) => OWN.some((pattern) => pattern.test(pointer)) });
+        reportFrameProblems(report, frame, 'urn:chatwire:pocketqa:answer', frame.json.value, {
+          skip: (pointer) => OWN.some((pattern) => pattern.test(pointer)),
+        });
       },
     };
   },
@@ -38,10 +47,24 @@ export const answerShape = defineRule({
 // Could a legal server fail this? A stop event with no delta (nothing left to say) keeps it; a partial
 // event carries its text in delta, so one without it delivers nothing under the documented name.
 export const deltaText = answerDataRule(
-  { id: 'pocketqa.delta.text', title: 'delta is text: a string, on every event before the stop', severity: 'error', basis: 'doc', source: at('发送事件(response) (delta: 输出内容)') },
+  {
+    id: 'pocketqa.delta.text',
+    title: 'delta is text: a string, on every event before the stop',
+    severity: 'error',
+    basis: 'doc',
+    source: at('发送事件(response) (delta: 输出内容)'),
+  },
   (data, frame, report) => {
     if (!('delta' in data)) {
-      if (!isStop(frame)) report({ at: 'frame', frame, pointer: '/data/delta', message: 'a partial answer event has no delta', expected: 'the text as a string', actual: show(Object.keys(data)) });
+      if (!isStop(frame))
+        report({
+          at: 'frame',
+          frame,
+          pointer: '/data/delta',
+          message: 'a partial answer event has no delta',
+          expected: 'the text as a string',
+          actual: show(Object.keys(data)),
+        });
       return;
     }
     if (typeof data['delta'] === 'string') return;
@@ -50,10 +73,23 @@ export const deltaText = answerDataRule(
 );
 
 export const finishPartial = answerDataRule(
-  { id: 'pocketqa.finish.partial', title: 'Events before the stop carry an empty or null finish_reason', severity: 'warn', basis: 'inferred', source: at('发送事件(response) (finish_reason: 发送状态)') },
+  {
+    id: 'pocketqa.finish.partial',
+    title: 'Events before the stop carry an empty or null finish_reason',
+    severity: 'warn',
+    basis: 'inferred',
+    source: at('发送事件(response) (finish_reason: 发送状态)'),
+  },
   (data, frame, report) => {
     const reason = data['finish_reason'];
     if (reason === null || reason === '' || reason === 'stop' || reason === undefined) return;
-    report({ at: 'frame', frame, pointer: '/data/finish_reason', message: `finish_reason ${show(reason)} on a partial event`, expected: 'null or "" until "stop"', actual: show(reason) });
+    report({
+      at: 'frame',
+      frame,
+      pointer: '/data/finish_reason',
+      message: `finish_reason ${show(reason)} on a partial event`,
+      expected: 'null or "" until "stop"',
+      actual: show(reason),
+    });
   },
 );

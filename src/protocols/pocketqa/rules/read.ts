@@ -46,7 +46,10 @@ export function isStop(frame: Frame): boolean {
 }
 
 /** A rule that judges the data of each answer event on the asking socket, one event at a time. */
-export function answerDataRule(meta: Omit<RuleMeta, 'scopes'>, judge: (data: Record<string, unknown>, frame: Frame, report: (finding: Finding) => void) => void): Rule {
+export function answerDataRule(
+  meta: Omit<RuleMeta, 'scopes'>,
+  judge: (data: Record<string, unknown>, frame: Frame, report: (finding: Finding) => void) => void,
+): Rule {
   return defineRule({
     ...meta,
     scopes: ['stream'],

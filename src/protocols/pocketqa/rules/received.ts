@@ -31,7 +31,14 @@ export const roomEcho = defineRule({
         const data = dataOf(frame, expected);
         if (sent === undefined || data === undefined || reported || data['room'] === sent) return;
         reported = true;
-        report({ at: 'frame', frame, pointer: '/data/room', message: 'the answer names another room than the one asked in', expected: show(sent), actual: show(data['room']) });
+        report({
+          at: 'frame',
+          frame,
+          pointer: '/data/room',
+          message: 'the answer names another room than the one asked in',
+          expected: show(sent),
+          actual: show(data['room']),
+        });
       },
     };
   },
@@ -50,9 +57,17 @@ export const roomDefault = defineRule({
     return {
       frame(frame) {
         const data = dataOf(frame, expected);
-        if (roomSent(context) !== undefined || context.connectionId === undefined || data === undefined || reported || data['room'] === context.connectionId) return;
+        if (roomSent(context) !== undefined || context.connectionId === undefined || data === undefined || reported || data['room'] === context.connectionId)
+          return;
         reported = true;
-        report({ at: 'frame', frame, pointer: '/data/room', message: "without a room, the answer's room is not the socket id", expected: show(context.connectionId), actual: show(data['room']) });
+        report({
+          at: 'frame',
+          frame,
+          pointer: '/data/room',
+          message: "without a room, the answer's room is not the socket id",
+          expected: show(context.connectionId),
+          actual: show(data['room']),
+        });
       },
     };
   },
@@ -72,17 +87,41 @@ export const receivedClueAlter = answerDataRule(
     if (!isStop(frame)) return;
     const received = data['received'];
     if (!isRecord(received)) {
-      report({ at: 'frame', frame, pointer: '/data/received', message: 'the stop event has no received object', expected: 'received with clue and alter', actual: show(received) });
+      report({
+        at: 'frame',
+        frame,
+        pointer: '/data/received',
+        message: 'the stop event has no received object',
+        expected: 'received with clue and alter',
+        actual: show(received),
+      });
       return;
     }
-    reportFrameProblems(report, frame, 'urn:chatwire:pocketqa:answer#/$defs/received', received, { pointerPrefix: '/data/received', skip: (pointer) => !/^\/(clue|alter)(\/|$)/.test(pointer) });
+    reportFrameProblems(report, frame, 'urn:chatwire:pocketqa:answer#/$defs/received', received, {
+      pointerPrefix: '/data/received',
+      skip: (pointer) => !/^\/(clue|alter)(\/|$)/.test(pointer),
+    });
     const missing = ['clue', 'alter'].filter((field) => received[field] === undefined);
-    if (missing.length > 0) report({ at: 'frame', frame, pointer: `/data/received/${missing[0] ?? ''}`, message: `received has no ${missing.join(' and ')}`, expected: 'clue and alter', actual: show(Object.keys(received)) });
+    if (missing.length > 0)
+      report({
+        at: 'frame',
+        frame,
+        pointer: `/data/received/${missing[0] ?? ''}`,
+        message: `received has no ${missing.join(' and ')}`,
+        expected: 'clue and alter',
+        actual: show(Object.keys(received)),
+      });
   },
 );
 
 export const receivedHistory = answerDataRule(
-  { id: 'pocketqa.received.history', title: 'received.history, when present, is a list of [question, answer] string pairs', severity: 'warn', basis: 'inferred', source: at('发送事件(response) (example: history)') },
+  {
+    id: 'pocketqa.received.history',
+    title: 'received.history, when present, is a list of [question, answer] string pairs',
+    severity: 'warn',
+    basis: 'inferred',
+    source: at('发送事件(response) (example: history)'),
+  },
   (data, frame, report) => {
     const received = data['received'];
     if (!isRecord(received) || !('history' in received)) return;
@@ -103,6 +142,13 @@ export const receivedEcho = answerDataRule(
     if (!isRecord(received) || !isStop(frame)) return;
     const missing = ['text', 'sid', 'room', 'dialogue', 'upload_id', 'prompt', 'history'].filter((field) => received[field] === undefined);
     if (missing.length === 0) return;
-    report({ at: 'frame', frame, pointer: '/data/received', message: `received has no ${missing.join(', ')}`, expected: 'text, sid, room, dialogue, upload_id, prompt, history', actual: show(Object.keys(received)) });
+    report({
+      at: 'frame',
+      frame,
+      pointer: '/data/received',
+      message: `received has no ${missing.join(', ')}`,
+      expected: 'text, sid, room, dialogue, upload_id, prompt, history',
+      actual: show(Object.keys(received)),
+    });
   },
 );

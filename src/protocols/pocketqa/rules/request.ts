@@ -17,7 +17,13 @@ export const requestShape = defineRule({
     end() {
       const payload = payloadOf(context.requestJson);
       if (payload === undefined) {
-        report({ at: 'request', pointer: '', message: 'the payload is neither an object nor a JSON string of one', expected: '{"text": …}', actual: show(context.requestJson) });
+        report({
+          at: 'request',
+          pointer: '',
+          message: 'the payload is neither an object nor a JSON string of one',
+          expected: '{"text": …}',
+          actual: show(context.requestJson),
+        });
         return;
       }
       reportRequestProblems(report, 'urn:chatwire:pocketqa:request', payload);

@@ -28,7 +28,14 @@ export const answerPrivate = defineRule({
         // The bystander's own events (a greeting on connect) are not the asker's answer.
         const text = frameText(frame);
         if (frame.event !== expected && !/_SS$/.test(frame.event) && !traces.some((trace) => text.includes(trace))) return;
-        report({ at: 'frame', frame, pointer: '', message: `another connected client received "${frame.event}"`, expected: 'nothing of the answer on the other client', actual: show(text) });
+        report({
+          at: 'frame',
+          frame,
+          pointer: '',
+          message: `another connected client received "${frame.event}"`,
+          expected: 'nothing of the answer on the other client',
+          actual: show(text),
+        });
       },
     };
   },
@@ -47,7 +54,7 @@ export const roomIsolated = assertedRule({
 
 export const historyTurns = assertedRule({
   id: 'pocketqa.history.turns',
-  title: "A follow-up in the same room carries the earlier turn in received.history",
+  title: 'A follow-up in the same room carries the earlier turn in received.history',
   severity: 'warn',
   basis: 'inferred',
   source: at('发送事件(response) (example: history holds earlier turns)'),

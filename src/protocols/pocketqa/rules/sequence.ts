@@ -28,7 +28,13 @@ export const answerStarted = defineRule({
       end(end) {
         // Events under another name are pocketqa.answer.event's finding.
         if (answered || other || end.type === 'broken') return;
-        report({ at: 'end', end, message: `no ${expected} event came (${end.type} after ${Math.round(end.atMs)} ms)`, expected: `${expected} events`, actual: 'none' });
+        report({
+          at: 'end',
+          end,
+          message: `no ${expected} event came (${end.type} after ${Math.round(end.atMs)} ms)`,
+          expected: `${expected} events`,
+          actual: 'none',
+        });
       },
     };
   },
@@ -92,7 +98,14 @@ export const eventExtra = defineRule({
       end() {
         const other = events.first;
         if (!events.answered || other === undefined) return;
-        report({ at: 'frame', frame: other, pointer: '', message: `an event "${other.event}" came beside the answer`, expected: `only ${events.expected}`, actual: other.event });
+        report({
+          at: 'frame',
+          frame: other,
+          pointer: '',
+          message: `an event "${other.event}" came beside the answer`,
+          expected: `only ${events.expected}`,
+          actual: other.event,
+        });
       },
     };
   },
@@ -119,7 +132,13 @@ export const stopPresent = defineRule({
       end(end) {
         // No answer at all is pocketqa.answer.started's (or answer.event's) finding.
         if (stopped || events === 0) return;
-        report({ at: 'end', end, message: `${events} answer event(s) and no finish_reason "stop" (${end.type} after ${Math.round(end.atMs)} ms)`, expected: 'a last event with finish_reason "stop"', actual: 'none' });
+        report({
+          at: 'end',
+          end,
+          message: `${events} answer event(s) and no finish_reason "stop" (${end.type} after ${Math.round(end.atMs)} ms)`,
+          expected: 'a last event with finish_reason "stop"',
+          actual: 'none',
+        });
       },
     };
   },
@@ -141,7 +160,14 @@ export const stopLast = defineRule({
       frame(frame) {
         if (!isAnswerFrame(frame, expected)) return;
         if (stopAt !== undefined) {
-          report({ at: 'frame', frame, pointer: '', message: `an answer event after the stop event (frame ${stopAt})`, expected: 'nothing after finish_reason "stop"', actual: show(frameText(frame)) });
+          report({
+            at: 'frame',
+            frame,
+            pointer: '',
+            message: `an answer event after the stop event (frame ${stopAt})`,
+            expected: 'nothing after finish_reason "stop"',
+            actual: show(frameText(frame)),
+          });
           return;
         }
         if (isStop(frame)) stopAt = frame.index;

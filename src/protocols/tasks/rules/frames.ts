@@ -20,12 +20,20 @@ export const pollStatus = defineRule({
     frame(frame) {
       const poll = asPoll(frame);
       if (poll === undefined || poll.status === 200) return;
-      report({ at: 'frame', frame, pointer: '', message: `a poll from ${poll.from} answered HTTP ${poll.status}`, expected: '200', actual: String(poll.status) });
+      report({
+        at: 'frame',
+        frame,
+        pointer: '',
+        message: `a poll from ${poll.from} answered HTTP ${poll.status}`,
+        expected: '200',
+        actual: String(poll.status),
+      });
     },
     end(end) {
       // A poll held open (a long poll that never returns) or cut off: the loop of the document waits forever.
       if (end.type === 'broken') report({ at: 'end', end, message: `a poll got no answer: ${end.message}`, expected: 'an answer to every poll' });
-      if (end.type === 'timeout' && end.limit === 'first-frame') report({ at: 'end', end, message: `a poll got no answer within ${end.limitMs} ms (--first-frame-timeout)`, expected: 'an answer to every poll' });
+      if (end.type === 'timeout' && end.limit === 'first-frame')
+        report({ at: 'end', end, message: `a poll got no answer within ${end.limitMs} ms (--first-frame-timeout)`, expected: 'an answer to every poll' });
     },
   }),
 });
@@ -65,7 +73,14 @@ export const pollOffset = defineRule({
       const poll = asPoll(frame);
       const next = viewOf(frame)?.nextOffset;
       if (poll === undefined || typeof next !== 'number' || !Number.isInteger(next) || next >= poll.from) return;
-      report({ at: 'frame', frame, pointer: '/data/next_offset', message: `next_offset went back below from (${poll.from})`, expected: `an integer ≥ ${poll.from}`, actual: show(next) });
+      report({
+        at: 'frame',
+        frame,
+        pointer: '/data/next_offset',
+        message: `next_offset went back below from (${poll.from})`,
+        expected: `an integer ≥ ${poll.from}`,
+        actual: show(next),
+      });
     },
   }),
 });
@@ -76,7 +91,7 @@ export const pollAdvances = defineRule({
   title: 'A poll that returns events moves next_offset past from, so the next poll gets only new ones',
   severity: 'error',
   basis: 'doc',
-  source: at('1) curl (the loop appends every poll\'s events, then FROM=$NEXT)'),
+  source: at("1) curl (the loop appends every poll's events, then FROM=$NEXT)"),
   scopes: ['stream'],
   create: (_context, report) => ({
     frame(frame) {
@@ -84,7 +99,14 @@ export const pollAdvances = defineRule({
       const view = viewOf(frame);
       // Polls past the end are tasks.poll.final's to judge, re-reads from 0 tasks.poll.replay's.
       if (poll === undefined || poll.phase !== 'poll' || view?.events === undefined || view.events.length === 0 || view.nextOffset !== poll.from) return;
-      report({ at: 'frame', frame, pointer: '/data/next_offset', message: `${view.events.length} event(s) came but next_offset stayed at ${poll.from}: the next poll repeats them`, expected: `next_offset > ${poll.from}`, actual: show(view.nextOffset) });
+      report({
+        at: 'frame',
+        frame,
+        pointer: '/data/next_offset',
+        message: `${view.events.length} event(s) came but next_offset stayed at ${poll.from}: the next poll repeats them`,
+        expected: `next_offset > ${poll.from}`,
+        actual: show(view.nextOffset),
+      });
     },
   }),
 });

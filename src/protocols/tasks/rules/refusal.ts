@@ -23,7 +23,13 @@ function refusedWith(accepts: (status: number) => boolean, expected: string, not
 // Could a legal server fail this? One that answers 403 to a wrong token: accepted as well as the digest's
 // 401.
 export const authRefused = refusalRule(
-  { id: 'tasks.auth.refused', title: 'A call without the token, or with a wrong one, is refused with 401 (or 403) and no data', severity: 'error', basis: 'inferred', source: at('通用 Header (Authorization: Bearer <TOKEN>); digest: security') },
+  {
+    id: 'tasks.auth.refused',
+    title: 'A call without the token, or with a wrong one, is refused with 401 (or 403) and no data',
+    severity: 'error',
+    basis: 'inferred',
+    source: at('通用 Header (Authorization: Bearer <TOKEN>); digest: security'),
+  },
   // 401 is the digest's reading; a server answering 403 to a wrong token refuses just as securely.
   refusedWith((status) => status === 401 || status === 403, 'HTTP 401 (or 403) and no data'),
 );
@@ -43,12 +49,24 @@ export const workspaceIsolated = refusalRule(
 );
 
 export const taskNotFound = refusalRule(
-  { id: 'tasks.task.not-found', title: 'Polling an unknown task id answers 404', severity: 'warn', basis: 'inferred', source: at('1) curl (step 4); digest: unknown task is 404') },
+  {
+    id: 'tasks.task.not-found',
+    title: 'Polling an unknown task id answers 404',
+    severity: 'warn',
+    basis: 'inferred',
+    source: at('1) curl (step 4); digest: unknown task is 404'),
+  },
   refusedWith((status) => status === 404, 'HTTP 404 and no data', true),
 );
 
 export const inputRefused = refusalRule(
-  { id: 'tasks.input.refused', title: 'A message to an unknown conversation, or without message, is refused with 4xx', severity: 'warn', basis: 'inferred', source: at('1) curl (step 3: conversation_id, message)') },
+  {
+    id: 'tasks.input.refused',
+    title: 'A message to an unknown conversation, or without message, is refused with 4xx',
+    severity: 'warn',
+    basis: 'inferred',
+    source: at('1) curl (step 3: conversation_id, message)'),
+  },
   // An unknown conversation is an unknown resource: 404 refuses it as well as 400 or 422 do.
   refusedWith((status) => status >= 400 && status < 500, 'HTTP 4xx and no data', true),
 );

@@ -7,10 +7,20 @@ import { at } from './read.js';
 
 // ---- the client's request (judged by the mock) ------------------------------------------------
 
-const bodyIsJson = requestJsonRule({ id: 'tasks.request.json', title: 'A POST body, when there is one, is a JSON object', severity: 'error', basis: 'doc', source: at('1) curl (Content-Type: application/json)'), scopes: ['request'] });
+const bodyIsJson = requestJsonRule({
+  id: 'tasks.request.json',
+  title: 'A POST body, when there is one, is a JSON object',
+  severity: 'error',
+  basis: 'doc',
+  source: at('1) curl (Content-Type: application/json)'),
+  scopes: ['request'],
+});
 
 // The conversation call has no body at all; only a body that is there must be JSON.
-export const requestJson: Rule = { ...bodyIsJson, create: (context, report) => (context.request.body === undefined || context.request.body === '' ? {} : bodyIsJson.create(context, report)) };
+export const requestJson: Rule = {
+  ...bodyIsJson,
+  create: (context, report) => (context.request.body === undefined || context.request.body === '' ? {} : bodyIsJson.create(context, report)),
+};
 
 const REQUEST_SCHEMAS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\/api\/v1\/workspaces$/, 'urn:chatwire:tasks:workspace'],

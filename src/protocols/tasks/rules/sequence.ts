@@ -42,7 +42,8 @@ function eventLog() {
 
 function describeDifference(delivered: readonly unknown[], reference: readonly unknown[]): string {
   const first = delivered.findIndex((event, i) => !isDeepStrictEqual(event, reference[i]));
-  const what = delivered.length > reference.length ? 'repeated events' : delivered.length < reference.length ? 'missing events (a gap)' : 'events in another order';
+  const what =
+    delivered.length > reference.length ? 'repeated events' : delivered.length < reference.length ? 'missing events (a gap)' : 'events in another order';
   return `the polls delivered ${delivered.length} event(s), the log from 0 holds ${reference.length}: ${what}${first >= 0 ? `, first at event ${first}` : ''}`;
 }
 
@@ -50,10 +51,11 @@ function describeDifference(delivered: readonly unknown[], reference: readonly u
 // to agree, the re-read from 0 and the offsets.
 export const pollSequence = defineRule({
   id: 'tasks.poll.sequence',
-  title: "Polling from next_offset gives only new events: no repeats, no gaps (the polls' events differ from the log re-read from 0, and a poll's event count differs from how far its offset moved)",
+  title:
+    "Polling from next_offset gives only new events: no repeats, no gaps (the polls' events differ from the log re-read from 0, and a poll's event count differs from how far its offset moved)",
   severity: 'error',
   basis: 'doc',
-  source: at('1) curl (the client prints every poll\'s events: the answer is their concatenation)'),
+  source: at("1) curl (the client prints every poll's events: the answer is their concatenation)"),
   scopes: ['stream'],
   create: (_context, report) => {
     const log = eventLog();
@@ -85,12 +87,25 @@ export const pollReplay = defineRule({
         const [first, ...later] = log.replays;
         const differing = later.find((replay) => first !== undefined && !isDeepStrictEqual(replay.events, first.events));
         if (first !== undefined && differing !== undefined) {
-          report({ at: 'frame', frame: differing.frame, pointer: '/data/events', message: 'a second read from offset 0 differs from the first', expected: show(first.events), actual: show(differing.events) });
+          report({
+            at: 'frame',
+            frame: differing.frame,
+            pointer: '/data/events',
+            message: 'a second read from offset 0 differs from the first',
+            expected: show(first.events),
+            actual: show(differing.events),
+          });
         }
         const reference = log.replays[0];
         // When the offsets disagree too, tasks.poll.sequence reports it as an error.
         if (reference === undefined || isDeepStrictEqual(log.delivered, reference.events) || !log.offsetsMatch) return;
-        report({ at: 'end', end, message: `the log re-read from 0 differs from what the polls delivered: ${describeDifference(log.delivered, reference.events)}`, expected: show(log.delivered), actual: show(reference.events) });
+        report({
+          at: 'end',
+          end,
+          message: `the log re-read from 0 differs from what the polls delivered: ${describeDifference(log.delivered, reference.events)}`,
+          expected: show(log.delivered),
+          actual: show(reference.events),
+        });
       },
     };
   },
@@ -123,7 +138,14 @@ export const statusStaysEnded = defineRule({
         // short of the end. Only a poll that reaches the end must say the task ended.
         const shortPage = poll.phase === 'replay' && typeof view?.nextOffset === 'number' && typeof endOffset === 'number' && view.nextOffset < endOffset;
         if (status === 'running' && !shortPage) {
-          report({ at: 'frame', frame, pointer: '/data/status', message: `status went back to "running" after the task ended as ${show(endedAs)} (frame ${endedAt})`, expected: show(endedAs), actual: '"running"' });
+          report({
+            at: 'frame',
+            frame,
+            pointer: '/data/status',
+            message: `status went back to "running" after the task ended as ${show(endedAs)} (frame ${endedAt})`,
+            expected: show(endedAs),
+            actual: '"running"',
+          });
         }
       },
     };
@@ -152,7 +174,15 @@ export const statusEnds = defineRule({
         // Once a poll said the task ended, a later poll that fails is tasks.poll.status's finding.
         if (end.type === 'closed' || ended) return;
         const why =
-          end.type === 'timeout' ? (end.limit === 'idle' ? `no new event and no status change for ${end.limitMs} ms (--idle-timeout)` : `still running after ${end.limitMs} ms`) : end.type === 'frame-limit' ? `still running after ${end.limit} polls (raise --max-frames if this is legitimate)` : end.type === 'broken' ? `a poll failed: ${end.message}` : end.type;
+          end.type === 'timeout'
+            ? end.limit === 'idle'
+              ? `no new event and no status change for ${end.limitMs} ms (--idle-timeout)`
+              : `still running after ${end.limitMs} ms`
+            : end.type === 'frame-limit'
+              ? `still running after ${end.limit} polls (raise --max-frames if this is legitimate)`
+              : end.type === 'broken'
+                ? `a poll failed: ${end.message}`
+                : end.type;
         report({ at: 'end', end, message: `the task did not end: ${why} (${polls} poll(s))`, expected: 'a status other than "running"', actual: 'running' });
       },
     };
@@ -166,7 +196,7 @@ export const finalPoll = defineRule({
   title: 'The final poll (status not running) carries every remaining event: polling past the end gives nothing new',
   severity: 'error',
   basis: 'doc',
-  source: at('1) curl (the client prints the final poll\'s events, then stops)'),
+  source: at("1) curl (the client prints the final poll's events, then stops)"),
   scopes: ['stream'],
   create: (_context, report) => {
     const log = eventLog();
@@ -179,7 +209,14 @@ export const finalPoll = defineRule({
         // Old events again are repeats (tasks.poll.sequence); only new ones show the final poll fell short.
         const tail = log.delivered.slice(-events.length);
         if (isDeepStrictEqual(tail, events)) return;
-        report({ at: 'frame', frame, pointer: '/data/events', message: `${events.length} new event(s) came after the final poll`, expected: 'no events past the end', actual: show(events) });
+        report({
+          at: 'frame',
+          frame,
+          pointer: '/data/events',
+          message: `${events.length} new event(s) came after the final poll`,
+          expected: 'no events past the end',
+          actual: show(events),
+        });
       },
     };
   },

@@ -1,0 +1,84 @@
+// What the completions and the records routes share: the chats, the envelope, auth and body intake.
+import { randomBytes } from 'node:crypto';
+import type { MockExchange, Refusal } from '../../mock/exchange.js';
+import { scriptReader, stateOf } from '../../mock/state.js';
+import { FastgptScript } from './script.js';
+
+/** The one app the mock serves; every key the mock accepts belongs to it. */
+export const MOCK_APP_ID = '6711c0ffee000000000c4a7e';
+
+export interface ChatItem {
+  readonly _id: string;
+  readonly dataId: string;
+  readonly obj: 'Human' | 'AI';
+  readonly value: unknown[];
+  readonly customFeedbacks: string[];
+  userGoodFeedback?: string;
+  userBadFeedback?: string;
+  readonly responseData?: unknown[];
+}
+
+export interface Chat {
+  readonly chatId: string;
+  readonly title: string;
+  customTitle: string;
+  top: boolean;
+  updateTime: Date;
+  readonly variables: Record<string, unknown>;
+  readonly items: ChatItem[];
+  /** The script whose interactive node waits for the user's answer. */
+  pending: FastgptScript | undefined;
+}
+
+/** Chats by id, as FastGPT keeps them for an app: created by completions, read and changed by the records calls. */
+export class FastgptState {
+  readonly chats = new Map<string, Chat>();
+}
+
+export const stateOfExchange = (exchange: MockExchange): FastgptState => stateOf(exchange.state, FastgptState);
+export const scriptOf = scriptReader(FastgptScript);
+
+export const id = (bytes = 12): string => randomBytes(bytes).toString('hex');
+
+/** The {code, statusText, message, data} envelope; errors come with HTTP 500, as FastGPT v4.11–v4.14 send them. */
+export function envelope(exchange: MockExchange, script: FastgptScript, code: number, data: unknown, statusText = '', message = ''): void {
+  const shownCode = script.faults.includes('envelope-code-string') ? String(code) : code;
+  exchange.json(code === 200 ? 200 : 500, { code: shownCode, statusText, message, data });
+}
+
+/** How the mock refuses a request it will not serve (unknown scenario, body too large). */
+export function refuse(exchange: MockExchange, refusal: Refusal): void {
+  exchange.json(refusal.status, { code: refusal.status, statusText: 'badRequest', message: refusal.message, data: null });
+}
+
+export interface Failure {
+  readonly code: number;
+  readonly statusText: string;
+  readonly message: string;
+}
+
+export function authFailure(exchange: MockExchange, script: FastgptScript): Failure | undefined {
+  const auth = exchange.auth();
+  if (auth === 'ok' || (auth === 'missing' && script.faults.includes('ok-without-key') && exchange.mayWeakenAuth())) return undefined;
+  return auth === 'missing'
+    ? { code: 403, statusText: 'unAuthorization', message: 'common:unAuthorization: the request has no API key (Authorization: Bearer <key>)' }
+    : { code: 514, statusText: 'unAuthApiKey', message: 'common:unAuthApiKey: the API key is not valid' };
+}
+
+/** Reads and checks a request body; undefined (after answering) when it must be refused. */
+export async function readBody(exchange: MockExchange, fail: (failure: Failure) => void | Promise<void>): Promise<unknown> {
+  // A GET, or a DELETE without a body, carries no body to check.
+  const bodyless = exchange.method === 'GET' || (exchange.method === 'DELETE' && (await exchange.text()) === '');
+  const intake = await exchange.intake({ check: !bodyless });
+  if (!intake.ok) {
+    await fail({ code: 413, statusText: 'payloadTooLarge', message: intake.refusal.message });
+    return undefined;
+  }
+  if (bodyless) return {};
+  if (intake.errors.length > 0) {
+    const reasons = intake.errors.map((d) => `${d.type === 'request' && d.pointer !== '' ? `${d.pointer.slice(1)}: ` : ''}${d.message} (${d.rule})`);
+    await fail({ code: 400, statusText: 'badRequest', message: `Failed to accept the request: ${reasons.join('; ')}` });
+    return undefined;
+  }
+  return intake.json;
+}

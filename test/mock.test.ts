@@ -119,8 +119,10 @@ describe('ctai mock', () => {
   });
 
   it('lists its scenarios with what each breaks', async () => {
-    const list = (await (await fetch(`${mock.url}/_chatwire/scenarios`)).json()) as Record<string, Array<{ name: string; breaks: string[] }>>;
-    expect(list['ctai']?.find((s) => s.name === 'msg-sn-gap')?.breaks).toEqual(['ctai.msg_sn.sequence']);
+    const listing = (await (await fetch(`${mock.url}/_chatwire/scenarios`)).json()) as {
+      protocols: Record<string, { scenarios: Array<{ name: string; breaks: string[] }> }>;
+    };
+    expect(listing.protocols['ctai']?.scenarios.find((s) => s.name === 'msg-sn-gap')?.breaks).toEqual(['ctai.msg_sn.sequence']);
   });
 
   it('closes a held-open stream when the server stops', async () => {

@@ -4,6 +4,22 @@ import { version } from '../core/version.js';
 import type { CliIo } from './io.js';
 import { mockOptions, rulesOptions, runOptions, validateOptions } from './commands/options.js';
 import { addOptions } from './spec.js';
+import { faultCatalogue } from '../mock/faults.js';
+
+/** The fault overlays, for the mock's --help. */
+function faultHelp(): string {
+  const lines = faultCatalogue().map(
+    ({ usage, description, transports }) =>
+      `  ${usage.padEnd(26)} ${description}${transports.includes('http') ? '' : ' (Socket.IO only)'}${transports.includes('socketio') ? '' : ' (HTTP only)'}`,
+  );
+  return [
+    '',
+    'Fault overlays (--fault, the x-chatwire-fault header or ?fault=, use() in code; frames count from 1):',
+    ...lines,
+    '',
+    'A request picks its scenario with x-chatwire-scenario: NAME or PROTOCOL=NAME[, …] (or ?scenario=).',
+  ].join('\n');
+}
 
 /** Builds the command line. Each action stores its exit code; nothing here calls process.exit. */
 function createProgram(io: CliIo, setExitCode: (code: number) => void): Command {
@@ -31,12 +47,13 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     setExitCode(await runCommand(protocols, options, io));
   });
 
-  addOptions(program.command('mock').description('Serve the scripted scenarios of every protocol until interrupted'), mockOptions).action(
-    async (options: Record<string, unknown>) => {
-      const { mockCommand } = await import('./commands/mock.js');
-      setExitCode(await mockCommand(options, io));
-    },
-  );
+  addOptions(
+    program.command('mock').description('Serve the scripted scenarios of every protocol until interrupted').addHelpText('after', faultHelp()),
+    mockOptions,
+  ).action(async (options: Record<string, unknown>) => {
+    const { mockCommand } = await import('./commands/mock.js');
+    setExitCode(await mockCommand(options, io));
+  });
 
   addOptions(
     program

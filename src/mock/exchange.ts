@@ -7,8 +7,9 @@ import type { MockRequest, MockResponse } from './io.js';
 import type { MockAccess } from './access.js';
 import { playAnswer, playStream } from './playback.js';
 import type { Scenario, ScenarioAnswer, ScenarioSet, ScenarioStream } from './scenario.js';
+import type { Asked, Selection } from './choice.js';
 
-export const SCENARIO_HEADER = 'x-chatwire-scenario';
+export { SCENARIO_HEADER } from './choice.js';
 export const MAX_REQUEST_BYTES = 1024 * 1024;
 
 /** Why the mock will not serve a request; the protocol words it in its own error format. */
@@ -70,6 +71,18 @@ export interface MockContext {
   readonly state: Map<string, unknown>;
   /** Runs the protocol's request rules over what a client sent, logging each deviation. */
   readonly checkRequest: (request: RequestRecord, requestJson: unknown) => readonly Deviation[];
+  /** The scenario and faults for a connection that asked `asked` (throws for an unknown scenario or fault). */
+  readonly select: (asked: Asked) => Selection;
+  /** The clock fault overlays wait on: real time, whatever --speed does to scripted delays. */
+  readonly faultClock: Clock;
+  /** Writes a line to the mock's log. */
+  readonly log: (line: string) => void;
+}
+
+/** How a transport's mock server is set up beyond the protocols it serves. */
+export interface MockAttachOptions {
+  /** Socket.IO: the heartbeat's ping interval and timeout (default 25 s and 20 s). */
+  readonly heartbeatMs?: number;
 }
 
 /** Whether a request may be served at all: its Host names this mock (see server.ts). */
@@ -107,6 +120,8 @@ export interface MockExchangeOptions {
   readonly state: Map<string, unknown>;
   /** The values of the route's :parameters. */
   readonly params?: Readonly<Record<string, string>>;
+  /** What plays for this request: its scenario and faults (see MockChoices). */
+  readonly selection: Selection;
 }
 
 /** One request to the mock and the means to answer it. */
@@ -122,6 +137,7 @@ export class MockExchange {
   readonly access: MockAccess;
   readonly state: Map<string, unknown>;
   readonly params: Readonly<Record<string, string>>;
+  readonly selection: Selection;
   readonly #onClientDeviation: (record: ClientDeviationRecord) => void;
   #bodyRead: Promise<string | undefined> | undefined;
 
@@ -136,6 +152,7 @@ export class MockExchange {
       scenarios: this.scenarios,
       access: this.access,
       state: this.state,
+      selection: this.selection,
     } = options);
     this.params = options.params ?? {};
     this.#onClientDeviation = options.onClientDeviation;
@@ -193,10 +210,9 @@ export class MockExchange {
     return { ok: true, text, json, deviations, errors: deviations.filter((deviation) => deviation.severity === 'error') };
   }
 
-  /** The scenario the client asked for by header or `?scenario=`, else the protocol's default. */
+  /** The scenario asked for by header or `?scenario=`, else the one chosen for the mock, else the protocol's default. */
   scenario(): Scenario {
-    const asked = this.header(SCENARIO_HEADER) ?? this.url.searchParams.get('scenario') ?? undefined;
-    return this.scenarios.require(asked === undefined || asked === '' ? this.protocol.mock.defaultScenario : asked);
+    return this.selection.scenario;
   }
 
   /** The default scenario, for parts a fault scenario leaves out. */
@@ -207,7 +223,7 @@ export class MockExchange {
   json(status: number, body: unknown): void {
     if (this.res.headersSent) return;
     this.res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-    this.res.end(JSON.stringify(body));
+    void this.res.end(JSON.stringify(body));
   }
 
   playStream(stream: ScenarioStream, vars: TemplateVars = {}): Promise<void> {

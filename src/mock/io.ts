@@ -11,13 +11,19 @@ export interface MockRequest {
   readBody(limit: number): Promise<string | undefined>;
 }
 
-/** Where the mock writes its answer: a head once, then text, then the end (or an abort). */
+/** What the mock writes: text, or bytes when a fault cuts through a character. */
+export type MockChunk = string | Uint8Array;
+
+/**
+ * Where the mock writes its answer: a head once, then chunks, then the end (or an abort). A write
+ * resolves once the chunk is handed on and the client keeps up (backpressure), or it has left.
+ */
 export interface MockResponse {
   readonly headersSent: boolean;
   readonly ended: boolean;
   writeHead(status: number, headers: Readonly<Record<string, string>>): void;
-  write(text: string): void;
-  end(text?: string): void;
+  write(chunk: MockChunk): Promise<void>;
+  end(chunk?: MockChunk): Promise<void>;
   /** Breaks the connection mid-answer. */
   abort(): void;
 }
@@ -61,8 +67,20 @@ export function nodeResponse(res: ServerResponse): MockResponse {
       // Streams start at once, not when the first write fills a buffer.
       res.flushHeaders();
     },
-    write: (text) => void res.write(text),
-    end: (text) => void (text === undefined ? res.end() : res.end(text)),
+    write: (chunk) =>
+      res.write(chunk) || res.destroyed
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            // A client that stops reading holds this write, not the mock's memory.
+            const done = (): void => {
+              res.off('drain', done);
+              res.off('close', done);
+              resolve();
+            };
+            res.on('drain', done);
+            res.on('close', done);
+          }),
+    end: async (chunk) => void (chunk === undefined ? res.end() : res.end(chunk)),
     abort: () => res.socket?.destroy(),
   };
 }

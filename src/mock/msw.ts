@@ -2,6 +2,7 @@ import { http, type HttpHandler } from 'msw';
 import { ChatwireError } from '../core/errors.js';
 import { transportOf } from '../transports/index.js';
 import { MockCore, type MockCoreOptions } from './core.js';
+import type { FaultsInput } from './choice.js';
 import type { ClientDeviationRecord } from './exchange.js';
 import type { MockRequest, MockResponse } from './io.js';
 
@@ -15,6 +16,10 @@ export interface ChatwireHandlers {
   readonly handlers: HttpHandler[];
   /** Client deviations the simulated upstream saw, oldest first. */
   clientDeviations(): readonly ClientDeviationRecord[];
+  /** Plays `scenario` (undefined: the default) with `faults` for every later request to `protocol`, until `reset()`. */
+  use(protocol: string, scenario?: string, faults?: FaultsInput): void;
+  /** Forgets state, client deviations and every `use`: call it in afterEach. */
+  reset(): void;
 }
 
 /** Reads a fetch Request's body as text, stopping past `limit` bytes. */
@@ -58,12 +63,12 @@ function responseBridge(): { res: MockResponse; response: Promise<Response> } {
       const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
       resolve(new Response(body, { status, headers: { ...headers } }));
     },
-    write(text) {
-      if (!ended) controller?.enqueue(encoder.encode(text));
+    async write(chunk) {
+      if (!ended) controller?.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
     },
-    end(text) {
+    async end(chunk) {
       if (ended) return;
-      if (text !== undefined && text !== '') controller?.enqueue(encoder.encode(text));
+      if (chunk !== undefined && chunk.length > 0) controller?.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
       ended = true;
       controller?.close();
     },
@@ -113,5 +118,10 @@ export function chatwireHandlers(options: ChatwireHandlersOptions): ChatwireHand
     // The answer streams on while the Response is read; a route that never wrote a head is a bug.
     return Promise.race([response, handled.then(async () => (res.headersSent ? response : new Response('chatwire mock wrote no answer', { status: 500 })))]);
   });
-  return { handlers: [handler], clientDeviations: () => core.clientDeviations() };
+  return {
+    handlers: [handler],
+    clientDeviations: () => core.clientDeviations(),
+    use: (protocol, scenario, faults) => core.use(protocol, scenario, faults),
+    reset: () => core.reset(),
+  };
 }

@@ -36,16 +36,16 @@ export async function playStream(stream: ScenarioStream, context: PlaybackContex
     for (const frame of stream.frames) {
       if (frame.delayMs !== undefined && frame.delayMs > 0) await clock.sleep(frame.delayMs, signal);
       if (signal.aborted) return;
-      res.write(encodeFrame(frame, stream.lineEnding, vars));
+      await res.write(encodeFrame(frame, stream.lineEnding, vars));
     }
     switch (stream.end) {
       case 'close':
-        res.end();
+        await res.end();
         return;
       case 'hang':
         // Held open on purpose, but never without bound: the client leaving or holdMs ends it.
         await clock.sleep(stream.holdMs, signal);
-        res.end();
+        await res.end();
         return;
       case 'abort':
         res.abort();
@@ -53,7 +53,7 @@ export async function playStream(stream: ScenarioStream, context: PlaybackContex
     }
   } catch {
     // The client left during a delay: nothing more to write.
-    if (!res.ended) res.end();
+    if (!res.ended) await res.end();
   }
 }
 
@@ -67,5 +67,5 @@ export async function playAnswer(answer: ScenarioAnswer, context: PlaybackContex
     }
   }
   res.writeHead(answer.status, answer.headers);
-  res.end(payload(answer.body, vars));
+  await res.end(payload(answer.body, vars));
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ChatwireError, describeError } from '../core/errors.js';
 import { attachMocks } from '../transports/index.js';
 import { MockCore, type MockCoreOptions } from './core.js';
+import type { FaultsInput } from './choice.js';
 import type { ClientDeviationRecord, HostCheck } from './exchange.js';
 import { nodeRequest, nodeResponse } from './io.js';
 import type { ScenarioSet } from './scenario.js';
@@ -12,6 +13,8 @@ export interface MockServerOptions extends MockCoreOptions {
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port?: number;
+  /** Socket.IO heartbeat interval and timeout in ms (default 25,000 and 20,000). */
+  readonly heartbeatMs?: number;
 }
 
 export interface MockServer {
@@ -21,6 +24,13 @@ export interface MockServer {
   readonly scenarios: ReadonlyMap<string, ScenarioSet>;
   /** Client deviations seen so far, oldest first (at most 1,000). */
   clientDeviations(): readonly ClientDeviationRecord[];
+  /**
+   * Plays `scenario` (undefined: the protocol's default) with `faults` (e.g. `'stall:2:5000'`) for
+   * every later request to `protocol`, until `reset()`. A request's own headers still win.
+   */
+  use(protocol: string, scenario?: string, faults?: FaultsInput): void;
+  /** Forgets every protocol's state, the client deviations seen and every `use`: back to how the mock started. */
+  reset(): void;
   /** Stops listening and closes every open connection, held-open streams included. */
   close(): Promise<void>;
 }
@@ -94,10 +104,12 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   const { port } = server.address() as AddressInfo;
   boundPort = port;
   const served = options.protocols.map((protocol) => ({ protocol, context: core.contextFor(protocol) }));
-  const attached = await attachMocks(server, served, admits).catch(async (error: unknown) => {
-    await new Promise<void>((resolve) => server.close(() => resolve()));
-    throw error;
-  });
+  const attached = await attachMocks(server, served, admits, options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }).catch(
+    async (error: unknown) => {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      throw error;
+    },
+  );
   const shownHost = host.includes(':') ? `[${host}]` : host;
 
   return {
@@ -105,6 +117,8 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     port,
     scenarios: core.scenarios,
     clientDeviations: () => core.clientDeviations(),
+    use: (protocol, scenario, faults) => core.use(protocol, scenario, faults),
+    reset: () => core.reset(),
     close: async () => {
       await Promise.all(attached.map((transport) => transport.close()));
       await new Promise<void>((resolve) => {

@@ -1,12 +1,14 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Rule } from '../core/rule.js';
 import type { HostCheck, MockContext } from '../mock/exchange.js';
+import type { FaultReach } from '../mock/faults.js';
 import type { Protocol, TransportId } from '../protocols/protocol.js';
 import type { StepContext, StepResult } from '../suite/step.js';
 import { httpTransport } from './http/index.js';
 import { pollingTransport } from './polling/index.js';
 import { socketTransport } from './socketio/index.js';
 import type { StepType, SuiteStep } from './steps.js';
+import type { MockAttachOptions } from '../mock/exchange.js';
 import type { MockAttachment, OfflineReader, ProtocolOn, ServedOn, Transport } from './transport.js';
 
 /**
@@ -23,6 +25,7 @@ const TRANSPORTS: { readonly [K in TransportId]: Transport<K> } = {
 export interface BoundTransport {
   readonly id: TransportId;
   readonly travels: string;
+  readonly faultReach: FaultReach;
   readonly rules: readonly Rule[];
   readonly connectionRule: Rule;
   readonly steps: readonly StepType[];
@@ -43,6 +46,7 @@ function bind<K extends TransportId>(id: K, protocol: ProtocolOn<K>): BoundTrans
   return {
     id,
     travels: transport.travels,
+    faultReach: transport.faultReach,
     rules: transport.rules,
     connectionRule: transport.connectionRule,
     steps: transport.steps,
@@ -63,9 +67,10 @@ export async function attachMocks(
   server: HttpServer,
   served: readonly { protocol: Protocol; context: MockContext }[],
   admits: HostCheck,
+  options: MockAttachOptions = {},
 ): Promise<MockAttachment[]> {
   const ids = Object.values(TRANSPORTS).map((transport) => transport.id);
-  const attached = await Promise.all(ids.map((id) => attachOn(id, server, served, admits)));
+  const attached = await Promise.all(ids.map((id) => attachOn(id, server, served, admits, options)));
   return attached.filter((attachment) => attachment !== undefined);
 }
 
@@ -74,9 +79,10 @@ function attachOn<K extends TransportId>(
   server: HttpServer,
   served: readonly { protocol: Protocol; context: MockContext }[],
   admits: HostCheck,
+  options: MockAttachOptions,
 ): Promise<MockAttachment | undefined> {
   const transport: Transport<K> = TRANSPORTS[id];
   const mine = served.filter((entry): entry is ServedOn<K> => entry.protocol.transport === id);
   if (mine.length === 0 || transport.attachMock === undefined) return Promise.resolve(undefined);
-  return transport.attachMock(server, mine, admits);
+  return transport.attachMock(server, mine, admits, options);
 }

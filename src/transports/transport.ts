@@ -1,9 +1,10 @@
 import type { Server as HttpServer } from 'node:http';
+import type { FaultReach } from '../mock/faults.js';
 import { ChatwireError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { Limits, StreamBatch } from '../core/exchange.js';
 import type { Rule } from '../core/rule.js';
-import type { HostCheck, MockContext } from '../mock/exchange.js';
+import type { HostCheck, MockContext, MockAttachOptions } from '../mock/exchange.js';
 import type { AnswerKind, Protocol, TransportId } from '../protocols/protocol.js';
 import type { StepContext, StepResult } from '../suite/step.js';
 import type { StepType, SuiteStep } from './steps.js';
@@ -43,6 +44,8 @@ export interface Transport<K extends TransportId> {
   readonly id: K;
   /** How answers travel on it, in words for messages ("Socket.IO events"). */
   readonly travels: string;
+  /** Which fault overlays of the mock act on its answers: those on HTTP bytes, or those on Socket.IO events. */
+  readonly faultReach: FaultReach;
   /** The rules every exchange on it keeps, beside the protocol's own. */
   readonly rules: readonly Rule[];
   /** The rule an exchange breaks when its connection fails. */
@@ -59,7 +62,7 @@ export interface Transport<K extends TransportId> {
    * Present when answers travel outside the mock's HTTP routes (a Socket.IO server): serves them on
    * the mock's HTTP server. Without it, the routes are all, and msw can serve them too.
    */
-  attachMock?(server: HttpServer, served: readonly ServedOn<K>[], admits: HostCheck): Promise<MockAttachment>;
+  attachMock?(server: HttpServer, served: readonly ServedOn<K>[], admits: HostCheck, options?: MockAttachOptions): Promise<MockAttachment>;
 }
 
 /** A step of a type the transport does not run: its suite should have been refused when loaded. */

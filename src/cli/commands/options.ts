@@ -121,6 +121,28 @@ export const mockOptions = defineOptions({
     repeatable: true,
     schema: z.array(z.string().regex(/^[a-z0-9-]+=.+$/, 'PROTOCOL=FOLDER, e.g. ctai=./my-scenarios')).default([]),
   },
+  scenario: {
+    flags: '--scenario <protocol=name>',
+    description: "what a protocol plays unless a request asks otherwise, e.g. ctai=no-stop (repeatable; default: each protocol's plain answer)",
+    repeatable: true,
+    schema: z.array(z.string().regex(/^[a-z0-9-]+=[A-Za-z0-9._-]+$/, 'PROTOCOL=SCENARIO, e.g. ctai=no-stop')).default([]),
+  },
+  fault: {
+    flags: '--fault <[protocol=]faults>',
+    description: 'fault overlays on every answer, e.g. stall:2:5000 or ctai=close:3,split (repeatable; listed below)',
+    repeatable: true,
+    schema: z.array(z.string().min(1)).default([]),
+  },
+  speed: {
+    flags: '--speed <factor>',
+    description: 'multiply every scripted delay by this (0: no delay, 0.5: twice as fast); faults keep real time',
+    shown: '1',
+    schema: z.coerce
+      .number({ error: 'a number from 0 to 100, e.g. 0 or 0.5' })
+      .min(0, 'a number from 0 to 100, e.g. 0 or 0.5')
+      .max(100, 'a number from 0 to 100, e.g. 0 or 0.5')
+      .default(1),
+  },
   allowAuthFaults: {
     flags: '--allow-auth-faults',
     description:

@@ -58,11 +58,11 @@ async function answer(turn: SocketTurn): Promise<void> {
   const history = rooms.history.get(asked) ?? [];
   const name = faults.has('other-event') ? turn.event.replace(/_CS$/, '_RESPONSE') : turn.event.replace(/_CS$/, '_SS');
   // Answers go to the socket that asked; the broadcast fault sends them to every client.
-  const send = (data: Record<string, unknown>): void => (faults.has('broadcast') ? turn.broadcast(name, { data }) : turn.emit(name, { data }));
+  const send = (data: Record<string, unknown>): Promise<void> => (faults.has('broadcast') ? turn.broadcast(name, { data }) : turn.emit(name, { data }));
   for (const delta of script.deltas) {
     await clock.sleep(script.delayMs);
     if (!turn.connected()) return;
-    send({ room, delta: faults.has('delta-not-string') ? [delta] : delta, finish_reason: null });
+    await send({ room, delta: faults.has('delta-not-string') ? [delta] : delta, finish_reason: null });
   }
   const full = script.deltas.join('');
   const received: Record<string, unknown> = {
@@ -79,7 +79,7 @@ async function answer(turn: SocketTurn): Promise<void> {
   remember(rooms.history, asked, [...history, [normalise(text), full] as [string, string]].slice(-MAX_TURNS_PER_ROOM));
   if (faults.has('no-stop')) return;
   await clock.sleep(script.delayMs);
-  if (turn.connected()) send({ room, delta: '', finish_reason: 'stop', received });
+  if (turn.connected()) await send({ room, delta: '', finish_reason: 'stop', received });
 }
 
 /** Every *_CS event (CHAT_CS, and SUM_CS, QA_CS, GEN_CS by symmetry) is answered on its *_SS twin. */

@@ -8,6 +8,7 @@ import { runHttpStep } from './step.js';
 export const httpTransport: Transport<'http'> = {
   id: 'http',
   travels: 'one HTTP answer per request (an event stream or a JSON body)',
+  faultReach: 'http',
   rules: httpRules,
   connectionRule: responseComplete,
   steps: ['http'],

@@ -7,6 +7,7 @@ import { runPollStep } from './step.js';
 export const pollingTransport: Transport<'polling'> = {
   id: 'polling',
   travels: 'polling a resource (a series of HTTP answers)',
+  faultReach: 'http',
   // Every poll is an HTTP exchange, held to the same rules.
   rules: httpRules,
   connectionRule: responseComplete,

@@ -6,6 +6,7 @@ import { runSocketStep } from './step.js';
 export const socketTransport: Transport<'socketio'> = {
   id: 'socketio',
   travels: 'Socket.IO events',
+  faultReach: 'socketio',
   rules: socketRules,
   connectionRule: socketConnected,
   steps: ['socketio'],
@@ -15,12 +16,13 @@ export const socketTransport: Transport<'socketio'> = {
   },
   label: (step) => (step.type === 'socketio' ? `EMIT ${step.emit}` : step.type),
   // The Socket.IO server is loaded only by a mock that serves a Socket.IO protocol.
-  attachMock: async (server, served, admits) => {
+  attachMock: async (server, served, admits, options) => {
     const { attachSocketMock } = await import('./mock.js');
     return attachSocketMock(
       server,
       served.map(({ protocol, context }) => ({ socket: protocol.mock.socket, context })),
       admits,
+      options,
     );
   },
 };

@@ -2,8 +2,11 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Deviation } from '../../core/rule.js';
 import { describeError } from '../../core/errors.js';
-import { SCENARIO_HEADER, type HostCheck, type MockContext } from '../../mock/exchange.js';
+import type { HostCheck, MockAttachOptions, MockContext } from '../../mock/exchange.js';
+import { FAULT_HEADER, SCENARIO_HEADER, type Asked, type Selection } from '../../mock/choice.js';
+import { formatFault, reaches } from '../../mock/faults.js';
 import type { Scenario } from '../../mock/scenario.js';
+import { faultyEvents } from './mock-faults.js';
 
 /** Answers one socket may have streaming at once; a client that floods questions loses the rest. */
 export const MAX_ANSWERS_IN_FLIGHT = 16;
@@ -22,10 +25,10 @@ export interface SocketTurn {
   readonly context: MockContext;
   connected(): boolean;
   join(room: string): Promise<void>;
-  /** Sends an event to the asking socket. */
-  emit(event: string, data: unknown): void;
+  /** Sends an event to the asking socket (through the fault overlays chosen for the connection). */
+  emit(event: string, data: unknown): Promise<void>;
   /** Sends an event to every connected client (what a broadcasting server does). */
-  broadcast(event: string, data: unknown): void;
+  broadcast(event: string, data: unknown): Promise<void>;
 }
 
 /** What a Socket.IO protocol's mock declares: which events it answers, and how. */
@@ -44,12 +47,23 @@ export interface MockAttachment {
   close(): Promise<void>;
 }
 
-/** The scenario name a connection asked for, by header or by ?scenario= on its URL. */
-function askedScenario(socket: Socket): string | undefined {
-  const header = socket.handshake.headers[SCENARIO_HEADER];
-  const query = socket.handshake.query['scenario'];
-  const name = (Array.isArray(header) ? header[0] : header) ?? (typeof query === 'string' ? query : undefined);
-  return name === '' ? undefined : name;
+/** What a connection asked for by header or by ?scenario= / ?fault= on its URL. */
+function askedBy(socket: Socket): Asked {
+  const read = (header: string, param: string): string | undefined => {
+    const value = socket.handshake.headers[header];
+    const query = socket.handshake.query[param];
+    return (Array.isArray(value) ? value[0] : value) ?? (typeof query === 'string' ? query : undefined);
+  };
+  return { scenario: read(SCENARIO_HEADER, 'scenario'), fault: read(FAULT_HEADER, 'fault') };
+}
+
+/** Stops the Engine.IO heartbeat of one connection, so that it dies of a ping timeout. */
+function silenceHeartbeat(conn: object): void {
+  const original: unknown = Reflect.get(conn, 'sendPacket');
+  if (typeof original !== 'function') return;
+  Reflect.set(conn, 'sendPacket', (type: unknown, ...rest: unknown[]): void => {
+    if (type !== 'ping' && type !== 'pong') Reflect.apply(original, conn, [type, ...rest]);
+  });
 }
 
 /**
@@ -57,8 +71,14 @@ function askedScenario(socket: Socket): string | undefined {
  * answering for every Socket.IO protocol the mock serves: each event goes to the protocol that
  * answers it, with the scenario the connection chose.
  */
-export function attachSocketMock(server: HttpServer, served: readonly ServedSocketProtocol[], admits: HostCheck): MockAttachment {
+export function attachSocketMock(
+  server: HttpServer,
+  served: readonly ServedSocketProtocol[],
+  admits: HostCheck,
+  options: MockAttachOptions = {},
+): MockAttachment {
   const io = new Server(server, {
+    ...(options.heartbeatMs === undefined ? {} : { pingInterval: options.heartbeatMs, pingTimeout: options.heartbeatMs }),
     path: '/socket.io/',
     allowEIO3: true,
     cors: { origin: '*' },
@@ -66,32 +86,47 @@ export function attachSocketMock(server: HttpServer, served: readonly ServedSock
     // The same Host check as every other route of the mock (DNS rebinding).
     allowRequest: (req, callback) => callback(null, admits(req.headers)),
   });
-  const scenariosOf = new WeakMap<Socket, ReadonlyMap<ServedSocketProtocol, Scenario>>();
-  // An unknown scenario refuses the connection, naming the known ones, instead of answering with another.
+  const chosenBy = new WeakMap<Socket, ReadonlyMap<ServedSocketProtocol, Selection>>();
+  // An unknown scenario or fault refuses the connection, naming the known ones, instead of answering with another.
   io.use((socket, next) => {
-    const asked = askedScenario(socket);
-    const chosen = new Map<ServedSocketProtocol, Scenario>();
+    const asked = askedBy(socket);
+    const chosen = new Map<ServedSocketProtocol, Selection>();
     const problems: string[] = [];
     for (const entry of served) {
       try {
-        chosen.set(entry, entry.context.scenarios.require(asked ?? entry.context.protocol.mock.defaultScenario));
+        chosen.set(entry, entry.context.select(asked));
       } catch (error) {
         problems.push(describeError(error));
       }
     }
     if (chosen.size === 0) return next(new Error(problems.join('; ') || 'Failed to choose a scenario: the mock serves no Socket.IO protocol'));
-    scenariosOf.set(socket, chosen);
+    chosenBy.set(socket, chosen);
     next();
   });
   io.on('connection', (socket) => {
     let inFlight = 0;
+    const selections = chosenBy.get(socket);
+    const faultsOf = (entry: ServedSocketProtocol) => (selections?.get(entry)?.faults ?? []).filter((fault) => reaches(fault, 'socketio'));
+    for (const entry of served) {
+      const faults = faultsOf(entry);
+      if (faults.length > 0)
+        entry.context.log(`fault ${faults.map(formatFault).join(', ')} on Socket.IO connection ${socket.id} (${entry.context.protocol.id})`);
+      if (faults.some((fault) => fault.kind === 'no-pong')) silenceHeartbeat(socket.conn);
+    }
     socket.onAny((event: string, payload: unknown) => {
       const entry = served.find((candidate) => candidate.socket.answers(event));
-      const scenario = entry === undefined ? undefined : scenariosOf.get(socket)?.get(entry);
+      const scenario: Scenario | undefined = entry === undefined ? undefined : selections?.get(entry)?.scenario;
       if (entry === undefined || scenario === undefined || inFlight >= MAX_ANSWERS_IN_FLIGHT) return;
       const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
       const deviations = entry.context.checkRequest({ method: `EMIT ${event}`, url: '/socket.io/', headers: {}, body }, payload);
       inFlight++;
+      const gone = new AbortController();
+      socket.once('disconnect', () => gone.abort(new Error('the client disconnected')));
+      const events = faultyEvents(faultsOf(entry), {
+        clock: entry.context.faultClock,
+        signal: gone.signal,
+        cut: (how) => (how === 'close' ? socket.disconnect(true) : socket.conn.close()),
+      });
       const turn: SocketTurn = {
         event,
         payload,
@@ -101,11 +136,12 @@ export function attachSocketMock(server: HttpServer, served: readonly ServedSock
         context: entry.context,
         connected: () => socket.connected,
         join: async (room) => socket.join(room),
-        emit: (name, data) => void socket.emit(name, data),
-        broadcast: (name, data) => void io.emit(name, data),
+        emit: (name, data) => events.send(data, (sent) => void socket.emit(name, sent)),
+        broadcast: (name, data) => events.send(data, (sent) => void io.emit(name, sent)),
       };
       entry.socket
         .answer(turn)
+        .then(() => events.finish())
         .catch(() => socket.disconnect(true))
         .finally(() => inFlight--);
     });

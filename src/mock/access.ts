@@ -6,6 +6,12 @@
  */
 export const TOKEN_HEADER = 'x-chatwire-token';
 
+/**
+ * Sent by `chatwire run` on every request: its refusal cases break request rules on purpose, and a
+ * mock shared with a user's client must not count them against that client.
+ */
+export const SUITE_HEADER = 'x-chatwire-suite';
+
 export interface MockAccessOptions {
   /** The one bearer token protocols with auth accept; when unset, any non-empty token. */
   readonly token?: string | undefined;

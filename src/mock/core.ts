@@ -179,7 +179,7 @@ export class MockCore {
       selection = this.choices.select(protocol.id, protocol.mock.defaultScenario, asked);
     } catch (error) {
       const fallback = { scenario: this.#scenariosOf(protocol).require(protocol.mock.defaultScenario), faults: [] };
-      protocol.mock.refuse(exchangeFor(fallback, res), { status: 400, message: describeError(error) });
+      protocol.mock.refuse(exchangeFor(fallback, res), { status: 400, message: isChatwireError(error) ? error.toLine() : describeError(error) });
       return;
     }
     const faults = selection.faults.filter((fault) => reaches(fault, 'http'));

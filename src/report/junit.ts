@@ -5,12 +5,12 @@ import { caseDeviations, whereOf, type RunReport } from './model.js';
 // eslint-disable-next-line no-control-regex
 const XML_FORBIDDEN = /[^\x09\x0A\x0D\x20-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/gu;
 
-function escapeXml(text: string): string {
+export function escapeXml(text: string): string {
   // Characters XML cannot carry at all are dropped; the rest are escaped.
   return text.replace(XML_FORBIDDEN, '').replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 }
 
-function describe(deviation: Deviation): string {
+export function describeDeviation(deviation: Deviation): string {
   const where = ` at ${whereOf(deviation)}`;
   const expected =
     deviation.expected === undefined ? '' : `\n  expected ${deviation.expected}${deviation.actual === undefined ? '' : `, got ${deviation.actual}`}`;
@@ -36,8 +36,8 @@ export function renderJunit(report: RunReport): string {
       const failure =
         fails.length === 0
           ? ''
-          : `\n      <failure message="${escapeXml(`${fails.length} deviation(s): ${[...new Set(fails.map((d) => d.rule))].join(', ')}`)}" type="deviation">${escapeXml(fails.map(describe).join('\n'))}</failure>`;
-      const out = notes.length === 0 ? '' : `\n      <system-out>${escapeXml(notes.map(describe).join('\n'))}</system-out>`;
+          : `\n      <failure message="${escapeXml(`${fails.length} deviation(s): ${[...new Set(fails.map((d) => d.rule))].join(', ')}`)}" type="deviation">${escapeXml(fails.map(describeDeviation).join('\n'))}</failure>`;
+      const out = notes.length === 0 ? '' : `\n      <system-out>${escapeXml(notes.map(describeDeviation).join('\n'))}</system-out>`;
       if (c.outcome === 'skipped') return `    <testcase ${attrs}>\n      <skipped message="${escapeXml(c.skipped ?? '')}"/>\n    </testcase>`;
       return failure === '' && out === '' ? `    <testcase ${attrs}/>` : `    <testcase ${attrs}>${failure}${out}\n    </testcase>`;
     });

@@ -1,14 +1,15 @@
 import { resolve } from 'node:path';
-import { ChatwireError } from '../../core/errors.js';
-import { transportOf } from '../../transports/index.js';
-import { formatFault, parseFaults, reaches, type Fault } from '../../mock/faults.js';
-import { isLoopback, startMockServer } from '../../mock/server.js';
-import type { Protocol } from '../../protocols/protocol.js';
+import { writeFileSync } from 'node:fs';
+import { ChatwireError, describeError } from '../../core/errors.js';
+import { clientReportFormat, renderClientReport } from '../../mock/client-report.js';
+import type { ClientDeviationRecord } from '../../mock/exchange.js';
+import { startMockServer } from '../../mock/server.js';
 import { selectProtocols } from '../../protocols/index.js';
 import { colorsFor, formatDeviation } from '../../report/pretty.js';
 import type { CliIo } from '../io.js';
 import { parseOptions } from '../options.js';
 import { optionsSchema } from '../spec.js';
+import { exposureWarnings, startChoices } from './mock-setup.js';
 import { mockOptions } from './options.js';
 
 const MockOptions = optionsSchema(mockOptions);
@@ -24,6 +25,10 @@ export async function mockCommand(raw: Record<string, unknown>, io: CliIo): Prom
     (scenarioDirs[id] ??= []).push(resolve(dir));
   }
   const colors = colorsFor(io.stderr, io.env);
+  const report = clientReport(
+    options.report,
+    protocols.map((protocol) => protocol.id),
+  );
   const server = await startMockServer({
     protocols,
     speed: options.speed,
@@ -35,6 +40,7 @@ export async function mockCommand(raw: Record<string, unknown>, io: CliIo): Prom
     ...(options.token === undefined ? {} : { token: options.token }),
     allowAuthFaults: options.allowAuthFaults,
     onClientDeviation: (record) => {
+      report.add(record);
       io.stderr.write(`client deviation on ${record.method} ${record.path}:\n${formatDeviation(record.deviation, colors)}\n`);
     },
   });
@@ -51,58 +57,40 @@ export async function mockCommand(raw: Record<string, unknown>, io: CliIo): Prom
   io.stdout.write('Press Ctrl+C to stop.\n');
   await io.untilStopped();
   await server.close();
-  return 0;
+  const { total, errors } = report.finish();
+  io.stderr.write(
+    `chatwire mock: ${total} client deviation(s), ${errors} of them errors${options.report === undefined ? '' : `; report written to ${options.report}`}\n`,
+  );
+  return options.failOnClientDeviation && errors > 0 ? 1 : 0;
 }
 
-/**
- * `--scenario ctai=no-stop` and `--fault [protocol=]faults` as start choices per protocol. A fault
- * without a protocol applies to every protocol it can act on, and must act on one.
- */
-async function startChoices(
-  scenarios: readonly string[],
-  faults: readonly string[],
-  protocols: readonly Protocol[],
-): Promise<Record<string, { scenario?: string; faults: Fault[] }>> {
-  const choices: Record<string, { scenario?: string; faults: Fault[] }> = {};
-  const entry = (id: string): { scenario?: string; faults: Fault[] } => (choices[id] ??= { faults: [] });
-  const served = (id: string, what: string): void => {
-    if (!protocols.some((protocol) => protocol.id === id)) {
-      throw new ChatwireError('BAD_OPTION', `Failed to read ${what}: this mock does not serve ${id}`, {
-        hint: `it serves ${protocols.map((p) => p.id).join(', ')}`,
+/** Keeps the latest client deviations for --report, which is written once now (so a bad path fails at once) and again at the stop. */
+function clientReport(file: string | undefined, protocols: readonly string[]) {
+  const startedAt = new Date().toISOString();
+  const records: ClientDeviationRecord[] = [];
+  let total = 0;
+  let errors = 0;
+  const write = (): void => {
+    if (file === undefined) return;
+    try {
+      writeFileSync(file, renderClientReport({ protocols, records, total, startedAt, endedAt: new Date().toISOString() }, clientReportFormat(file)));
+    } catch (error) {
+      throw new ChatwireError('BAD_OPTION', `Failed to write the client report ${file}: ${describeError(error)}`, {
+        hint: 'give --report a path in a folder that exists and can be written',
       });
     }
   };
-  for (const text of scenarios) {
-    const [id = '', name = ''] = text.split('=');
-    await selectProtocols([id]);
-    served(id, `--scenario ${text}`);
-    entry(id).scenario = name;
-  }
-  for (const text of faults) {
-    const match = /^([a-z0-9-]+)=(.*)$/.exec(text);
-    const parsed = parseFaults(match?.[2] ?? text);
-    if (match?.[1] !== undefined) {
-      served(match[1], `--fault ${text}`);
-      entry(match[1]).faults.push(...parsed);
-      continue;
-    }
-    for (const fault of parsed) {
-      const on = protocols.filter((protocol) => reaches(fault, transportOf(protocol).faultReach));
-      if (on.length === 0) throw new ChatwireError('BAD_OPTION', `Failed to read --fault ${text}: ${formatFault(fault)} acts on none of the protocols served`);
-      for (const protocol of on) entry(protocol.id).faults.push(fault);
-    }
-  }
-  return choices;
-}
-
-/** What binding beyond loopback exposes, said before anyone else finds out. */
-function exposureWarnings(host: string, hasToken: boolean, protocols: readonly Protocol[], url: string): string[] {
-  if (isLoopback(host)) return [];
-  const lines = [
-    `warning: --host ${host} makes the mock reachable from other machines at ${url}: every protocol's routes, the scenarios, and (with no --token) /_chatwire/client-deviations`,
-  ];
-  const keyed = protocols.filter((protocol) => protocol.mock.keyed === true).map((protocol) => protocol.id);
-  if (!hasToken && keyed.length > 0)
-    lines.push(`warning: without --token, ${keyed.join(' and ')} accept any non-empty key from anyone who can reach ${url}; give --token to require one`);
-  return lines;
+  write();
+  return {
+    add(record: ClientDeviationRecord): void {
+      total++;
+      if (record.deviation.severity === 'error') errors++;
+      records.push(record);
+      if (records.length > 10_000) records.shift();
+    },
+    finish(): { total: number; errors: number } {
+      write();
+      return { total, errors };
+    },
+  };
 }

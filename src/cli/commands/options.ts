@@ -143,6 +143,16 @@ export const mockOptions = defineOptions({
       .max(100, 'a number from 0 to 100, e.g. 0 or 0.5')
       .default(1),
   },
+  report: {
+    flags: '--report <file>',
+    description: 'when stopped, write the client deviations seen to this file (JUnit for .xml, else JSON)',
+    schema: z.string().min(1).optional(),
+  },
+  failOnClientDeviation: {
+    flags: '--fail-on-client-deviation',
+    description: 'exit 1 when stopped if a client sent a request that breaks an error rule',
+    schema: z.boolean().default(false),
+  },
   allowAuthFaults: {
     flags: '--allow-auth-faults',
     description:

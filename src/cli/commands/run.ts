@@ -3,6 +3,7 @@ import { ChatwireError } from '../../core/errors.js';
 import type { Limits } from '../../core/exchange.js';
 import { fillTemplate } from '../../core/template.js';
 import { version } from '../../core/version.js';
+import { SUITE_HEADER } from '../../mock/access.js';
 import { startMockServer, type MockServer } from '../../mock/server.js';
 import { selectProtocols } from '../../protocols/index.js';
 import type { Protocol } from '../../protocols/protocol.js';
@@ -58,6 +59,7 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
   const token = options.token ?? (embedded ? MOCK_TOKEN : undefined);
   const headers: Record<string, string> = Object.fromEntries(options.header);
   if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
+  headers[SUITE_HEADER] = `chatwire/${version}`;
   const given: Record<string, string> = Object.fromEntries(
     options.var.map((entry) => [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)]),
   );

@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Deviation } from '../../core/rule.js';
 import { describeError } from '../../core/errors.js';
+import { SUITE_HEADER } from '../../mock/access.js';
 import type { HostCheck, MockAttachOptions, MockContext } from '../../mock/exchange.js';
 import { FAULT_HEADER, SCENARIO_HEADER, type Asked, type Selection } from '../../mock/choice.js';
 import { formatFault, reaches } from '../../mock/faults.js';
@@ -118,7 +119,9 @@ export function attachSocketMock(
       const scenario: Scenario | undefined = entry === undefined ? undefined : selections?.get(entry)?.scenario;
       if (entry === undefined || scenario === undefined || inFlight >= MAX_ANSWERS_IN_FLIGHT) return;
       const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
-      const deviations = entry.context.checkRequest({ method: `EMIT ${event}`, url: '/socket.io/', headers: {}, body }, payload);
+      const suite = socket.handshake.headers[SUITE_HEADER];
+      const headers: Record<string, string> = typeof suite === 'string' ? { [SUITE_HEADER]: suite } : {};
+      const deviations = entry.context.checkRequest({ method: `EMIT ${event}`, url: '/socket.io/', headers, body }, payload);
       inFlight++;
       const gone = new AbortController();
       socket.once('disconnect', () => gone.abort(new Error('the client disconnected')));

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { ChatwireError, describeError } from '../core/errors.js';
 import { attachMocks } from '../transports/index.js';
 import { MockCore, type MockCoreOptions } from './core.js';
+import { corsGate, corsPolicy, shareCorsPolicy } from './cors.js';
 import type { ClientDeviationRecord, HostCheck } from './exchange.js';
 import { nodeRequest, nodeResponse } from './io.js';
 import type { ScenarioSet } from './scenario.js';
@@ -12,6 +13,8 @@ export interface MockServerOptions extends MockCoreOptions {
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port?: number;
+  /** Origins whose pages may read the mock's answers (`*`: any); by default any loopback origin. */
+  readonly corsOrigins?: readonly string[];
 }
 
 export interface MockServer {
@@ -55,6 +58,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   const host = options.host ?? '127.0.0.1';
   let boundPort = 0;
   const admits = hostCheck(host, () => boundPort);
+  const cors = corsGate(corsPolicy(options.corsOrigins), (method, pathname) => core.serves(method, pathname));
   const server: Server = createServer((req, res) => {
     if (!admits(req.headers)) {
       res.writeHead(421, { 'content-type': 'application/json' }).end(
@@ -64,6 +68,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       );
       return;
     }
+    if (cors.handle(req, res)) return;
     const gone = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) gone.abort(new Error('client closed the connection'));
@@ -76,6 +81,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   // A client that never finishes sending its request must not hold a socket for ever.
   server.requestTimeout = 30_000;
   server.headersTimeout = 10_000;
+  shareCorsPolicy(server, cors.policy);
 
   await new Promise<void>((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException): void => {

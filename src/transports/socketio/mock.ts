@@ -2,6 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Deviation } from '../../core/rule.js';
 import { describeError } from '../../core/errors.js';
+import { corsPolicyOf, PREFLIGHT_MAX_AGE_S } from '../../mock/cors.js';
 import { SCENARIO_HEADER, type HostCheck, type MockContext } from '../../mock/exchange.js';
 import type { Scenario } from '../../mock/scenario.js';
 
@@ -58,13 +59,16 @@ function askedScenario(socket: Socket): string | undefined {
  * answers it, with the scenario the connection chose.
  */
 export function attachSocketMock(server: HttpServer, served: readonly ServedSocketProtocol[], admits: HostCheck): MockAttachment {
+  const cors = corsPolicyOf(server);
   const io = new Server(server, {
     path: '/socket.io/',
     allowEIO3: true,
-    cors: { origin: '*' },
+    // The same origins as the mock's other routes.
+    cors: { origin: (origin, callback) => callback(null, origin !== undefined && cors.allows(origin)), maxAge: PREFLIGHT_MAX_AGE_S },
     serveClient: false,
-    // The same Host check as every other route of the mock (DNS rebinding).
-    allowRequest: (req, callback) => callback(null, admits(req.headers)),
+    // The same Host check as every other route of the mock (DNS rebinding); and since a WebSocket
+    // knows no CORS, a page of a disallowed origin is refused its connection here.
+    allowRequest: (req, callback) => callback(null, admits(req.headers) && (req.headers.origin === undefined || cors.allows(req.headers.origin))),
   });
   const scenariosOf = new WeakMap<Socket, ReadonlyMap<ServedSocketProtocol, Scenario>>();
   // An unknown scenario refuses the connection, naming the known ones, instead of answering with another.

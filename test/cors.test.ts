@@ -159,20 +159,32 @@ describe('CORS on the Socket.IO server', () => {
     expect(foreign.headers['access-control-allow-origin']).toBeUndefined();
   });
 
+  /** Opens a Socket.IO connection by WebSocket alone, sending this Origin. */
+  async function websocket(base: string, origin: string): Promise<string> {
+    const socket = connect(base, { transports: ['websocket'], extraHeaders: { origin }, reconnection: false, timeout: 5_000 });
+    try {
+      return await new Promise<string>((resolve) => {
+        socket.on('connect', () => resolve('connected'));
+        socket.on('connect_error', (error) => resolve(`refused: ${error.message}`));
+      });
+    } finally {
+      socket.close();
+    }
+  }
+
   it("refuses another site's WebSocket, which no CORS check would stop", async () => {
-    const outcome = async (origin: string): Promise<string> => {
-      const socket = connect(mock.url, { transports: ['websocket'], extraHeaders: { origin }, reconnection: false, timeout: 5_000 });
-      try {
-        return await new Promise<string>((resolve) => {
-          socket.on('connect', () => resolve('connected'));
-          socket.on('connect_error', (error) => resolve(`refused: ${error.message}`));
-        });
-      } finally {
-        socket.close();
-      }
-    };
-    expect(await outcome(FRONT_END)).toBe('connected');
-    expect(await outcome(FOREIGN)).toMatch(/^refused/);
+    expect(await websocket(mock.url, FRONT_END)).toBe('connected');
+    expect(await websocket(mock.url, FOREIGN)).toMatch(/^refused/);
+  });
+
+  it("admits a WebSocket sent with the mock's own origin whatever the policy, as some non-browser clients send it", async () => {
+    const only = await startMockServer({ protocols, port: 0, corsOrigins: [FOREIGN] });
+    try {
+      expect(await websocket(only.url, only.url)).toBe('connected');
+      expect(await websocket(only.url, FRONT_END)).toMatch(/^refused/);
+    } finally {
+      await only.close();
+    }
   });
 });
 

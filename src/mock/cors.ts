@@ -123,6 +123,16 @@ export function corsGate(policy: CorsPolicy, serves: (method: string, pathname: 
   };
 }
 
+/**
+ * Whether a connection may be opened that no CORS check guards (a WebSocket): with no Origin (not
+ * a browser), from the mock's own origin (clients that send one, like Python's websocket-client),
+ * or from an allowed origin.
+ */
+export function admitsOrigin(policy: CorsPolicy, headers: Readonly<Record<string, string | string[] | undefined>>): boolean {
+  const origin = single(headers['origin']);
+  return origin === undefined || origin === `http://${single(headers['host']) ?? ''}` || policy.allows(origin);
+}
+
 const shared = new WeakMap<HttpServer, CorsPolicy>();
 
 /** Makes the policy the one that transports answering on this server outside its routes (Socket.IO) follow. */

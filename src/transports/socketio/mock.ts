@@ -2,7 +2,7 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Deviation } from '../../core/rule.js';
 import { describeError } from '../../core/errors.js';
-import { corsPolicyOf, PREFLIGHT_MAX_AGE_S } from '../../mock/cors.js';
+import { admitsOrigin, corsPolicyOf, PREFLIGHT_MAX_AGE_S } from '../../mock/cors.js';
 import { SCENARIO_HEADER, type HostCheck, type MockContext } from '../../mock/exchange.js';
 import type { Scenario } from '../../mock/scenario.js';
 
@@ -68,7 +68,7 @@ export function attachSocketMock(server: HttpServer, served: readonly ServedSock
     serveClient: false,
     // The same Host check as every other route of the mock (DNS rebinding); and since a WebSocket
     // knows no CORS, a page of a disallowed origin is refused its connection here.
-    allowRequest: (req, callback) => callback(null, admits(req.headers) && (req.headers.origin === undefined || cors.allows(req.headers.origin))),
+    allowRequest: (req, callback) => callback(null, admits(req.headers) && admitsOrigin(cors, req.headers)),
   });
   const scenariosOf = new WeakMap<Socket, ReadonlyMap<ServedSocketProtocol, Scenario>>();
   // An unknown scenario refuses the connection, naming the known ones, instead of answering with another.

@@ -142,8 +142,8 @@ interface PageOutcome {
 /** Opens a page at `pageHost` against a mock and waits for its call to end, either way. */
 async function runPage(name: 'ctai' | 'pocketqa', pageHost: string, mock: RunningMock, scenario: string, shot: string): Promise<PageOutcome> {
   const page = await browser.newPage();
-  const console: string[] = [];
-  page.on('console', (message) => console.push(message.text()));
+  const logged: string[] = [];
+  page.on('console', (message) => logged.push(message.text()));
   try {
     await page.goto(`http://${pageHost}:${pagePort}/${name}.html?mock=${encodeURIComponent(mock.url)}&scenario=${scenario}`);
     await page.locator('body:not([data-state="running"])').waitFor({ timeout: 15_000 });
@@ -153,7 +153,7 @@ async function runPage(name: 'ctai' | 'pocketqa', pageHost: string, mock: Runnin
       status: (await page.locator('#status').textContent()) ?? '',
       answer: (await page.locator('#answer').textContent()) ?? '',
       docs: name === 'ctai' ? JSON.parse((await page.locator('#docs').textContent()) ?? 'null') : undefined,
-      console,
+      console: logged,
       screenshot,
     };
   } finally {

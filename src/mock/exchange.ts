@@ -5,6 +5,7 @@ import type { Deviation, Rule } from '../core/rule.js';
 import type { TemplateVars } from '../core/template.js';
 import type { MockRequest, MockResponse } from './io.js';
 import { SUITE_HEADER, type MockAccess } from './access.js';
+import type { CorsPolicy } from './cors.js';
 import { playAnswer, playStream } from './playback.js';
 import type { Scenario, ScenarioAnswer, ScenarioSet, ScenarioStream } from './scenario.js';
 import type { Asked, Selection } from './choice.js';
@@ -85,6 +86,8 @@ export interface MockContext {
 export interface MockAttachOptions {
   /** Socket.IO: the heartbeat's ping interval and timeout (default 25 s and 20 s). */
   readonly heartbeatMs?: number;
+  /** The origins whose pages may use the mock, as its HTTP routes allow them (default: loopback ones). */
+  readonly cors?: CorsPolicy;
 }
 
 /** Whether a request may be served at all: its Host names this mock (see server.ts). */

@@ -4,6 +4,7 @@ import { ChatwireError, describeError } from '../core/errors.js';
 import { attachMocks } from '../transports/index.js';
 import { MockCore, type MockCoreOptions } from './core.js';
 import type { FaultsInput } from './choice.js';
+import { corsGate, corsPolicy } from './cors.js';
 import type { ClientDeviationRecord, HostCheck } from './exchange.js';
 import { nodeRequest, nodeResponse } from './io.js';
 import type { ScenarioSet } from './scenario.js';
@@ -15,6 +16,8 @@ export interface MockServerOptions extends MockCoreOptions {
   readonly port?: number;
   /** Socket.IO heartbeat interval and timeout in ms (default 25,000 and 20,000). */
   readonly heartbeatMs?: number;
+  /** Origins whose pages may read the mock's answers (`*`: any); by default any loopback origin. */
+  readonly corsOrigins?: readonly string[];
 }
 
 export interface MockServer {
@@ -65,6 +68,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   const host = options.host ?? '127.0.0.1';
   let boundPort = 0;
   const admits = hostCheck(host, () => boundPort);
+  const cors = corsGate(corsPolicy(options.corsOrigins), (method, pathname) => core.serves(method, pathname));
   const server: Server = createServer((req, res) => {
     if (!admits(req.headers)) {
       res.writeHead(421, { 'content-type': 'application/json' }).end(
@@ -74,6 +78,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       );
       return;
     }
+    if (cors.handle(req, res)) return;
     const gone = new AbortController();
     res.on('close', () => {
       if (!res.writableFinished) gone.abort(new Error('client closed the connection'));
@@ -104,12 +109,13 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
   const { port } = server.address() as AddressInfo;
   boundPort = port;
   const served = options.protocols.map((protocol) => ({ protocol, context: core.contextFor(protocol) }));
-  const attached = await attachMocks(server, served, admits, options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }).catch(
-    async (error: unknown) => {
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-      throw error;
-    },
-  );
+  const attached = await attachMocks(server, served, admits, {
+    cors: cors.policy,
+    ...(options.heartbeatMs === undefined ? {} : { heartbeatMs: options.heartbeatMs }),
+  }).catch(async (error: unknown) => {
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+    throw error;
+  });
   const shownHost = host.includes(':') ? `[${host}]` : host;
 
   return {

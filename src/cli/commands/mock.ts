@@ -39,6 +39,7 @@ export async function mockCommand(raw: Record<string, unknown>, io: CliIo): Prom
     scenarioDirs,
     ...(options.token === undefined ? {} : { token: options.token }),
     allowAuthFaults: options.allowAuthFaults,
+    corsOrigins: options.corsOrigin,
     onClientDeviation: (record) => {
       report.add(record);
       io.stderr.write(`client deviation on ${record.method} ${record.path}:\n${formatDeviation(record.deviation, colors)}\n`);
@@ -54,6 +55,10 @@ export async function mockCommand(raw: Record<string, unknown>, io: CliIo): Prom
     if (playing !== undefined) io.stdout.write(`    playing: ${playing.slice(protocol.id.length + 1)}\n`);
   }
   for (const line of exposureWarnings(options.host, options.token !== undefined, protocols, server.url)) io.stderr.write(`chatwire: ${line}\n`);
+  if (options.corsOrigin.includes('*'))
+    io.stderr.write(
+      `chatwire: warning: --cors-origin * lets any web page open in a browser on this machine read the mock's answers${options.token === undefined ? ', client deviations included (give --token to keep /_chatwire/* closed)' : ''}\n`,
+    );
   io.stdout.write('Press Ctrl+C to stop.\n');
   await io.untilStopped();
   await server.close();

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import { defaultLimits } from '../../core/exchange.js';
+import { corsOrigin } from '../../mock/cors.js';
 import { DEFAULT_CONCURRENCY } from '../../suite/defaults.js';
 import { REPORTER_NAMES } from '../../report/render.js';
 import { count, duration, header, httpUrl, port, reporter } from '../options.js';
@@ -158,6 +159,13 @@ export const mockOptions = defineOptions({
     description:
       'with --token: let fault scenarios that accept a missing key (ok-without-key, ok-without-token) apply to any request, not only to one sending x-chatwire-token',
     schema: z.boolean().default(false),
+  },
+  corsOrigin: {
+    flags: '--cors-origin <origin>',
+    description: "let web pages of this origin read the mock's answers, e.g. http://localhost:5173, or * for any (repeatable)",
+    repeatable: true,
+    shown: 'any loopback origin',
+    schema: z.array(corsOrigin).default([]),
   },
 });
 

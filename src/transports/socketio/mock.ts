@@ -4,6 +4,7 @@ import type { Deviation } from '../../core/rule.js';
 import { describeError } from '../../core/errors.js';
 import { SUITE_HEADER } from '../../mock/access.js';
 import type { HostCheck, MockAttachOptions, MockContext } from '../../mock/exchange.js';
+import { admitsOrigin, corsPolicy, PREFLIGHT_MAX_AGE_S } from '../../mock/cors.js';
 import { FAULT_HEADER, SCENARIO_HEADER, type Asked, type Selection } from '../../mock/choice.js';
 import { formatFault, reaches } from '../../mock/faults.js';
 import type { Scenario } from '../../mock/scenario.js';
@@ -78,14 +79,17 @@ export function attachSocketMock(
   admits: HostCheck,
   options: MockAttachOptions = {},
 ): MockAttachment {
+  const cors = options.cors ?? corsPolicy(undefined);
   const io = new Server(server, {
     ...(options.heartbeatMs === undefined ? {} : { pingInterval: options.heartbeatMs, pingTimeout: options.heartbeatMs }),
     path: '/socket.io/',
     allowEIO3: true,
-    cors: { origin: '*' },
+    // The same origins as the mock's other routes.
+    cors: { origin: (origin, callback) => callback(null, origin !== undefined && cors.allows(origin)), maxAge: PREFLIGHT_MAX_AGE_S },
     serveClient: false,
-    // The same Host check as every other route of the mock (DNS rebinding).
-    allowRequest: (req, callback) => callback(null, admits(req.headers)),
+    // The same Host check as every other route of the mock (DNS rebinding); and since a WebSocket
+    // knows no CORS, a page of a disallowed origin is refused its connection here.
+    allowRequest: (req, callback) => callback(null, admits(req.headers) && admitsOrigin(cors, req.headers)),
   });
   const chosenBy = new WeakMap<Socket, ReadonlyMap<ServedSocketProtocol, Selection>>();
   // An unknown scenario or fault refuses the connection, naming the known ones, instead of answering with another.

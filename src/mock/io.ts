@@ -17,6 +17,8 @@ export interface MockResponse {
   readonly ended: boolean;
   writeHead(status: number, headers: Readonly<Record<string, string>>): void;
   write(text: string): void;
+  /** Writes bytes as they are (a replayed chunk that is not text on its own); absent where only text can be written. */
+  writeBytes?(bytes: Uint8Array): void;
   end(text?: string): void;
   /** Breaks the connection mid-answer. */
   abort(): void;
@@ -62,6 +64,7 @@ export function nodeResponse(res: ServerResponse): MockResponse {
       res.flushHeaders();
     },
     write: (text) => void res.write(text),
+    writeBytes: (bytes) => void res.write(bytes),
     end: (text) => void (text === undefined ? res.end() : res.end(text)),
     abort: () => res.socket?.destroy(),
   };

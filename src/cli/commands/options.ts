@@ -116,10 +116,10 @@ export const mockOptions = defineOptions({
   },
   protocol: { flags: '--protocol <id>', description: 'serve only this protocol (repeatable)', repeatable: true, schema: z.array(z.string()).default([]) },
   scenarios: {
-    flags: '--scenarios <protocol=folder>',
-    description: 'also load scenario files from a folder (repeatable)',
+    flags: '--scenarios <protocol=folder|file.jsonl>',
+    description: 'also load scenario files from a folder, or answer the protocol from a recording (a .jsonl file from chatwire record) (repeatable)',
     repeatable: true,
-    schema: z.array(z.string().regex(/^[a-z0-9-]+=.+$/, 'PROTOCOL=FOLDER, e.g. ctai=./my-scenarios')).default([]),
+    schema: z.array(z.string().regex(/^[a-z0-9-]+=.+$/, 'PROTOCOL=FOLDER or PROTOCOL=FILE.jsonl, e.g. ctai=./my-scenarios')).default([]),
   },
   allowAuthFaults: {
     flags: '--allow-auth-faults',

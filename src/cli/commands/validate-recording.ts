@@ -12,10 +12,10 @@ import type { CliIo } from '../io.js';
 import { optionsSchema } from '../spec.js';
 import { validateOptions } from './options.js';
 
-const ValidateOptions = optionsSchema(validateOptions);
+type ValidateOptions = ReturnType<typeof optionsSchema<typeof validateOptions>>;
 
 /** Judges every exchange of a recording (`chatwire record`, `chatwire/record`) with its protocol's rules. */
-export async function validateRecording(file: string, options: z.output<typeof ValidateOptions>, io: CliIo): Promise<number> {
+export async function validateRecording(file: string, options: z.output<ValidateOptions>, io: CliIo): Promise<number> {
   const started = systemClock.now();
   const recording = await readRecording(file);
   const recorded = recording.header.protocol;

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ScenarioFile } from './mock/scenario.js';
+import { RecordingLine } from './record/format.js';
 import { SuiteFile } from './suite/suite.js';
 
 /**
@@ -16,5 +17,6 @@ export function inputSchemas(): Record<string, object> {
   return {
     'scenario.schema.json': make(ScenarioFile, 'urn:chatwire:chatwire:scenario', 'ChatwireScenario'),
     'suite.schema.json': make(SuiteFile, 'urn:chatwire:chatwire:suite', 'ChatwireSuite'),
+    'recording.schema.json': make(RecordingLine, 'urn:chatwire:chatwire:recording', 'ChatwireRecordingLine'),
   };
 }

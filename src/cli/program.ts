@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ChatwireError, describeError, isChatwireError } from '../core/errors.js';
 import { version } from '../core/version.js';
 import type { CliIo } from './io.js';
-import { mockOptions, rulesOptions, runOptions, validateOptions } from './commands/options.js';
+import { mockOptions, recordOptions, rulesOptions, runOptions, validateOptions } from './commands/options.js';
 import { addOptions } from './spec.js';
 import { faultCatalogue } from '../mock/faults.js';
 
@@ -64,6 +64,17 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
   ).action(async (file: string, options: Record<string, unknown>) => {
     const { validateCommand } = await import('./commands/validate.js');
     setExitCode(await validateCommand(file, options, io));
+  });
+
+  addOptions(
+    program
+      .command('record')
+      .description("Record a backend's answers to a protocol's valid cases (or to one --request) as JSON Lines, for validate and for the mock to replay")
+      .argument('<protocol>', 'protocol id'),
+    recordOptions,
+  ).action(async (protocol: string, options: Record<string, unknown>) => {
+    const { recordCommand } = await import('./commands/record.js');
+    setExitCode(await recordCommand(protocol, options, io));
   });
 
   addOptions(

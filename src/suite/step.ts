@@ -1,6 +1,7 @@
 import type { Clock } from '../core/clock.js';
 import type { Limits } from '../core/exchange.js';
 import type { TemplateVars } from '../core/template.js';
+import type { WireObserver } from '../transports/observer.js';
 import type { StepReport } from '../report/model.js';
 import type { FrameWatch } from './expectations.js';
 
@@ -18,6 +19,8 @@ export interface StepTarget {
   readonly onHeard?: (() => void) | undefined;
   /** What rules remember across the exchanges of one case (see ExchangeContext.memory). */
   readonly memory?: Map<string, unknown> | undefined;
+  /** Sees every exchange as it happens (`chatwire record`); the run is the same without it. */
+  readonly observer?: WireObserver | undefined;
 }
 
 /** What a transport's step driver gets to run one step of a case. */

@@ -11,19 +11,23 @@ import { parseOptions } from '../options.js';
 import { optionsSchema } from '../spec.js';
 import { exposureWarnings, startChoices } from './mock-setup.js';
 import { mockOptions } from './options.js';
+import { replayRecordings } from './replay.js';
 
 const MockOptions = optionsSchema(mockOptions);
 
 /** Serves the protocols' scripted streams until interrupted; logs each client deviation to stderr. */
 export async function mockCommand(raw: Record<string, unknown>, io: CliIo): Promise<number> {
   const options = parseOptions(MockOptions, raw, 'mock');
-  const protocols = await selectProtocols(options.protocol);
   const scenarioDirs: Record<string, string[]> = {};
+  const recordings = new Map<string, string>();
   for (const entry of options.scenarios) {
     const [id, dir] = [entry.slice(0, entry.indexOf('=')), entry.slice(entry.indexOf('=') + 1)];
     await selectProtocols([id]);
-    (scenarioDirs[id] ??= []).push(resolve(dir));
+    // A .jsonl file is a recording: the protocol is answered from it instead of its scenarios.
+    if (dir.endsWith('.jsonl')) recordings.set(id, resolve(dir));
+    else (scenarioDirs[id] ??= []).push(resolve(dir));
   }
+  const protocols = await replayRecordings(await selectProtocols(options.protocol), recordings);
   const colors = colorsFor(io.stderr, io.env);
   const report = clientReport(
     options.report,

@@ -117,10 +117,10 @@ export const mockOptions = defineOptions({
   },
   protocol: { flags: '--protocol <id>', description: 'serve only this protocol (repeatable)', repeatable: true, schema: z.array(z.string()).default([]) },
   scenarios: {
-    flags: '--scenarios <protocol=folder>',
-    description: 'also load scenario files from a folder (repeatable)',
+    flags: '--scenarios <protocol=folder|file.jsonl>',
+    description: 'also load scenario files from a folder, or answer the protocol from a recording (a .jsonl file from chatwire record) (repeatable)',
     repeatable: true,
-    schema: z.array(z.string().regex(/^[a-z0-9-]+=.+$/, 'PROTOCOL=FOLDER, e.g. ctai=./my-scenarios')).default([]),
+    schema: z.array(z.string().regex(/^[a-z0-9-]+=.+$/, 'PROTOCOL=FOLDER or PROTOCOL=FILE.jsonl, e.g. ctai=./my-scenarios')).default([]),
   },
   scenario: {
     flags: '--scenario <protocol=name>',
@@ -172,8 +172,8 @@ export const mockOptions = defineOptions({
 export const validateOptions = defineOptions({
   protocol: {
     flags: '--protocol <id>',
-    description: 'the protocol the answer follows (required)',
-    schema: z.string({ error: 'a protocol id such as ctai' }).min(1, 'a protocol id such as ctai'),
+    description: 'the protocol the answer follows (required, except for a recording, which names it)',
+    schema: z.string().min(1, 'a protocol id such as ctai').optional(),
   },
   request: {
     flags: '--request <file>',
@@ -200,4 +200,38 @@ export const validateOptions = defineOptions({
 
 export const rulesOptions = defineOptions({
   json: { flags: '--json', description: 'print JSON', schema: z.boolean().default(false) },
+});
+
+export const recordOptions = defineOptions({
+  target: {
+    flags: '--target <url>',
+    description: 'base URL of the backend to record, e.g. http://127.0.0.1:8080 (required)',
+    schema: z.string({ error: 'an http:// or https:// URL such as http://127.0.0.1:8080' }).pipe(httpUrl),
+  },
+  out: { flags: '--out <file>', description: 'the recording to write, JSON Lines (required)', schema: z.string({ error: 'a file such as ctai.jsonl' }).min(1) },
+  token: runOptions.token,
+  header: runOptions.header,
+  case: { ...runOptions.case, description: 'record only this case, "name" or "protocol/name" (repeatable; default: every case that expects a good answer)' },
+  request: {
+    flags: '--request <json>',
+    description: 'record one request instead of the suite: a suite step as JSON, e.g. {"type":"http","method":"POST","path":"/…","body":{…},"expect":"stream"}',
+    schema: z.string().min(1).optional(),
+  },
+  var: runOptions.var,
+  redactHeader: {
+    flags: '--redact-header <name>',
+    description: "also blank this header's values (repeatable; Authorization, Cookie, x-api-key… always are)",
+    repeatable: true,
+    schema: z.array(z.string().regex(/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/, 'a header name')).default([]),
+  },
+  redactField: {
+    flags: '--redact-field <name>',
+    description: "blank this JSON field's values in bodies, chunks and events (repeatable)",
+    repeatable: true,
+    schema: z.array(z.string().min(1)).default([]),
+  },
+  timeout: runOptions.timeout,
+  closeGrace: runOptions.closeGrace,
+  concurrency: runOptions.concurrency,
+  eio: runOptions.eio,
 });

@@ -16,6 +16,8 @@ import type { CliIo } from '../io.js';
 import { parseOptions } from '../options.js';
 import { optionsSchema } from '../spec.js';
 import { validateOptions } from './options.js';
+import { isRecordingFile } from '../../record/reader.js';
+import { validateRecording } from './validate-recording.js';
 
 const ValidateOptions = optionsSchema(validateOptions);
 
@@ -42,6 +44,10 @@ async function sniff(chunks: Chunks): Promise<{ kind: AnswerKind; chunks: Chunks
 /** Checks a saved answer (an event-stream body or a JSON answer), optionally with its request, offline. */
 export async function validateCommand(file: string, raw: Record<string, unknown>, io: CliIo): Promise<number> {
   const options = parseOptions(ValidateOptions, raw, 'validate');
+  if (isRecordingFile(file)) return validateRecording(file, options, io);
+  if (options.protocol === undefined) {
+    throw new ChatwireError('BAD_OPTION', 'Failed to parse --protocol: expected a protocol id such as ctai', { hint: 'see chatwire validate --help' });
+  }
   const [protocol] = await selectProtocols([options.protocol]);
   if (protocol === undefined) throw new ChatwireError('UNKNOWN_PROTOCOL', 'Failed to select a protocol');
   const transport = transportOf(protocol);

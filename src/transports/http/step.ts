@@ -8,6 +8,7 @@ import { stepHeaders } from '../../suite/headers.js';
 import { judge, rulesFor } from '../../suite/judge.js';
 import type { StepContext, StepTarget } from '../../suite/step.js';
 import { sseBatches } from '../sse/stream.js';
+import { labelOf, tapped } from '../observer.js';
 import { bodyBatches } from './body.js';
 import { joinUrl, sendHttp } from './request.js';
 import { httpRules } from './rules.js';
@@ -40,12 +41,15 @@ export async function runHttpStep(protocol: Protocol, step: HttpStep, context: S
   // A stream is judged silent early. A whole answer may take as long as the exchange limit allows to
   // start (the model writes it first), but once its body has begun it must not stall.
   const watch = step.expect === 'stream' ? target.limits : { firstFrameMs: target.limits.timeoutMs, idleMs: target.limits.idleMs };
+  const tap = target.observer?.open({ type: 'request', request, label: labelOf(context.vars, index, step.expect) });
   const exchange = await sendHttp(request, { limits: target.limits, clock: target.clock, signal: target.signal, watch });
   try {
     const { outcome } = exchange;
+    if (outcome.type === 'response') tap?.response(outcome.head);
     const base = { index, method: request.method, url: request.url, expect: step.expect };
     if (outcome.type === 'no-response') {
       check.end(outcome.end);
+      tap?.end(outcome.end);
       return {
         ...base,
         status: null,
@@ -60,10 +64,11 @@ export async function runHttpStep(protocol: Protocol, step: HttpStep, context: S
     check.response(outcome.head);
     const asStream = step.expect === 'stream' || mediaType(outcome.head.headers['content-type']) === 'text/event-stream';
     const options = { limits: target.limits, clock: target.clock, startedAt: exchange.startedAt, signal: exchange.signal };
+    const body = tapped(outcome.body, tap, () => target.clock.now() - exchange.startedAt);
     const items = asStream
-      ? sseBatches(outcome.body, options)
+      ? sseBatches(body, options)
       : bodyBatches(
-          alive(outcome.body, () => exchange.activity()),
+          alive(body, () => exchange.activity()),
           options,
         );
     const isLast = asStream ? protocol.isLastFrame : undefined;
@@ -72,7 +77,9 @@ export async function runHttpStep(protocol: Protocol, step: HttpStep, context: S
       if (protocol.isHeartbeat?.(frame) !== true) exchange.activity();
       if (isLast?.(frame) === true) exchange.expectClose();
       frames.see(frame);
+      tap?.frame(frame);
     });
+    tap?.end(judged.end);
     return {
       ...base,
       status: outcome.head.status,

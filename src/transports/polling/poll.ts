@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { isEnd, type Limits, type PollFrame, type StreamBatch, type StreamEnd } from '../../core/exchange.js';
 import { bodyBatches } from '../http/body.js';
 import { sendHttp } from '../http/request.js';
+import { tapped, type WireObserver, type WireTap } from '../observer.js';
 
 /** Where a poll answer says to go next, as the protocol reads it. */
 export interface PollCursor {
@@ -32,6 +33,8 @@ export interface PollOptions {
   /** Re-reads from offset 0 after the end, each following the cursor page by page to the end. */
   readonly replays: number;
   readonly signal?: AbortSignal | undefined;
+  /** Records the series: each poll is opened on its observer as one request of it. */
+  readonly series?: { readonly tap: WireTap; readonly observer: WireObserver } | undefined;
 }
 
 /**
@@ -54,23 +57,31 @@ export async function* pollBatches(options: PollOptions): AsyncGenerator<StreamB
     const byExchange = remaining() <= limits.firstFrameMs;
     const timeoutMs = Math.min(remaining(), limits.firstFrameMs);
     const cutEnd = (): StreamEnd => (byExchange ? exchangeTimeout() : { type: 'timeout', atMs: elapsed(), limitMs: limits.firstFrameMs, limit: 'first-frame' });
-    const exchange = await sendHttp(
-      { method: 'GET', url: options.url(from), headers: options.headers, body: undefined },
-      { limits: { timeoutMs, closeGraceMs: 0 }, clock, signal: options.signal },
-    );
+    const request = { method: 'GET', url: options.url(from), headers: options.headers, body: undefined };
+    const tap = options.series?.observer.open({ type: 'request', request, label: {}, series: options.series.tap.id });
+    const exchange = await sendHttp(request, { limits: { timeoutMs, closeGraceMs: 0 }, clock, signal: options.signal });
+    // The poll as it ended, for its own record; the series goes on to its next poll.
+    const ended = <T extends PollFrame | StreamEnd>(result: T): T => {
+      const atMs = clock.now() - exchange.startedAt;
+      tap?.end(isEnd(result) ? { ...result, atMs } : { type: 'closed', atMs });
+      return result;
+    };
     try {
       const { outcome } = exchange;
-      if (outcome.type === 'no-response') return outcome.end.type === 'timeout' ? cutEnd() : outcome.end;
-      for await (const batch of bodyBatches(outcome.body, { limits, clock, startedAt: started, signal: exchange.signal })) {
+      if (outcome.type === 'no-response') return ended(outcome.end.type === 'timeout' ? cutEnd() : outcome.end);
+      tap?.response(outcome.head);
+      const body = tapped(outcome.body, tap, () => clock.now() - exchange.startedAt);
+      for await (const batch of bodyBatches(body, { limits, clock, startedAt: started, signal: exchange.signal })) {
         if (isEnd(batch)) {
-          if (batch.type !== 'closed') return batch.type === 'timeout' ? cutEnd() : batch;
+          if (batch.type !== 'closed') return ended(batch.type === 'timeout' ? cutEnd() : batch);
           continue;
         }
-        const body = batch[0];
-        if (body?.type !== 'body') continue;
-        return { type: 'poll', index: index++, atMs: elapsed(), phase, pass, from, status: outcome.head.status, text: body.text, json: body.json };
+        const frame = batch[0];
+        if (frame?.type !== 'body') continue;
+        tap?.frame({ ...frame, atMs: clock.now() - exchange.startedAt });
+        return ended({ type: 'poll', index: index++, atMs: elapsed(), phase, pass, from, status: outcome.head.status, text: frame.text, json: frame.json });
       }
-      return { type: 'broken', atMs: elapsed(), message: 'the poll answer had no body' };
+      return ended({ type: 'broken', atMs: elapsed(), message: 'the poll answer had no body' });
     } finally {
       exchange.dispose();
     }

@@ -7,6 +7,7 @@ import { stepHeaders } from '../../suite/headers.js';
 import { judge, rulesFor } from '../../suite/judge.js';
 import type { StepContext } from '../../suite/step.js';
 import { joinUrl } from '../http/request.js';
+import { labelOf } from '../observer.js';
 import { pollBatches } from './poll.js';
 import type { PollStep } from './step-schema.js';
 
@@ -20,6 +21,8 @@ export async function runPollStep(protocol: PollingProtocol, step: PollStep, con
   const request = { method: 'GET', url: url(step.from), headers, body: undefined };
   // Each poll is its own small HTTP exchange: the protocol's rules judge the series as one answer.
   const check = new ExchangeCheck(rulesFor(protocol, 'stream', []), { request, requestJson: undefined, memory: target.memory });
+  const { observer } = target;
+  const tap = observer?.open({ type: 'series', request, label: labelOf(vars, index, step.expect) });
   const judged = await judge(
     pollBatches({
       url,
@@ -32,13 +35,16 @@ export async function runPollStep(protocol: PollingProtocol, step: PollStep, con
       pastEnd: step.pastEnd,
       replays: step.replays,
       signal: target.signal,
+      series: tap === undefined || observer === undefined ? undefined : { tap, observer },
     }),
     check,
     (frame) => {
       target.onHeard?.();
       watch.see(frame);
+      tap?.frame(frame);
     },
   );
+  tap?.end(judged.end);
   return {
     index,
     method: 'POLL',

@@ -1,5 +1,6 @@
 import type { ClientSocket } from './client.js';
 import { connect, type SocketTarget } from './connect.js';
+import type { WireTap } from '../observer.js';
 import { Watchdog } from '../watchdog.js';
 import { parseJson, type Limits, type ParsedJson, type SocketFrame, type StreamBatch, type StreamEnd } from '../../core/exchange.js';
 
@@ -12,6 +13,8 @@ export interface SocketExchangeOptions {
   readonly limits?: Limits | undefined;
   /** Ends the exchange (as broken) when the run is stopped. */
   readonly signal?: AbortSignal | undefined;
+  /** Sees each event as it arrives, and the end (`chatwire record`). */
+  readonly tap?: WireTap | undefined;
 }
 
 /**
@@ -20,7 +23,7 @@ export interface SocketExchangeOptions {
  */
 const STRAY_WAIT_MS = 500;
 
-function argumentJson(args: readonly unknown[]): ParsedJson {
+export function argumentJson(args: readonly unknown[]): ParsedJson {
   const first = args[0];
   if (typeof first === 'string') {
     const parsed = parseJson(first);
@@ -76,6 +79,7 @@ export class SocketSession {
         if (index >= limits.maxFrames) return finish({ type: 'frame-limit', atMs: elapsed(), limit: limits.maxFrames });
         const frame: SocketFrame = { type: 'socketio', index: index++, atMs: elapsed(), event: name, socket: who, args: rest, json: argumentJson(rest) };
         pending.push(frame);
+        options.tap?.frame(frame);
         if (who === 'asker' && options.isHeartbeat?.(frame) !== true) watchdog.activity();
         if (who === 'asker' && options.isLast?.(frame) === true) {
           clock.sleep(Math.min(limits.closeGraceMs, STRAY_WAIT_MS), timers.signal).then(
@@ -114,6 +118,7 @@ export class SocketSession {
         await new Promise<void>((resolve) => (wake = resolve));
         wake = undefined;
       }
+      options.tap?.end(end);
       yield end;
     } finally {
       timers.abort();

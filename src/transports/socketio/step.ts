@@ -6,6 +6,7 @@ import { fillJson } from '../../core/template.js';
 import type { SocketProtocol } from '../../protocols/protocol.js';
 import { judge, rulesFor } from '../../suite/judge.js';
 import { CaseResource, type StepContext, type StepResult } from '../../suite/step.js';
+import { labelOf } from '../observer.js';
 import { socketConnected, socketRules } from './rules.js';
 import { ConnectFailure, SocketSession } from './session.js';
 import type { SocketStep } from './step-schema.js';
@@ -65,8 +66,18 @@ export async function runSocketStep(protocol: SocketProtocol, step: SocketStep, 
   });
   const { timeoutMs, probeMs } = step;
   const limits = { ...target.limits, ...(timeoutMs === undefined ? {} : { timeoutMs }), ...(probeMs === undefined ? {} : { firstFrameMs: probeMs }) };
+  const label = labelOf(vars, index, step.expect);
+  const tap = target.observer?.open({
+    type: 'emit',
+    url: target.baseUrl,
+    headers: request.headers,
+    event: step.emit,
+    args: [sent],
+    connection: session.id,
+    label,
+  });
   const judged = await judge(
-    session.exchange(step.emit, [sent], { isLast: protocol.isLastFrame, isHeartbeat: protocol.isHeartbeat, limits, signal: target.signal }),
+    session.exchange(step.emit, [sent], { isLast: protocol.isLastFrame, isHeartbeat: protocol.isHeartbeat, limits, signal: target.signal, tap }),
     check,
     (frame) => watch.see(frame),
   );

@@ -76,6 +76,16 @@ function responseBridge(gone: AbortController): { res: MockResponse; answer: Pro
   let resolve: (answer: BridgedAnswer) => void = () => undefined;
   const answer = new Promise<BridgedAnswer>((done) => (resolve = done));
   const bytes = (chunk: string | Uint8Array): Uint8Array => (typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
+  // A client that gave up reads no more: its body ends with the reason it gave.
+  gone.signal.addEventListener(
+    'abort',
+    () => {
+      if (ended) return;
+      ended = true;
+      controller?.error(gone.signal.reason);
+    },
+    { once: true },
+  );
   const res: MockResponse = {
     get headersSent() {
       return headersSent;

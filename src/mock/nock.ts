@@ -1,4 +1,5 @@
 import type { ReadStream } from 'node:fs';
+import type { IncomingMessage } from 'node:http';
 import { Readable } from 'node:stream';
 import nock from 'nock';
 import { answerThrough, bodyOf, refuseUnroutable, upstreamBase } from './bridge.js';
@@ -73,6 +74,8 @@ export function chatwireNock(options: ChatwireNockOptions): ChatwireNock {
       const req: MockRequest = { method, url: base.pathOf(uri) ?? uri, headers, readBody: bodyOf(text) };
       const gone = new AbortController();
       inFlight.add(gone);
+      // A client that goes away destroys the message nock answers it with: the mock stops there too.
+      this.req.once('response', (message: IncomingMessage) => message.once('close', () => gone.abort(new Error('client closed the connection'))));
       const answer = await answerThrough(core, req, gone.signal);
       const body = Readable.fromWeb(answer.body);
       body.once('close', () => inFlight.delete(gone));

@@ -1,10 +1,9 @@
 import { http, type HttpHandler } from 'msw';
-import { ChatwireError } from '../core/errors.js';
-import { transportOf } from '../transports/index.js';
+import { answerThrough, refuseUnroutable, upstreamBase } from './bridge.js';
 import { MockCore, type MockCoreOptions } from './core.js';
 import type { FaultsInput } from './choice.js';
 import type { ClientDeviationRecord } from './exchange.js';
-import type { MockRequest, MockResponse } from './io.js';
+import type { MockRequest } from './io.js';
 
 export interface ChatwireHandlersOptions extends MockCoreOptions {
   /** Where the simulated upstream lives, e.g. `http://ctai.test` or `https://api.example/fastgpt`. */
@@ -43,80 +42,29 @@ async function readLimited(request: Request, limit: number): Promise<string | un
   }
 }
 
-/** The mock's writes, turned into a streamed fetch Response once the head is written. */
-function responseBridge(): { res: MockResponse; response: Promise<Response> } {
-  const encoder = new TextEncoder();
-  let controller: ReadableStreamDefaultController<Uint8Array> | undefined;
-  let headersSent = false;
-  let ended = false;
-  let resolve: (response: Response) => void = () => undefined;
-  const response = new Promise<Response>((done) => (resolve = done));
-  const res: MockResponse = {
-    get headersSent() {
-      return headersSent;
-    },
-    get ended() {
-      return ended;
-    },
-    writeHead(status, headers) {
-      headersSent = true;
-      const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
-      resolve(new Response(body, { status, headers: { ...headers } }));
-    },
-    async write(chunk) {
-      if (!ended) controller?.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
-    },
-    async end(chunk) {
-      if (ended) return;
-      if (chunk !== undefined && chunk.length > 0) controller?.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
-      ended = true;
-      controller?.close();
-    },
-    abort() {
-      if (ended) return;
-      ended = true;
-      controller?.error(new TypeError('the simulated upstream broke the connection'));
-    },
-  };
-  return { res, response };
-}
-
 /**
  * msw handlers that answer for a simulated upstream in-process, with the same scenarios, rules
  * and in-memory state as `chatwire mock`, for every protocol its HTTP routes serve whole (a
- * Socket.IO protocol needs the real server).
+ * Socket.IO protocol needs the real server: startMockServer).
  * Requests to paths no protocol serves fall through to the next handler.
  */
 export function chatwireHandlers(options: ChatwireHandlersOptions): ChatwireHandlers {
-  for (const protocol of options.protocols) {
-    const transport = transportOf(protocol);
-    if (!transport.routesOnly) {
-      throw new ChatwireError(
-        'BAD_OPTION',
-        `Failed to create msw handlers for ${protocol.id}: its answers travel by ${transport.travels}, which msw's HTTP handlers cannot serve`,
-        {
-          hint: 'start a real mock with startMockServer (or chatwire mock) for it, and give chatwireHandlers the other protocols',
-        },
-      );
-    }
-  }
+  refuseUnroutable(options.protocols, 'msw handlers');
   // In-process, nothing outside the test reaches it: fault scenarios may weaken its auth.
   const core = new MockCore({ allowAuthFaults: true, ...options });
-  const base = new URL(options.baseUrl);
-  const prefix = base.pathname.replace(/\/+$/, '');
-  const handler = http.all(`${base.origin}${prefix}/*`, async ({ request }) => {
+  const base = upstreamBase(options.baseUrl, 'msw handlers');
+  const handler = http.all(`${base.origin}${base.prefix}/*`, async ({ request }) => {
     const url = new URL(request.url);
-    const path = url.pathname.slice(prefix.length) || '/';
-    if (!core.serves(request.method, path)) return undefined;
+    const path = base.pathOf(url.pathname);
+    if (path === undefined || !core.serves(request.method, path)) return undefined;
     const headers: Record<string, string> = {};
     request.headers.forEach((value, name) => {
       headers[name] = value;
     });
     const req: MockRequest = { method: request.method, url: `${path}${url.search}`, headers, readBody: (limit) => readLimited(request, limit) };
-    const { res, response } = responseBridge();
-    const handled = core.handle(req, res, request.signal).catch(() => res.abort());
-    // The answer streams on while the Response is read; a route that never wrote a head is a bug.
-    return Promise.race([response, handled.then(async () => (res.headersSent ? response : new Response('chatwire mock wrote no answer', { status: 500 })))]);
+    // The answer streams on while the Response is read.
+    const { status, headers: head, body } = await answerThrough(core, req, request.signal);
+    return new Response(body, { status, headers: { ...head } });
   });
   return {
     handlers: [handler],

@@ -65,7 +65,7 @@ function safeDecode(segment: string): string {
 
 /**
  * The mock without a transport: every protocol's routes, scenarios, choices, in-memory state and
- * the client deviations seen. node:http (server.ts) and msw (msw.ts) each wrap it once.
+ * the client deviations seen. node:http (server.ts), msw (msw.ts) and nock (nock.ts) each wrap it once.
  */
 export class MockCore {
   /** The clock scripted delays run on (scaled by `speed`). */

@@ -8,7 +8,9 @@ import { checkClientRequest, MockExchange, type ClientDeviationRecord, type Mock
 import type { MockRequest, MockResponse } from './io.js';
 import { MockAccess, TOKEN_HEADER } from './access.js';
 import { redactRecord } from './redact.js';
-import { loadScenarios, type ScenarioSet } from './scenario.js';
+import type { ScenarioSet } from './scenario.js';
+import { scenarioKindOf } from './scenario-kind.js';
+import { loadScenarios } from './scenario-load.js';
 
 /** The most client deviations kept; older ones are dropped first. */
 const MAX_CLIENT_DEVIATIONS = 1_000;
@@ -75,7 +77,7 @@ export class MockCore {
     this.access = new MockAccess({ token: options.token, allowAuthFaults: options.allowAuthFaults });
     for (const protocol of options.protocols) {
       const dirs = [join(mocksDir, protocol.id), ...(options.scenarioDirs?.[protocol.id] ?? [])];
-      this.scenarios.set(protocol.id, loadScenarios(protocol.id, dirs, protocol.mock.script));
+      this.scenarios.set(protocol.id, loadScenarios(scenarioKindOf(protocol), dirs, options.protocols.map(scenarioKindOf)));
       for (const route of protocol.mock.routes ?? []) {
         const key = `${route.method} ${route.path}`;
         const taken = this.#routes.get(key);

@@ -5,6 +5,7 @@ import { attachMocks } from '../transports/index.js';
 import { MockCore, type MockCoreOptions } from './core.js';
 import type { ClientDeviationRecord, HostCheck } from './exchange.js';
 import { nodeRequest, nodeResponse } from './io.js';
+import { checkScenarioDirs } from './scenario-check.js';
 import type { ScenarioSet } from './scenario.js';
 
 export interface MockServerOptions extends MockCoreOptions {
@@ -12,6 +13,11 @@ export interface MockServerOptions extends MockCoreOptions {
   readonly host?: string;
   /** 0 picks a free port. */
   readonly port?: number;
+  /**
+   * Play each file of `scenarioDirs` through its protocol's suite before serving, and refuse one
+   * that breaks other rules than its `breaks` names (true by default; see checkScenarioDirs).
+   */
+  readonly judgeScenarios?: boolean;
 }
 
 export interface MockServer {
@@ -51,6 +57,8 @@ function hostCheck(bound: string, port: () => number): HostCheck {
  * do not collide), plus `/_chatwire/scenarios` and `/_chatwire/client-deviations`.
  */
 export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
+  if (options.judgeScenarios !== false && options.scenarioDirs !== undefined)
+    await checkScenarioDirs(options.protocols, options.scenarioDirs, (judge) => startMockServer({ ...judge, judgeScenarios: false }));
   const core = new MockCore(options);
   const host = options.host ?? '127.0.0.1';
   let boundPort = 0;

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { displayPath } from '../../mock/scenario-load.js';
 import { isLoopback, startMockServer } from '../../mock/server.js';
 import type { Protocol } from '../../protocols/protocol.js';
 import { selectProtocols } from '../../protocols/index.js';
@@ -38,6 +39,9 @@ export async function mockCommand(raw: Record<string, unknown>, io: CliIo): Prom
     const serves = [...(protocol.mock.routes ?? []).map((r) => `${r.method} ${r.path}`), ...(protocol.mock.serves === undefined ? [] : [protocol.mock.serves])];
     io.stdout.write(`  ${protocol.id}: ${serves.join(', ')}\n`);
     io.stdout.write(`    scenarios (x-chatwire-scenario header or ?scenario=): ${set?.names.join(', ') ?? ''}\n`);
+    for (const scenario of set?.all() ?? [])
+      if (scenario.replaces !== undefined)
+        io.stdout.write(`    scenario ${scenario.name}: ${displayPath(scenario.file)} replaces ${displayPath(scenario.replaces)}\n`);
   }
   for (const line of exposureWarnings(options.host, options.token !== undefined, protocols, server.url)) io.stderr.write(`chatwire: ${line}\n`);
   io.stdout.write('Press Ctrl+C to stop.\n');

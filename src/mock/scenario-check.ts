@@ -1,0 +1,79 @@
+import { dirname, join, resolve } from 'node:path';
+import { ChatwireError } from '../core/errors.js';
+import { mocksDir } from '../core/paths.js';
+import { loadProtocols } from '../protocols/index.js';
+import type { Protocol } from '../protocols/protocol.js';
+import type { Scenario } from './scenario.js';
+import { scenarioKindOf } from './scenario-kind.js';
+import { judgeScenario, type ScenarioVerdict, type StartJudgeMock } from './scenario-judge.js';
+import { displayPath, loadScenarios } from './scenario-load.js';
+
+/**
+ * A first verdict that disagrees with `breaks` is asked again this much slower before the file is
+ * refused: on a busy machine a sped-up run may miss a deadline the scenario keeps at real speed.
+ */
+const CONFIRM_SPEED = 5;
+
+/** One user scenario file as judged when it loaded. */
+export interface ScenarioJudgement {
+  readonly protocol: string;
+  readonly scenario: Scenario;
+  /** The rules it was found to break (severity error). */
+  readonly breaks: readonly string[];
+  readonly ms: number;
+}
+
+/** Where a verdict and a file's `breaks` part ways; empty when they agree. */
+function disagreement(scenario: Scenario, verdict: ScenarioVerdict): { unexpected: string[]; missing: string[] } {
+  const unexpected = [...verdict.errors.keys()].filter((rule) => !scenario.breaks.includes(rule)).sort();
+  const missing = scenario.breaks.filter((rule) => !verdict.errors.has(rule) && !verdict.warnings.has(rule));
+  return { unexpected, missing };
+}
+
+function refusal(protocol: Protocol, scenario: Scenario, verdict: ScenarioVerdict): ChatwireError {
+  const { unexpected, missing } = disagreement(scenario, verdict);
+  const found = [...verdict.errors.keys()].sort();
+  const parts = [
+    ...unexpected.map((rule) => `it breaks ${rule}, which "breaks" does not name (${verdict.errors.get(rule) ?? ''})`),
+    ...missing.map((rule) => `"breaks" names ${rule}, which it does not break`),
+  ];
+  return new ChatwireError(
+    'BAD_FILE',
+    `Failed to load scenario ${displayPath(scenario.file)}: played through ${protocol.id}'s suite, ${parts.join('; ')}; expected "breaks": ${JSON.stringify(found)}`,
+    {
+      hint: `"breaks" lists every rule a scenario breaks on purpose, [] for a conformant one; chatwire run ${protocol.id} -H 'x-chatwire-scenario: ${scenario.name}' against chatwire mock shows the deviations`,
+    },
+  );
+}
+
+/**
+ * Checks the user's scenario folders before a mock serves them: each file loads (JSON, schema,
+ * parts, script, rule ids, see loadScenarioFile) and then plays through its protocol's suite, and
+ * the rules it breaks must be exactly its `breaks`. Built-in scenarios are not judged again: the
+ * tests cover them. Files are judged one at a time; each costs a suite run at JUDGE_SPEED.
+ */
+export async function checkScenarioDirs(
+  protocols: readonly Protocol[],
+  scenarioDirs: Readonly<Record<string, readonly string[]>>,
+  start: StartJudgeMock,
+  options: { readonly signal?: AbortSignal } = {},
+): Promise<ScenarioJudgement[]> {
+  const kinds = (await loadProtocols()).map(scenarioKindOf);
+  const judged: ScenarioJudgement[] = [];
+  for (const protocol of protocols) {
+    const dirs = (scenarioDirs[protocol.id] ?? []).map((dir) => resolve(dir));
+    if (dirs.length === 0) continue;
+    const set = loadScenarios(scenarioKindOf(protocol), [join(mocksDir, protocol.id), ...dirs], kinds);
+    for (const scenario of set.all().filter((s) => dirs.includes(dirname(s.file)))) {
+      let verdict = await judgeScenario(protocol, scenario, dirs, start, options);
+      let { unexpected, missing } = disagreement(scenario, verdict);
+      if (unexpected.length + missing.length > 0) {
+        verdict = await judgeScenario(protocol, scenario, dirs, start, { ...options, speed: CONFIRM_SPEED });
+        ({ unexpected, missing } = disagreement(scenario, verdict));
+        if (unexpected.length + missing.length > 0) throw refusal(protocol, scenario, verdict);
+      }
+      judged.push({ protocol: protocol.id, scenario, breaks: [...verdict.errors.keys()].sort(), ms: verdict.ms });
+    }
+  }
+  return judged;
+}

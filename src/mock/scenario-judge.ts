@@ -1,0 +1,103 @@
+import { reasonOf, systemClock, type Clock } from '../core/clock.js';
+import { defaultLimits } from '../core/exchange.js';
+import { fillTemplate } from '../core/template.js';
+import type { Protocol } from '../protocols/protocol.js';
+import type { CaseReport } from '../report/model.js';
+import { runSuite } from '../suite/runner.js';
+import { loadSuite } from '../suite/suite.js';
+import { SCENARIO_HEADER } from './exchange.js';
+import type { Scenario } from './scenario.js';
+
+/**
+ * How much faster than real time a scenario is judged. The mock and the suite runner share one
+ * clock, so every scripted delay and every limit shrinks alike and the verdict is the one a run
+ * at real speed with the default limits gives: a stream that never ends costs 30 s / SPEED.
+ */
+export const JUDGE_SPEED = 20;
+
+/** The key the judge's own mock takes, so that a refusal for a wrong or missing key can be told apart. */
+const JUDGE_TOKEN = 'chatwire-judge-key';
+
+/** What the judge needs of a mock it starts: the server's root, and a way to stop it. */
+export interface JudgeMock {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+export interface JudgeMockOptions {
+  readonly protocols: readonly Protocol[];
+  readonly scenarioDirs: Readonly<Record<string, readonly string[]>>;
+  readonly clock: Clock;
+  readonly token: string;
+  readonly allowAuthFaults: boolean;
+}
+
+/** Starts a mock serving the scenario under judgement (startMockServer with the judge off). */
+export type StartJudgeMock = (options: JudgeMockOptions) => Promise<JudgeMock>;
+
+/** What a scenario was found to break, by the protocol's suite run against the mock playing it. */
+export interface ScenarioVerdict {
+  /** Rules broken with severity error: these must be exactly the scenario's `breaks`. */
+  readonly errors: ReadonlyMap<string, string>;
+  /** Rules broken as warnings (an inferred rule or case); `breaks` may name them, need not. */
+  readonly warnings: ReadonlySet<string>;
+  readonly ms: number;
+}
+
+/** A clock `speed` times faster than real time, on the same monotonic scale. */
+export function fastClock(speed: number, base: Clock = systemClock): Clock {
+  return {
+    now: () => base.now() * speed,
+    sleep: (ms, signal) => base.sleep(ms / speed, signal),
+  };
+}
+
+/** The first error deviation of each rule, in words, for the refusal's message. */
+function findings(cases: readonly CaseReport[]): ScenarioVerdict['errors'] {
+  const errors = new Map<string, string>();
+  for (const report of cases) {
+    for (const step of report.steps) {
+      for (const deviation of step.deviations) {
+        if (deviation.severity === 'error' && !errors.has(deviation.rule)) errors.set(deviation.rule, `${report.name}: ${deviation.message}`);
+      }
+    }
+  }
+  return errors;
+}
+
+/**
+ * Plays one scenario through the protocol's own suite, as `chatwire run PROTOCOL -H
+ * 'x-chatwire-scenario: NAME'` would against the mock, sped up by JUDGE_SPEED, and returns the
+ * rules it breaks. Cases run one at a time: a scenario may reach every client of its mock (a
+ * broadcast), and cases in flight together would then break rules the scenario does not.
+ */
+export async function judgeScenario(
+  protocol: Protocol,
+  scenario: Scenario,
+  dirs: readonly string[],
+  start: StartJudgeMock,
+  options: { readonly signal?: AbortSignal; readonly speed?: number } = {},
+): Promise<ScenarioVerdict> {
+  const clock = fastClock(options.speed ?? JUDGE_SPEED);
+  const started = systemClock.now();
+  if (options.signal?.aborted) throw reasonOf(options.signal);
+  const suite = loadSuite(protocol);
+  const mock = await start({ protocols: [protocol], scenarioDirs: { [protocol.id]: dirs }, clock, token: JUDGE_TOKEN, allowAuthFaults: true });
+  try {
+    const vars: Record<string, string> = { token: JUDGE_TOKEN };
+    for (const [name, variable] of Object.entries(suite.variables)) if (variable.mock !== undefined) vars[name] = fillTemplate(variable.mock, vars);
+    const cases = await runSuite(protocol, suite, suite.cases, {
+      baseUrl: mock.url,
+      headers: { authorization: `Bearer ${JUDGE_TOKEN}`, [SCENARIO_HEADER]: scenario.name },
+      limits: defaultLimits,
+      clock,
+      signal: options.signal,
+      vars,
+      concurrency: 1,
+    });
+    const warnings = new Set(cases.flatMap((c) => c.steps.flatMap((step) => step.deviations.filter((d) => d.severity === 'warn').map((d) => d.rule))));
+    return { errors: findings(cases), warnings, ms: Math.round(systemClock.now() - started) };
+  } finally {
+    await mock.close();
+  }
+}

@@ -12,7 +12,7 @@ import { displayPath, loadScenarios } from './scenario-load.js';
  * A first verdict that disagrees with `breaks` is asked again this much slower before the file is
  * refused: on a busy machine a sped-up run may miss a deadline the scenario keeps at real speed.
  */
-const CONFIRM_SPEED = 5;
+const CONFIRM_SPEED = 10;
 
 /** One user scenario file as judged when it loaded. */
 export interface ScenarioJudgement {

@@ -73,6 +73,13 @@ describe('a user scenario is judged by what it breaks when it loads', () => {
     });
     expect(await res.text()).toContain('"msg_sn":0');
   }, 30_000);
+
+  it("judges a Socket.IO protocol's file the same way", async () => {
+    const mock = await start(pocketqa, folder({ 'silent.json': builtIn('pocketqa', 'no-stop') }));
+    expect(mock.scenarios.get('pocketqa')?.get('silent')?.breaks).toEqual(['pocketqa.stop.present']);
+    const message = await refusal(pocketqa, { 'silent.json': { ...builtIn('pocketqa', 'no-stop'), breaks: [] } });
+    expect(message).toContain('it breaks pocketqa.stop.present, which "breaks" does not name');
+  }, 30_000);
 });
 
 describe('a user scenario is checked against its protocol when it loads', () => {
@@ -107,6 +114,13 @@ describe('a user scenario is checked against its protocol when it loads', () => 
     expect(message).toContain('at /stream/frames/1/delayMs: expected number, received string (read as RawFrame, which it fits better than EventFrame)');
     const script = await refusal(fastgpt, { 'select.json': { description: 'x', script: { interactive: { type: 'userSelect', description: 'pick' } } } });
     expect(script).toContain('at /script/interactive/userSelectOptions: missing: expected array');
+  });
+
+  it('refuses a folder for a protocol the mock does not serve', async () => {
+    const dir = folder({ 'plain.json': builtIn('fastgpt', 'plain') });
+    const error = await startMockServer({ protocols: [ctai], port: 0, scenarioDirs: { fastgpt: [dir] } }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(Error);
+    expect(String(error)).toContain(`Failed to load scenarios for fastgpt from ${dir}: the mock does not serve fastgpt; expected one of ctai`);
   });
 
   it('gives the line and column of bad JSON', async () => {

@@ -9,10 +9,11 @@ import { judgeScenario, type ScenarioVerdict, type StartJudgeMock } from './scen
 import { displayPath, loadScenarios } from './scenario-load.js';
 
 /**
- * A first verdict that disagrees with `breaks` is asked again this much slower before the file is
- * refused: on a busy machine a sped-up run may miss a deadline the scenario keeps at real speed.
+ * A first verdict that disagrees with `breaks` is asked again before the file is refused, slower
+ * and with each case alone: a busy machine may make a sped-up run miss a deadline, and a scenario
+ * that reaches every client (a broadcast) breaks more rules while other cases are in flight.
  */
-const CONFIRM_SPEED = 10;
+const CONFIRM = { speed: 10, concurrency: 1 } as const;
 
 /** One user scenario file as judged when it loaded. */
 export interface ScenarioJudgement {
@@ -58,6 +59,17 @@ export async function checkScenarioDirs(
   start: StartJudgeMock,
   options: { readonly signal?: AbortSignal } = {},
 ): Promise<ScenarioJudgement[]> {
+  const served = protocols.map((protocol) => protocol.id);
+  for (const [id, dirs] of Object.entries(scenarioDirs)) {
+    if (!served.includes(id) && dirs.length > 0)
+      throw new ChatwireError(
+        'BAD_OPTION',
+        `Failed to load scenarios for ${id} from ${dirs.join(', ')}: the mock does not serve ${id}; expected one of ${served.join(', ')}`,
+        {
+          hint: `serve it with --protocol ${id}, or drop its --scenarios`,
+        },
+      );
+  }
   const kinds = (await loadProtocols()).map(scenarioKindOf);
   const judged: ScenarioJudgement[] = [];
   for (const protocol of protocols) {
@@ -68,7 +80,7 @@ export async function checkScenarioDirs(
       let verdict = await judgeScenario(protocol, scenario, dirs, start, options);
       let { unexpected, missing } = disagreement(scenario, verdict);
       if (unexpected.length + missing.length > 0) {
-        verdict = await judgeScenario(protocol, scenario, dirs, start, { ...options, speed: CONFIRM_SPEED });
+        verdict = await judgeScenario(protocol, scenario, dirs, start, { ...options, ...CONFIRM });
         ({ unexpected, missing } = disagreement(scenario, verdict));
         if (unexpected.length + missing.length > 0) throw refusal(protocol, scenario, verdict);
       }

@@ -3,7 +3,7 @@ import { defaultLimits } from '../core/exchange.js';
 import { fillTemplate } from '../core/template.js';
 import type { Protocol } from '../protocols/protocol.js';
 import type { CaseReport } from '../report/model.js';
-import { runSuite } from '../suite/runner.js';
+import { DEFAULT_CONCURRENCY, runSuite } from '../suite/runner.js';
 import { loadSuite } from '../suite/suite.js';
 import { SCENARIO_HEADER } from './exchange.js';
 import type { Scenario } from './scenario.js';
@@ -14,6 +14,16 @@ import type { Scenario } from './scenario.js';
  * at real speed with the default limits gives: a stream that never ends costs 30 s / SPEED.
  */
 export const JUDGE_SPEED = 20;
+
+/** Waits this long or longer (in the clock's ms) are deadlines: the suite's shortest limit is 2 s. */
+const DEADLINE_MS = 1_000;
+
+/**
+ * The least real time the runner's deadlines last. A busy machine takes up to a few hundred ms to
+ * set up a connection; the price is leniency for a server that is late by less than this much
+ * real time (FLOOR_MS × speed on the clock: 6 s at 20×), against the 2 s close grace.
+ */
+export const JUDGE_FLOOR_MS = 300;
 
 /** The key the judge's own mock takes, so that a refusal for a wrong or missing key can be told apart. */
 const JUDGE_TOKEN = 'chatwire-judge-key';
@@ -44,11 +54,15 @@ export interface ScenarioVerdict {
   readonly ms: number;
 }
 
-/** A clock `speed` times faster than real time, on the same monotonic scale. */
-export function fastClock(speed: number, base: Clock = systemClock): Clock {
+/**
+ * A clock `speed` times faster than real time, on the same monotonic scale. With `floorMs`, a wait
+ * of a second or more (a deadline, never a scripted pause or a poll interval) lasts at least that
+ * long in real time: setting up a connection takes real time that does not shrink with the clock.
+ */
+export function fastClock(speed: number, floorMs = 0, base: Clock = systemClock): Clock {
   return {
     now: () => base.now() * speed,
-    sleep: (ms, signal) => base.sleep(ms / speed, signal),
+    sleep: (ms, signal) => base.sleep(ms >= DEADLINE_MS ? Math.max(ms / speed, Math.min(ms, floorMs)) : ms / speed, signal),
   };
 }
 
@@ -68,17 +82,21 @@ function findings(cases: readonly CaseReport[]): ScenarioVerdict['errors'] {
 /**
  * Plays one scenario through the protocol's own suite, as `chatwire run PROTOCOL -H
  * 'x-chatwire-scenario: NAME'` would against the mock, sped up by JUDGE_SPEED, and returns the
- * rules it breaks. Cases run one at a time: a scenario may reach every client of its mock (a
- * broadcast), and cases in flight together would then break rules the scenario does not.
+ * rules it breaks. Cases run `concurrency` at a time (8, as `chatwire run` does); with 1 each runs
+ * alone, so a scenario that reaches every client of its mock (a broadcast) breaks no more rules
+ * than its own.
  */
 export async function judgeScenario(
   protocol: Protocol,
   scenario: Scenario,
   dirs: readonly string[],
   start: StartJudgeMock,
-  options: { readonly signal?: AbortSignal; readonly speed?: number } = {},
+  options: { readonly signal?: AbortSignal; readonly speed?: number; readonly concurrency?: number } = {},
 ): Promise<ScenarioVerdict> {
-  const clock = fastClock(options.speed ?? JUDGE_SPEED);
+  const speed = options.speed ?? JUDGE_SPEED;
+  // The mock plays the scenario's timing exactly; only the runner's deadlines have a floor.
+  const clock = fastClock(speed);
+  const runnerClock = fastClock(speed, JUDGE_FLOOR_MS);
   const started = systemClock.now();
   if (options.signal?.aborted) throw reasonOf(options.signal);
   const suite = loadSuite(protocol);
@@ -90,10 +108,10 @@ export async function judgeScenario(
       baseUrl: mock.url,
       headers: { authorization: `Bearer ${JUDGE_TOKEN}`, [SCENARIO_HEADER]: scenario.name },
       limits: defaultLimits,
-      clock,
+      clock: runnerClock,
       signal: options.signal,
       vars,
-      concurrency: 1,
+      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
     });
     const warnings = new Set(cases.flatMap((c) => c.steps.flatMap((step) => step.deviations.filter((d) => d.severity === 'warn').map((d) => d.rule))));
     return { errors: findings(cases), warnings, ms: Math.round(systemClock.now() - started) };

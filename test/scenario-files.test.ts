@@ -66,6 +66,10 @@ describe('a user scenario is judged by what it breaks when it loads', () => {
     expect(set?.get('plain')?.description).toBe('My own plain answer');
     expect(set?.get('plain')?.replaces).toBe(join(root, 'mocks', 'ctai', 'plain.json'));
     expect(set?.get('numeric')?.replaces).toBeUndefined();
+    expect(mock.judged.map(({ scenario, breaks }) => [scenario.name, breaks])).toEqual([
+      ['numeric', ['ctai.packet.shape']],
+      ['plain', []],
+    ]);
     const res = await fetch(`${mock.url}/v1/ctai/query_text_chat`, {
       method: 'POST',
       headers: { 'x-chatwire-scenario': 'numeric' },
@@ -152,5 +156,6 @@ describe('chatwire mock --scenarios', () => {
     });
     child.kill('SIGTERM');
     expect(out).toContain(`scenario plain: ${join(dir, 'plain.json')} replaces mocks/ctai/plain.json`);
+    expect(out).toMatch(/scenario plain: .*plain\.json keeps every rule, as its "breaks" says \(judged in \d+ ms\)/);
   }, 60_000);
 });

@@ -5,7 +5,7 @@ import { attachMocks } from '../transports/index.js';
 import { MockCore, type MockCoreOptions } from './core.js';
 import type { ClientDeviationRecord, HostCheck } from './exchange.js';
 import { nodeRequest, nodeResponse } from './io.js';
-import { checkScenarioDirs } from './scenario-check.js';
+import { checkScenarioDirs, type ScenarioJudgement } from './scenario-check.js';
 import type { ScenarioSet } from './scenario.js';
 
 export interface MockServerOptions extends MockCoreOptions {
@@ -25,6 +25,8 @@ export interface MockServer {
   readonly url: string;
   readonly port: number;
   readonly scenarios: ReadonlyMap<string, ScenarioSet>;
+  /** The user's scenario files judged before serving (see judgeScenarios), with what each breaks and the time it took. */
+  readonly judged: readonly ScenarioJudgement[];
   /** Client deviations seen so far, oldest first (at most 1,000). */
   clientDeviations(): readonly ClientDeviationRecord[];
   /** Stops listening and closes every open connection, held-open streams included. */
@@ -57,8 +59,10 @@ function hostCheck(bound: string, port: () => number): HostCheck {
  * do not collide), plus `/_chatwire/scenarios` and `/_chatwire/client-deviations`.
  */
 export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
-  if (options.judgeScenarios !== false && options.scenarioDirs !== undefined)
-    await checkScenarioDirs(options.protocols, options.scenarioDirs, (judge) => startMockServer({ ...judge, judgeScenarios: false }));
+  const judged =
+    options.judgeScenarios === false || options.scenarioDirs === undefined
+      ? []
+      : await checkScenarioDirs(options.protocols, options.scenarioDirs, (judge) => startMockServer({ ...judge, judgeScenarios: false }));
   const core = new MockCore(options);
   const host = options.host ?? '127.0.0.1';
   let boundPort = 0;
@@ -112,6 +116,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     url: `http://${shownHost}:${port}`,
     port,
     scenarios: core.scenarios,
+    judged,
     clientDeviations: () => core.clientDeviations(),
     close: async () => {
       await Promise.all(attached.map((transport) => transport.close()));

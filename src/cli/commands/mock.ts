@@ -42,6 +42,10 @@ export async function mockCommand(raw: Record<string, unknown>, io: CliIo): Prom
     for (const scenario of set?.all() ?? [])
       if (scenario.replaces !== undefined)
         io.stdout.write(`    scenario ${scenario.name}: ${displayPath(scenario.file)} replaces ${displayPath(scenario.replaces)}\n`);
+    for (const { scenario, breaks, ms } of server.judged.filter((judgement) => judgement.protocol === protocol.id)) {
+      const verdict = breaks.length === 0 ? 'keeps every rule' : `breaks ${breaks.join(', ')}`;
+      io.stdout.write(`    scenario ${scenario.name}: ${displayPath(scenario.file)} ${verdict}, as its "breaks" says (judged in ${ms} ms)\n`);
+    }
   }
   for (const line of exposureWarnings(options.host, options.token !== undefined, protocols, server.url)) io.stderr.write(`chatwire: ${line}\n`);
   io.stdout.write('Press Ctrl+C to stop.\n');

@@ -10,10 +10,11 @@ import { displayPath, loadScenarios } from './scenario-load.js';
 
 /**
  * A first verdict that disagrees with `breaks` is asked again before the file is refused, slower
- * and with each case alone: a busy machine may make a sped-up run miss a deadline, and a scenario
- * that reaches every client (a broadcast) breaks more rules while other cases are in flight.
+ * and with each case on a mock of its own: a busy machine may make a sped-up run miss a deadline,
+ * and a scenario that reaches every client (a broadcast) breaks more rules while other cases share
+ * its mock.
  */
-const CONFIRM = { speed: 10, concurrency: 1 } as const;
+const CONFIRM = { speed: 10, isolate: true } as const;
 
 /** One user scenario file as judged when it loaded. */
 export interface ScenarioJudgement {

@@ -3,7 +3,8 @@ import { defaultLimits } from '../core/exchange.js';
 import { fillTemplate } from '../core/template.js';
 import type { Protocol } from '../protocols/protocol.js';
 import type { CaseReport } from '../report/model.js';
-import { DEFAULT_CONCURRENCY, runSuite } from '../suite/runner.js';
+import { runPool } from '../suite/pool.js';
+import { DEFAULT_CONCURRENCY, runSuite, type SuiteRunOptions } from '../suite/runner.js';
 import { loadSuite } from '../suite/suite.js';
 import { SCENARIO_HEADER } from './exchange.js';
 import type { Scenario } from './scenario.js';
@@ -79,43 +80,63 @@ function findings(cases: readonly CaseReport[]): ScenarioVerdict['errors'] {
   return errors;
 }
 
+/** How a scenario is judged: JUDGE_SPEED and cases 8 at a time on one mock, unless told otherwise. */
+export interface JudgeOptions {
+  readonly signal?: AbortSignal;
+  readonly speed?: number;
+  readonly concurrency?: number;
+  /** Each case on a mock of its own, so that nothing one case's answers do reaches another. */
+  readonly isolate?: boolean;
+}
+
 /**
  * Plays one scenario through the protocol's own suite, as `chatwire run PROTOCOL -H
- * 'x-chatwire-scenario: NAME'` would against the mock, sped up by JUDGE_SPEED, and returns the
- * rules it breaks. Cases run `concurrency` at a time (8, as `chatwire run` does); with 1 each runs
- * alone, so a scenario that reaches every client of its mock (a broadcast) breaks no more rules
- * than its own.
+ * 'x-chatwire-scenario: NAME'` would against the mock, sped up, and returns the rules it breaks.
+ * Isolated, a scenario that reaches every client of its mock (a broadcast) breaks no more rules
+ * than its own case's, as when its cases run one at a time.
  */
 export async function judgeScenario(
   protocol: Protocol,
   scenario: Scenario,
   dirs: readonly string[],
   start: StartJudgeMock,
-  options: { readonly signal?: AbortSignal; readonly speed?: number; readonly concurrency?: number } = {},
+  options: JudgeOptions = {},
 ): Promise<ScenarioVerdict> {
   const speed = options.speed ?? JUDGE_SPEED;
+  const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   // The mock plays the scenario's timing exactly; only the runner's deadlines have a floor.
   const clock = fastClock(speed);
   const runnerClock = fastClock(speed, JUDGE_FLOOR_MS);
   const started = systemClock.now();
   if (options.signal?.aborted) throw reasonOf(options.signal);
   const suite = loadSuite(protocol);
-  const mock = await start({ protocols: [protocol], scenarioDirs: { [protocol.id]: dirs }, clock, token: JUDGE_TOKEN, allowAuthFaults: true });
-  try {
-    const vars: Record<string, string> = { token: JUDGE_TOKEN };
-    for (const [name, variable] of Object.entries(suite.variables)) if (variable.mock !== undefined) vars[name] = fillTemplate(variable.mock, vars);
-    const cases = await runSuite(protocol, suite, suite.cases, {
-      baseUrl: mock.url,
-      headers: { authorization: `Bearer ${JUDGE_TOKEN}`, [SCENARIO_HEADER]: scenario.name },
-      limits: defaultLimits,
-      clock: runnerClock,
-      signal: options.signal,
-      vars,
-      concurrency: options.concurrency ?? DEFAULT_CONCURRENCY,
-    });
-    const warnings = new Set(cases.flatMap((c) => c.steps.flatMap((step) => step.deviations.filter((d) => d.severity === 'warn').map((d) => d.rule))));
-    return { errors: findings(cases), warnings, ms: Math.round(systemClock.now() - started) };
-  } finally {
-    await mock.close();
-  }
+  const vars: Record<string, string> = { token: JUDGE_TOKEN };
+  for (const [name, variable] of Object.entries(suite.variables)) if (variable.mock !== undefined) vars[name] = fillTemplate(variable.mock, vars);
+  const onMock = async (run: (options: SuiteRunOptions) => Promise<CaseReport[]>): Promise<CaseReport[]> => {
+    const mock = await start({ protocols: [protocol], scenarioDirs: { [protocol.id]: dirs }, clock, token: JUDGE_TOKEN, allowAuthFaults: true });
+    try {
+      return await run({
+        baseUrl: mock.url,
+        headers: { authorization: `Bearer ${JUDGE_TOKEN}`, [SCENARIO_HEADER]: scenario.name },
+        limits: defaultLimits,
+        clock: runnerClock,
+        signal: options.signal,
+        vars,
+        concurrency,
+      });
+    } finally {
+      await mock.close();
+    }
+  };
+  const cases =
+    options.isolate === true
+      ? (
+          await runPool(
+            suite.cases.map((one) => ({ exclusive: false, run: () => onMock((target) => runSuite(protocol, suite, [one], target)) })),
+            concurrency,
+          )
+        ).flat()
+      : await onMock((target) => runSuite(protocol, suite, suite.cases, target));
+  const warnings = new Set(cases.flatMap((c) => c.steps.flatMap((step) => step.deviations.filter((d) => d.severity === 'warn').map((d) => d.rule))));
+  return { errors: findings(cases), warnings, ms: Math.round(systemClock.now() - started) };
 }

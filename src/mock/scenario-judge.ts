@@ -10,9 +10,9 @@ import { SCENARIO_HEADER } from './exchange.js';
 import type { Scenario } from './scenario.js';
 
 /**
- * How much faster than real time a scenario is judged. The mock and the suite runner share one
- * clock, so every scripted delay and every limit shrinks alike and the verdict is the one a run
- * at real speed with the default limits gives: a stream that never ends costs 30 s / SPEED.
+ * How much faster than real time a scenario is judged. The mock and the suite runner keep time on
+ * one scale, so every scripted delay and every limit shrinks alike and the verdict is the one a
+ * run at real speed with the default limits gives: a stream that never ends costs 30 s / SPEED.
  */
 export const JUDGE_SPEED = 20;
 
@@ -56,9 +56,9 @@ export interface ScenarioVerdict {
 }
 
 /**
- * A clock `speed` times faster than real time, on the same monotonic scale. With `floorMs`, a wait
- * of a second or more (a deadline, never a scripted pause or a poll interval) lasts at least that
- * long in real time: setting up a connection takes real time that does not shrink with the clock.
+ * A clock `speed` times faster than real time, on the same monotonic scale. With `floorMs` (the
+ * runner's clock), a wait of a second or more — a deadline, never a poll interval — lasts at least
+ * that long in real time: setting up a connection takes real time that does not shrink.
  */
 export function fastClock(speed: number, floorMs = 0, base: Clock = systemClock): Clock {
   return {

@@ -60,6 +60,7 @@ describe('chatwire run: exit codes and reports', () => {
       join(dir, 'endless.json'),
       JSON.stringify({
         description: 'A stream that never ends and never sends a stop packet',
+        breaks: ['ctai.stop.present', 'http.response.complete'],
         stream: {
           frames: [{ id: '{{exchange}}-0', data: { ret: '0', msg: '', data: { msg_id: '{{exchange}}-0', msg_sn: '0', event: '', answer_text: '…' } } }],
           end: 'hang',

@@ -3,7 +3,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Ajv2020 } from 'ajv/dist/2020.js';
-import { loadScenarioFile } from '../src/mock/scenario.js';
+import { loadScenarioFile } from '../src/mock/scenario-load.js';
+import { scenarioKindOf } from '../src/mock/scenario-kind.js';
 import { loadSuite } from '../src/suite/suite.js';
 import { loadProtocols } from '../src/protocols/index.js';
 import ctai from '../src/protocols/ctai/index.js';
@@ -27,7 +28,7 @@ describe('scenario and suite files', () => {
       expect(files.length).toBeGreaterThan(0);
       for (const file of files) {
         expect(scenarioSchema(read(`mocks/${protocol.id}/${file}`)), `${protocol.id}/${file}: ${JSON.stringify(scenarioSchema.errors)}`).toBe(true);
-        const scenario = loadScenarioFile(join(dir, file), protocol.id);
+        const scenario = loadScenarioFile(join(dir, file), scenarioKindOf(protocol));
         const ruleIds = new Set([...protocol.rules, ...transportOf(protocol).rules, captureRule].map((rule) => rule.id));
         for (const id of scenario.breaks) expect(ruleIds.has(id), `${file} names unknown rule ${id}`).toBe(true);
       }
@@ -54,11 +55,11 @@ describe('scenario and suite files', () => {
     const dir = mkdtempSync(join(tmpdir(), 'chatwire-bad-'));
     const file = join(dir, 'bad.json');
     writeFileSync(file, JSON.stringify({ description: 'x', stream: { frames: [{ delayMs: 'soon', data: {} }] } }));
-    expect(() => loadScenarioFile(file, 'ctai')).toThrow(/Failed to load scenario .*bad\.json: at \/stream\/frames\/0/);
+    expect(() => loadScenarioFile(file, scenarioKindOf(ctai))).toThrow(/Failed to load scenario .*bad\.json: at \/stream\/frames\/0/);
     writeFileSync(file, '{ not json');
-    expect(() => loadScenarioFile(file, 'ctai')).toThrow(/Failed to parse scenario .*bad\.json/);
+    expect(() => loadScenarioFile(file, scenarioKindOf(ctai))).toThrow(/Failed to load scenario .*bad\.json: bad JSON at line 1, column 3/);
     writeFileSync(file, JSON.stringify({ description: 'x', stream: { frames: [] }, surprise: true }));
-    expect(() => loadScenarioFile(file, 'ctai')).toThrow(/surprise/);
+    expect(() => loadScenarioFile(file, scenarioKindOf(ctai))).toThrow(/surprise/);
   });
 
   it('names the case path for a bad suite', () => {

@@ -13,7 +13,9 @@ import { control, CONTROL_PREFIX, sendJson, type ControlTarget } from './control
 import { FaultyResponse } from './fault-response.js';
 import { formatFault, reaches, type Fault } from './faults.js';
 import { redactRecord } from './redact.js';
-import { loadScenarios, type ScenarioSet } from './scenario.js';
+import type { ScenarioSet } from './scenario.js';
+import { scenarioKindOf } from './scenario-kind.js';
+import { loadScenarios } from './scenario-load.js';
 
 /** The most client deviations kept; older ones are dropped first. */
 const MAX_CLIENT_DEVIATIONS = 1_000;
@@ -88,7 +90,7 @@ export class MockCore {
     this.access = new MockAccess({ token: options.token, allowAuthFaults: options.allowAuthFaults });
     for (const protocol of options.protocols) {
       const dirs = [join(mocksDir, protocol.id), ...(options.scenarioDirs?.[protocol.id] ?? [])];
-      this.scenarios.set(protocol.id, loadScenarios(protocol.id, dirs, protocol.mock.script));
+      this.scenarios.set(protocol.id, loadScenarios(scenarioKindOf(protocol), dirs, options.protocols.map(scenarioKindOf)));
       this.#defaults.set(protocol.id, protocol.mock.defaultScenario);
       for (const route of protocol.mock.routes ?? []) {
         const key = `${route.method} ${route.path}`;

@@ -1,9 +1,5 @@
-import { readdirSync } from 'node:fs';
-import { basename, join, relative } from 'node:path';
 import { z } from 'zod';
 import { ChatwireError } from '../core/errors.js';
-import { parseInput, readJsonFile } from '../core/input.js';
-import { mocksDir, packageRoot } from '../core/paths.js';
 
 const delayMs = z.number().int().min(0).max(600_000).describe('Milliseconds to wait before writing this frame (real time on the mock server).');
 
@@ -17,7 +13,8 @@ const EventFrame = z
     id: z.string().optional().describe('The `id:` field.'),
     data: z.unknown().describe('The `data:` payload: a string is written as it is, anything else as JSON.'),
   })
-  .strict();
+  .strict()
+  .meta({ title: 'EventFrame' });
 
 /** Bytes written verbatim, for frames no well-formed writer would produce. */
 const RawFrame = z
@@ -25,7 +22,8 @@ const RawFrame = z
     delayMs: delayMs.optional(),
     raw: z.string().describe('Written to the socket exactly as given, line endings included.'),
   })
-  .strict();
+  .strict()
+  .meta({ title: 'RawFrame' });
 
 const ScenarioStream = z
   .object({
@@ -69,9 +67,16 @@ export type ScenarioStream = z.output<typeof ScenarioStream>;
 export type ScenarioAnswer = z.output<typeof ScenarioAnswer>;
 export type ScenarioFrame = ScenarioStream['frames'][number];
 
+/** The parts of a scenario file, each played by the protocols that declare it (`mock.takes`). */
+export type ScenarioPart = 'stream' | 'answer' | 'script';
+
 export interface Scenario extends z.output<typeof ScenarioFile> {
   readonly name: string;
   readonly protocol: string;
+  /** The file it was read from. */
+  readonly file: string;
+  /** The file of the same name this one replaces (a user's file over a built-in one), when it does. */
+  readonly replaces?: string;
 }
 
 /** The scenarios of one protocol, read from `mocks/<protocol>/*.json` (and any extra folder). */
@@ -111,27 +116,3 @@ export class ScenarioSet {
 
 /** A protocol's schema for the `script` of its scenarios. */
 export type ScriptSchema = z.ZodType;
-
-export function loadScenarioFile(path: string, protocol: string, scriptSchema?: ScriptSchema): Scenario {
-  const display = relative(packageRoot, path).startsWith('..') ? path : relative(packageRoot, path);
-  const parsed = parseInput(ScenarioFile, readJsonFile(path, 'scenario'), `scenario ${display}`, {
-    hint: 'see schemas/chatwire/scenario.schema.json',
-  });
-  const script =
-    parsed.script === undefined || scriptSchema === undefined ? parsed.script : parseInput(scriptSchema, parsed.script, `scenario ${display} (script)`);
-  return { ...parsed, script, name: basename(path, '.json'), protocol };
-}
-
-export function loadScenarios(protocol: string, dirs: readonly string[] = [join(mocksDir, protocol)], scriptSchema?: ScriptSchema): ScenarioSet {
-  const scenarios: Scenario[] = [];
-  for (const dir of dirs) {
-    let files: string[];
-    try {
-      files = readdirSync(dir).filter((file) => file.endsWith('.json'));
-    } catch {
-      throw new ChatwireError('BAD_FILE', `Failed to read scenario folder ${dir}: it does not exist or cannot be read`);
-    }
-    for (const file of files.sort()) scenarios.push(loadScenarioFile(join(dir, file), protocol, scriptSchema));
-  }
-  return new ScenarioSet(protocol, scenarios);
-}

@@ -7,6 +7,7 @@ import type { FaultsInput } from './choice.js';
 import { corsGate, corsPolicy } from './cors.js';
 import type { ClientDeviationRecord, HostCheck } from './exchange.js';
 import { nodeRequest, nodeResponse } from './io.js';
+import { checkScenarioDirs, type ScenarioJudgement } from './scenario-check.js';
 import type { ScenarioSet } from './scenario.js';
 
 export interface MockServerOptions extends MockCoreOptions {
@@ -18,6 +19,11 @@ export interface MockServerOptions extends MockCoreOptions {
   readonly heartbeatMs?: number;
   /** Origins whose pages may read the mock's answers (`*`: any); by default any loopback origin. */
   readonly corsOrigins?: readonly string[];
+  /**
+   * Play each file of `scenarioDirs` through its protocol's suite before serving, and refuse one
+   * that breaks other rules than its `breaks` names (true by default; see checkScenarioDirs).
+   */
+  readonly judgeScenarios?: boolean;
 }
 
 export interface MockServer {
@@ -25,6 +31,8 @@ export interface MockServer {
   readonly url: string;
   readonly port: number;
   readonly scenarios: ReadonlyMap<string, ScenarioSet>;
+  /** The user's scenario files judged before serving (see judgeScenarios), with what each breaks and the time it took. */
+  readonly judged: readonly ScenarioJudgement[];
   /** Client deviations seen so far, oldest first (at most 1,000). */
   clientDeviations(): readonly ClientDeviationRecord[];
   /**
@@ -64,6 +72,10 @@ function hostCheck(bound: string, port: () => number): HostCheck {
  * do not collide), plus `/_chatwire/scenarios` and `/_chatwire/client-deviations`.
  */
 export async function startMockServer(options: MockServerOptions): Promise<MockServer> {
+  const judged =
+    options.judgeScenarios === false || options.scenarioDirs === undefined
+      ? []
+      : await checkScenarioDirs(options.protocols, options.scenarioDirs, (judge) => startMockServer({ ...judge, judgeScenarios: false }));
   const core = new MockCore(options);
   const host = options.host ?? '127.0.0.1';
   let boundPort = 0;
@@ -122,6 +134,7 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
     url: `http://${shownHost}:${port}`,
     port,
     scenarios: core.scenarios,
+    judged,
     clientDeviations: () => core.clientDeviations(),
     use: (protocol, scenario, faults) => core.use(protocol, scenario, faults),
     reset: () => core.reset(),

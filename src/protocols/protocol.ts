@@ -1,7 +1,7 @@
 import type { Frame } from '../core/exchange.js';
 import type { Rule } from '../core/rule.js';
 import type { MockExchange, MockRoute, Refusal } from '../mock/exchange.js';
-import type { ScriptSchema } from '../mock/scenario.js';
+import type { ScenarioPart, ScriptSchema } from '../mock/scenario.js';
 import type { PollCursor } from '../transports/polling/poll.js';
 import type { SocketMock } from '../transports/socketio/mock.js';
 
@@ -15,6 +15,8 @@ interface MockCommon {
   refuse(exchange: MockExchange, refusal: Refusal): void;
   /** The schema of this protocol's scenario `script`, when its scenarios have one. */
   readonly script?: ScriptSchema;
+  /** The parts of a scenario file its mock plays; a file with any other part is refused when it loads. */
+  readonly takes: readonly ScenarioPart[];
   /** True when its calls need an API key: with no --token the mock then takes any key. */
   readonly keyed?: boolean;
   /** What it serves besides its routes, for the mock's banner, e.g. "Socket.IO at /socket.io/". */

@@ -1,8 +1,9 @@
-import { resolve } from 'node:path';
 import { writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { ChatwireError, describeError } from '../../core/errors.js';
 import { clientReportFormat, renderClientReport } from '../../mock/client-report.js';
 import type { ClientDeviationRecord } from '../../mock/exchange.js';
+import { displayPath } from '../../mock/scenario-load.js';
 import { startMockServer } from '../../mock/server.js';
 import { selectProtocols } from '../../protocols/index.js';
 import { colorsFor, formatDeviation } from '../../report/pretty.js';
@@ -57,6 +58,13 @@ export async function mockCommand(raw: Record<string, unknown>, io: CliIo): Prom
     io.stdout.write(`    scenarios (x-chatwire-scenario header or ?scenario=): ${set?.names.join(', ') ?? ''}\n`);
     const playing = options.scenario.find((entry) => entry.startsWith(`${protocol.id}=`));
     if (playing !== undefined) io.stdout.write(`    playing: ${playing.slice(protocol.id.length + 1)}\n`);
+    for (const scenario of set?.all() ?? [])
+      if (scenario.replaces !== undefined)
+        io.stdout.write(`    scenario ${scenario.name}: ${displayPath(scenario.file)} replaces ${displayPath(scenario.replaces)}\n`);
+    for (const { scenario, breaks, ms } of server.judged.filter((judgement) => judgement.protocol === protocol.id)) {
+      const verdict = breaks.length === 0 ? 'keeps every rule' : `breaks ${breaks.join(', ')}`;
+      io.stdout.write(`    scenario ${scenario.name}: ${displayPath(scenario.file)} ${verdict}, as its "breaks" says (judged in ${ms} ms)\n`);
+    }
   }
   for (const line of exposureWarnings(options.host, options.token !== undefined, protocols, server.url)) io.stderr.write(`chatwire: ${line}\n`);
   if (options.corsOrigin.includes('*'))

@@ -15,5 +15,5 @@ export default defineProtocol({
     const text = packetOf(frame)?.data?.['answer_text'];
     return typeof text === 'string' ? text : undefined;
   },
-  mock: { routes: [chatRoute], defaultScenario: 'plain', refuse },
+  mock: { routes: [chatRoute], defaultScenario: 'plain', refuse, takes: ['stream', 'answer'] },
 });

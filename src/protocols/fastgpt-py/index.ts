@@ -21,5 +21,5 @@ export default defineProtocol({
     const text = frame.json.ok && isRecord(frame.json.value) ? frame.json.value['text'] : undefined;
     return typeof text === 'string' ? text : undefined;
   },
-  mock: { routes: [chatRoute], defaultScenario: 'accident-report', refuse, script: FastgptPyScript },
+  mock: { routes: [chatRoute], defaultScenario: 'accident-report', refuse, script: FastgptPyScript, takes: ['script'] },
 });

@@ -21,5 +21,6 @@ export default defineProtocol({
     defaultScenario: 'plain',
     refuse,
     script: FastgptScript,
+    takes: ['script'],
   },
 });

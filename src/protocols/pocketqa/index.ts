@@ -22,5 +22,12 @@ export default defineProtocol({
     const delta = isRecord(data) ? data['delta'] : undefined;
     return typeof delta === 'string' ? delta : undefined;
   },
-  mock: { serves: 'Socket.IO at /socket.io/ (CHAT_CS, SUM_CS, QA_CS, GEN_CS → *_SS)', defaultScenario: 'plain', refuse, script: PocketqaScript, socket },
+  mock: {
+    serves: 'Socket.IO at /socket.io/ (CHAT_CS, SUM_CS, QA_CS, GEN_CS → *_SS)',
+    defaultScenario: 'plain',
+    refuse,
+    script: PocketqaScript,
+    takes: ['script'],
+    socket,
+  },
 });

@@ -18,5 +18,5 @@ export default defineProtocol({
         : undefined;
     },
   },
-  mock: { keyed: true, routes: tasksRoutes, defaultScenario: 'plain', refuse, script: TasksScript },
+  mock: { keyed: true, routes: tasksRoutes, defaultScenario: 'plain', refuse, script: TasksScript, takes: ['script'] },
 });

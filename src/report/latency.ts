@@ -178,17 +178,21 @@ export class LatencyMeter {
   }
 }
 
-/** The figures a one-line summary shows for a case: its slowest exchange's, and how many it timed. */
+/** The figures a one-line summary shows for a case: its slowest exchange that brought content (else its slowest), and how many it timed. */
 export function caseLatency(steps: readonly { readonly latency?: Latency | undefined }[]): { latency: Latency; timed: number } | undefined {
   const timed = steps.flatMap((step) => (step.latency === undefined ? [] : [step.latency]));
-  const slowest = timed.reduce<Latency | undefined>((worst, latency) => (worst === undefined || latency.totalMs > worst.totalMs ? latency : worst), undefined);
+  const answered = timed.filter((latency) => latency.ttftMs !== null);
+  const slowest = (answered.length > 0 ? answered : timed).reduce<Latency | undefined>(
+    (worst, latency) => (worst === undefined || latency.totalMs > worst.totalMs ? latency : worst),
+    undefined,
+  );
   return slowest === undefined ? undefined : { latency: slowest, timed: timed.length };
 }
 
-/** `ttfb 3 ms · ttft 41 ms · gaps p50 20 / p99 38 / max 40 ms · total 212 ms` */
+/** `ttfb 3 ms · ttft 41 ms · gaps p50 20 / p99 38 / max 40 ms · total 212 ms`; a figure nothing measured is a dash. */
 export function formatLatency(latency: Latency): string {
-  const ms = (value: number | null): string => (value === null ? '–' : String(value));
+  const ms = (value: number | null): string => (value === null ? '–' : `${value} ms`);
   const { gaps } = latency;
-  const gapText = gaps.count === 0 ? 'no gaps' : `gaps p50 ${ms(gaps.p50Ms)} / p99 ${ms(gaps.p99Ms)} / max ${ms(gaps.maxMs)} ms`;
-  return `ttfb ${ms(latency.ttfbMs)} ms · ttft ${ms(latency.ttftMs)} ms · ${gapText} · total ${latency.totalMs} ms`;
+  const gapText = gaps.count === 0 ? 'no gaps' : `gaps p50 ${gaps.p50Ms ?? '–'} / p99 ${gaps.p99Ms ?? '–'} / max ${ms(gaps.maxMs)}`;
+  return `ttfb ${ms(latency.ttfbMs)} · ttft ${ms(latency.ttftMs)} · ${gapText} · total ${ms(latency.totalMs)}`;
 }

@@ -106,12 +106,21 @@ describe('several reports at once', () => {
       ],
       [['-r', `json:${join(dir, 'c.json')}`, '-o', join(dir, 'd.xml')], /Failed to place --output .*every -r names its own/],
     ];
-    for (const [flags, message] of cases) {
-      // A target that never answers: had the run started, it would take the whole --timeout.
-      const run = await cli(['run', 'ctai', '--target', 'http://127.0.0.1:9', '--timeout', '20s', ...flags]);
-      expect(run.code, flags.join(' ')).toBe(2);
-      expect(run.stderr).toMatch(message);
-      expect(run.ms).toBeLessThan(5_000);
+    // A target that accepts and never answers: had a run started, it would connect and wait.
+    let connections = 0;
+    const silent = createServer(() => connections++);
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const address = silent.address();
+    const target = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+    try {
+      for (const [flags, message] of cases) {
+        const run = await cli(['run', 'ctai', '--target', target, ...flags]);
+        expect(run.code, flags.join(' ')).toBe(2);
+        expect(run.stderr).toMatch(message);
+      }
+      expect(connections).toBe(0);
+    } finally {
+      silent.close();
     }
   });
 });
@@ -131,7 +140,7 @@ describe('exit 2 still writes every report', () => {
     expect(run.stderr).toBe(`chatwire: ${report.error?.message ?? ''}${report.error?.hint === undefined ? '' : ` (${report.error.hint})`}\n`);
     expect(readFileSync(xml, 'utf8')).toMatch(/errors="1"[\s\S]*<error message="Failed to connect[^"]*" type="TARGET_UNREACHABLE">/);
     expect(readFileSync(html, 'utf8')).toContain('The run stopped early (TARGET_UNREACHABLE)');
-    expect(run.stdout).toContain('stopped early: Failed to connect');
+    expect(run.stdout).toContain('stopped early (TARGET_UNREACHABLE)');
   });
 
   it('a misconfigured run (every valid request answered 404) keeps the cases it ran', async () => {
@@ -142,6 +151,15 @@ describe('exit 2 still writes every report', () => {
     expect(report.error?.code).toBe('MISCONFIGURED');
     expect(report.cases.length).toBe(report.totals.cases);
     expect(report.cases.length).toBeGreaterThan(5);
+  });
+
+  it('a case that does not exist: the JUnit report says so as an errored testcase', async () => {
+    const xml = join(dir, 'unknown-case.xml');
+    const run = await cli(['run', 'ctai', '-c', 'no-such-case', '-r', `junit:${xml}`]);
+    expect(run.code).toBe(2);
+    expect(readFileSync(xml, 'utf8')).toMatch(
+      /<testsuites name="chatwire" tests="1" failures="0" errors="1" [^>]*>\n {2}<testsuite name="chatwire"[\s\S]*<error message="Failed to find case &quot;no-such-case&quot;[^"]*" type="UNKNOWN_CASE">/,
+    );
   });
 });
 

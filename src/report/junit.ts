@@ -41,7 +41,7 @@ function stoppedSuite(report: RunReport): string {
   if (report.error === undefined) return '';
   const { code, message, hint } = report.error;
   const text = `${message}${hint === undefined ? '' : `\n${hint}`}`;
-  return `\n  <testsuite name="chatwire" tests="1" failures="0" errors="1" skipped="0" time="0.000" timestamp="${escapeXml(report.startedAt)}">\n    <testcase classname="chatwire" name="run">\n      <error message="${escapeXml(message)}" type="${escapeXml(code)}">${escapeXml(text)}</error>\n    </testcase>\n  </testsuite>`;
+  return `  <testsuite name="chatwire" tests="1" failures="0" errors="1" skipped="0" time="0.000" timestamp="${escapeXml(report.startedAt)}">\n    <testcase classname="chatwire" name="run">\n      <error message="${escapeXml(message)}" type="${escapeXml(code)}">${escapeXml(text)}</error>\n    </testcase>\n  </testsuite>`;
 }
 
 /**
@@ -76,5 +76,6 @@ export function renderJunit(report: RunReport): string {
   const failures = report.cases.filter((c) => c.outcome === 'failed' || (report.strict && c.outcome === 'warned')).length;
   const errors = report.error === undefined ? 0 : 1;
   const head = `<testsuites name="chatwire" tests="${report.cases.length + errors}" failures="${failures}" errors="${errors}" time="${(report.durationMs / 1000).toFixed(3)}" timestamp="${escapeXml(report.startedAt)}">`;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n${head}\n${suites.join('\n')}${stoppedSuite(report)}\n</testsuites>\n`;
+  const body = [...suites, ...(report.error === undefined ? [] : [stoppedSuite(report)])];
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${[head, ...body, '</testsuites>'].join('\n')}\n`;
 }

@@ -54,7 +54,7 @@ export function formatSummary(report: RunReport, colors: Colors): string {
     ...(totals.skipped > 0 ? [colors.dim(`${totals.skipped} skipped`)] : []),
   ];
   const counts = `${totals.errors} error(s), ${totals.warnings} warning(s)${report.strict ? ' (strict: warnings fail)' : ''}`;
-  const stopped = report.error === undefined ? '' : `\n${colors.red(`stopped early: ${report.error.message}`)}`;
+  const stopped = report.error === undefined ? '' : `\n${colors.red(`stopped early (${report.error.code}): the reason follows on stderr`)}`;
   return `\n${parts.join(', ')} of ${totals.cases} case(s) against ${report.target} in ${report.durationMs} ms; ${counts}${stopped}`;
 }
 

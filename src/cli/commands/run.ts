@@ -47,8 +47,6 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
   const options = parseOptions(RunOptions, raw, 'run');
   // Every report's place is checked before anything runs: a bad path costs nothing.
   const outputs = planOutputs(options.reporter, options.output);
-  const protocols = await selectProtocols(protocolNames);
-  const planned = plan(protocols, options.case);
   const limits: Limits = {
     timeoutMs: options.timeout,
     firstFrameMs: Math.min(options.firstFrameTimeout, options.timeout),
@@ -95,6 +93,8 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
   const timeline = outputs.some((o) => o.reporter === 'html');
   let reported = false;
   try {
+    // An unknown protocol or case, or a suite that does not load, is reported like any other stop.
+    const planned = plan(await selectProtocols(protocolNames), options.case);
     // The embedded mock lives for this run only, on loopback and a free port: its fault scenarios may all apply.
     if (embedded) mock = await startMockServer({ protocols: planned.map((p) => p.protocol), allowAuthFaults: true, ...(token === undefined ? {} : { token }) });
     baseUrl = options.target ?? (mock as MockServer).url;

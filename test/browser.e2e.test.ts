@@ -4,8 +4,8 @@
  * and a pocketqa question through socket.io-client — and show the answer they assembled.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { spawnSync, type ChildProcess } from 'node:child_process';
-import { accessSync, constants, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createRequire } from 'node:module';
@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { z } from 'zod';
+import { findChromium } from './chromium.js';
 import { root, spawnBin } from './cli-helper.js';
 
 /** A name that is not loopback, resolved by the browser to the page server: a page on someone else's site. */
@@ -24,22 +25,6 @@ const VENDOR: Readonly<Record<string, string>> = {
   'fetch-event-source': join(packageDir('@microsoft/fetch-event-source'), 'lib', 'esm'),
   'socket.io-client': join(packageDir('socket.io-client'), 'dist'),
 };
-
-function findChromium(): string {
-  const which = spawnSync('which', ['chromium'], { encoding: 'utf8' });
-  const candidates = [which.stdout.trim(), '/usr/bin/chromium', '/usr/lib/chromium/chromium', '/usr/bin/chromium-browser'];
-  for (const candidate of candidates.filter((path) => path !== '')) {
-    try {
-      accessSync(candidate, constants.X_OK);
-      return candidate;
-    } catch {
-      // not this one
-    }
-  }
-  throw new Error(
-    `Failed to find Chromium for the browser test: no chromium on PATH nor at ${candidates.slice(1).join(', ')} (install it with: apt-get install -y chromium; .ci/run does)`,
-  );
-}
 
 /** The pages (test/fixtures/browser/*.html) and the libraries they import. */
 function startPageServer(): Promise<Server> {

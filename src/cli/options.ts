@@ -40,7 +40,18 @@ export const header = z
     return [text.slice(0, colon).trim().toLowerCase(), text.slice(colon + 1).trim()] as const;
   });
 
-export const reporter = z.enum(REPORTER_NAMES);
+/** A -r value: a report format, and optionally the file it is written to (`junit:out.xml`). */
+export const reporter = z.string().transform((text, context) => {
+  const colon = text.indexOf(':');
+  const name = colon === -1 ? text : text.slice(0, colon);
+  const file = colon === -1 ? undefined : text.slice(colon + 1);
+  const known = REPORTER_NAMES.find((candidate) => candidate === name);
+  if (known === undefined || file === '') {
+    context.addIssue({ code: 'custom', message: `a report format (${REPORTER_NAMES.join(', ')}), optionally with :FILE, e.g. junit:out.xml` });
+    return z.NEVER;
+  }
+  return { reporter: known, file };
+});
 
 export const port = z
   .string()

@@ -1,5 +1,5 @@
 import type { Deviation } from '../core/rule.js';
-import { caseDeviations, whereOf, type RunReport } from './model.js';
+import { caseDeviations, whereOf, type CaseReport, type RunReport } from './model.js';
 
 // Every character XML 1.0 cannot carry: the allowed ones are named, control characters among them.
 // eslint-disable-next-line no-control-regex
@@ -18,6 +18,32 @@ export function describeDeviation(deviation: Deviation): string {
   return `[${deviation.severity}] ${deviation.rule}${where}: ${deviation.message}${expected}${frame}\n  see ${deviation.source.doc}, ${deviation.source.section}`;
 }
 
+/** The latency figures as testcase properties, `latency.ttft_ms`…, prefixed `stepN.` when a case timed several exchanges. */
+function latencyProperties(c: CaseReport): string {
+  const timed = c.steps.flatMap((step) => (step.latency === undefined ? [] : [{ index: step.index, latency: step.latency }]));
+  const entries = timed.flatMap(({ index, latency }) => {
+    const prefix = timed.length > 1 ? `step${index + 1}.` : '';
+    const figures: [string, number | null][] = [
+      ['ttfb_ms', latency.ttfbMs],
+      ['ttft_ms', latency.ttftMs],
+      ['gap_p50_ms', latency.gaps.p50Ms],
+      ['gap_p99_ms', latency.gaps.p99Ms],
+      ['gap_max_ms', latency.gaps.maxMs],
+      ['total_ms', latency.totalMs],
+    ];
+    return figures.flatMap(([name, value]) => (value === null ? [] : [`        <property name="${prefix}latency.${name}" value="${value}"/>`]));
+  });
+  return entries.length === 0 ? '' : `\n      <properties>\n${entries.join('\n')}\n      </properties>`;
+}
+
+/** Why the run stopped early, as an errored testcase CI systems show beside the others. */
+function stoppedSuite(report: RunReport): string {
+  if (report.error === undefined) return '';
+  const { code, message, hint } = report.error;
+  const text = `${message}${hint === undefined ? '' : `\n${hint}`}`;
+  return `  <testsuite name="chatwire" tests="1" failures="0" errors="1" skipped="0" time="0.000" timestamp="${escapeXml(report.startedAt)}">\n    <testcase classname="chatwire" name="run">\n      <error message="${escapeXml(message)}" type="${escapeXml(code)}">${escapeXml(text)}</error>\n    </testcase>\n  </testsuite>`;
+}
+
 /**
  * JUnit XML as CI systems read it: one testsuite per protocol, one testcase per case, a failure
  * per case with error deviations (and, with strict, warnings); warnings otherwise go to system-out.
@@ -33,17 +59,23 @@ export function renderJunit(report: RunReport): string {
       const fails = deviations.filter((d) => d.severity === 'error' || report.strict);
       const notes = deviations.filter((d) => !fails.includes(d));
       const attrs = `classname="chatwire.${escapeXml(protocol)}" name="${escapeXml(c.name)}" time="${(c.durationMs / 1000).toFixed(3)}"`;
+      const properties = latencyProperties(c);
       const failure =
         fails.length === 0
           ? ''
           : `\n      <failure message="${escapeXml(`${fails.length} deviation(s): ${[...new Set(fails.map((d) => d.rule))].join(', ')}`)}" type="deviation">${escapeXml(fails.map(describeDeviation).join('\n'))}</failure>`;
       const out = notes.length === 0 ? '' : `\n      <system-out>${escapeXml(notes.map(describeDeviation).join('\n'))}</system-out>`;
       if (c.outcome === 'skipped') return `    <testcase ${attrs}>\n      <skipped message="${escapeXml(c.skipped ?? '')}"/>\n    </testcase>`;
-      return failure === '' && out === '' ? `    <testcase ${attrs}/>` : `    <testcase ${attrs}>${failure}${out}\n    </testcase>`;
+      return failure === '' && out === '' && properties === ''
+        ? `    <testcase ${attrs}/>`
+        : `    <testcase ${attrs}>${properties}${failure}${out}\n    </testcase>`;
     });
     const skipped = cases.filter((c) => c.outcome === 'skipped').length;
-    return `  <testsuite name="${escapeXml(protocol)}" tests="${cases.length}" failures="${failing.length}" errors="0" skipped="${skipped}" time="${time}">\n${testcases.join('\n')}\n  </testsuite>`;
+    return `  <testsuite name="${escapeXml(protocol)}" tests="${cases.length}" failures="${failing.length}" errors="0" skipped="${skipped}" time="${time}" timestamp="${escapeXml(report.startedAt)}">\n${testcases.join('\n')}\n  </testsuite>`;
   });
   const failures = report.cases.filter((c) => c.outcome === 'failed' || (report.strict && c.outcome === 'warned')).length;
-  return `<?xml version="1.0" encoding="UTF-8"?>\n<testsuites name="chatwire" tests="${report.cases.length}" failures="${failures}" errors="0" time="${(report.durationMs / 1000).toFixed(3)}">\n${suites.join('\n')}\n</testsuites>\n`;
+  const errors = report.error === undefined ? 0 : 1;
+  const head = `<testsuites name="chatwire" tests="${report.cases.length + errors}" failures="${failures}" errors="${errors}" time="${(report.durationMs / 1000).toFixed(3)}" timestamp="${escapeXml(report.startedAt)}">`;
+  const body = [...suites, ...(report.error === undefined ? [] : [stoppedSuite(report)])];
+  return `<?xml version="1.0" encoding="UTF-8"?>\n${[head, ...body, '</testsuites>'].join('\n')}\n`;
 }

@@ -1,5 +1,6 @@
 import type { StreamEndType, TimeLimit } from '../core/exchange.js';
 import type { Deviation, RuleSource } from '../core/rule.js';
+import type { Latency, Timeline } from './latency.js';
 
 export type Outcome = 'passed' | 'warned' | 'failed' | 'skipped';
 
@@ -18,6 +19,10 @@ export interface StepReport {
   readonly deviations: readonly Deviation[];
   /** What the report should say beyond deviations: a probe that found nothing, later steps not run. */
   readonly note?: string;
+  /** How the answer unfolded in time (a run's steps; not a file read offline). */
+  readonly latency?: Latency;
+  /** The frames and their arrival times, kept only when a report shows them (-r html). */
+  readonly timeline?: Timeline;
 }
 
 export interface CaseReport {
@@ -54,6 +59,15 @@ export interface RunReport {
   readonly durationMs: number;
   readonly cases: readonly CaseReport[];
   readonly totals: Totals;
+  /** Why chatwire could not finish its job (exit 2): the cases above are what was done before. */
+  readonly error?: RunError;
+}
+
+/** A run that stopped early: the error's stable code, its one-line message and how to fix it. */
+export interface RunError {
+  readonly code: string;
+  readonly message: string;
+  readonly hint?: string;
 }
 
 export function outcomeOf(deviations: readonly Deviation[]): Exclude<Outcome, 'skipped'> {

@@ -1,5 +1,6 @@
 import pc from 'picocolors';
 import type { Deviation } from '../core/rule.js';
+import { caseLatency, formatLatency } from './latency.js';
 import { whereOf, type CaseReport, type RunReport } from './model.js';
 
 export interface Colors {
@@ -38,7 +39,10 @@ export function formatCase(report: CaseReport, colors: Colors): string {
     ...step.deviations.map((deviation) => stepLabel(step.index) + formatDeviation(deviation, colors)),
     ...(step.note === undefined ? [] : [`${stepLabel(step.index)}    ${colors.dim(`note: ${step.note}`)}`]),
   ]);
-  return [head, ...details].join('\n');
+  const timed = caseLatency(report.steps);
+  const latency =
+    timed === undefined ? [] : [`    ${colors.dim(`${formatLatency(timed.latency)}${timed.timed > 1 ? ` (slowest of ${timed.timed} exchanges)` : ''}`)}`];
+  return [head, ...latency, ...details].join('\n');
 }
 
 export function formatSummary(report: RunReport, colors: Colors): string {
@@ -50,7 +54,8 @@ export function formatSummary(report: RunReport, colors: Colors): string {
     ...(totals.skipped > 0 ? [colors.dim(`${totals.skipped} skipped`)] : []),
   ];
   const counts = `${totals.errors} error(s), ${totals.warnings} warning(s)${report.strict ? ' (strict: warnings fail)' : ''}`;
-  return `\n${parts.join(', ')} of ${totals.cases} case(s) against ${report.target} in ${report.durationMs} ms; ${counts}`;
+  const stopped = report.error === undefined ? '' : `\n${colors.red(`stopped early (${report.error.code}): the reason follows on stderr`)}`;
+  return `\n${parts.join(', ')} of ${totals.cases} case(s) against ${report.target} in ${report.durationMs} ms; ${counts}${stopped}`;
 }
 
 export function renderPretty(report: RunReport, colors: Colors): string {

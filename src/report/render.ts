@@ -1,4 +1,5 @@
 import { renderGithub } from './github.js';
+import { renderHtml } from './html.js';
 import { renderJson } from './json.js';
 import { renderJunit } from './junit.js';
 import type { RunReport } from './model.js';
@@ -10,6 +11,7 @@ const REPORTERS = {
   json: (report: RunReport) => renderJson(report),
   junit: (report: RunReport) => renderJunit(report),
   github: (report: RunReport) => renderGithub(report),
+  html: (report: RunReport) => renderHtml(report),
 } as const;
 
 export type ReporterName = keyof typeof REPORTERS;

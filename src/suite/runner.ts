@@ -3,6 +3,8 @@ import { isChatwireError } from '../core/errors.js';
 import { deviationOf, type Deviation, type Rule } from '../core/rule.js';
 import { fillJson } from '../core/template.js';
 import type { Protocol } from '../protocols/protocol.js';
+import { budgetDeviations, type LatencyBudgets } from '../report/budgets.js';
+import { LatencyMeter } from '../report/latency.js';
 import { outcomeOf, type CaseReport, type StepReport } from '../report/model.js';
 import { transportOf, type BoundTransport } from '../transports/index.js';
 import { FrameWatch } from './expectations.js';
@@ -19,6 +21,10 @@ export interface SuiteRunOptions extends StepTarget {
   readonly concurrency?: number;
   /** Called as each case finishes, in suite order, for progress output. */
   readonly onCase?: (report: CaseReport) => void;
+  /** Latency budgets: an answer that overruns one gets a latency.* deviation. */
+  readonly budgets?: LatencyBudgets | undefined;
+  /** Keep each step's frames and their times in its report (for -r html). */
+  readonly timeline?: boolean | undefined;
 }
 
 /** One protocol's share of a run: its suite, the cases chosen, and its variables. */
@@ -155,7 +161,9 @@ async function runCase(
       // Assertions are filled before the answer comes: a marker of another scope is searched for as frames arrive.
       const assertions = step.assert?.map((assertion) => fillJson(assertion, vars));
       const watch = new FrameWatch(step.capture, assertions, protocol.answerText);
-      const context = { index, target: targetFor(target, state), vars, because: suiteCase.because, watch, scope };
+      const meter = new LatencyMeter(protocol.isHeartbeat, target.timeline === true);
+      const timed = targetFor(target, state);
+      const context = { index, target: { ...timed, observer: meter.observer(timed.observer) }, vars, because: suiteCase.because, watch, scope };
       const result = await transport
         .runStep(step, context)
         .catch((error: unknown): StepResult => ({ report: lostTarget(transport, step, index, target, state, error) }));
@@ -166,7 +174,12 @@ async function runCase(
         continue;
       }
       state.learn(report, step.expect !== 'refusal');
+      const latency = meter.latency(report.durationMs);
+      const timeline = meter.timeline();
+      report = { ...report, latency, ...(timeline === undefined ? {} : { timeline }) };
       const extra: Deviation[] = watch.judge(rules, (value) => fillJson(value, vars));
+      // Budgets bound answers; a refusal's speed is not what they are about.
+      if (target.budgets !== undefined && step.expect !== 'refusal') extra.push(...budgetDeviations(latency, target.budgets));
       const { values, missing } = watch.captured();
       Object.assign(vars, values);
       if (missing.length > 0) extra.push(captureDeviation(missing));

@@ -13,12 +13,19 @@ import { defineOptions } from '../spec.js';
 export const DEFAULT_MOCK_PORT = 4010;
 
 const reporterOption = {
-  flags: '-r, --reporter <name>',
-  description: 'report format',
-  choices: REPORTER_NAMES,
-  schema: reporter.default('pretty'),
+  flags: '-r, --reporter <name[:file]>',
+  description: `report format, ${REPORTER_NAMES.join('|')}, to standard output or to :FILE (repeatable: -r pretty -r junit:out.xml -r json:out.json)`,
+  repeatable: true,
+  schema: z.array(reporter).default([]),
   shown: 'pretty',
 };
+
+/** A latency budget: a duration, or none. */
+const budget = (flag: string, what: string) => ({
+  flags: `--${flag} <duration>`,
+  description: `${what}; beyond it an answer gets a latency deviation, e.g. 2s or 500ms`,
+  schema: duration.optional(),
+});
 
 export const runOptions = defineOptions({
   target: {
@@ -88,7 +95,14 @@ export const runOptions = defineOptions({
     schema: z.array(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*=.*$/, 'NAME=VALUE, e.g. appId=66e29b87')).default([]),
   },
   reporter: reporterOption,
-  output: { flags: '-o, --output <file>', description: 'write the report to a file (a summary still goes to stdout)', schema: z.string().min(1).optional() },
+  output: {
+    flags: '-o, --output <file>',
+    description: 'write the report of the one -r without :FILE to this file (a summary still goes to stdout)',
+    schema: z.string().min(1).optional(),
+  },
+  maxTtft: budget('max-ttft', 'longest wait from the request to the first frame with content'),
+  maxGap: budget('max-gap', 'longest silence between two frames of an answer'),
+  maxTotal: budget('max-total', 'longest exchange, from the request to the end of its answer'),
   strict: { flags: '--strict', description: 'warnings fail the run too', schema: z.boolean().default(false) },
   eio: {
     flags: '--eio <version>',
@@ -194,7 +208,7 @@ export const validateOptions = defineOptions({
     schema: count(Number.MAX_SAFE_INTEGER).default(64 * 1024 ** 3),
   },
   reporter: reporterOption,
-  output: { flags: '-o, --output <file>', description: 'write the report to a file', schema: z.string().min(1).optional() },
+  output: { flags: '-o, --output <file>', description: 'write the report of the one -r without :FILE to this file', schema: z.string().min(1).optional() },
   strict: { flags: '--strict', description: 'warnings fail too', schema: z.boolean().default(false) },
 });
 

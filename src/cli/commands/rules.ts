@@ -1,5 +1,6 @@
-import type { Rule } from '../../core/rule.js';
+import type { RuleMeta } from '../../core/rule.js';
 import { selectProtocols } from '../../protocols/index.js';
+import { LATENCY_RULES } from '../../report/budgets.js';
 import { colorsFor } from '../../report/pretty.js';
 import { captureRule } from '../../suite/rules.js';
 import { transportRules } from '../../transports/index.js';
@@ -10,7 +11,7 @@ import { rulesOptions } from './options.js';
 
 const RulesOptions = optionsSchema(rulesOptions);
 
-function describe(rule: Rule) {
+function describe(rule: RuleMeta) {
   return { id: rule.id, severity: rule.severity, basis: rule.basis, scopes: rule.scopes, source: rule.source, title: rule.title };
 }
 
@@ -18,7 +19,8 @@ function describe(rule: Rule) {
 export async function rulesCommand(protocolNames: readonly string[], raw: Record<string, unknown>, io: CliIo): Promise<number> {
   const options = parseOptions(RulesOptions, raw, 'rules');
   const protocols = await selectProtocols(protocolNames);
-  const rules = [...protocols.flatMap((protocol) => protocol.rules), ...transportRules(), captureRule];
+  // The latency rules judge only runs given a budget (--max-ttft, --max-gap, --max-total).
+  const rules: RuleMeta[] = [...protocols.flatMap((protocol) => protocol.rules), ...transportRules(), captureRule, ...LATENCY_RULES];
   if (options.json) {
     io.stdout.write(`${JSON.stringify(rules.map(describe), null, 2)}\n`);
     return 0;

@@ -1,5 +1,5 @@
 import { systemClock } from '../../core/clock.js';
-import { ChatwireError } from '../../core/errors.js';
+import { ChatwireError, describeError, isChatwireError } from '../../core/errors.js';
 import type { Limits } from '../../core/exchange.js';
 import { fillTemplate } from '../../core/template.js';
 import { version } from '../../core/version.js';
@@ -10,9 +10,10 @@ import type { Protocol } from '../../protocols/protocol.js';
 import { exitCodeOf, totalsOf, type CaseReport, type RunReport } from '../../report/model.js';
 import { colorsFor, formatCase } from '../../report/pretty.js';
 import { diagnose } from '../../suite/diagnose.js';
-import { runSuites, type SuitePlan } from '../../suite/runner.js';
+import { runSuites, type SuitePlan, type SuiteRunOptions } from '../../suite/runner.js';
 import { loadSuite, type SuiteCase } from '../../suite/suite.js';
-import { emitReport } from '../emit.js';
+import { emitReports, progressStream } from '../emit.js';
+import { planOutputs } from '../outputs.js';
 import type { CliIo } from '../io.js';
 import { parseOptions } from '../options.js';
 import { optionsSchema } from '../spec.js';
@@ -44,8 +45,8 @@ function plan(protocols: readonly Protocol[], names: readonly string[]): SuitePl
 
 export async function runCommand(protocolNames: readonly string[], raw: Record<string, unknown>, io: CliIo): Promise<number> {
   const options = parseOptions(RunOptions, raw, 'run');
-  const protocols = await selectProtocols(protocolNames);
-  const planned = plan(protocols, options.case);
+  // Every report's place is checked before anything runs: a bad path costs nothing.
+  const outputs = planOutputs(options.reporter, options.output);
   const limits: Limits = {
     timeoutMs: options.timeout,
     firstFrameMs: Math.min(options.firstFrameTimeout, options.timeout),
@@ -65,18 +66,38 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
   );
 
   // Progress goes where the report does not: stdout for pretty, stderr when stdout carries JSON/XML.
-  const progress = options.reporter === 'pretty' || options.output !== undefined ? io.stdout : io.stderr;
+  const progress = progressStream(outputs, io);
+  const done: CaseReport[] = [];
   const onCase = (report: CaseReport): void => {
+    done.push(report);
     progress.write(`${formatCase(report, colorsFor(progress, io.env))}\n`);
   };
 
   let mock: MockServer | undefined;
+  let baseUrl = options.target ?? '(embedded mock)';
   const started = systemClock.now();
   const startedAt = new Date().toISOString();
+  const reportOf = (cases: readonly CaseReport[], error?: ChatwireError): RunReport => ({
+    tool: 'chatwire',
+    version,
+    target: mock === undefined ? baseUrl : `${baseUrl} (embedded mock)`,
+    embeddedMock: mock !== undefined,
+    strict: options.strict,
+    startedAt,
+    durationMs: Math.round(systemClock.now() - started),
+    cases,
+    totals: totalsOf(cases),
+    ...(error === undefined ? {} : { error: { code: error.code, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) } }),
+  });
+  const budgets = { ttftMs: options.maxTtft, gapMs: options.maxGap, totalMs: options.maxTotal };
+  const timeline = outputs.some((o) => o.reporter === 'html');
+  let reported = false;
   try {
+    // An unknown protocol or case, or a suite that does not load, is reported like any other stop.
+    const planned = plan(await selectProtocols(protocolNames), options.case);
     // The embedded mock lives for this run only, on loopback and a free port: its fault scenarios may all apply.
     if (embedded) mock = await startMockServer({ protocols: planned.map((p) => p.protocol), allowAuthFaults: true, ...(token === undefined ? {} : { token }) });
-    const baseUrl = options.target ?? (mock as MockServer).url;
+    baseUrl = options.target ?? (mock as MockServer).url;
     const plans = planned.map((p): SuitePlan => {
       const vars: Record<string, string> = token === undefined ? {} : { token };
       // Against the embedded mock, the suite's own mock values stand in for what a target would need.
@@ -84,29 +105,44 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
         for (const [name, variable] of Object.entries(p.suite.variables)) if (variable.mock !== undefined) vars[name] = fillTemplate(variable.mock, vars);
       return { ...p, vars: { ...vars, ...given } };
     });
-    const cases = await runSuites(plans, { baseUrl, headers, limits, clock: systemClock, onCase, eio: options.eio, concurrency: options.concurrency });
-    const totals = totalsOf(cases);
-    const report: RunReport = {
-      tool: 'chatwire',
-      version,
-      target: mock === undefined ? baseUrl : `${baseUrl} (embedded mock)`,
-      embeddedMock: mock !== undefined,
-      strict: options.strict,
-      startedAt,
-      durationMs: Math.round(systemClock.now() - started),
-      cases,
-      totals,
+    const run: SuiteRunOptions = {
+      baseUrl,
+      headers,
+      limits,
+      clock: systemClock,
+      onCase,
+      eio: options.eio,
+      concurrency: options.concurrency,
+      budgets,
+      timeline,
     };
-    emitReport(report, { reporter: options.reporter, output: options.output, progressShown: true }, io);
+    const cases = await runSuites(plans, run);
     const misconfigured = diagnose(cases);
-    if (misconfigured !== undefined) {
-      throw new ChatwireError(
-        'MISCONFIGURED',
-        `Failed to judge ${misconfigured.protocol} at ${baseUrl}: every valid request failed the same way (${misconfigured.example})`,
-        { hint: misconfigured.cause },
-      );
+    const error =
+      misconfigured === undefined
+        ? undefined
+        : new ChatwireError(
+            'MISCONFIGURED',
+            `Failed to judge ${misconfigured.protocol} at ${baseUrl}: every valid request failed the same way (${misconfigured.example})`,
+            { hint: misconfigured.cause },
+          );
+    const report = reportOf(cases, error);
+    reported = true;
+    emitReports(report, outputs, { progressShown: true }, io);
+    if (error !== undefined) throw error;
+    return exitCodeOf(report.totals, options.strict);
+  } catch (error) {
+    // Exit 2 still leaves every report: the cases done so far and why the run stopped.
+    if (!reported) {
+      const stopped = isChatwireError(error) ? error : new ChatwireError('INTERNAL', `Failed to finish the run: ${describeError(error)}`);
+      try {
+        emitReports(reportOf(done, stopped), outputs, { progressShown: true }, io);
+      } catch (writeError) {
+        // The reason the run stopped matters more; a report that could not be written is said beside it.
+        io.stderr.write(`chatwire: ${describeError(writeError)}\n`);
+      }
     }
-    return exitCodeOf(totals, options.strict);
+    throw error;
   } finally {
     await mock?.close();
   }

@@ -7,15 +7,16 @@ import { selectProtocols } from '../../protocols/index.js';
 import { judgeRecording } from '../../record/judge.js';
 import { readRecording } from '../../record/reader.js';
 import { exitCodeOf, outcomeOf, totalsOf, type CaseReport, type RunReport, type StepReport } from '../../report/model.js';
-import { emitReport } from '../emit.js';
+import { emitReports } from '../emit.js';
 import type { CliIo } from '../io.js';
+import type { ReportOutput } from '../outputs.js';
 import { optionsSchema } from '../spec.js';
 import { validateOptions } from './options.js';
 
 type ValidateOptions = ReturnType<typeof optionsSchema<typeof validateOptions>>;
 
 /** Judges every exchange of a recording (`chatwire record`, `chatwire/record`) with its protocol's rules. */
-export async function validateRecording(file: string, options: z.output<ValidateOptions>, io: CliIo): Promise<number> {
+export async function validateRecording(file: string, options: z.output<ValidateOptions>, outputs: readonly ReportOutput[], io: CliIo): Promise<number> {
   const started = systemClock.now();
   const recording = await readRecording(file);
   const recorded = recording.header.protocol;
@@ -64,6 +65,6 @@ export async function validateRecording(file: string, options: z.output<Validate
     cases,
     totals,
   };
-  emitReport(report, { reporter: options.reporter, output: options.output, progressShown: false }, io);
+  emitReports(report, outputs, { progressShown: false }, io);
   return exitCodeOf(totals, options.strict);
 }

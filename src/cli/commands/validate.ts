@@ -11,7 +11,8 @@ import type { AnswerKind } from '../../protocols/protocol.js';
 import { exitCodeOf, outcomeOf, totalsOf, type RunReport, type StepReport } from '../../report/model.js';
 import { judge, rulesFor } from '../../suite/judge.js';
 import { transportOf } from '../../transports/index.js';
-import { emitReport } from '../emit.js';
+import { emitReports } from '../emit.js';
+import { planOutputs } from '../outputs.js';
 import type { CliIo } from '../io.js';
 import { parseOptions } from '../options.js';
 import { optionsSchema } from '../spec.js';
@@ -44,7 +45,8 @@ async function sniff(chunks: Chunks): Promise<{ kind: AnswerKind; chunks: Chunks
 /** Checks a saved answer (an event-stream body or a JSON answer), optionally with its request, offline. */
 export async function validateCommand(file: string, raw: Record<string, unknown>, io: CliIo): Promise<number> {
   const options = parseOptions(ValidateOptions, raw, 'validate');
-  if (isRecordingFile(file)) return validateRecording(file, options, io);
+  const outputs = planOutputs(options.reporter, options.output);
+  if (isRecordingFile(file)) return validateRecording(file, options, outputs, io);
   if (options.protocol === undefined) {
     throw new ChatwireError('BAD_OPTION', 'Failed to parse --protocol: expected a protocol id such as ctai', { hint: 'see chatwire validate --help' });
   }
@@ -128,6 +130,6 @@ export async function validateCommand(file: string, raw: Record<string, unknown>
     cases,
     totals,
   };
-  emitReport(report, { reporter: options.reporter, output: options.output, progressShown: false }, io);
+  emitReports(report, outputs, { progressShown: false }, io);
   return exitCodeOf(totals, options.strict);
 }

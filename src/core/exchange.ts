@@ -3,6 +3,8 @@
  * everything that came back, as frames, then how it ended.
  */
 
+import { jsonText } from './quote.js';
+
 /** A value parsed from JSON text, or why it could not be. */
 export type ParsedJson = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
 
@@ -77,7 +79,7 @@ export function frameText(frame: Frame): string {
     case 'poll':
       return frame.text;
     case 'socketio':
-      return JSON.stringify(frame.args.length === 1 ? frame.args[0] : frame.args) ?? '';
+      return jsonText(frame.args.length === 1 ? frame.args[0] : frame.args) ?? '';
   }
 }
 
@@ -109,7 +111,8 @@ export type StreamEnd =
   /** The protocol's last frame came, but the server kept the connection open past the grace time. */
   | { readonly type: 'held-open'; readonly atMs: number; readonly graceMs: number }
   | { readonly type: 'frame-limit'; readonly atMs: number; readonly limit: number }
-  | { readonly type: 'byte-limit'; readonly atMs: number; readonly limit: number }
+  /** Over --max-bytes for the answer, or (`perFrame`) one frame over the frame limit. */
+  | { readonly type: 'byte-limit'; readonly atMs: number; readonly limit: number; readonly perFrame?: true | undefined }
   /** The connection broke before the body ended (reset, or a malformed chunked body). */
   | { readonly type: 'broken'; readonly atMs: number; readonly message: string };
 
@@ -168,6 +171,18 @@ export interface Limits {
   readonly maxBytes: number;
   /** After the protocol's last frame, how long the server may take to close the connection. */
   readonly closeGraceMs: number;
+}
+
+/**
+ * The largest single frame (an SSE event, a whole JSON body, a poll answer) read whatever --max-bytes
+ * says: a frame is held whole, parsed and judged, and costs several times its size in memory, so a
+ * 50 MB line is cut here rather than at the answer's 64 MiB.
+ */
+export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+
+/** The byte limit of one frame under these limits. */
+export function frameByteLimit(limits: Pick<Limits, 'maxBytes'>): number {
+  return Math.min(limits.maxBytes, MAX_FRAME_BYTES);
 }
 
 export const defaultLimits: Limits = {

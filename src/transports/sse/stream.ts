@@ -1,5 +1,5 @@
 import type { Clock } from '../../core/clock.js';
-import { flatten, type Limits, type SseFrame, type StreamBatch, type StreamEnd, type StreamItem } from '../../core/exchange.js';
+import { flatten, frameByteLimit, type Limits, type SseFrame, type StreamBatch, type StreamEnd, type StreamItem } from '../../core/exchange.js';
 import { endFromAbort } from '../abort.js';
 import { createSseFrameParser } from './parse.js';
 
@@ -34,9 +34,9 @@ export async function* sseBatches(chunks: AsyncIterable<Uint8Array | string>, op
       batch.push(frame);
     },
     elapsed,
-    maxEventSize: limits.maxBytes,
+    maxEventSize: frameByteLimit(limits),
     onOversizedEvent: () => {
-      end ??= { type: 'byte-limit', atMs: elapsed(), limit: limits.maxBytes };
+      end ??= { type: 'byte-limit', atMs: elapsed(), limit: frameByteLimit(limits), perFrame: true };
     },
   });
 

@@ -1,6 +1,6 @@
 import { createConnection } from 'node:net';
 import { ChatwireError } from '../../core/errors.js';
-import { isEnd, type Limits } from '../../core/exchange.js';
+import { frameByteLimit, isEnd, type Limits } from '../../core/exchange.js';
 import { isRecord } from '../../core/schemas.js';
 import { bodyBatches } from '../http/body.js';
 import { sendHttp } from '../http/request.js';
@@ -153,7 +153,7 @@ export async function connect(target: SocketTarget): Promise<ClientSocket> {
     });
   }
   const eio = await engineVersion(url.origin, path, target);
-  const options = { path, timeoutMs: limitMs, headers: target.headers, query: Object.fromEntries(url.searchParams) };
+  const options = { path, timeoutMs: limitMs, headers: target.headers, query: Object.fromEntries(url.searchParams), maxBytes: frameByteLimit(target.limits) };
   const socket = eio === 3 ? connectV3(url.origin, options) : connectV4(url.origin, options);
   const timers = new AbortController();
   return new Promise<ClientSocket>((resolve, reject) => {

@@ -94,7 +94,11 @@ export class SocketSession {
     };
     listen(this.socket, 'asker');
     if (this.#bystander !== undefined) listen(this.#bystander, 'bystander');
-    const onDisconnect = (reason: string): void => finish({ type: 'broken', atMs: elapsed(), message: `the server disconnected the socket (${reason})` });
+    const onDisconnect = (reason: string): void => {
+      const failure = this.socket.failure;
+      const message = failure === undefined ? `the server disconnected the socket (${reason})` : `chatwire dropped the socket: ${failure}`;
+      finish({ type: 'broken', atMs: elapsed(), message });
+    };
     this.socket.on('disconnect', onDisconnect);
     const onAbort = (): void => finish({ type: 'broken', atMs: elapsed(), message: 'the run was stopped' });
     if (options.signal?.aborted === true) onAbort();

@@ -118,8 +118,8 @@ export type StreamEnd =
 
 export type StreamEndType = StreamEnd['type'];
 
-/** Which time limit cut an exchange. */
-export type TimeLimit = 'exchange' | 'first-frame' | 'idle';
+/** Which time limit cut an exchange: its own, its first frame's, a silence's, or the whole run's (--max-run-time). */
+export type TimeLimit = 'exchange' | 'first-frame' | 'idle' | 'run';
 
 /** The limit that cut a stream, for a report: `{ timeLimit }` for a timeout, nothing otherwise. */
 export function timeLimitOf(end: StreamEnd): { readonly timeLimit?: TimeLimit } {
@@ -135,6 +135,8 @@ export function describeTimeout(end: Extract<StreamEnd, { type: 'timeout' }>): s
       return `nothing came within the first-frame limit of ${end.limitMs} ms (--first-frame-timeout)`;
     case 'idle':
       return `the answer went silent for the idle limit of ${end.limitMs} ms (--idle-timeout)`;
+    case 'run':
+      return `no complete answer before the run's limit of ${end.limitMs} ms ran out (--max-run-time)`;
   }
 }
 

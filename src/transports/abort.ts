@@ -21,6 +21,12 @@ export class CutReason extends Error {
   }
 }
 
+/** The end a signal's cut gives, when the signal was aborted by a cut of ours (a limit, the run's included). */
+export function cutEnd(signal: AbortSignal | undefined, atMs: number): StreamEnd | undefined {
+  const reason: unknown = signal?.aborted ? signal.reason : undefined;
+  return reason instanceof CutReason ? reason.toEnd(atMs) : undefined;
+}
+
 /** How an answer that is not UTF-8 ends: its text cannot be read as the server meant it (U+FFFD would hide that). */
 export const INVALID_UTF8 = 'the answer is not valid UTF-8 (JSON text exchanged between systems must be UTF-8, RFC 8259 §8.1); chatwire stopped reading';
 

@@ -17,6 +17,10 @@ import type { CliIo } from '../io.js';
 import { parseOptions } from '../options.js';
 import { optionsSchema } from '../spec.js';
 import { runOptions } from './options.js';
+import { CutReason } from '../../transports/abort.js';
+
+/** How long after --max-run-time a run still waits for its cases to end (they all watch its signal). */
+const STOP_GRACE_MS = 5_000;
 
 const RunOptions = optionsSchema(runOptions);
 
@@ -66,9 +70,18 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
 
   // Progress goes where the report does not: stdout for pretty, stderr when stdout carries JSON/XML.
   const progress = options.reporter === 'pretty' || options.output !== undefined ? io.stdout : io.stderr;
+  const finished: CaseReport[] = [];
   const onCase = (report: CaseReport): void => {
+    finished.push(report);
     progress.write(`${formatCase(report, colorsFor(progress, io.env))}\n`);
   };
+  // The whole run's limit: its signal reaches every wait, so answers still coming are cut and no new case starts.
+  const runLimit = new AbortController();
+  const timers = new AbortController();
+  systemClock.sleep(options.maxRunTime, timers.signal).then(
+    () => runLimit.abort(new CutReason('timeout', options.maxRunTime, 'run')),
+    () => undefined,
+  );
 
   let mock: MockServer | undefined;
   const started = systemClock.now();
@@ -84,7 +97,18 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
         for (const [name, variable] of Object.entries(p.suite.variables)) if (variable.mock !== undefined) vars[name] = fillTemplate(variable.mock, vars);
       return { ...p, vars: { ...vars, ...given } };
     });
-    const cases = await runSuites(plans, { baseUrl, headers, limits, clock: systemClock, onCase, eio: options.eio, concurrency: options.concurrency });
+    const running = runSuites(plans, {
+      baseUrl,
+      headers,
+      limits,
+      clock: systemClock,
+      onCase,
+      eio: options.eio,
+      concurrency: options.concurrency,
+      signal: runLimit.signal,
+    });
+    // A wait that missed the signal must not hold the run: past the limit and a grace, the cases finished so far are the report.
+    const cases = await Promise.race([running, systemClock.sleep(options.maxRunTime + STOP_GRACE_MS, timers.signal).then(() => finished)]);
     const totals = totalsOf(cases);
     const report: RunReport = {
       tool: 'chatwire',
@@ -98,6 +122,12 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
       totals,
     };
     emitReport(report, { reporter: options.reporter, output: options.output, progressShown: true }, io);
+    const short = cutByRunLimit(cases, plans);
+    if (runLimit.signal.aborted && short !== undefined) {
+      throw new ChatwireError('RUN_TIME_LIMIT', `Failed to finish the run within --max-run-time (${options.maxRunTime} ms): ${short}`, {
+        hint: 'raise --max-run-time, or choose fewer cases with --case',
+      });
+    }
     const misconfigured = diagnose(cases);
     if (misconfigured !== undefined) {
       throw new ChatwireError(
@@ -108,6 +138,14 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
     }
     return exitCodeOf(totals, options.strict);
   } finally {
+    timers.abort();
     await mock?.close();
   }
+}
+
+/** After the run's limit: how many cases it cut short or kept from running, or undefined when it touched none. */
+function cutByRunLimit(cases: readonly CaseReport[], plans: readonly SuitePlan[]): string | undefined {
+  const cut = cases.filter((c) => c.steps.some((step) => step.timeLimit === 'run')).length;
+  const notRun = plans.reduce((sum, plan) => sum + plan.cases.length, 0) - cases.length + cases.filter((c) => c.skipped?.includes('--max-run-time')).length;
+  return cut + notRun === 0 ? undefined : `${cut} case(s) cut short, ${notRun} not run`;
 }

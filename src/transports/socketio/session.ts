@@ -2,6 +2,7 @@ import type { ClientSocket } from './client.js';
 import { connect, type SocketTarget } from './connect.js';
 import type { WireTap } from '../observer.js';
 import { Watchdog } from '../watchdog.js';
+import { cutEnd } from '../abort.js';
 import { parseJson, type Limits, type ParsedJson, type SocketFrame, type StreamBatch, type StreamEnd } from '../../core/exchange.js';
 
 export interface SocketExchangeOptions {
@@ -100,7 +101,7 @@ export class SocketSession {
       finish({ type: 'broken', atMs: elapsed(), message });
     };
     this.socket.on('disconnect', onDisconnect);
-    const onAbort = (): void => finish({ type: 'broken', atMs: elapsed(), message: 'the run was stopped' });
+    const onAbort = (): void => finish(cutEnd(options.signal, elapsed()) ?? { type: 'broken', atMs: elapsed(), message: 'the run was stopped' });
     if (options.signal?.aborted === true) onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true, signal: timers.signal });
     clock.sleep(limits.timeoutMs, timers.signal).then(

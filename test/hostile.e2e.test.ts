@@ -147,17 +147,21 @@ describe('hostile targets: each ends as a deviation with a report, within its li
     expect(messages(run)).toContainEqual(expect.stringContaining('no complete answer within the exchange limit of 1500 ms (--timeout)'));
   });
 
-  it('a stream that never ends and never completes a frame is cut at one frame of 16 MiB', async () => {
+  it("a stream that never ends and never completes a frame is cut at one frame's share of the budget", async () => {
     const run = await against('endlessLine', ['ctai', '--case', 'stream-answer', '--timeout', '5s']);
     expect(run.cases[0]?.steps[0]).toMatchObject({ end: 'byte-limit', frames: 0 });
+    // 16 MiB shared by the 8 cases --concurrency lets run at once.
     expect(messages(run)).toContainEqual(
-      'http.response.complete: a single frame of more than 16777216 bytes; chatwire stopped reading (the most it reads of one frame)',
+      'http.response.complete: a single frame of more than 2097152 bytes; chatwire stopped reading (one frame may take 16777216 bytes divided by --concurrency, and no more than --max-bytes)',
     );
   });
 
-  it('a single 50 MB line is cut at 16 MiB, and at --max-bytes when that is lower', async () => {
-    const run = await against('line50MB', ['ctai', '--case', 'stream-answer', '--timeout', '5s']);
+  it("a single 50 MB line is cut at one frame's share, a whole suite of them stays bounded, and --max-bytes cuts earlier when lower", async () => {
+    const run = await against('line50MB', ['ctai', '--case', 'stream-answer', '--timeout', '5s', '--concurrency', '1']);
     expect(run.cases[0]?.steps[0]).toMatchObject({ end: 'byte-limit', frames: 0 });
+    expect(messages(run)).toContainEqual(expect.stringContaining('a single frame of more than 16777216 bytes'));
+    const suite = await against('line50MB', ['ctai', '--timeout', '5s'], 20_000);
+    expect(suite.cases.filter((c) => c.steps.some((s) => s.end === 'byte-limit')).length).toBeGreaterThan(10);
     const lower = await against('line50MB', ['ctai', '--case', 'stream-answer', '--timeout', '5s', '--max-bytes', '1000000']);
     expect(messages(lower)).toContainEqual(expect.stringContaining('more than 1000000 bytes; chatwire stopped reading (raise --max-bytes'));
   });
@@ -196,7 +200,7 @@ describe('hostile targets: each ends as a deviation with a report, within its li
 
   it('a Socket.IO server that answers a long poll with 200 MB is dropped at one frame', async () => {
     const run = await against('socketFlood', ['pocketqa', '--case', 'question-in-room', '--timeout', '5s']);
-    expect(messages(run)).toContainEqual(expect.stringContaining('a long-polling answer of more than 16777216 bytes'));
+    expect(messages(run)).toContainEqual(expect.stringContaining('a long-polling answer of more than 2097152 bytes'));
   });
 
   it('a polling API slower than the timeout is cut at each poll, and one that answers a poll with 200 MB at one frame', async () => {

@@ -171,20 +171,30 @@ export interface Limits {
   readonly idleMs: number;
   readonly maxFrames: number;
   readonly maxBytes: number;
+  /** One frame's bytes (see frameShare); FRAME_BUDGET_BYTES when not given. Never above maxBytes. */
+  readonly maxFrameBytes?: number | undefined;
   /** After the protocol's last frame, how long the server may take to close the connection. */
   readonly closeGraceMs: number;
 }
 
 /**
- * The largest single frame (an SSE event, a whole JSON body, a poll answer) read whatever --max-bytes
- * says: a frame is held whole, parsed and judged, and costs several times its size in memory, so a
- * 50 MB line is cut here rather than at the answer's 64 MiB.
+ * What the frames being read at once may hold together, whatever --max-bytes says: a frame (an SSE
+ * event, a whole JSON body, a poll answer, a Socket.IO message) is held whole, parsed and judged,
+ * and costs about three times its size until it is collected, so eight answers of one 50 MB line
+ * each are cut here rather than at 64 MiB each.
  */
-export const MAX_FRAME_BYTES = 16 * 1024 * 1024;
+export const FRAME_BUDGET_BYTES = 16 * 1024 * 1024;
+/** No frame limit goes below this, however many answers are read at once. */
+const MIN_FRAME_BYTES = 1024 * 1024;
+
+/** The frame limit when `inFlight` answers are read at once: a share of FRAME_BUDGET_BYTES. */
+export function frameShare(inFlight: number): number {
+  return Math.max(MIN_FRAME_BYTES, Math.floor(FRAME_BUDGET_BYTES / Math.max(1, inFlight)));
+}
 
 /** The byte limit of one frame under these limits. */
-export function frameByteLimit(limits: Pick<Limits, 'maxBytes'>): number {
-  return Math.min(limits.maxBytes, MAX_FRAME_BYTES);
+export function frameByteLimit(limits: Pick<Limits, 'maxBytes' | 'maxFrameBytes'>): number {
+  return Math.min(limits.maxBytes, limits.maxFrameBytes ?? FRAME_BUDGET_BYTES);
 }
 
 export const defaultLimits: Limits = {

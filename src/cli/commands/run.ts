@@ -1,6 +1,6 @@
 import { systemClock } from '../../core/clock.js';
 import { ChatwireError } from '../../core/errors.js';
-import type { Limits } from '../../core/exchange.js';
+import { frameShare, type Limits } from '../../core/exchange.js';
 import { fillTemplate } from '../../core/template.js';
 import { version } from '../../core/version.js';
 import { SUITE_HEADER } from '../../mock/access.js';
@@ -57,6 +57,8 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
     closeGraceMs: options.closeGrace,
     maxFrames: options.maxFrames,
     maxBytes: options.maxBytes,
+    // The frames read at once share one budget, so memory stays bounded at any --concurrency.
+    maxFrameBytes: frameShare(options.concurrency),
   };
   const embedded = options.target === undefined;
   // The embedded mock needs a key of its own when none is given, so that a wrong key can be told from it.

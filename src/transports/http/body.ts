@@ -4,7 +4,7 @@ import { createSseFrameParser } from '../sse/parse.js';
 import { endFromAbort } from '../abort.js';
 
 export interface BodyOptions {
-  readonly limits: Pick<Limits, 'maxBytes'>;
+  readonly limits: Pick<Limits, 'maxBytes' | 'maxFrameBytes'>;
   readonly clock: Clock;
   readonly startedAt: number;
   readonly signal?: AbortSignal;

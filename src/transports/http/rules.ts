@@ -1,4 +1,4 @@
-import { describeTimeout } from '../../core/exchange.js';
+import { describeTimeout, FRAME_BUDGET_BYTES } from '../../core/exchange.js';
 import { defineRule, type Rule } from '../../core/rule.js';
 import { INVALID_UTF8 } from '../abort.js';
 
@@ -44,7 +44,7 @@ export const responseComplete: Rule = defineRule({
             end,
             message:
               end.perFrame === true
-                ? `a single frame of more than ${end.limit} bytes; chatwire stopped reading (the most it reads of one frame)`
+                ? `a single frame of more than ${end.limit} bytes; chatwire stopped reading (one frame may take ${FRAME_BUDGET_BYTES} bytes divided by --concurrency, and no more than --max-bytes)`
                 : `more than ${end.limit} bytes; chatwire stopped reading (raise --max-bytes if this is legitimate)`,
             expected: `at most ${end.limit} bytes${end.perFrame === true ? ' in one frame' : ''}`,
           });

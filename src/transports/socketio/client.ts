@@ -48,7 +48,7 @@ async function boundedText(res: Response, maxBytes: number, note: FailureNote): 
     bytes += value.length;
     if (bytes > maxBytes) {
       await reader.cancel().catch(() => undefined);
-      note.failure = `a long-polling answer of more than ${maxBytes} bytes, the most chatwire reads of one`;
+      note.failure = `a long-polling answer of more than ${maxBytes} bytes, the most chatwire reads of one frame`;
       throw new Error(note.failure);
     }
     text += decoder.decode(value, { stream: true });

@@ -4,7 +4,7 @@ import { endFromAbort } from '../abort.js';
 import { createSseFrameParser } from './parse.js';
 
 export interface SseStreamOptions {
-  readonly limits: Pick<Limits, 'maxFrames' | 'maxBytes'>;
+  readonly limits: Pick<Limits, 'maxFrames' | 'maxBytes' | 'maxFrameBytes'>;
   readonly clock: Clock;
   /** `clock.now()` when the request was sent. */
   readonly startedAt: number;
@@ -36,7 +36,8 @@ export async function* sseBatches(chunks: AsyncIterable<Uint8Array | string>, op
     elapsed,
     maxEventSize: frameByteLimit(limits),
     onOversizedEvent: () => {
-      end ??= { type: 'byte-limit', atMs: elapsed(), limit: frameByteLimit(limits), perFrame: true };
+      const cap = frameByteLimit(limits);
+      end ??= { type: 'byte-limit', atMs: elapsed(), limit: cap, ...(cap < limits.maxBytes ? { perFrame: true as const } : {}) };
     },
   });
 

@@ -8,6 +8,7 @@ import { promisify } from 'node:util';
 import { createServer as createTcp, type Server as TcpServer, type Socket } from 'node:net';
 import { createServer as createHttp, type RequestListener, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { RunReport } from '../src/report/model.js';
+import { Server as SocketServer } from 'socket.io';
 import { cli } from './cli-helper.js';
 import { ENGINE_HANDSHAKE, Targets, gzipBomb, measuredCli, megabytes, pump } from './hostile-targets.js';
 
@@ -54,6 +55,7 @@ const errorRules = (report: RunReport): string[] =>
   [...new Set(report.cases.flatMap((c) => c.steps.flatMap((s) => s.deviations.filter((d) => d.severity === 'error').map((d) => d.rule))))].sort();
 
 const hostile = new Targets();
+let deepIo: SocketServer;
 const at: Record<string, string> = {};
 const ctaiPacket = (sn: number, event = ''): string =>
   `id: m${sn}\ndata: {"ret":"0","msg":"","data":{"msg_id":"m${sn}","msg_sn":"${sn}","event":"${event}","answer_text":"x"}}\n\n`;
@@ -103,6 +105,11 @@ beforeAll(async () => {
     res.writeHead(200, { 'content-type': 'text/plain' });
     megabytes(res, 200, '4', '');
   });
+  // A Socket.IO server that answers every question with an event nested 100,000 deep.
+  const deepHttp = createHttp();
+  deepIo = new SocketServer(deepHttp);
+  deepIo.on('connection', (socket) => socket.on('CHAT_CS', () => socket.conn.write(`2["CHAT_SS",${DEEP}]`)));
+  at['socketDeep'] = await hostile.listen(deepHttp);
   // A tasks API that creates what is asked at once, and answers polls with `poll`.
   const tasks =
     (poll: (res: ServerResponse) => void): RequestListener =>
@@ -125,7 +132,10 @@ beforeAll(async () => {
     }),
   );
 });
-afterAll(() => hostile.close());
+afterAll(async () => {
+  await deepIo.close();
+  hostile.close();
+});
 
 const report = (stdout: string): RunReport => JSON.parse(stdout) as RunReport;
 const messages = (run: RunReport): string[] => run.cases.flatMap((c) => c.steps.flatMap((s) => s.deviations.map((d) => `${d.rule}: ${d.message}`)));
@@ -191,6 +201,12 @@ describe('hostile targets: each ends as a deviation with a report, within its li
     const run = await against('deep', ['ctai', '--case', 'stream-answer', '--timeout', '3s']);
     const quoted = run.cases[0]?.steps[0]?.deviations.find((d) => d.type === 'frame');
     expect(quoted).toMatchObject({ rule: 'ctai.packet.shape', quote: expect.stringMatching(/^\[{200}.*\(200000 chars\)$/) as unknown });
+  });
+
+  it('a Socket.IO event nested 100,000 deep is judged and quoted by its first characters', async () => {
+    const run = await against('socketDeep', ['pocketqa', '--case', 'question-in-room', '--timeout', '2s']);
+    const quoted = run.cases[0]?.steps[0]?.deviations.find((d) => d.type === 'frame');
+    expect(quoted).toMatchObject({ rule: 'pocketqa.answer.shape', quote: expect.stringMatching(/^\[{240}… \(longer\)$/) as unknown });
   });
 
   it('a Socket.IO server that never answers after its handshake is cut at the first-frame limit', async () => {

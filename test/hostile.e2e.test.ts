@@ -6,9 +6,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { createServer as createTcp, type Server as TcpServer, type Socket } from 'node:net';
-import { createServer as createHttp, type Server as HttpServer } from 'node:http';
+import { createServer as createHttp, type RequestListener, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { RunReport } from '../src/report/model.js';
+import { Server as SocketServer } from 'socket.io';
 import { cli } from './cli-helper.js';
+import { ENGINE_HANDSHAKE, Targets, gzipBomb, measuredCli, megabytes, pump } from './hostile-targets.js';
 
 const sockets = new Set<Socket>();
 let silent: TcpServer;
@@ -51,6 +53,179 @@ afterAll(() => {
 
 const errorRules = (report: RunReport): string[] =>
   [...new Set(report.cases.flatMap((c) => c.steps.flatMap((s) => s.deviations.filter((d) => d.severity === 'error').map((d) => d.rule))))].sort();
+
+const hostile = new Targets();
+let deepIo: SocketServer;
+const at: Record<string, string> = {};
+const ctaiPacket = (sn: number, event = ''): string =>
+  `id: m${sn}\ndata: {"ret":"0","msg":"","data":{"msg_id":"m${sn}","msg_sn":"${sn}","event":"${event}","answer_text":"x"}}\n\n`;
+/** A JSON string nested 100,000 arrays deep: JSON.parse reads it, a recursive JSON.stringify overflows. */
+const DEEP = '['.repeat(100_000) + ']'.repeat(100_000);
+
+beforeAll(async () => {
+  const sse = { 'content-type': 'text/event-stream' };
+  // A frame every 20 ms, forever.
+  at['trickle'] = await hostile.http((_req, res) => {
+    res.writeHead(200, sse);
+    let n = 0;
+    const timer = setInterval(() => res.write(ctaiPacket(n++)), 20);
+    res.on('close', () => clearInterval(timer));
+  });
+  // One data line that never ends: no frame ever completes.
+  at['endlessLine'] = await hostile.http((_req, res) => {
+    res.writeHead(200, sse);
+    const piece = 'x'.repeat(64 * 1024);
+    pump(res, () => piece);
+  });
+  at['line50MB'] = await hostile.http((_req, res) => {
+    res.writeHead(200, sse);
+    megabytes(res, 50, 'data: "', '"\n\n');
+  });
+  at['invalidUtf8'] = await hostile.http((_req, res) => {
+    res.writeHead(200, sse);
+    const [before, after] = ctaiPacket(0).split('"x"') as [string, string];
+    res.end(Buffer.concat([Buffer.from(`${before}"`), Buffer.from([0xc3, 0x28, 0xff]), Buffer.from(`"${after}${ctaiPacket(1, 'stop')}`)]));
+  });
+  const bomb = gzipBomb();
+  at['gzipBomb'] = await hostile.http((_req, res) => res.writeHead(200, { ...sse, 'content-encoding': 'gzip' }).end(bomb));
+  at['redirectLoop'] = await hostile.http((req, res) => res.writeHead(302, { location: req.url ?? '/' }).end());
+  at['json200MB'] = await hostile.http((_req, res) => {
+    res.writeHead(200, { 'content-type': 'application/json' });
+    megabytes(res, 200, '{"ret":"0","msg":"","data":{"answer_text":"', '"}}');
+  });
+  at['deep'] = await hostile.http((_req, res) => res.writeHead(200, sse).end(`id: a\ndata: ${DEEP}\n\n`));
+  // A Socket.IO server that completes the Engine.IO handshake, then never answers again.
+  at['socketSilent'] = await hostile.http((req, res) => {
+    if (req.method === 'GET' && !(req.url ?? '').includes('sid=')) res.writeHead(200, { 'content-type': 'text/plain' }).end(ENGINE_HANDSHAKE);
+  });
+  // One that answers its first long poll with 200 MB.
+  at['socketFlood'] = await hostile.http((req, res) => {
+    if (req.method === 'POST') return void res.writeHead(200).end('ok');
+    if (!(req.url ?? '').includes('sid=')) return void res.writeHead(200, { 'content-type': 'text/plain' }).end(ENGINE_HANDSHAKE);
+    res.writeHead(200, { 'content-type': 'text/plain' });
+    megabytes(res, 200, '4', '');
+  });
+  // A Socket.IO server that answers every question with an event nested 100,000 deep.
+  const deepHttp = createHttp();
+  deepIo = new SocketServer(deepHttp);
+  deepIo.on('connection', (socket) => socket.on('CHAT_CS', () => socket.conn.write(`2["CHAT_SS",${DEEP}]`)));
+  at['socketDeep'] = await hostile.listen(deepHttp);
+  // A tasks API that creates what is asked at once, and answers polls with `poll`.
+  const tasks =
+    (poll: (res: ServerResponse) => void): RequestListener =>
+    (req, res) => {
+      const json = (value: unknown): void => void res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
+      req.resume();
+      req.on('end', () => {
+        const url = req.url ?? '';
+        if (url.startsWith('/api/v1/tasks/')) poll(res);
+        else if (url.endsWith('/conversations')) json({ conversation_id: 'c1' });
+        else if (url.endsWith('/messages')) json({ task_id: 't1', conversation_id: 'c1' });
+        else json({ workspace_id: 'w1' });
+      });
+    };
+  at['slowPolls'] = await hostile.http(tasks(() => undefined));
+  at['hugePoll'] = await hostile.http(
+    tasks((res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      megabytes(res, 200, '{"status":"running","events":[{"type":"text","text":"', '"}],"next":1}');
+    }),
+  );
+});
+afterAll(async () => {
+  await deepIo.close();
+  hostile.close();
+});
+
+const report = (stdout: string): RunReport => JSON.parse(stdout) as RunReport;
+const messages = (run: RunReport): string[] => run.cases.flatMap((c) => c.steps.flatMap((s) => s.deviations.map((d) => `${d.rule}: ${d.message}`)));
+
+/** Runs the bin against a hostile target: it must end as a deviation with a report, in time, in bounded memory. */
+async function against(target: string, args: readonly string[], maxMs = 10_000): Promise<RunReport> {
+  const result = await measuredCli(['run', ...args, '--target', at[target] ?? 'http://unset', '-r', 'json']);
+  expect(result.stderr).not.toContain('chatwire bug');
+  expect(result.code).toBe(1);
+  expect(result.ms).toBeLessThan(maxMs);
+  expect(result.peakMb).toBeLessThan(200);
+  return report(result.stdout);
+}
+
+describe('hostile targets: each ends as a deviation with a report, within its limits, under 200 MB', () => {
+  it('a stream that never ends, frame after frame, is cut at --timeout', async () => {
+    const run = await against('trickle', ['ctai', '--case', 'stream-answer', '--timeout', '1500ms']);
+    expect(run.cases[0]?.steps[0]).toMatchObject({ end: 'timeout', timeLimit: 'exchange' });
+    expect(messages(run)).toContainEqual(expect.stringContaining('no complete answer within the exchange limit of 1500 ms (--timeout)'));
+  });
+
+  it("a stream that never ends and never completes a frame is cut at one frame's share of the budget", async () => {
+    const run = await against('endlessLine', ['ctai', '--case', 'stream-answer', '--timeout', '5s']);
+    expect(run.cases[0]?.steps[0]).toMatchObject({ end: 'byte-limit', frames: 0 });
+    // 16 MiB shared by the 8 cases --concurrency lets run at once.
+    expect(messages(run)).toContainEqual(
+      'http.response.complete: a single frame of more than 2097152 bytes; chatwire stopped reading (one frame may take 16777216 bytes divided by --concurrency, and no more than --max-bytes)',
+    );
+  });
+
+  it("a single 50 MB line is cut at one frame's share, a whole suite of them stays bounded, and --max-bytes cuts earlier when lower", async () => {
+    const run = await against('line50MB', ['ctai', '--case', 'stream-answer', '--timeout', '5s', '--concurrency', '1']);
+    expect(run.cases[0]?.steps[0]).toMatchObject({ end: 'byte-limit', frames: 0 });
+    expect(messages(run)).toContainEqual(expect.stringContaining('a single frame of more than 16777216 bytes'));
+    const suite = await against('line50MB', ['ctai', '--timeout', '5s'], 20_000);
+    expect(suite.cases.filter((c) => c.steps.some((s) => s.end === 'byte-limit')).length).toBeGreaterThan(10);
+    const lower = await against('line50MB', ['ctai', '--case', 'stream-answer', '--timeout', '5s', '--max-bytes', '1000000']);
+    expect(messages(lower)).toContainEqual(expect.stringContaining('more than 1000000 bytes; chatwire stopped reading (raise --max-bytes'));
+  });
+
+  it('invalid UTF-8 is a deviation, not text with U+FFFD in it', async () => {
+    const run = await against('invalidUtf8', ['ctai', '--case', 'stream-answer', '--timeout', '3s']);
+    expect(run.cases[0]?.steps[0]).toMatchObject({ end: 'broken' });
+    expect(messages(run)).toContainEqual(expect.stringMatching(/^http\.response\.complete: the answer is not valid UTF-8 .*RFC 8259/));
+  });
+
+  it('a gzip bomb is read as far as one frame allows', async () => {
+    const run = await against('gzipBomb', ['ctai', '--case', 'stream-answer', '--timeout', '5s']);
+    expect(run.cases[0]?.steps[0]).toMatchObject({ end: 'byte-limit' });
+  });
+
+  it('a redirect loop is judged as the answer it is, never followed', async () => {
+    const run = await against('redirectLoop', ['ctai', '--case', 'stream-answer', '--timeout', '3s']);
+    expect(run.cases[0]?.steps[0]).toMatchObject({ status: 302, end: 'closed' });
+  });
+
+  it('a 200 MB JSON answer is cut at one frame', async () => {
+    const run = await against('json200MB', ['ctai', '--case', 'plain-answer', '--timeout', '5s']);
+    expect(run.cases[0]?.steps[0]).toMatchObject({ end: 'byte-limit' });
+  });
+
+  it('JSON nested 100,000 deep is judged and quoted by its first characters', async () => {
+    const run = await against('deep', ['ctai', '--case', 'stream-answer', '--timeout', '3s']);
+    const quoted = run.cases[0]?.steps[0]?.deviations.find((d) => d.type === 'frame');
+    expect(quoted).toMatchObject({ rule: 'ctai.packet.shape', quote: expect.stringMatching(/^\[{200}.*\(200000 chars\)$/) as unknown });
+  });
+
+  it('a Socket.IO event nested 100,000 deep is judged and quoted by its first characters', async () => {
+    const run = await against('socketDeep', ['pocketqa', '--case', 'question-in-room', '--timeout', '2s']);
+    const quoted = run.cases[0]?.steps[0]?.deviations.find((d) => d.type === 'frame');
+    expect(quoted).toMatchObject({ rule: 'pocketqa.answer.shape', quote: expect.stringMatching(/^\[{240}… \(longer\)$/) as unknown });
+  });
+
+  it('a Socket.IO server that never answers after its handshake is cut at the first-frame limit', async () => {
+    const run = await against('socketSilent', ['pocketqa', '--case', 'question-in-room', '--timeout', '1500ms']);
+    expect(messages(run)).toContainEqual(expect.stringMatching(/^socketio\.connection\.kept: .*did not acknowledge the connection within 1500 ms/));
+  });
+
+  it('a Socket.IO server that answers a long poll with 200 MB is dropped at one frame', async () => {
+    const run = await against('socketFlood', ['pocketqa', '--case', 'question-in-room', '--timeout', '5s']);
+    expect(messages(run)).toContainEqual(expect.stringContaining('a long-polling answer of more than 2097152 bytes'));
+  });
+
+  it('a polling API slower than the timeout is cut at each poll, and one that answers a poll with 200 MB at one frame', async () => {
+    const slow = await against('slowPolls', ['tasks', '--token', 'k', '--case', 'full-flow', '--timeout', '1500ms', '--first-frame-timeout', '1s']);
+    expect(slow.cases[0]?.steps.at(-1)).toMatchObject({ end: 'timeout', timeLimit: 'first-frame' });
+    const huge = await against('hugePoll', ['tasks', '--token', 'k', '--case', 'full-flow', '--timeout', '5s']);
+    expect(huge.cases[0]?.steps.at(-1)).toMatchObject({ end: 'byte-limit' });
+  });
+});
 
 describe('hostile targets: reported, never hung on, never crashed by', () => {
   it('a server that never answers is cut at --timeout', async () => {

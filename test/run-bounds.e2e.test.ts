@@ -4,6 +4,7 @@ import { createServer as createTcp, type Server as TcpServer, type Socket } from
 import { Server as SocketServer } from 'socket.io';
 import type { RunReport } from '../src/report/model.js';
 import { cli } from './cli-helper.js';
+import { ENGINE_HANDSHAKE } from './hostile-targets.js';
 
 const sockets = new Set<Socket>();
 const servers: Array<TcpServer | HttpServer> = [];
@@ -61,6 +62,8 @@ let stall: HttpServer;
 let silent: TcpServer;
 const counted = conformant(120);
 let countedServer: HttpServer;
+let slowServer: HttpServer;
+let socketSilent: HttpServer;
 
 beforeAll(async () => {
   headOnly = await listen(createHttp((_req, res) => res.writeHead(200, { 'content-type': 'text/event-stream' }).flushHeaders()));
@@ -86,6 +89,13 @@ beforeAll(async () => {
   });
   await listen(heartbeats);
   countedServer = await listen(createHttp(counted.handler));
+  slowServer = await listen(createHttp(conformant(5_000).handler));
+  // Completes the Engine.IO handshake, then never answers the session it opened.
+  socketSilent = await listen(
+    createHttp((req, res) => {
+      if (!(req.url ?? '').includes('sid=')) res.writeHead(200, { 'content-type': 'text/plain' }).end(ENGINE_HANDSHAKE);
+    }),
+  );
 });
 afterAll(async () => {
   // Disconnecting every socket stops their heartbeats; it closes the HTTP server too.
@@ -140,6 +150,44 @@ describe('a stream is judged silent early, and the deviation says which limit ra
     );
     // One second of --timeout, one wave of cases, and the process's own start.
     expect(run.durationMs).toBeLessThan(2_000);
+  });
+});
+
+describe('a whole run is bounded by --max-run-time', () => {
+  it('cuts the answers still coming, runs no further case, writes the report and exits 2', async () => {
+    // Each answer comes after 5 s, well inside --timeout: only the run's limit can end this run early.
+    const result = await cli(['run', 'ctai', '--target', url(slowServer), '--max-run-time', '1500ms', '-r', 'json']);
+    expect(result.code).toBe(2);
+    expect(result.ms).toBeLessThan(6_000);
+    const run = report(result.stdout);
+    const cut = run.cases.filter((c) => c.steps.some((s) => s.timeLimit === 'run'));
+    expect(cut.length).toBeGreaterThan(0);
+    expect(messages(run)).toContainEqual(expect.stringContaining("no complete answer before the run's limit of 1500 ms ran out (--max-run-time)"));
+    const notRun = run.cases.filter((c) => c.outcome === 'skipped');
+    expect(notRun.length).toBeGreaterThan(0);
+    expect(notRun[0]?.skipped).toBe("not run: the run's limit of 1500 ms ran out (--max-run-time)");
+    expect(result.stderr).toMatch(
+      new RegExp(
+        `chatwire: Failed to finish the run within --max-run-time \\(1500 ms\\): ${cut.length} case\\(s\\) cut short, ${notRun.length} not run \\(raise --max-run-time`,
+      ),
+    );
+  });
+
+  it('cuts a Socket.IO connection still waiting for its acknowledgement', async () => {
+    const result = await cli(['run', 'pocketqa', '--target', url(socketSilent), '--case', 'question-in-room', '--max-run-time', '1s', '-r', 'json']);
+    expect(result.code).toBe(2);
+    expect(report(result.stdout).cases[0]?.steps[0]).toMatchObject({ end: 'timeout', timeLimit: 'run' });
+  });
+
+  it('leaves a run that ends in time alone', async () => {
+    const result = await cli(['run', 'ctai', '--target', url(countedServer), '--case', 'stream-answer', '--max-run-time', '20s', '-r', 'json']);
+    expect(result.code).toBe(0);
+  });
+
+  it('refuses a run time without its unit', async () => {
+    const result = await cli(['run', 'ctai', '--target', url(countedServer), '--max-run-time', '90']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Failed to parse --max-run-time "90"');
   });
 });
 

@@ -1,7 +1,9 @@
 import { type Frame, type ResponseHead, type StreamEnd, frameText, eventName } from './exchange.js';
+import { jsonPrefix } from './quote.js';
 import { deviationOf, type Deviation, type ExchangeContext, type Finding, type Rule, type RuleChecker } from './rule.js';
 
 const QUOTE_LIMIT = 240;
+const SHOW_LIMIT = 120;
 /** Past this many deviations of one rule in one exchange, the rest are counted, not kept. */
 export const DEFAULT_MAX_PER_RULE = 20;
 
@@ -77,7 +79,7 @@ function toDeviation(rule: Rule, finding: Finding): Deviation {
         frame: frame.index,
         ...(event === undefined ? {} : { event }),
         pointer: finding.pointer,
-        quote: quote(frameText(frame)),
+        quote: quoteFrame(frame),
       });
     }
     case 'end':
@@ -93,6 +95,15 @@ function toDeviation(rule: Rule, finding: Finding): Deviation {
 export function show(value: unknown): string {
   if (value === undefined) return '(absent)';
   // JSON has no text for a function or a symbol: its type is all there is to show.
-  const text = JSON.stringify(value) ?? typeof value;
-  return quote(text, 120);
+  const shown = jsonPrefix(value, SHOW_LIMIT);
+  if (shown === undefined) return typeof value;
+  return shown.complete ? quote(shown.text, SHOW_LIMIT) : `${shown.text}… (longer)`;
+}
+
+/** The start of a frame's text, never the whole of it: a frame may be huge, or nested too deep to serialise. */
+export function quoteFrame(frame: Frame): string {
+  if (frame.type !== 'socketio') return quote(frameText(frame));
+  const shown = jsonPrefix(frame.args.length === 1 ? frame.args[0] : frame.args, QUOTE_LIMIT);
+  if (shown === undefined) return '';
+  return shown.complete ? shown.text : `${shown.text}… (longer)`;
 }

@@ -1,6 +1,15 @@
 /** Every way chatwire itself can fail to do its job; stable so scripts can match on it. */
 export type ErrorCode =
-  'BAD_OPTION' | 'BAD_FILE' | 'UNKNOWN_PROTOCOL' | 'UNKNOWN_CASE' | 'UNKNOWN_SCENARIO' | 'TARGET_UNREACHABLE' | 'MISCONFIGURED' | 'SERVER_START' | 'INTERNAL';
+  | 'BAD_OPTION'
+  | 'BAD_FILE'
+  | 'UNKNOWN_PROTOCOL'
+  | 'UNKNOWN_CASE'
+  | 'UNKNOWN_SCENARIO'
+  | 'TARGET_UNREACHABLE'
+  | 'MISCONFIGURED'
+  | 'RUN_TIME_LIMIT'
+  | 'SERVER_START'
+  | 'INTERNAL';
 
 /**
  * The one error type chatwire throws. `message` reads "Failed to <verb> <subject>: <reason>";

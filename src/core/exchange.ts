@@ -3,6 +3,8 @@
  * everything that came back, as frames, then how it ended.
  */
 
+import { jsonText } from './quote.js';
+
 /** A value parsed from JSON text, or why it could not be. */
 export type ParsedJson = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
 
@@ -77,7 +79,7 @@ export function frameText(frame: Frame): string {
     case 'poll':
       return frame.text;
     case 'socketio':
-      return JSON.stringify(frame.args.length === 1 ? frame.args[0] : frame.args) ?? '';
+      return jsonText(frame.args.length === 1 ? frame.args[0] : frame.args) ?? '';
   }
 }
 
@@ -109,14 +111,15 @@ export type StreamEnd =
   /** The protocol's last frame came, but the server kept the connection open past the grace time. */
   | { readonly type: 'held-open'; readonly atMs: number; readonly graceMs: number }
   | { readonly type: 'frame-limit'; readonly atMs: number; readonly limit: number }
-  | { readonly type: 'byte-limit'; readonly atMs: number; readonly limit: number }
+  /** Over --max-bytes for the answer, or (`perFrame`) one frame over the frame limit. */
+  | { readonly type: 'byte-limit'; readonly atMs: number; readonly limit: number; readonly perFrame?: true | undefined }
   /** The connection broke before the body ended (reset, or a malformed chunked body). */
   | { readonly type: 'broken'; readonly atMs: number; readonly message: string };
 
 export type StreamEndType = StreamEnd['type'];
 
-/** Which time limit cut an exchange. */
-export type TimeLimit = 'exchange' | 'first-frame' | 'idle';
+/** Which time limit cut an exchange: its own, its first frame's, a silence's, or the whole run's (--max-run-time). */
+export type TimeLimit = 'exchange' | 'first-frame' | 'idle' | 'run';
 
 /** The limit that cut a stream, for a report: `{ timeLimit }` for a timeout, nothing otherwise. */
 export function timeLimitOf(end: StreamEnd): { readonly timeLimit?: TimeLimit } {
@@ -132,6 +135,8 @@ export function describeTimeout(end: Extract<StreamEnd, { type: 'timeout' }>): s
       return `nothing came within the first-frame limit of ${end.limitMs} ms (--first-frame-timeout)`;
     case 'idle':
       return `the answer went silent for the idle limit of ${end.limitMs} ms (--idle-timeout)`;
+    case 'run':
+      return `no complete answer before the run's limit of ${end.limitMs} ms ran out (--max-run-time)`;
   }
 }
 
@@ -166,8 +171,30 @@ export interface Limits {
   readonly idleMs: number;
   readonly maxFrames: number;
   readonly maxBytes: number;
+  /** One frame's bytes (see frameShare); FRAME_BUDGET_BYTES when not given. Never above maxBytes. */
+  readonly maxFrameBytes?: number | undefined;
   /** After the protocol's last frame, how long the server may take to close the connection. */
   readonly closeGraceMs: number;
+}
+
+/**
+ * What the frames being read at once may hold together, whatever --max-bytes says: a frame (an SSE
+ * event, a whole JSON body, a poll answer, a Socket.IO message) is held whole, parsed and judged,
+ * and costs about three times its size until it is collected, so eight answers of one 50 MB line
+ * each are cut here rather than at 64 MiB each.
+ */
+export const FRAME_BUDGET_BYTES = 16 * 1024 * 1024;
+/** No frame limit goes below this, however many answers are read at once. */
+const MIN_FRAME_BYTES = 1024 * 1024;
+
+/** The frame limit when `inFlight` answers are read at once: a share of FRAME_BUDGET_BYTES. */
+export function frameShare(inFlight: number): number {
+  return Math.max(MIN_FRAME_BYTES, Math.floor(FRAME_BUDGET_BYTES / Math.max(1, inFlight)));
+}
+
+/** The byte limit of one frame under these limits. */
+export function frameByteLimit(limits: Pick<Limits, 'maxBytes' | 'maxFrameBytes'>): number {
+  return Math.min(limits.maxBytes, limits.maxFrameBytes ?? FRAME_BUDGET_BYTES);
 }
 
 export const defaultLimits: Limits = {

@@ -109,10 +109,10 @@ const FrameLine = z
 
 const End = z.discriminatedUnion('type', [
   z.object({ type: z.literal('closed'), atMs }).strict(),
-  z.object({ type: z.literal('timeout'), atMs, limitMs: z.number(), limit: z.enum(['exchange', 'first-frame', 'idle']) }).strict(),
+  z.object({ type: z.literal('timeout'), atMs, limitMs: z.number(), limit: z.enum(['exchange', 'first-frame', 'idle', 'run']) }).strict(),
   z.object({ type: z.literal('held-open'), atMs, graceMs: z.number() }).strict(),
   z.object({ type: z.literal('frame-limit'), atMs, limit: z.number() }).strict(),
-  z.object({ type: z.literal('byte-limit'), atMs, limit: z.number() }).strict(),
+  z.object({ type: z.literal('byte-limit'), atMs, limit: z.number(), perFrame: z.literal(true).optional() }).strict(),
   z.object({ type: z.literal('broken'), atMs, message: z.string() }).strict(),
 ]);
 

@@ -76,7 +76,7 @@ const Step = z
     status: z.number().int().nullable().describe('HTTP status; null when no response came.'),
     frames: z.number().int().min(0),
     end: endType,
-    timeLimit: z.enum(['exchange', 'first-frame', 'idle']).optional().describe('For an end of type timeout: the limit that ran out.'),
+    timeLimit: z.enum(['exchange', 'first-frame', 'idle', 'run']).optional().describe('For an end of type timeout: the limit that ran out.'),
     durationMs: ms,
     deviations: z.array(Deviation),
     note: z.string().optional(),

@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
-import { show, quote } from '../core/engine.js';
+import { quoteFrame, show } from '../core/engine.js';
+import { jsonText } from '../core/quote.js';
 import { type Frame, frameText, eventName } from '../core/exchange.js';
 import { deviationOf, type Deviation, type Rule } from '../core/rule.js';
 import { isArray, isRecord } from '../core/schemas.js';
@@ -47,7 +48,7 @@ class MarkerSearch {
     if (this.found !== undefined) return;
     const marker = this.assertion.absent;
     // Parsed and re-serialised, a \u-escaped marker reads as written.
-    const text = frame.json.ok ? (JSON.stringify(frame.json.value) ?? '') : frameText(frame);
+    const text = frame.json.ok ? (jsonText(frame.json.value) ?? '') : frameText(frame);
     const piece = answerText?.(frame);
     if (piece !== undefined) this.#tail = `${this.#tail}${piece}`;
     if (text.includes(marker) || this.#tail.includes(marker)) this.found = frame;
@@ -130,7 +131,7 @@ export class FrameWatch {
           frame: frame.index,
           ...(event === undefined ? {} : { event }),
           pointer: '',
-          quote: quote(frameText(frame)),
+          quote: quoteFrame(frame),
           message: `the answer carries "${marker.assertion.absent}", which was sent in another scope${why}`,
           expected: 'nothing of the other scope',
         }),
@@ -164,7 +165,7 @@ export class FrameWatch {
           frame: frame.index,
           ...(event === undefined ? {} : { event }),
           pointer: assertion.pointer,
-          quote: quote(frameText(frame)),
+          quote: quoteFrame(frame),
           message: `${failure.message}${why}`,
           expected: failure.expected,
           actual: show(values.length === 1 ? values[0] : values),

@@ -1,5 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { isChatwireError } from '../core/errors.js';
+import { describeTimeout } from '../core/exchange.js';
+import { cutEnd } from '../transports/abort.js';
 import { deviationOf, type Deviation, type Rule } from '../core/rule.js';
 import { fillJson } from '../core/template.js';
 import type { Protocol } from '../protocols/protocol.js';
@@ -68,6 +70,8 @@ class TargetState {
   }
 
   learn(step: StepReport, judged: boolean): void {
+    // The run's own limit cutting an answer says nothing about the target.
+    if (step.timeLimit === 'run') return;
     if (judged && (step.timeLimit === 'first-frame' || step.timeLimit === 'idle')) this.stalled = true;
     if (step.status !== null || step.frames > 0) this.heard = true;
     else if (judged && !this.heard && step.end === 'timeout') {
@@ -116,6 +120,7 @@ export async function runSuites(plans: readonly SuitePlan[], options: SuiteRunOp
           return skipped(protocol, suiteCase, `needs ${needs}`);
         }
         if (state.silent !== undefined) return skipped(protocol, suiteCase, `not run: ${state.silent}`);
+        if (options.signal?.aborted === true) return skipped(protocol, suiteCase, `not run: ${stoppedBy(options.signal)}`);
         return runCase(protocol, transport, suiteCase, { ...options, onHeard: () => state.hear(), memory: new Map() }, vars, rules, state);
       },
     }));
@@ -127,6 +132,12 @@ export async function runSuites(plans: readonly SuitePlan[], options: SuiteRunOp
     () => (state.stalled ? Math.max(concurrency, STALLED_CONCURRENCY) : concurrency),
     (report) => options.onCase?.(report),
   );
+}
+
+/** Why the run's signal stopped it: the run's time limit, or the caller. */
+export function stoppedBy(signal: AbortSignal): string {
+  const cut = cutEnd(signal, 0);
+  return cut?.type === 'timeout' ? describeTimeout(cut).replace(/^no complete answer before /, '') : 'the run was stopped';
 }
 
 function skipped(protocol: Protocol, suiteCase: SuiteCase, reason: string): CaseReport {
@@ -157,7 +168,7 @@ async function runCase(
   const scope = new CaseScope();
   try {
     for (const [index, step] of suiteCase.steps.entries()) {
-      if (state.silent !== undefined) break;
+      if (state.silent !== undefined || target.signal?.aborted === true) break;
       // Assertions are filled before the answer comes: a marker of another scope is searched for as frames arrive.
       const assertions = step.assert?.map((assertion) => fillJson(assertion, vars));
       const watch = new FrameWatch(step.capture, assertions, protocol.answerText);
@@ -199,6 +210,7 @@ async function runCase(
     await scope.close();
   }
   if (steps.length === 0 && state.silent !== undefined) return skipped(protocol, suiteCase, `not run: ${state.silent}`);
+  if (steps.length === 0 && target.signal?.aborted === true) return skipped(protocol, suiteCase, `not run: ${stoppedBy(target.signal)}`);
   return {
     protocol: protocol.id,
     name: suiteCase.name,

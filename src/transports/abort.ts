@@ -21,9 +21,24 @@ export class CutReason extends Error {
   }
 }
 
-/** The end of a read that threw: a cut of ours when the signal says so, else a broken connection. */
+/** The end a signal's cut gives, when the signal was aborted by a cut of ours (a limit, the run's included). */
+export function cutEnd(signal: AbortSignal | undefined, atMs: number): StreamEnd | undefined {
+  const reason: unknown = signal?.aborted ? signal.reason : undefined;
+  return reason instanceof CutReason ? reason.toEnd(atMs) : undefined;
+}
+
+/** How an answer that is not UTF-8 ends: its text cannot be read as the server meant it (U+FFFD would hide that). */
+export const INVALID_UTF8 = 'the answer is not valid UTF-8 (JSON text exchanged between systems must be UTF-8, RFC 8259 §8.1); chatwire stopped reading';
+
+/** A fatal TextDecoder's complaint. */
+export function isInvalidUtf8(error: unknown): boolean {
+  return error instanceof TypeError && (error as TypeError & { code?: unknown }).code === 'ERR_ENCODING_INVALID_ENCODED_DATA';
+}
+
+/** The end of a read that threw: a cut of ours when the signal says so, text that is not UTF-8, else a broken connection. */
 export function endFromAbort(signal: AbortSignal | undefined, error: unknown, atMs: number): StreamEnd {
   const reason: unknown = signal?.aborted ? signal.reason : undefined;
   if (reason instanceof CutReason) return reason.toEnd(atMs);
+  if (isInvalidUtf8(error)) return { type: 'broken', atMs, message: INVALID_UTF8 };
   return { type: 'broken', atMs, message: describeError(error) };
 }

@@ -11,6 +11,8 @@ import { count, duration, header, httpUrl, port, reporter } from '../options.js'
 import { defineOptions } from '../spec.js';
 
 export const DEFAULT_MOCK_PORT = 4010;
+/** A whole run's limit: far above a full suite against a slow model, far below a CI job's. */
+export const DEFAULT_MAX_RUN_MS = 15 * 60_000;
 
 const reporterOption = {
   flags: '-r, --reporter <name[:file]>',
@@ -75,6 +77,12 @@ export const runOptions = defineOptions({
     description: 'most bytes read from one answer',
     shown: String(defaultLimits.maxBytes),
     schema: count(4 * 1024 ** 3).default(defaultLimits.maxBytes),
+  },
+  maxRunTime: {
+    flags: '--max-run-time <duration>',
+    description: 'limit for the whole run: answers still coming are cut, cases not yet started are not run (exit 2)',
+    shown: '15m',
+    schema: duration.default(DEFAULT_MAX_RUN_MS),
   },
   concurrency: {
     flags: '--concurrency <n>',

@@ -1,6 +1,6 @@
 import { systemClock } from '../../core/clock.js';
 import { ChatwireError, describeError, isChatwireError } from '../../core/errors.js';
-import type { Limits } from '../../core/exchange.js';
+import { frameShare, type Limits } from '../../core/exchange.js';
 import { fillTemplate } from '../../core/template.js';
 import { version } from '../../core/version.js';
 import { SUITE_HEADER } from '../../mock/access.js';
@@ -18,6 +18,10 @@ import type { CliIo } from '../io.js';
 import { parseOptions } from '../options.js';
 import { optionsSchema } from '../spec.js';
 import { runOptions } from './options.js';
+import { CutReason } from '../../transports/abort.js';
+
+/** How long after --max-run-time a run still waits for its cases to end (they all watch its signal). */
+const STOP_GRACE_MS = 5_000;
 
 const RunOptions = optionsSchema(runOptions);
 
@@ -54,6 +58,8 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
     closeGraceMs: options.closeGrace,
     maxFrames: options.maxFrames,
     maxBytes: options.maxBytes,
+    // The frames read at once share one budget, so memory stays bounded at any --concurrency.
+    maxFrameBytes: frameShare(options.concurrency),
   };
   const embedded = options.target === undefined;
   // The embedded mock needs a key of its own when none is given, so that a wrong key can be told from it.
@@ -72,6 +78,13 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
     done.push(report);
     progress.write(`${formatCase(report, colorsFor(progress, io.env))}\n`);
   };
+  // The whole run's limit: its signal reaches every wait, so answers still coming are cut and no new case starts.
+  const runLimit = new AbortController();
+  const timers = new AbortController();
+  systemClock.sleep(options.maxRunTime, timers.signal).then(
+    () => runLimit.abort(new CutReason('timeout', options.maxRunTime, 'run')),
+    () => undefined,
+  );
 
   let mock: MockServer | undefined;
   let baseUrl = options.target ?? '(embedded mock)';
@@ -115,8 +128,19 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
       concurrency: options.concurrency,
       budgets,
       timeline,
+      signal: runLimit.signal,
     };
-    const cases = await runSuites(plans, run);
+    // A wait that missed the signal must not hold the run: past the limit and a grace, the cases finished so far are the report.
+    const cases = await Promise.race([runSuites(plans, run), systemClock.sleep(options.maxRunTime + STOP_GRACE_MS, timers.signal).then(() => done)]);
+    const short = runLimit.signal.aborted ? cutByRunLimit(cases, plans) : undefined;
+    if (short !== undefined) {
+      const error = new ChatwireError('RUN_TIME_LIMIT', `Failed to finish the run within --max-run-time (${options.maxRunTime} ms): ${short}`, {
+        hint: 'raise --max-run-time, or choose fewer cases with --case',
+      });
+      reported = true;
+      emitReports(reportOf(cases, error), outputs, { progressShown: true }, io);
+      throw error;
+    }
     const misconfigured = diagnose(cases);
     const error =
       misconfigured === undefined
@@ -144,6 +168,14 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
     }
     throw error;
   } finally {
+    timers.abort();
     await mock?.close();
   }
+}
+
+/** After the run's limit: how many cases it cut short or kept from running, or undefined when it touched none. */
+function cutByRunLimit(cases: readonly CaseReport[], plans: readonly SuitePlan[]): string | undefined {
+  const cut = cases.filter((c) => c.steps.some((step) => step.timeLimit === 'run')).length;
+  const notRun = plans.reduce((sum, plan) => sum + plan.cases.length, 0) - cases.length + cases.filter((c) => c.skipped?.includes('--max-run-time')).length;
+  return cut + notRun === 0 ? undefined : `${cut} case(s) cut short, ${notRun} not run`;
 }

@@ -1,41 +1,43 @@
 import type { Clock } from '../../core/clock.js';
-import { parseJson, type Limits, type SseFrame, type StreamBatch } from '../../core/exchange.js';
+import { frameByteLimit, parseJson, type Limits, type SseFrame, type StreamBatch } from '../../core/exchange.js';
 import { createSseFrameParser } from '../sse/parse.js';
 import { endFromAbort } from '../abort.js';
 
 export interface BodyOptions {
-  readonly limits: Pick<Limits, 'maxBytes'>;
+  readonly limits: Pick<Limits, 'maxBytes' | 'maxFrameBytes'>;
   readonly clock: Clock;
   readonly startedAt: number;
   readonly signal?: AbortSignal;
 }
 
-/** A whole (non-streaming) body as one frame, then its end; at most `maxBytes` are kept. */
+/** A whole (non-streaming) body as one frame, then its end; at most `maxBytes` (and one frame's limit) are kept. */
 export async function* bodyBatches(chunks: AsyncIterable<Uint8Array | string>, options: BodyOptions): AsyncGenerator<StreamBatch, void, undefined> {
   const { clock, startedAt, limits } = options;
   const elapsed = (): number => clock.now() - startedAt;
-  const decoder = new TextDecoder('utf-8');
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  // The body is one frame: it is held whole, so the frame limit bounds it too.
+  const cap = frameByteLimit(limits);
   let text = '';
   let bytes = 0;
   try {
     for await (const chunk of chunks) {
       bytes += chunk.length;
-      if (bytes > limits.maxBytes) {
-        yield { type: 'byte-limit', atMs: elapsed(), limit: limits.maxBytes };
+      if (bytes > cap) {
+        yield { type: 'byte-limit', atMs: elapsed(), limit: cap, ...(cap < limits.maxBytes ? { perFrame: true as const } : {}) };
         return;
       }
       text += typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
     }
+    text += decoder.decode();
   } catch (error) {
     yield endFromAbort(options.signal, error, elapsed());
     return;
   }
-  text += decoder.decode();
   const atMs = elapsed();
   // Some servers answer an early error as event-stream text under another Content-Type.
   if (looksLikeEventStream(text)) {
     const frames: SseFrame[] = [];
-    const parser = createSseFrameParser({ onFrame: (frame) => frames.push(frame), elapsed, maxEventSize: limits.maxBytes, onOversizedEvent: () => undefined });
+    const parser = createSseFrameParser({ onFrame: (frame) => frames.push(frame), elapsed, maxEventSize: cap, onOversizedEvent: () => undefined });
     parser.feed(text);
     parser.finish();
     if (frames.length > 0) {

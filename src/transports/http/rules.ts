@@ -1,5 +1,6 @@
-import { describeTimeout } from '../../core/exchange.js';
+import { describeTimeout, FRAME_BUDGET_BYTES } from '../../core/exchange.js';
 import { defineRule, type Rule } from '../../core/rule.js';
+import { INVALID_UTF8 } from '../abort.js';
 
 /**
  * The one rule every HTTP exchange is held to, whatever the protocol: the answer arrived and
@@ -41,12 +42,20 @@ export const responseComplete: Rule = defineRule({
           report({
             at: 'end',
             end,
-            message: `more than ${end.limit} bytes; chatwire stopped reading (raise --max-bytes if this is legitimate)`,
-            expected: `at most ${end.limit} bytes`,
+            message:
+              end.perFrame === true
+                ? `a single frame of more than ${end.limit} bytes; chatwire stopped reading (one frame may take ${FRAME_BUDGET_BYTES} bytes divided by --concurrency, and no more than --max-bytes)`
+                : `more than ${end.limit} bytes; chatwire stopped reading (raise --max-bytes if this is legitimate)`,
+            expected: `at most ${end.limit} bytes${end.perFrame === true ? ' in one frame' : ''}`,
           });
           return;
         case 'broken':
-          report({ at: 'end', end, message: `the connection broke before the answer ended: ${end.message}`, expected: 'a complete response' });
+          report({
+            at: 'end',
+            end,
+            message: end.message === INVALID_UTF8 ? end.message : `the connection broke before the answer ended: ${end.message}`,
+            expected: 'a complete response',
+          });
           return;
       }
     },

@@ -2,6 +2,7 @@ import type { Clock } from '../../core/clock.js';
 import { isEnd, type Limits, type PollFrame, type StreamBatch, type StreamEnd } from '../../core/exchange.js';
 import { bodyBatches } from '../http/body.js';
 import { sendHttp } from '../http/request.js';
+import { cutEnd as runCut } from '../abort.js';
 import { tapped, type WireObserver, type WireTap } from '../observer.js';
 
 /** Where a poll answer says to go next, as the protocol reads it. */
@@ -68,12 +69,12 @@ export async function* pollBatches(options: PollOptions): AsyncGenerator<StreamB
     };
     try {
       const { outcome } = exchange;
-      if (outcome.type === 'no-response') return ended(outcome.end.type === 'timeout' ? cutEnd() : outcome.end);
+      if (outcome.type === 'no-response') return ended(outcome.end.type === 'timeout' && outcome.end.limit !== 'run' ? cutEnd() : outcome.end);
       tap?.response(outcome.head);
       const body = tapped(outcome.body, tap, () => clock.now() - exchange.startedAt);
       for await (const batch of bodyBatches(body, { limits, clock, startedAt: started, signal: exchange.signal })) {
         if (isEnd(batch)) {
-          if (batch.type !== 'closed') return ended(batch.type === 'timeout' ? cutEnd() : batch);
+          if (batch.type !== 'closed') return ended(batch.type === 'timeout' && batch.limit !== 'run' ? cutEnd() : batch);
           continue;
         }
         const frame = batch[0];
@@ -111,7 +112,8 @@ export async function* pollBatches(options: PollOptions): AsyncGenerator<StreamB
     from = cursor.next;
     if (!cursor.running) break;
     if (clock.now() - lastProgress >= limits.idleMs) return yield { type: 'timeout', atMs: elapsed(), limitMs: limits.idleMs, limit: 'idle' };
-    if (!(await wait())) return yield exchangeTimeout();
+    // The wait ends early only when the run is stopped: its end says by what.
+    if (!(await wait())) return yield runCut(options.signal, elapsed()) ?? exchangeTimeout();
   }
   const end = from;
   for (let i = 0; i < options.pastEnd; i++) {

@@ -16,6 +16,8 @@ export interface ClientSocket {
   off(event: 'disconnect', listener: (reason: string) => void): void;
   emit(event: string, ...args: unknown[]): void;
   disconnect(): void;
+  /** The limit the client's own transport broke off on, if any: why the connection dropped. */
+  readonly failure: string | undefined;
 }
 
 export interface ClientOptions {
@@ -23,48 +25,98 @@ export interface ClientOptions {
   readonly timeoutMs: number;
   readonly headers: Readonly<Record<string, string>>;
   readonly query: Readonly<Record<string, string>>;
+  /** The most bytes one polling answer or WebSocket message may bring. */
+  readonly maxBytes: number;
+}
+
+/** Where a transport notes the limit it broke off on. */
+interface FailureNote {
+  failure: string | undefined;
+}
+
+/** A response's text, read up to `maxBytes`: past it the read stops and throws. */
+async function boundedText(res: Response, maxBytes: number, note: FailureNote): Promise<string> {
+  if (res.body === null) return '';
+  const reader: ReadableStreamDefaultReader<Uint8Array> = res.body.getReader();
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let text = '';
+  let bytes = 0;
+  // Each turn reads a chunk; the byte cap (and the read's abort signal) ends the loop.
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return text + decoder.decode();
+    bytes += value.length;
+    if (bytes > maxBytes) {
+      await reader.cancel().catch(() => undefined);
+      note.failure = `a long-polling answer of more than ${maxBytes} bytes, the most chatwire reads of one frame`;
+      throw new Error(note.failure);
+    }
+    text += decoder.decode(value, { stream: true });
+  }
 }
 
 /**
  * Long-polling on fetch that follows no redirect. socket.io-client's own polling follows 302, 303
  * and 307 with every header, credentials included, to whatever origin the server names; here a
- * redirect is a transport error. Its WebSocket (ws) follows none either.
+ * redirect is a transport error. Its reads are bounded: an answer is read up to maxBytes, a write
+ * waits at most timeoutMs, and closing the transport aborts the long poll it has pending (else a
+ * server that holds it open keeps the process alive long after the run).
  */
-class NoRedirectPolling extends Fetch {
-  override doPoll(): void {
-    this.#send(undefined)
-      .then(async (res) => {
-        if (res.ok) this.onData(await res.text());
-        else this.onError('fetch read error', res.status, res);
-      })
-      .catch((error: unknown) => this.onError('fetch read error', error));
-  }
+function boundedPolling(options: ClientOptions, note: FailureNote): typeof Fetch {
+  return class BoundedPolling extends Fetch {
+    readonly #closed = new AbortController();
 
-  override doWrite(data: string, callback: () => void): void {
-    this.#send(data).then(
-      (res) => {
-        if (res.ok) callback();
-        else this.onError('fetch write error', res.status, res);
-      },
-      (error: unknown) => this.onError('fetch write error', error),
-    );
-  }
+    override doPoll(): void {
+      this.#send(undefined, this.#closed.signal)
+        .then(async (res) => {
+          if (res.ok) this.onData(await boundedText(res, options.maxBytes, note));
+          else this.onError('fetch read error', res.status, res);
+        })
+        .catch((error: unknown) => this.onError('fetch read error', error));
+    }
 
-  #send(data: string | undefined): Promise<Response> {
-    const headers = new Headers(this.opts.extraHeaders);
-    if (data !== undefined) headers.set('content-type', 'text/plain;charset=UTF-8');
-    return fetch(this.uri(), { method: data === undefined ? 'GET' : 'POST', body: data ?? null, headers, redirect: 'manual' });
-  }
+    override doWrite(data: string, callback: () => void): void {
+      this.#send(data, AbortSignal.any([this.#closed.signal, AbortSignal.timeout(options.timeoutMs)])).then(
+        async (res) => {
+          await res.body?.cancel().catch(() => undefined);
+          if (res.ok) callback();
+          else this.onError('fetch write error', res.status, res);
+        },
+        (error: unknown) => this.onError('fetch write error', error),
+      );
+    }
+
+    protected override onClose(details?: Parameters<Fetch['onClose']>[0]): void {
+      super.onClose(details);
+      this.#closed.abort();
+    }
+
+    #send(data: string | undefined, signal: AbortSignal): Promise<Response> {
+      const headers = new Headers(this.opts.extraHeaders);
+      if (data !== undefined) headers.set('content-type', 'text/plain;charset=UTF-8');
+      return fetch(this.uri(), { method: data === undefined ? 'GET' : 'POST', body: data ?? null, headers, redirect: 'manual', signal });
+    }
+  };
+}
+
+/** WebSocket (ws) with its message size bounded as a polling answer is; ws follows no redirect. */
+function boundedWebSocket(options: ClientOptions): typeof NodeWebSocket {
+  return class BoundedWebSocket extends NodeWebSocket {
+    override createSocket(uri: string, protocols: string | string[] | undefined, opts: Record<string, unknown>): ReturnType<NodeWebSocket['createSocket']> {
+      return super.createSocket(uri, protocols, { ...opts, maxPayload: options.maxBytes });
+    }
+  };
 }
 
 /** Engine.IO v4 (Socket.IO 3 and later): socket.io-client 4, on transports that follow no redirect. */
 export function connectV4(origin: string, options: ClientOptions): ClientSocket {
+  const note: FailureNote = { failure: undefined };
   const socket = io(origin, {
     path: options.path,
     forceNew: true,
     reconnection: false,
     timeout: options.timeoutMs,
-    transports: [NoRedirectPolling, NodeWebSocket],
+    transports: [boundedPolling(options, note), boundedWebSocket(options)],
     extraHeaders: { ...options.headers },
     query: { ...options.query },
   });
@@ -83,6 +135,9 @@ export function connectV4(origin: string, options: ClientOptions): ClientSocket 
     off: (event, listener) => socket.off(event, listener),
     emit: (event, ...args) => socket.emit(event, ...args),
     disconnect: () => socket.disconnect(),
+    get failure() {
+      return note.failure;
+    },
   };
 }
 
@@ -151,5 +206,6 @@ export function connectV3(origin: string, options: ClientOptions): ClientSocket 
     off: (event, listener) => socket.off(event, listener),
     emit: (event, ...args) => socket.emit(event, ...args),
     disconnect: () => socket.close(),
+    failure: undefined,
   };
 }

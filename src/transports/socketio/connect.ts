@@ -1,7 +1,8 @@
 import { createConnection } from 'node:net';
 import { ChatwireError } from '../../core/errors.js';
-import { isEnd, type Limits } from '../../core/exchange.js';
+import { describeTimeout, frameByteLimit, isEnd, type Limits, type TimeLimit } from '../../core/exchange.js';
 import { isRecord } from '../../core/schemas.js';
+import { cutEnd } from '../abort.js';
 import { bodyBatches } from '../http/body.js';
 import { sendHttp } from '../http/request.js';
 import { connectV3, connectV4, type ClientSocket } from './client.js';
@@ -54,6 +55,8 @@ export class ConnectFailure extends Error {
     readonly end: 'timeout' | 'broken',
     /** The HTTP status of the handshake, when it had one: 404 means no Socket.IO server at that path. */
     readonly status?: number,
+    /** The time limit that ran out, when one did: the run's is no finding about the server. */
+    readonly limit?: TimeLimit,
   ) {
     super(message);
   }
@@ -77,7 +80,9 @@ async function checkHandshake(origin: string, path: string, target: SocketTarget
     const { outcome } = exchange;
     if (outcome.type === 'no-response') {
       throw outcome.end.type === 'timeout'
-        ? fail(`the handshake got no answer within ${limitMs} ms (--first-frame-timeout)`, 'timeout')
+        ? outcome.end.limit === 'run'
+          ? new ConnectFailure(`could not connect a Socket.IO client to ${origin}${path}: ${describeTimeout(outcome.end)}`, 'timeout', undefined, 'run')
+          : fail(`the handshake got no answer within ${limitMs} ms (--first-frame-timeout)`, 'timeout')
         : fail(`the handshake got no answer (${outcome.end.type})`);
     }
     let text: string | undefined;
@@ -153,7 +158,7 @@ export async function connect(target: SocketTarget): Promise<ClientSocket> {
     });
   }
   const eio = await engineVersion(url.origin, path, target);
-  const options = { path, timeoutMs: limitMs, headers: target.headers, query: Object.fromEntries(url.searchParams) };
+  const options = { path, timeoutMs: limitMs, headers: target.headers, query: Object.fromEntries(url.searchParams), maxBytes: frameByteLimit(target.limits) };
   const socket = eio === 3 ? connectV3(url.origin, options) : connectV4(url.origin, options);
   const timers = new AbortController();
   return new Promise<ClientSocket>((resolve, reject) => {
@@ -173,7 +178,10 @@ export async function connect(target: SocketTarget): Promise<ClientSocket> {
       () => {
         if (target.signal?.aborted !== true) return;
         socket.disconnect();
-        reject(new ConnectFailure(`could not connect a Socket.IO client to ${url.origin}${path}: the run was stopped`, 'broken'));
+        const cut = cutEnd(target.signal, 0);
+        const why = cut?.type === 'timeout' ? describeTimeout(cut) : 'the run was stopped';
+        const failure = `could not connect a Socket.IO client to ${url.origin}${path}: ${why}`;
+        reject(cut?.type === 'timeout' ? new ConnectFailure(failure, 'timeout', undefined, cut.limit) : new ConnectFailure(failure, 'broken'));
       },
     );
     socket.onceConnected(() => resolve(socket));

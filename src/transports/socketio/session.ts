@@ -2,6 +2,7 @@ import type { ClientSocket } from './client.js';
 import { connect, type SocketTarget } from './connect.js';
 import type { WireTap } from '../observer.js';
 import { Watchdog } from '../watchdog.js';
+import { cutEnd } from '../abort.js';
 import { parseJson, type Limits, type ParsedJson, type SocketFrame, type StreamBatch, type StreamEnd } from '../../core/exchange.js';
 
 export interface SocketExchangeOptions {
@@ -94,9 +95,13 @@ export class SocketSession {
     };
     listen(this.socket, 'asker');
     if (this.#bystander !== undefined) listen(this.#bystander, 'bystander');
-    const onDisconnect = (reason: string): void => finish({ type: 'broken', atMs: elapsed(), message: `the server disconnected the socket (${reason})` });
+    const onDisconnect = (reason: string): void => {
+      const failure = this.socket.failure;
+      const message = failure === undefined ? `the server disconnected the socket (${reason})` : `chatwire dropped the socket: ${failure}`;
+      finish({ type: 'broken', atMs: elapsed(), message });
+    };
     this.socket.on('disconnect', onDisconnect);
-    const onAbort = (): void => finish({ type: 'broken', atMs: elapsed(), message: 'the run was stopped' });
+    const onAbort = (): void => finish(cutEnd(options.signal, elapsed()) ?? { type: 'broken', atMs: elapsed(), message: 'the run was stopped' });
     if (options.signal?.aborted === true) onAbort();
     options.signal?.addEventListener('abort', onAbort, { once: true, signal: timers.signal });
     clock.sleep(limits.timeoutMs, timers.signal).then(

@@ -11,7 +11,7 @@ export interface SseFrameParserOptions {
 }
 
 export interface SseFrameParser {
-  /** Feeds raw bytes (split anywhere, even inside a UTF-8 character) or text. */
+  /** Feeds raw bytes (split anywhere, even inside a UTF-8 character) or text; throws a TypeError on invalid UTF-8. */
   feed(chunk: Uint8Array | string): void;
   /** Flushes what the decoder holds. An event not ended by a blank line is dropped, as EventSource does. */
   finish(): void;
@@ -22,7 +22,8 @@ export interface SseFrameParser {
  * eventsource-parser: LF, CRLF and CR line endings, comments, `retry:`, multi-line `data:`.
  */
 export function createSseFrameParser(options: SseFrameParserOptions): SseFrameParser {
-  const decoder = new TextDecoder('utf-8');
+  // Fatal: invalid UTF-8 throws out of feed() rather than turning into U+FFFD unseen.
+  const decoder = new TextDecoder('utf-8', { fatal: true });
   let index = 0;
   let endsWithCr = false;
   const parser: EventSourceParser = createParser({

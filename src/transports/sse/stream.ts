@@ -1,10 +1,10 @@
 import type { Clock } from '../../core/clock.js';
-import { flatten, type Limits, type SseFrame, type StreamBatch, type StreamEnd, type StreamItem } from '../../core/exchange.js';
+import { flatten, frameByteLimit, type Limits, type SseFrame, type StreamBatch, type StreamEnd, type StreamItem } from '../../core/exchange.js';
 import { endFromAbort } from '../abort.js';
 import { createSseFrameParser } from './parse.js';
 
 export interface SseStreamOptions {
-  readonly limits: Pick<Limits, 'maxFrames' | 'maxBytes'>;
+  readonly limits: Pick<Limits, 'maxFrames' | 'maxBytes' | 'maxFrameBytes'>;
   readonly clock: Clock;
   /** `clock.now()` when the request was sent. */
   readonly startedAt: number;
@@ -34,9 +34,10 @@ export async function* sseBatches(chunks: AsyncIterable<Uint8Array | string>, op
       batch.push(frame);
     },
     elapsed,
-    maxEventSize: limits.maxBytes,
+    maxEventSize: frameByteLimit(limits),
     onOversizedEvent: () => {
-      end ??= { type: 'byte-limit', atMs: elapsed(), limit: limits.maxBytes };
+      const cap = frameByteLimit(limits);
+      end ??= { type: 'byte-limit', atMs: elapsed(), limit: cap, ...(cap < limits.maxBytes ? { perFrame: true as const } : {}) };
     },
   });
 

@@ -10,6 +10,7 @@ import { createServer as createHttp, type RequestListener, type Server as HttpSe
 import type { RunReport } from '../src/report/model.js';
 import { Server as SocketServer } from 'socket.io';
 import { cli } from './cli-helper.js';
+import { FRAME_BUDGET_BYTES, frameShare } from '../src/core/exchange.js';
 import { ENGINE_HANDSHAKE, Targets, gzipBomb, measuredCli, megabytes, pump } from './hostile-targets.js';
 
 const sockets = new Set<Socket>();
@@ -160,16 +161,16 @@ describe('hostile targets: each ends as a deviation with a report, within its li
   it("a stream that never ends and never completes a frame is cut at one frame's share of the budget", async () => {
     const run = await against('endlessLine', ['ctai', '--case', 'stream-answer', '--timeout', '5s']);
     expect(run.cases[0]?.steps[0]).toMatchObject({ end: 'byte-limit', frames: 0 });
-    // 16 MiB shared by the 8 cases --concurrency lets run at once.
+    // The budget shared by the 8 cases --concurrency lets run at once.
     expect(messages(run)).toContainEqual(
-      'http.response.complete: a single frame of more than 2097152 bytes; chatwire stopped reading (one frame may take 16777216 bytes divided by --concurrency, and no more than --max-bytes)',
+      `http.response.complete: a single frame of more than ${frameShare(8)} bytes; chatwire stopped reading (one frame may take ${FRAME_BUDGET_BYTES} bytes divided by --concurrency, and no more than --max-bytes)`,
     );
   });
 
   it("a single 50 MB line is cut at one frame's share, a whole suite of them stays bounded, and --max-bytes cuts earlier when lower", async () => {
     const run = await against('line50MB', ['ctai', '--case', 'stream-answer', '--timeout', '5s', '--concurrency', '1']);
     expect(run.cases[0]?.steps[0]).toMatchObject({ end: 'byte-limit', frames: 0 });
-    expect(messages(run)).toContainEqual(expect.stringContaining('a single frame of more than 16777216 bytes'));
+    expect(messages(run)).toContainEqual(expect.stringContaining(`a single frame of more than ${frameShare(1)} bytes`));
     const suite = await against('line50MB', ['ctai', '--timeout', '5s'], 20_000);
     expect(suite.cases.filter((c) => c.steps.some((s) => s.end === 'byte-limit')).length).toBeGreaterThan(10);
     const lower = await against('line50MB', ['ctai', '--case', 'stream-answer', '--timeout', '5s', '--max-bytes', '1000000']);
@@ -216,7 +217,7 @@ describe('hostile targets: each ends as a deviation with a report, within its li
 
   it('a Socket.IO server that answers a long poll with 200 MB is dropped at one frame', async () => {
     const run = await against('socketFlood', ['pocketqa', '--case', 'question-in-room', '--timeout', '5s']);
-    expect(messages(run)).toContainEqual(expect.stringContaining('a long-polling answer of more than 2097152 bytes'));
+    expect(messages(run)).toContainEqual(expect.stringContaining(`a long-polling answer of more than ${frameShare(8)} bytes`));
   });
 
   it('a polling API slower than the timeout is cut at each poll, and one that answers a poll with 200 MB at one frame', async () => {

@@ -183,9 +183,12 @@ export interface Limits {
  * and costs about three times its size until it is collected, so eight answers of one 50 MB line
  * each are cut here rather than at 64 MiB each.
  */
-export const FRAME_BUDGET_BYTES = 16 * 1024 * 1024;
-/** No frame limit goes below this, however many answers are read at once. */
-const MIN_FRAME_BYTES = 1024 * 1024;
+export const FRAME_BUDGET_BYTES = 20 * 1024 * 1024;
+/**
+ * No frame limit goes below this, however many answers are read at once: a legal server's largest
+ * frames (a FastGPT records page or detail answer with every node's responseData) stay well under it.
+ */
+const MIN_FRAME_BYTES = 2.5 * 1024 * 1024;
 
 /** The frame limit when `inFlight` answers are read at once: a share of FRAME_BUDGET_BYTES. */
 export function frameShare(inFlight: number): number {

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ScenarioFile } from './mock/scenario.js';
 import { RecordingLine } from './record/format.js';
+import { BaselineFile } from './suite/baseline-file.js';
 import { SuiteFile } from './suite/suite.js';
 
 /**
@@ -18,5 +19,6 @@ export function inputSchemas(): Record<string, object> {
     'scenario.schema.json': make(ScenarioFile, 'urn:chatwire:chatwire:scenario', 'ChatwireScenario'),
     'suite.schema.json': make(SuiteFile, 'urn:chatwire:chatwire:suite', 'ChatwireSuite'),
     'recording.schema.json': make(RecordingLine, 'urn:chatwire:chatwire:recording', 'ChatwireRecordingLine'),
+    'baseline.schema.json': make(BaselineFile, 'urn:chatwire:chatwire:baseline', 'ChatwireBaseline'),
   };
 }

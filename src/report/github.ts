@@ -1,4 +1,4 @@
-import { whereOf, type RunReport } from './model.js';
+import { failsRun, whereOf, type RunReport } from './model.js';
 
 /** GitHub Actions workflow-command escaping for data and property values. */
 function escapeData(text: string): string {
@@ -18,7 +18,7 @@ export function renderGithub(report: RunReport): string {
   for (const c of report.cases) {
     for (const step of c.steps) {
       for (const deviation of step.deviations) {
-        const level = deviation.severity === 'error' || report.strict ? 'error' : 'warning';
+        const level = failsRun(deviation, report.strict) ? 'error' : deviation.known === undefined ? 'warning' : 'notice';
         const expected =
           deviation.expected === undefined ? '' : `\nexpected ${deviation.expected}${deviation.actual === undefined ? '' : `, got ${deviation.actual}`}`;
         const message = `${c.protocol}/${c.name} at ${whereOf(deviation)}: ${deviation.message}${expected}\nsee ${deviation.source.doc}, ${deviation.source.section}`;

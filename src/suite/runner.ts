@@ -19,6 +19,8 @@ export interface SuiteRunOptions extends StepTarget {
   readonly concurrency?: number;
   /** Called as each case finishes, in suite order, for progress output. */
   readonly onCase?: (report: CaseReport) => void;
+  /** Read before each case starts: a reason to run no more cases (--bail), or undefined. */
+  readonly stop?: () => string | undefined;
 }
 
 /** One protocol's share of a run: its suite, the cases chosen, and its variables. */
@@ -110,6 +112,8 @@ export async function runSuites(plans: readonly SuitePlan[], options: SuiteRunOp
           return skipped(protocol, suiteCase, `needs ${needs}`);
         }
         if (state.silent !== undefined) return skipped(protocol, suiteCase, `not run: ${state.silent}`);
+        const stopped = options.stop?.();
+        if (stopped !== undefined) return skipped(protocol, suiteCase, `not run: ${stopped}`);
         return runCase(protocol, transport, suiteCase, { ...options, onHeard: () => state.hear(), memory: new Map() }, vars, rules, state);
       },
     }));

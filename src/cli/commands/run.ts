@@ -6,46 +6,32 @@ import { version } from '../../core/version.js';
 import { SUITE_HEADER } from '../../mock/access.js';
 import { startMockServer, type MockServer } from '../../mock/server.js';
 import { selectProtocols } from '../../protocols/index.js';
-import type { Protocol } from '../../protocols/protocol.js';
-import { exitCodeOf, totalsOf, type CaseReport, type RunReport } from '../../report/model.js';
+import { exitCodeOf, type CaseReport, type RunReport } from '../../report/model.js';
 import { colorsFor, formatCase } from '../../report/pretty.js';
 import { diagnose } from '../../suite/diagnose.js';
+import { loadBaseline } from '../../suite/baseline.js';
 import { runSuites, type SuitePlan } from '../../suite/runner.js';
-import { loadSuite, type SuiteCase } from '../../suite/suite.js';
+import { planCases } from '../../suite/select.js';
 import { emitReport } from '../emit.js';
 import type { CliIo } from '../io.js';
 import { parseOptions } from '../options.js';
 import { optionsSchema } from '../spec.js';
 import { runOptions } from './options.js';
+import { listCases } from './run-list.js';
+import { RunVerdict } from './run-verdict.js';
 
 const RunOptions = optionsSchema(runOptions);
 
 /** The key the embedded mock accepts when --token is not given. */
 export const MOCK_TOKEN = 'chatwire-mock-key';
 
-/** Picks the cases named by --case (`name` or `protocol/name`); every name must match one. */
-function plan(protocols: readonly Protocol[], names: readonly string[]): SuitePlan[] {
-  const planned = protocols.map((protocol) => {
-    const suite = loadSuite(protocol);
-    return { protocol, suite, cases: suite.cases };
-  });
-  if (names.length === 0) return planned;
-  const known = planned.flatMap(({ protocol, cases }) => cases.map((c) => `${protocol.id}/${c.name}`));
-  for (const name of names) {
-    if (!known.some((full) => full === name || full.endsWith(`/${name}`))) {
-      throw new ChatwireError('UNKNOWN_CASE', `Failed to find case "${name}": known cases are ${known.join(', ')}`, {
-        hint: 'the cases are listed in suites/<protocol>.json',
-      });
-    }
-  }
-  const wanted = (protocol: Protocol, c: SuiteCase): boolean => names.some((name) => name === c.name || name === `${protocol.id}/${c.name}`);
-  return planned.map((p) => ({ ...p, cases: p.cases.filter((c) => wanted(p.protocol, c)) })).filter(({ cases }) => cases.length > 0);
-}
-
 export async function runCommand(protocolNames: readonly string[], raw: Record<string, unknown>, io: CliIo): Promise<number> {
   const options = parseOptions(RunOptions, raw, 'run');
   const protocols = await selectProtocols(protocolNames);
-  const planned = plan(protocols, options.case);
+  const planned = planCases(protocols, options.case);
+  if (options.list) return listCases(planned, io);
+  // Checked before anything runs: a bad baseline is exit 2 at once, not after the whole run.
+  const verdict = new RunVerdict(options.baseline === undefined ? undefined : loadBaseline(options.baseline, planned), options.bail, options.strict);
   const limits: Limits = {
     timeoutMs: options.timeout,
     firstFrameMs: Math.min(options.firstFrameTimeout, options.timeout),
@@ -67,7 +53,7 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
   // Progress goes where the report does not: stdout for pretty, stderr when stdout carries JSON/XML.
   const progress = options.reporter === 'pretty' || options.output !== undefined ? io.stdout : io.stderr;
   const onCase = (report: CaseReport): void => {
-    progress.write(`${formatCase(report, colorsFor(progress, io.env))}\n`);
+    progress.write(`${formatCase(verdict.judge(report), colorsFor(progress, io.env))}\n`);
   };
 
   let mock: MockServer | undefined;
@@ -84,8 +70,9 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
         for (const [name, variable] of Object.entries(p.suite.variables)) if (variable.mock !== undefined) vars[name] = fillTemplate(variable.mock, vars);
       return { ...p, vars: { ...vars, ...given } };
     });
-    const cases = await runSuites(plans, { baseUrl, headers, limits, clock: systemClock, onCase, eio: options.eio, concurrency: options.concurrency });
-    const totals = totalsOf(cases);
+    const stop = (): string | undefined => verdict.stopped;
+    const run = await runSuites(plans, { baseUrl, headers, limits, clock: systemClock, onCase, stop, eio: options.eio, concurrency: options.concurrency });
+    const { cases, totals, baseline } = verdict.finish(run);
     const report: RunReport = {
       tool: 'chatwire',
       version,
@@ -96,6 +83,7 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
       durationMs: Math.round(systemClock.now() - started),
       cases,
       totals,
+      ...(baseline === undefined ? {} : { baseline }),
     };
     emitReport(report, { reporter: options.reporter, output: options.output, progressShown: true }, io);
     const misconfigured = diagnose(cases);

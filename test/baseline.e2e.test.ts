@@ -52,6 +52,8 @@ describe('known deviations: --baseline and chatwire baseline', () => {
 
   it('an entry whose case did not run is not stale: it is listed as unchecked', async () => {
     const baseline = write('other-case.json', { version: 1, known: [{ rule: 'ctai.msg_sn.sequence', case: 'ctai/two-turns' }] });
+    const pretty = await cli(['run', 'ctai', ...CASES, '--baseline', baseline]);
+    expect(pretty.stdout).toContain('1 baseline entry not checked: their case did not run');
     const result = await cli(['run', 'ctai', ...CASES, '--baseline', baseline, '-r', 'json']);
     expect(result.code).toBe(0);
     expect((JSON.parse(result.stdout) as { baseline: unknown }).baseline).toEqual({

@@ -69,6 +69,9 @@ describe('a baseline', () => {
     const report = runReport([clean], baseline);
     expect(report.baseline?.stale).toEqual([{ rule: 'ctai.msg_sn.sequence', case: 'ctai/stream-answer', reason: 'fixed in 2.1' }]);
     expect(exitCodeOf(report.totals, false)).toBe(1);
+    expect(renderGithub(report)).toContain(
+      '::error title=chatwire stale baseline entry::ctai/stream-answer: ctai.msg_sn.sequence no longer occurs; remove it from b.json',
+    );
   });
 
   it('written from a report, lists each rule a case broke once, keeps known reasons, and meets its published JSON Schema', () => {

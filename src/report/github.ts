@@ -26,6 +26,10 @@ export function renderGithub(report: RunReport): string {
       }
     }
   }
+  for (const entry of report.baseline?.stale ?? []) {
+    const message = `${entry.case}: ${entry.rule} no longer occurs; remove it from ${report.baseline?.file ?? 'the baseline'}`;
+    lines.push(`::error title=${escapeProperty('chatwire stale baseline entry')}::${escapeData(message)}`);
+  }
   const { totals } = report;
   lines.push(
     `::notice title=chatwire::${escapeData(`${totals.passed} passed, ${totals.warned} warned, ${totals.failed} failed, ${totals.skipped} skipped of ${totals.cases} case(s) against ${report.target}`)}`,

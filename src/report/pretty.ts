@@ -55,6 +55,8 @@ export function formatSummary(report: RunReport, colors: Colors): string {
   const stale = (report.baseline?.stale ?? []).map(
     (entry) => `\n${colors.red('✗')} stale baseline entry: ${entry.rule} in ${entry.case} no longer occurs; remove it from ${report.baseline?.file ?? ''}`,
   );
+  const unchecked = report.baseline?.unchecked.length ?? 0;
+  if (unchecked > 0) stale.push(`\n${colors.dim(`${unchecked} baseline entr${unchecked === 1 ? 'y' : 'ies'} not checked: their case did not run`)}`);
   return `\n${parts.join(', ')} of ${totals.cases} case(s) against ${report.target} in ${report.durationMs} ms; ${counts}${stale.join('')}`;
 }
 

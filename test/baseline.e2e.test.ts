@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { cli } from './cli-helper.js';
+import { cli, root } from './cli-helper.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chatwire-baseline-'));
 // The embedded mock plays the scenario a request names: this one skips msg_sn 2 in every stream.
@@ -37,6 +37,15 @@ describe('known deviations: --baseline and chatwire baseline', () => {
     const streamAnswer = parsed.cases.find((c) => c.name === 'stream-answer');
     expect(streamAnswer?.outcome).toBe('passed');
     expect(streamAnswer?.steps[0]?.deviations[0]?.known).toEqual({});
+  });
+
+  it("the README's example baseline loads and accepts the deviation it names, with its reason", async () => {
+    const readme = readFileSync(join(root, 'README.md'), 'utf8');
+    const example = [...readme.matchAll(/```json\n([\s\S]*?)```/g)].map((match) => match[1] ?? '').find((block) => block.includes('"known"'));
+    expect(example).toBeDefined();
+    const result = await cli(['run', 'ctai', ...GAP, '-c', 'stream-answer', '--baseline', write('readme.json', JSON.parse(example ?? ''))]);
+    expect(result.stdout).toContain('known: sequence fix ships in 2.1');
+    expect(result.code).toBe(0);
   });
 
   it('an entry that no longer occurs fails the run as stale, in pretty and in JUnit', async () => {

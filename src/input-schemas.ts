@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ScenarioFile } from './mock/scenario.js';
 import { RecordingLine } from './record/format.js';
 import { ReportDocument } from './report/schema.js';
+import { BaselineFile } from './suite/baseline-file.js';
 import { SuiteFile } from './suite/suite.js';
 
 /**
@@ -20,5 +21,6 @@ export function inputSchemas(): Record<string, object> {
     'suite.schema.json': make(SuiteFile, 'urn:chatwire:chatwire:suite', 'ChatwireSuite'),
     'recording.schema.json': make(RecordingLine, 'urn:chatwire:chatwire:recording', 'ChatwireRecordingLine'),
     'report.schema.json': make(ReportDocument, 'urn:chatwire:chatwire:report', 'ChatwireReport'),
+    'baseline.schema.json': make(BaselineFile, 'urn:chatwire:chatwire:baseline', 'ChatwireBaseline'),
   };
 }

@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ChatwireError, describeError, isChatwireError } from '../core/errors.js';
 import { version } from '../core/version.js';
 import type { CliIo } from './io.js';
-import { mockOptions, recordOptions, rulesOptions, runOptions, validateOptions } from './commands/options.js';
+import { baselineOptions, mockOptions, recordOptions, rulesOptions, runOptions, validateOptions } from './commands/options.js';
 import { addOptions } from './spec.js';
 import { faultCatalogue } from '../mock/faults.js';
 
@@ -86,6 +86,17 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
   ).action(async (protocols: string[], options: Record<string, unknown>) => {
     const { rulesCommand } = await import('./commands/rules.js');
     setExitCode(await rulesCommand(protocols, options, io));
+  });
+
+  addOptions(
+    program
+      .command('baseline')
+      .description('Write a baseline for run --baseline from a JSON report (chatwire run -r json -o REPORT.json): every rule each case broke')
+      .argument('<report>', 'the JSON report'),
+    baselineOptions,
+  ).action(async (report: string, options: Record<string, unknown>) => {
+    const { baselineCommand } = await import('./commands/baseline.js');
+    setExitCode(baselineCommand(report, options, io));
   });
 
   return program;

@@ -1,5 +1,5 @@
 import { caseLatency } from './latency.js';
-import { caseDeviations, whereOf, type RunReport } from './model.js';
+import { caseDeviations, failsRun, whereOf, type RunReport } from './model.js';
 
 /** GitHub Actions workflow-command escaping for data and property values. */
 function escapeData(text: string): string {
@@ -19,13 +19,17 @@ export function renderGithub(report: RunReport): string {
   for (const c of report.cases) {
     for (const step of c.steps) {
       for (const deviation of step.deviations) {
-        const level = deviation.severity === 'error' || report.strict ? 'error' : 'warning';
+        const level = failsRun(deviation, report.strict) ? 'error' : deviation.known === undefined ? 'warning' : 'notice';
         const expected =
           deviation.expected === undefined ? '' : `\nexpected ${deviation.expected}${deviation.actual === undefined ? '' : `, got ${deviation.actual}`}`;
         const message = `${c.protocol}/${c.name} at ${whereOf(deviation)}: ${deviation.message}${expected}\nsee ${deviation.source.doc}, ${deviation.source.section}`;
         lines.push(`::${level} title=${escapeProperty(`chatwire ${deviation.rule}`)}::${escapeData(message)}`);
       }
     }
+  }
+  for (const entry of report.baseline?.stale ?? []) {
+    const message = `${entry.case}: ${entry.rule} no longer occurs; remove it from ${report.baseline?.file ?? 'the baseline'}`;
+    lines.push(`::error title=${escapeProperty('chatwire stale baseline entry')}::${escapeData(message)}`);
   }
   const { totals } = report;
   if (report.error !== undefined)

@@ -1,5 +1,4 @@
-import type { Deviation } from '../core/rule.js';
-import { caseDeviations, whereOf, type CaseReport, type RunReport } from './model.js';
+import { caseDeviations, failsRun, whereOf, type CaseReport, type ReportedDeviation, type RunReport } from './model.js';
 
 // Every character XML 1.0 cannot carry: the allowed ones are named, control characters among them.
 // eslint-disable-next-line no-control-regex
@@ -10,12 +9,12 @@ export function escapeXml(text: string): string {
   return text.replace(XML_FORBIDDEN, '').replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;').replaceAll('"', '&quot;');
 }
 
-export function describeDeviation(deviation: Deviation): string {
+export function describeDeviation(deviation: ReportedDeviation): string {
   const where = ` at ${whereOf(deviation)}`;
   const expected =
     deviation.expected === undefined ? '' : `\n  expected ${deviation.expected}${deviation.actual === undefined ? '' : `, got ${deviation.actual}`}`;
   const frame = deviation.type === 'frame' ? `\n  frame: ${deviation.quote}` : '';
-  return `[${deviation.severity}] ${deviation.rule}${where}: ${deviation.message}${expected}${frame}\n  see ${deviation.source.doc}, ${deviation.source.section}`;
+  return `[${deviation.known === undefined ? deviation.severity : `known ${deviation.severity}`}] ${deviation.rule}${where}: ${deviation.message}${expected}${frame}\n  see ${deviation.source.doc}, ${deviation.source.section}`;
 }
 
 /** The latency figures as testcase properties, `latency.ttft_ms`…, prefixed `stepN.` when a case timed several exchanges. */
@@ -56,7 +55,7 @@ export function renderJunit(report: RunReport): string {
     const time = (cases.reduce((sum, c) => sum + c.durationMs, 0) / 1000).toFixed(3);
     const testcases = cases.map((c) => {
       const deviations = caseDeviations(c);
-      const fails = deviations.filter((d) => d.severity === 'error' || report.strict);
+      const fails = deviations.filter((d) => failsRun(d, report.strict));
       const notes = deviations.filter((d) => !fails.includes(d));
       const attrs = `classname="chatwire.${escapeXml(protocol)}" name="${escapeXml(c.name)}" time="${(c.durationMs / 1000).toFixed(3)}"`;
       const properties = latencyProperties(c);
@@ -73,9 +72,20 @@ export function renderJunit(report: RunReport): string {
     const skipped = cases.filter((c) => c.outcome === 'skipped').length;
     return `  <testsuite name="${escapeXml(protocol)}" tests="${cases.length}" failures="${failing.length}" errors="0" skipped="${skipped}" time="${time}" timestamp="${escapeXml(report.startedAt)}">\n${testcases.join('\n')}\n  </testsuite>`;
   });
-  const failures = report.cases.filter((c) => c.outcome === 'failed' || (report.strict && c.outcome === 'warned')).length;
+  // Each stale baseline entry is a failing test of its own: the fix is to remove it from the file.
+  const stale = report.baseline?.stale ?? [];
+  if (stale.length > 0) {
+    const testcases = stale.map(
+      (entry) =>
+        `    <testcase classname="chatwire.baseline" name="${escapeXml(`${entry.case} ${entry.rule}`)}" time="0.000">\n      <failure message="${escapeXml(`stale: ${entry.rule} no longer occurs in ${entry.case}; remove it from ${report.baseline?.file ?? ''}`)}" type="stale-baseline"/>\n    </testcase>`,
+    );
+    suites.push(
+      `  <testsuite name="baseline" tests="${stale.length}" failures="${stale.length}" errors="0" skipped="0" time="0.000">\n${testcases.join('\n')}\n  </testsuite>`,
+    );
+  }
+  const failures = report.cases.filter((c) => c.outcome === 'failed' || (report.strict && c.outcome === 'warned')).length + stale.length;
   const errors = report.error === undefined ? 0 : 1;
-  const head = `<testsuites name="chatwire" tests="${report.cases.length + errors}" failures="${failures}" errors="${errors}" time="${(report.durationMs / 1000).toFixed(3)}" timestamp="${escapeXml(report.startedAt)}">`;
+  const head = `<testsuites name="chatwire" tests="${report.cases.length + stale.length + errors}" failures="${failures}" errors="${errors}" time="${(report.durationMs / 1000).toFixed(3)}" timestamp="${escapeXml(report.startedAt)}">`;
   const body = [...suites, ...(report.error === undefined ? [] : [stoppedSuite(report)])];
   return `<?xml version="1.0" encoding="UTF-8"?>\n${[head, ...body, '</testsuites>'].join('\n')}\n`;
 }

@@ -4,6 +4,17 @@ import type { Latency, Timeline } from './latency.js';
 
 export type Outcome = 'passed' | 'warned' | 'failed' | 'skipped';
 
+/** A deviation as reported: `known` when the run's baseline (--baseline) accepts it, so it fails nothing. */
+export type ReportedDeviation = Deviation & { readonly known?: { readonly reason?: string } };
+
+/** One entry of a baseline: a rule a case is known to break. */
+export interface KnownEntry {
+  readonly rule: string;
+  /** `protocol/name`. */
+  readonly case: string;
+  readonly reason?: string | undefined;
+}
+
 export interface StepReport {
   readonly index: number;
   readonly method: string;
@@ -16,7 +27,7 @@ export interface StepReport {
   /** For an end of type timeout: which limit ran out. */
   readonly timeLimit?: TimeLimit;
   readonly durationMs: number;
-  readonly deviations: readonly Deviation[];
+  readonly deviations: readonly ReportedDeviation[];
   /** What the report should say beyond deviations: a probe that found nothing, later steps not run. */
   readonly note?: string;
   /** How the answer unfolded in time (a run's steps; not a file read offline). */
@@ -45,6 +56,10 @@ export interface Totals {
   readonly skipped: number;
   readonly errors: number;
   readonly warnings: number;
+  /** Deviations the baseline accepts: counted apart, they fail nothing. */
+  readonly known: number;
+  /** Baseline entries that no longer occur: each fails the run. */
+  readonly stale: number;
 }
 
 export interface RunReport {
@@ -59,6 +74,8 @@ export interface RunReport {
   readonly durationMs: number;
   readonly cases: readonly CaseReport[];
   readonly totals: Totals;
+  /** With --baseline: the file, its entries that no longer occur, and those this run could not check (their case did not run). */
+  readonly baseline?: { readonly file: string; readonly stale: readonly KnownEntry[]; readonly unchecked: readonly KnownEntry[] };
   /** Why chatwire could not finish its job (exit 2): the cases above are what was done before. */
   readonly error?: RunError;
 }
@@ -70,18 +87,26 @@ export interface RunError {
   readonly hint?: string;
 }
 
-export function outcomeOf(deviations: readonly Deviation[]): Exclude<Outcome, 'skipped'> {
-  if (deviations.some((deviation) => deviation.severity === 'error')) return 'failed';
-  if (deviations.length > 0) return 'warned';
+/** Known deviations (see ReportedDeviation) leave a case passed. */
+export function outcomeOf(deviations: readonly ReportedDeviation[]): Exclude<Outcome, 'skipped'> {
+  const counted = deviations.filter((deviation) => deviation.known === undefined);
+  if (counted.some((deviation) => deviation.severity === 'error')) return 'failed';
+  if (counted.length > 0) return 'warned';
   return 'passed';
 }
 
-export function caseDeviations(report: CaseReport): Deviation[] {
+/** Whether a deviation fails the run: an error, or with strict any warning, unless the baseline accepts it. */
+export function failsRun(deviation: ReportedDeviation, strict: boolean): boolean {
+  return deviation.known === undefined && (deviation.severity === 'error' || strict);
+}
+
+export function caseDeviations(report: CaseReport): ReportedDeviation[] {
   return report.steps.flatMap((step) => step.deviations);
 }
 
-export function totalsOf(cases: readonly CaseReport[]): Totals {
-  const all = cases.flatMap(caseDeviations);
+export function totalsOf(cases: readonly CaseReport[], stale = 0): Totals {
+  const known = cases.flatMap(caseDeviations).filter((d) => d.known !== undefined).length;
+  const all = cases.flatMap(caseDeviations).filter((d) => d.known === undefined);
   return {
     cases: cases.length,
     passed: cases.filter((c) => c.outcome === 'passed').length,
@@ -90,12 +115,14 @@ export function totalsOf(cases: readonly CaseReport[]): Totals {
     skipped: cases.filter((c) => c.outcome === 'skipped').length,
     errors: all.filter((d) => d.severity === 'error').length,
     warnings: all.filter((d) => d.severity === 'warn').length,
+    known,
+    stale,
   };
 }
 
-/** 0 conformant, 1 deviations of severity error (or, with strict, any warning). */
+/** 0 conformant, 1 deviations of severity error (or, with strict, any warning), or a stale baseline entry. */
 export function exitCodeOf(totals: Totals, strict: boolean): 0 | 1 {
-  if (totals.errors > 0) return 1;
+  if (totals.errors > 0 || totals.stale > 0) return 1;
   if (strict && totals.warnings > 0) return 1;
   return 0;
 }

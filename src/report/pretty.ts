@@ -1,7 +1,6 @@
 import pc from 'picocolors';
-import type { Deviation } from '../core/rule.js';
 import { caseLatency, formatLatency } from './latency.js';
-import { whereOf, type CaseReport, type RunReport } from './model.js';
+import { whereOf, type CaseReport, type ReportedDeviation, type RunReport } from './model.js';
 
 export interface Colors {
   readonly red: (text: string) => string;
@@ -19,10 +18,11 @@ export function colorsFor(stream: { isTTY?: boolean }, env: NodeJS.ProcessEnv = 
   return pc.createColors(enabled);
 }
 
-export function formatDeviation(deviation: Deviation, colors: Colors): string {
-  const mark = deviation.severity === 'error' ? colors.red('error') : colors.yellow('warn ');
+export function formatDeviation(deviation: ReportedDeviation, colors: Colors): string {
+  const mark = deviation.known !== undefined ? colors.dim('known') : deviation.severity === 'error' ? colors.red('error') : colors.yellow('warn ');
   const where = whereOf(deviation);
   const lines = [`${mark} ${colors.bold(deviation.rule)} ${colors.dim(`at ${where}`)}: ${deviation.message}`];
+  if (deviation.known?.reason !== undefined) lines.push(colors.dim(`      known: ${deviation.known.reason}`));
   if (deviation.expected !== undefined) lines.push(`      expected ${deviation.expected}${deviation.actual === undefined ? '' : `, got ${deviation.actual}`}`);
   if (deviation.type === 'frame') lines.push(colors.dim(`      frame: ${deviation.quote}`));
   lines.push(colors.dim(`      see ${deviation.source.doc}, ${deviation.source.section}`));
@@ -53,9 +53,16 @@ export function formatSummary(report: RunReport, colors: Colors): string {
     ...(totals.failed > 0 ? [colors.red(`${totals.failed} failed`)] : []),
     ...(totals.skipped > 0 ? [colors.dim(`${totals.skipped} skipped`)] : []),
   ];
-  const counts = `${totals.errors} error(s), ${totals.warnings} warning(s)${report.strict ? ' (strict: warnings fail)' : ''}`;
+  const baseline = `${totals.known > 0 ? `, ${totals.known} known` : ''}${totals.stale > 0 ? `, ${colors.red(`${totals.stale} stale baseline entr${totals.stale === 1 ? 'y' : 'ies'}`)}` : ''}`;
+  const counts = `${totals.errors} error(s), ${totals.warnings} warning(s)${baseline}${report.strict ? ' (strict: warnings fail)' : ''}`;
+  // A stale entry fails the run: say which, and that removing it is the fix.
+  const stale = (report.baseline?.stale ?? []).map(
+    (entry) => `\n${colors.red('✗')} stale baseline entry: ${entry.rule} in ${entry.case} no longer occurs; remove it from ${report.baseline?.file ?? ''}`,
+  );
+  const unchecked = report.baseline?.unchecked.length ?? 0;
+  if (unchecked > 0) stale.push(`\n${colors.dim(`${unchecked} baseline entr${unchecked === 1 ? 'y' : 'ies'} not checked: their case did not run`)}`);
   const stopped = report.error === undefined ? '' : `\n${colors.red(`stopped early (${report.error.code}): the reason follows on stderr`)}`;
-  return `\n${parts.join(', ')} of ${totals.cases} case(s) against ${report.target} in ${report.durationMs} ms; ${counts}${stopped}`;
+  return `\n${parts.join(', ')} of ${totals.cases} case(s) against ${report.target} in ${report.durationMs} ms; ${counts}${stale.join('')}${stopped}`;
 }
 
 export function renderPretty(report: RunReport, colors: Colors): string {

@@ -19,7 +19,14 @@ const deviationBase = {
   expected: z.string().optional(),
   actual: z.string().optional(),
   misconfiguration: z.string().optional().describe('When every valid request fails this way: the likely mistake in the setup.'),
+  known: z
+    .object({ reason: z.string().optional() })
+    .strict()
+    .optional()
+    .describe("Present when the run's --baseline accepts this deviation: it is reported but fails nothing."),
 };
+
+const KnownEntry = z.object({ rule: z.string(), case: z.string(), reason: z.string().optional() }).strict();
 
 const Deviation = z.discriminatedUnion('type', [
   z
@@ -111,7 +118,24 @@ export const ReportDocument = z
     startedAt: z.iso.datetime(),
     durationMs: ms,
     cases: z.array(Case).describe('In suite order; with an error, the cases done before the run stopped.'),
-    totals: z.object({ cases: count, passed: count, warned: count, failed: count, skipped: count, errors: count, warnings: count }).strict(),
+    totals: z
+      .object({
+        cases: count,
+        passed: count,
+        warned: count,
+        failed: count,
+        skipped: count,
+        errors: count,
+        warnings: count,
+        known: count.describe('Deviations the baseline accepts.'),
+        stale: count.describe('Baseline entries that no longer occur (each fails the run).'),
+      })
+      .strict(),
+    baseline: z
+      .object({ file: z.string(), stale: z.array(KnownEntry), unchecked: z.array(KnownEntry) })
+      .strict()
+      .optional()
+      .describe('With --baseline: its entries that no longer occur, and those whose case did not run.'),
     error: z
       .object({ code: z.string(), message: z.string(), hint: z.string().optional() })
       .strict()

@@ -27,6 +27,8 @@ export interface SuiteRunOptions extends StepTarget {
   readonly budgets?: LatencyBudgets | undefined;
   /** Keep each step's frames and their times in its report (for -r html). */
   readonly timeline?: boolean | undefined;
+  /** Read before each case starts: a reason to run no more cases (--bail), or undefined. */
+  readonly stop?: () => string | undefined;
 }
 
 /** One protocol's share of a run: its suite, the cases chosen, and its variables. */
@@ -121,6 +123,8 @@ export async function runSuites(plans: readonly SuitePlan[], options: SuiteRunOp
         }
         if (state.silent !== undefined) return skipped(protocol, suiteCase, `not run: ${state.silent}`);
         if (options.signal?.aborted === true) return skipped(protocol, suiteCase, `not run: ${stoppedBy(options.signal)}`);
+        const stopped = options.stop?.();
+        if (stopped !== undefined) return skipped(protocol, suiteCase, `not run: ${stopped}`);
         return runCase(protocol, transport, suiteCase, { ...options, onHeard: () => state.hear(), memory: new Map() }, vars, rules, state);
       },
     }));

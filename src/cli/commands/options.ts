@@ -112,6 +112,17 @@ export const runOptions = defineOptions({
   maxGap: budget('max-gap', 'longest silence between two frames of an answer'),
   maxTotal: budget('max-total', 'longest exchange, from the request to the end of its answer'),
   strict: { flags: '--strict', description: 'warnings fail the run too', schema: z.boolean().default(false) },
+  baseline: {
+    flags: '--baseline <file>',
+    description: 'known deviations (rule, case, reason) to report without failing; an entry that no longer occurs fails the run (see chatwire baseline)',
+    schema: z.string().min(1).optional(),
+  },
+  bail: {
+    flags: '--bail',
+    description: 'stop at the first failing case: the cases not yet started are reported as not run',
+    schema: z.boolean().default(false),
+  },
+  list: { flags: '--list', description: 'list the cases of each protocol with their titles, and run nothing', schema: z.boolean().default(false) },
   eio: {
     flags: '--eio <version>',
     description: 'Engine.IO version for Socket.IO protocols: 4, 3 (Socket.IO 2 servers), or auto: 4 unless the server refuses it and takes 3',
@@ -218,6 +229,10 @@ export const validateOptions = defineOptions({
   reporter: reporterOption,
   output: { flags: '-o, --output <file>', description: 'write the report of the one -r without :FILE to this file', schema: z.string().min(1).optional() },
   strict: { flags: '--strict', description: 'warnings fail too', schema: z.boolean().default(false) },
+});
+
+export const baselineOptions = defineOptions({
+  output: { flags: '-o, --output <file>', description: 'write the baseline to this file (default: standard output)', schema: z.string().min(1).optional() },
 });
 
 export const rulesOptions = defineOptions({

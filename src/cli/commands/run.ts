@@ -6,18 +6,20 @@ import { version } from '../../core/version.js';
 import { SUITE_HEADER } from '../../mock/access.js';
 import { startMockServer, type MockServer } from '../../mock/server.js';
 import { selectProtocols } from '../../protocols/index.js';
-import type { Protocol } from '../../protocols/protocol.js';
-import { exitCodeOf, totalsOf, type CaseReport, type RunReport } from '../../report/model.js';
+import { exitCodeOf, type CaseReport, type RunReport } from '../../report/model.js';
 import { colorsFor, formatCase } from '../../report/pretty.js';
 import { diagnose } from '../../suite/diagnose.js';
+import { loadBaseline } from '../../suite/baseline.js';
 import { runSuites, type SuitePlan, type SuiteRunOptions } from '../../suite/runner.js';
-import { loadSuite, type SuiteCase } from '../../suite/suite.js';
+import { planCases } from '../../suite/select.js';
 import { emitReports, progressStream } from '../emit.js';
 import { planOutputs } from '../outputs.js';
 import type { CliIo } from '../io.js';
 import { parseOptions } from '../options.js';
 import { optionsSchema } from '../spec.js';
 import { runOptions } from './options.js';
+import { listCases } from './run-list.js';
+import { RunVerdict } from './run-verdict.js';
 import { CutReason } from '../../transports/abort.js';
 
 /** How long after --max-run-time a run still waits for its cases to end (they all watch its signal). */
@@ -27,25 +29,6 @@ const RunOptions = optionsSchema(runOptions);
 
 /** The key the embedded mock accepts when --token is not given. */
 export const MOCK_TOKEN = 'chatwire-mock-key';
-
-/** Picks the cases named by --case (`name` or `protocol/name`); every name must match one. */
-function plan(protocols: readonly Protocol[], names: readonly string[]): SuitePlan[] {
-  const planned = protocols.map((protocol) => {
-    const suite = loadSuite(protocol);
-    return { protocol, suite, cases: suite.cases };
-  });
-  if (names.length === 0) return planned;
-  const known = planned.flatMap(({ protocol, cases }) => cases.map((c) => `${protocol.id}/${c.name}`));
-  for (const name of names) {
-    if (!known.some((full) => full === name || full.endsWith(`/${name}`))) {
-      throw new ChatwireError('UNKNOWN_CASE', `Failed to find case "${name}": known cases are ${known.join(', ')}`, {
-        hint: 'the cases are listed in suites/<protocol>.json',
-      });
-    }
-  }
-  const wanted = (protocol: Protocol, c: SuiteCase): boolean => names.some((name) => name === c.name || name === `${protocol.id}/${c.name}`);
-  return planned.map((p) => ({ ...p, cases: p.cases.filter((c) => wanted(p.protocol, c)) })).filter(({ cases }) => cases.length > 0);
-}
 
 export async function runCommand(protocolNames: readonly string[], raw: Record<string, unknown>, io: CliIo): Promise<number> {
   const options = parseOptions(RunOptions, raw, 'run');
@@ -74,9 +57,10 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
   // Progress goes where the report does not: stdout for pretty, stderr when stdout carries JSON/XML.
   const progress = progressStream(outputs, io);
   const done: CaseReport[] = [];
+  let verdict = new RunVerdict(undefined, options.bail, options.strict);
   const onCase = (report: CaseReport): void => {
     done.push(report);
-    progress.write(`${formatCase(report, colorsFor(progress, io.env))}\n`);
+    progress.write(`${formatCase(verdict.judge(report), colorsFor(progress, io.env))}\n`);
   };
   // The whole run's limit: its signal reaches every wait, so answers still coming are cut and no new case starts.
   const runLimit = new AbortController();
@@ -90,24 +74,35 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
   let baseUrl = options.target ?? '(embedded mock)';
   const started = systemClock.now();
   const startedAt = new Date().toISOString();
-  const reportOf = (cases: readonly CaseReport[], error?: ChatwireError): RunReport => ({
-    tool: 'chatwire',
-    version,
-    target: mock === undefined ? baseUrl : `${baseUrl} (embedded mock)`,
-    embeddedMock: mock !== undefined,
-    strict: options.strict,
-    startedAt,
-    durationMs: Math.round(systemClock.now() - started),
-    cases,
-    totals: totalsOf(cases),
-    ...(error === undefined ? {} : { error: { code: error.code, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) } }),
-  });
+  const reportOf = (raw: readonly CaseReport[], error?: ChatwireError): RunReport => {
+    // Known deviations marked, stale baseline entries counted.
+    const { cases, totals, baseline } = verdict.finish(raw);
+    return {
+      tool: 'chatwire',
+      version,
+      target: mock === undefined ? baseUrl : `${baseUrl} (embedded mock)`,
+      embeddedMock: mock !== undefined,
+      strict: options.strict,
+      startedAt,
+      durationMs: Math.round(systemClock.now() - started),
+      cases,
+      totals,
+      ...(baseline === undefined ? {} : { baseline }),
+      ...(error === undefined ? {} : { error: { code: error.code, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) } }),
+    };
+  };
   const budgets = { ttftMs: options.maxTtft, gapMs: options.maxGap, totalMs: options.maxTotal };
   const timeline = outputs.some((o) => o.reporter === 'html');
   let reported = false;
   try {
     // An unknown protocol or case, or a suite that does not load, is reported like any other stop.
-    const planned = plan(await selectProtocols(protocolNames), options.case);
+    const planned = planCases(await selectProtocols(protocolNames), options.case);
+    if (options.list) {
+      reported = true;
+      return listCases(planned, io);
+    }
+    // Checked before anything runs: a bad baseline is exit 2 at once, not after the whole run.
+    if (options.baseline !== undefined) verdict = new RunVerdict(loadBaseline(options.baseline, planned), options.bail, options.strict);
     // The embedded mock lives for this run only, on loopback and a free port: its fault scenarios may all apply.
     if (embedded) mock = await startMockServer({ protocols: planned.map((p) => p.protocol), allowAuthFaults: true, ...(token === undefined ? {} : { token }) });
     baseUrl = options.target ?? (mock as MockServer).url;
@@ -129,6 +124,7 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
       budgets,
       timeline,
       signal: runLimit.signal,
+      stop: () => verdict.stopped,
     };
     // A wait that missed the signal must not hold the run: past the limit and a grace, the cases finished so far are the report.
     const cases = await Promise.race([runSuites(plans, run), systemClock.sleep(options.maxRunTime + STOP_GRACE_MS, timers.signal).then(() => done)]);

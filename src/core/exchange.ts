@@ -3,15 +3,55 @@
  * everything that came back, as frames, then how it ended.
  */
 
-/** A value parsed from JSON text, or why it could not be. */
-export type ParsedJson = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+/** A value parsed from JSON text, or why it could not be (`tooDeep`: valid JSON nested past MAX_JSON_DEPTH). */
+export type ParsedJson = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string; readonly tooDeep?: true };
+
+/**
+ * The deepest nesting of arrays and objects chatwire takes in. JSON.parse itself copes with more,
+ * but every recursive walk after it (schemas, quoting a value) would overflow the stack.
+ */
+export const MAX_JSON_DEPTH = 1_000;
+
+/** Whether JSON text nests arrays and objects deeper than `max` (brackets inside strings do not count). */
+function nestsDeeper(text: string, max: number): boolean {
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (inString) {
+      if (code === 0x5c) i++;
+      else if (code === 0x22) inString = false;
+    } else if (code === 0x22) inString = true;
+    else if (code === 0x5b || code === 0x7b) {
+      if (++depth > max) return true;
+    } else if (code === 0x5d || code === 0x7d) depth--;
+  }
+  return false;
+}
+
+/** Whether a value already parsed (by a library, e.g. a Socket.IO event) nests deeper than `max`; walked without recursion. */
+export function nestsTooDeep(value: unknown, max: number = MAX_JSON_DEPTH): boolean {
+  const pending: Array<{ readonly value: unknown; readonly depth: number }> = [{ value, depth: 0 }];
+  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
+    if (typeof next.value !== 'object' || next.value === null) continue;
+    const depth = next.depth + 1;
+    if (depth > max) return true;
+    for (const child of Object.values(next.value)) pending.push({ value: child, depth });
+  }
+  return false;
+}
 
 export function parseJson(text: string): ParsedJson {
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
+  // Each level takes two characters at least, so most texts need no scan.
+  if (text.length > 2 * MAX_JSON_DEPTH && typeof value === 'object' && value !== null && nestsDeeper(text, MAX_JSON_DEPTH))
+    return { ok: false, error: `the JSON nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, tooDeep: true };
+  return { ok: true, value };
 }
 
 /** One event of a text/event-stream body. */

@@ -71,7 +71,8 @@ export async function readBody(exchange: MockExchange, fail: (failure: Failure) 
   const bodyless = exchange.method === 'GET' || (exchange.method === 'DELETE' && (await exchange.text()) === '');
   const intake = await exchange.intake({ check: !bodyless });
   if (!intake.ok) {
-    await fail({ code: 413, statusText: 'payloadTooLarge', message: intake.refusal.message });
+    const { status, message } = intake.refusal;
+    await fail({ code: status, statusText: status === 413 ? 'payloadTooLarge' : 'badRequest', message });
     return undefined;
   }
   if (bodyless) return {};

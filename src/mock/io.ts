@@ -76,6 +76,36 @@ export function nodeRequest(req: IncomingMessage): MockRequest {
   };
 }
 
+/**
+ * How long a client may leave a write of the mock's unread before it is dropped: past it, the
+ * answer it holds is freed rather than kept for a reader that may never come back.
+ */
+export const SLOW_READER_MS = 30_000;
+
+/**
+ * Resolves once a client that stopped reading takes what waits for it, or leaves, or is dropped
+ * for taking nothing for SLOW_READER_MS. The write waits, not the mock's memory: what the answer
+ * writes next is not made until then.
+ */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const socket = res.socket;
+    const drop = (): void => void res.destroy();
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      // Only while a write waits: a stream held open on purpose may be quiet for longer.
+      socket?.off('timeout', drop);
+      socket?.setTimeout(0);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+    socket?.setTimeout(SLOW_READER_MS);
+    socket?.on('timeout', drop);
+  });
+}
+
 export function nodeResponse(res: ServerResponse): MockResponse {
   return {
     get headersSent() {
@@ -89,19 +119,7 @@ export function nodeResponse(res: ServerResponse): MockResponse {
       // Streams start at once, not when the first write fills a buffer.
       res.flushHeaders();
     },
-    write: (chunk) =>
-      res.write(chunk) || res.destroyed
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
-            // A client that stops reading holds this write, not the mock's memory.
-            const done = (): void => {
-              res.off('drain', done);
-              res.off('close', done);
-              resolve();
-            };
-            res.on('drain', done);
-            res.on('close', done);
-          }),
+    write: (chunk) => (res.write(chunk) || res.destroyed ? Promise.resolve() : drained(res)),
     end: async (chunk) => void (chunk === undefined ? res.end() : res.end(chunk)),
     abort: () => res.socket?.destroy(),
   };

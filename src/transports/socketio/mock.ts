@@ -142,6 +142,9 @@ export function attachSocketMock(
         entry.context.log(`fault ${faults.map(formatFault).join(', ')} on Socket.IO connection ${socket.id} (${entry.context.protocol.id})`);
       if (faults.some((fault) => fault.kind === 'no-pong')) silenceHeartbeat(socket.conn);
     }
+    // One listener for the connection, not one per answer (they would pile up on a client that asks for ever).
+    const gone = new AbortController();
+    socket.once('disconnect', () => gone.abort(new Error('the client disconnected')));
     socket.onAny((event: string, payload: unknown) => {
       const entry = served.find((candidate) => candidate.socket.answers(event));
       const scenario: Scenario | undefined = entry === undefined ? undefined : selections?.get(entry)?.scenario;
@@ -157,8 +160,6 @@ export function attachSocketMock(
       const headers: Record<string, string> = typeof suite === 'string' ? { [SUITE_HEADER]: suite } : {};
       const deviations = entry.context.checkRequest({ method: `EMIT ${event}`, url: '/socket.io/', headers, body }, payload);
       inFlight++;
-      const gone = new AbortController();
-      socket.once('disconnect', () => gone.abort(new Error('the client disconnected')));
       const events = faultyEvents(faultsOf(entry), {
         clock: entry.context.faultClock,
         signal: gone.signal,
@@ -168,7 +169,8 @@ export function attachSocketMock(
       const keepsUp = (): boolean => {
         if (backlogBytes(socket.conn) <= MAX_SOCKET_BACKLOG_BYTES) return true;
         entry.context.log(`dropped Socket.IO connection ${socket.id}: over ${MAX_SOCKET_BACKLOG_BYTES} bytes of answers wait unread`);
-        socket.disconnect(true);
+        // Discarding what waits: a plain disconnect would wait for the client to read it first.
+        socket.conn.close(true);
         return false;
       };
       const turn: SocketTurn = {

@@ -59,6 +59,14 @@ function responseBridge(): { res: MockResponse; response: Promise<Response> } {
   let ended = false;
   let resolve: (response: Response) => void = () => undefined;
   const response = new Promise<Response>((done) => (resolve = done));
+  // A write resolves once the reader has room again (or is gone): a slow reader holds the writer, not memory.
+  let pulled: (() => void) | undefined;
+  const wake = (): void => {
+    const waiting = pulled;
+    pulled = undefined;
+    waiting?.();
+  };
+  const roomFor = (): Promise<void> => (ended || (controller?.desiredSize ?? 1) > 0 ? Promise.resolve() : new Promise<void>((done) => (pulled = done)));
   const res: MockResponse = {
     get headersSent() {
       return headersSent;
@@ -68,11 +76,23 @@ function responseBridge(): { res: MockResponse; response: Promise<Response> } {
     },
     writeHead(status, headers) {
       headersSent = true;
-      const body = new ReadableStream<Uint8Array>({ start: (c) => void (controller = c) });
+      const body = new ReadableStream<Uint8Array>(
+        {
+          start: (c) => void (controller = c),
+          pull: wake,
+          cancel: () => {
+            ended = true;
+            wake();
+          },
+        },
+        new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }),
+      );
       resolve(new Response(body, { status, headers: { ...headers } }));
     },
     async write(chunk) {
-      if (!ended) controller?.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
+      if (ended) return;
+      controller?.enqueue(typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
+      await roomFor();
     },
     async end(chunk) {
       if (ended) return;

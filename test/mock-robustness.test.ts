@@ -3,6 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_JSON_DEPTH, parseJson } from '../src/core/exchange.js';
 import { BoundedStore, MAX_KEY_CHARS } from '../src/mock/state.js';
 import { startMockProcess, type MockProcess } from './mock-process.js';
 
@@ -16,6 +17,17 @@ async function growthMb(mock: MockProcess, rounds: number, send: (i: number) => 
   for (let i = 0; i < rounds; i++) await send(i);
   return mock.rssMb() - before;
 }
+
+describe('parseJson: JSON too deep to walk safely', () => {
+  it('refuses 100,000 levels by name, and takes 1,000', () => {
+    const nested = (depth: number): string => `${'['.repeat(depth)}${']'.repeat(depth)}`;
+    expect(parseJson(nested(100_000))).toEqual({ ok: false, error: `the JSON nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, tooDeep: true });
+    expect(parseJson(`{"a":${'{"a":'.repeat(1_000)}1${'}'.repeat(1_001)}`)).toMatchObject({ ok: false, tooDeep: true });
+    expect(parseJson(nested(MAX_JSON_DEPTH))).toMatchObject({ ok: true });
+    // Brackets inside strings are text, not nesting.
+    expect(parseJson(JSON.stringify({ text: '['.repeat(5_000) }))).toMatchObject({ ok: true });
+  });
+});
 
 describe('BoundedStore: a store bounded in entries and bytes', () => {
   it('drops its oldest entries past the byte budget, and counts a value set again anew', () => {

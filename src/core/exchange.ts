@@ -12,31 +12,26 @@ export type ParsedJson = { readonly ok: true; readonly value: unknown } | { read
  */
 export const MAX_JSON_DEPTH = 1_000;
 
-/** Whether JSON text nests arrays and objects deeper than `max` (brackets inside strings do not count). */
-function nestsDeeper(text: string, max: number): boolean {
-  let depth = 0;
-  let inString = false;
-  for (let i = 0; i < text.length; i++) {
-    const code = text.charCodeAt(i);
-    if (inString) {
-      if (code === 0x5c) i++;
-      else if (code === 0x22) inString = false;
-    } else if (code === 0x22) inString = true;
-    else if (code === 0x5b || code === 0x7b) {
-      if (++depth > max) return true;
-    } else if (code === 0x5d || code === 0x7d) depth--;
-  }
-  return false;
-}
-
-/** Whether a value already parsed (by a library, e.g. a Socket.IO event) nests deeper than `max`; walked without recursion. */
+/**
+ * Whether a parsed value (by JSON.parse, or a library such as Socket.IO's parser) nests arrays
+ * and objects deeper than `max`. Walked without recursion; strings cost nothing, so a chat frame
+ * of long text is checked in a few steps.
+ */
 export function nestsTooDeep(value: unknown, max: number = MAX_JSON_DEPTH): boolean {
-  const pending: Array<{ readonly value: unknown; readonly depth: number }> = [{ value, depth: 0 }];
-  for (let next = pending.pop(); next !== undefined; next = pending.pop()) {
-    if (typeof next.value !== 'object' || next.value === null) continue;
-    const depth = next.depth + 1;
+  if (typeof value !== 'object' || value === null) return false;
+  const values: object[] = [value];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const next = values.pop();
+    const depth = depths.pop() ?? 0;
+    if (next === undefined) break;
     if (depth > max) return true;
-    for (const child of Object.values(next.value)) pending.push({ value: child, depth });
+    const children: unknown[] = Array.isArray(next) ? next : Object.values(next);
+    for (const child of children) {
+      if (typeof child !== 'object' || child === null) continue;
+      values.push(child);
+      depths.push(depth + 1);
+    }
   }
   return false;
 }
@@ -48,8 +43,8 @@ export function parseJson(text: string): ParsedJson {
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
-  // Each level takes two characters at least, so most texts need no scan.
-  if (text.length > 2 * MAX_JSON_DEPTH && typeof value === 'object' && value !== null && nestsDeeper(text, MAX_JSON_DEPTH))
+  // Each level takes two characters at least, so most texts need no walk.
+  if (text.length > 2 * MAX_JSON_DEPTH && nestsTooDeep(value))
     return { ok: false, error: `the JSON nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, tooDeep: true };
   return { ok: true, value };
 }

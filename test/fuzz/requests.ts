@@ -63,7 +63,15 @@ const FIELDS = [
   'customTitle',
 ];
 
-const segment = fc.oneof(fc.constant('x'), fc.string({ minLength: 1, maxLength: 40 }).map(encodeURIComponent), fc.constant('%E0%A4%A'));
+// A path segment of any text, escaped; not `.` or `..`, which a URL resolves away (another path, not a bad request).
+const segment = fc.oneof(
+  fc.constant('x'),
+  fc
+    .string({ minLength: 1, maxLength: 40 })
+    .map(encodeURIComponent)
+    .filter((text) => text !== '.' && text !== '..'),
+  fc.constant('%E0%A4%A'),
+);
 const value = fc.oneof(fc.jsonValue({ maxDepth: 3 }), fc.string({ unit: 'binary', maxLength: 200 }));
 const body = fc.dictionary(fc.constantFrom(...FIELDS), value, { maxKeys: 6 }).map((fields) => JSON.stringify(fields));
 

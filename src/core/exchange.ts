@@ -5,15 +5,50 @@
 
 import { jsonText } from './quote.js';
 
-/** A value parsed from JSON text, or why it could not be. */
-export type ParsedJson = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string };
+/** A value parsed from JSON text, or why it could not be (`tooDeep`: valid JSON nested past MAX_JSON_DEPTH). */
+export type ParsedJson = { readonly ok: true; readonly value: unknown } | { readonly ok: false; readonly error: string; readonly tooDeep?: true };
+
+/**
+ * The deepest nesting of arrays and objects chatwire takes in. JSON.parse itself copes with more,
+ * but every recursive walk after it (schemas, quoting a value) would overflow the stack.
+ */
+export const MAX_JSON_DEPTH = 1_000;
+
+/**
+ * Whether a parsed value (by JSON.parse, or a library such as Socket.IO's parser) nests arrays
+ * and objects deeper than `max`. Walked without recursion; strings cost nothing, so a chat frame
+ * of long text is checked in a few steps.
+ */
+export function nestsTooDeep(value: unknown, max: number = MAX_JSON_DEPTH): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  const values: object[] = [value];
+  const depths: number[] = [1];
+  while (values.length > 0) {
+    const next = values.pop();
+    const depth = depths.pop() ?? 0;
+    if (next === undefined) break;
+    if (depth > max) return true;
+    const children: unknown[] = Array.isArray(next) ? next : Object.values(next);
+    for (const child of children) {
+      if (typeof child !== 'object' || child === null) continue;
+      values.push(child);
+      depths.push(depth + 1);
+    }
+  }
+  return false;
+}
 
 export function parseJson(text: string): ParsedJson {
+  let value: unknown;
   try {
-    return { ok: true, value: JSON.parse(text) as unknown };
+    value = JSON.parse(text) as unknown;
   } catch (error) {
     return { ok: false, error: error instanceof Error ? error.message : String(error) };
   }
+  // Each level takes two characters at least, so most texts need no walk.
+  if (text.length > 2 * MAX_JSON_DEPTH && nestsTooDeep(value))
+    return { ok: false, error: `the JSON nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, tooDeep: true };
+  return { ok: true, value };
 }
 
 /** One event of a text/event-stream body. */

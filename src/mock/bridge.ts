@@ -2,7 +2,7 @@ import { ChatwireError } from '../core/errors.js';
 import type { Protocol } from '../protocols/protocol.js';
 import { transportOf } from '../transports/index.js';
 import type { MockCore } from './core.js';
-import type { MockRequest, MockResponse } from './io.js';
+import { overLimit, type MockRequest, type MockResponse } from './io.js';
 
 /**
  * What in-process stand-ins (msw handlers, nock interceptors) share: where the simulated upstream
@@ -64,7 +64,7 @@ export function refuseUnroutable(protocols: readonly Protocol[], stack: string):
 
 /** A request body already read whole (nock reads it before answering), under the mock's limit. */
 export function bodyOf(text: string): MockRequest['readBody'] {
-  return async (limit) => (Buffer.byteLength(text) > limit ? undefined : text);
+  return async (limit) => (Buffer.byteLength(text) > limit ? overLimit(limit) : { ok: true, text });
 }
 
 /** The mock's writes, turned into a head and a streamed body once the head is written. */
@@ -76,12 +76,21 @@ function responseBridge(gone: AbortController): { res: MockResponse; answer: Pro
   let resolve: (answer: BridgedAnswer) => void = () => undefined;
   const answer = new Promise<BridgedAnswer>((done) => (resolve = done));
   const bytes = (chunk: string | Uint8Array): Uint8Array => (typeof chunk === 'string' ? encoder.encode(chunk) : chunk);
+  // A write resolves once the reader has room again (or is gone): a slow reader holds the writer, not memory.
+  let pulled: (() => void) | undefined;
+  const wake = (): void => {
+    const waiting = pulled;
+    pulled = undefined;
+    waiting?.();
+  };
+  const roomFor = (): Promise<void> => (ended || (controller?.desiredSize ?? 1) > 0 ? Promise.resolve() : new Promise<void>((done) => (pulled = done)));
   // A client that gave up reads no more: its body ends with the reason it gave.
   gone.signal.addEventListener(
     'abort',
     () => {
       if (ended) return;
       ended = true;
+      wake();
       controller?.error(gone.signal.reason);
     },
     { once: true },
@@ -95,18 +104,25 @@ function responseBridge(gone: AbortController): { res: MockResponse; answer: Pro
     },
     writeHead(status, headers) {
       headersSent = true;
-      const body = new ReadableStream<Uint8Array>({
-        start: (c) => void (controller = c),
-        // A reader that gives up has gone, as a client that closes its connection has.
-        cancel: () => {
-          ended = true;
-          gone.abort(new Error('client closed the connection'));
+      const body = new ReadableStream<Uint8Array>(
+        {
+          start: (c) => void (controller = c),
+          pull: wake,
+          // A reader that gives up has gone, as a client that closes its connection has.
+          cancel: () => {
+            ended = true;
+            wake();
+            gone.abort(new Error('client closed the connection'));
+          },
         },
-      });
+        new ByteLengthQueuingStrategy({ highWaterMark: 64 * 1024 }),
+      );
       resolve({ status, headers: { ...headers }, body });
     },
     async write(chunk) {
-      if (!ended) controller?.enqueue(bytes(chunk));
+      if (ended) return;
+      controller?.enqueue(bytes(chunk));
+      await roomFor();
     },
     async end(chunk) {
       if (ended) return;

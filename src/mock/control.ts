@@ -73,8 +73,8 @@ export async function control(target: ControlTarget, name: string, req: MockRequ
   }
   if (route === 'POST use') {
     try {
-      const text = await req.readBody(MAX_CONTROL_BODY);
-      const parsed = text === undefined ? undefined : parseJson(text);
+      const read = await req.readBody(MAX_CONTROL_BODY);
+      const parsed = read.ok ? parseJson(read.text) : undefined;
       if (parsed?.ok !== true) throw new ChatwireError('BAD_OPTION', `Failed to read the body of POST ${CONTROL_PREFIX}use: it is not JSON of at most 64 KB`);
       const body = parseInput(UseBody, parsed.value, `POST ${CONTROL_PREFIX}use`, {
         hint: 'send {"protocol":"<id>","scenario":"<name>","faults":"stall:2:5000"}',

@@ -5,7 +5,7 @@ import { ChatwireError, describeError, isChatwireError } from '../core/errors.js
 import { mocksDir } from '../core/paths.js';
 import type { Protocol } from '../protocols/protocol.js';
 import { transportOf } from '../transports/index.js';
-import { checkClientRequest, MockExchange, type ClientDeviationRecord, type MockContext, type MockRoute } from './exchange.js';
+import { checkClientRequest, MockExchange, type ClientDeviationRecord, type MockContext, type MockExchangeOptions, type MockRoute } from './exchange.js';
 import type { MockRequest, MockResponse } from './io.js';
 import { MockAccess } from './access.js';
 import { FAULT_HEADER, MockChoices, SCENARIO_HEADER, type FaultsInput, type Selection } from './choice.js';
@@ -147,6 +147,17 @@ export class MockCore {
     const url = new URL(req.url, 'http://mock.invalid');
     if (url.pathname.startsWith(CONTROL_PREFIX)) return control(this.#controlTarget, url.pathname.slice(CONTROL_PREFIX.length), req, res);
     const found = this.#match(req.method, url.pathname);
+    const other = found === undefined ? this.#methodsAt(url.pathname) : undefined;
+    if (other !== undefined && other.methods.length > 0) {
+      // A protocol's path asked with the wrong method: refused in that protocol's words.
+      const { protocol } = other;
+      const exchange = this.#exchange({ protocol, req, res, signal, id: randomBytes(6).toString('hex'), params: {}, selection: this.#fallback(protocol) });
+      protocol.mock.refuse(exchange, {
+        status: 405,
+        message: `Failed to route ${req.method} ${url.pathname}: ${protocol.id} serves it with ${other.methods.join(', ')} only`,
+      });
+      return;
+    }
     if (found === undefined) {
       sendJson(res, 404, {
         error: `Failed to route ${req.method} ${url.pathname}: no protocol of this mock serves it`,
@@ -162,26 +173,15 @@ export class MockCore {
       fault: req.headers[FAULT_HEADER] ?? url.searchParams.get('fault') ?? undefined,
     };
     const exchangeFor = (selection: Selection, answer: MockResponse): MockExchange =>
-      new MockExchange({
-        id,
-        protocol,
-        req,
-        res: answer,
-        clock: this.clock,
-        signal,
-        scenarios: this.#scenariosOf(protocol),
-        onClientDeviation: this.#onClientDeviation,
-        access: this.access,
-        state: this.#state(protocol.id),
-        params,
-        selection,
-      });
+      this.#exchange({ protocol, req, res: answer, signal, id, params, selection });
     let selection: Selection;
     try {
       selection = this.choices.select(protocol.id, protocol.mock.defaultScenario, asked);
     } catch (error) {
-      const fallback = { scenario: this.#scenariosOf(protocol).require(protocol.mock.defaultScenario), faults: [] };
-      protocol.mock.refuse(exchangeFor(fallback, res), { status: 400, message: isChatwireError(error) ? error.toLine() : describeError(error) });
+      protocol.mock.refuse(exchangeFor(this.#fallback(protocol), res), {
+        status: 400,
+        message: isChatwireError(error) ? error.toLine() : describeError(error),
+      });
       return;
     }
     const faults = selection.faults.filter((fault) => reaches(fault, 'http'));
@@ -244,6 +244,38 @@ export class MockCore {
     let found = this.#states.get(id);
     if (found === undefined) this.#states.set(id, (found = new Map<string, unknown>()));
     return found;
+  }
+
+  #exchange(
+    part: Pick<MockExchangeOptions, 'protocol' | 'req' | 'res' | 'signal' | 'id' | 'params' | 'selection'> & { readonly protocol: Protocol },
+  ): MockExchange {
+    const { protocol } = part;
+    return new MockExchange({
+      ...part,
+      clock: this.clock,
+      scenarios: this.#scenariosOf(protocol),
+      onClientDeviation: this.#onClientDeviation,
+      access: this.access,
+      state: this.#state(protocol.id),
+    });
+  }
+
+  /** The protocol's default scenario with no faults, for a request refused before its choice is read. */
+  #fallback(protocol: Protocol): Selection {
+    return { scenario: this.#scenariosOf(protocol).require(protocol.mock.defaultScenario), faults: [] };
+  }
+
+  /** The methods other routes answer at this path, and the protocol they belong to. */
+  #methodsAt(pathname: string): { protocol: Protocol; methods: string[] } | undefined {
+    let protocol: Protocol | undefined;
+    const methods: string[] = [];
+    for (const [key, candidate] of this.#routes) {
+      const [method = '', path = ''] = key.split(' ');
+      if (path !== pathname && candidate.pattern?.regex.test(pathname) !== true) continue;
+      protocol ??= candidate.protocol;
+      methods.push(method);
+    }
+    return protocol === undefined ? undefined : { protocol, methods };
   }
 
   #match(method: string, pathname: string): { bound: BoundRoute; params: Record<string, string> } | undefined {

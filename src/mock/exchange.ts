@@ -3,7 +3,7 @@ import { ExchangeCheck } from '../core/engine.js';
 import { parseJson, type RequestRecord } from '../core/exchange.js';
 import type { Deviation, Rule } from '../core/rule.js';
 import type { TemplateVars } from '../core/template.js';
-import type { MockRequest, MockResponse } from './io.js';
+import type { BodyRead, MockRequest, MockResponse } from './io.js';
 import { SUITE_HEADER, type MockAccess } from './access.js';
 import type { CorsPolicy } from './cors.js';
 import { playAnswer, playStream } from './playback.js';
@@ -144,7 +144,7 @@ export class MockExchange {
   readonly params: Readonly<Record<string, string>>;
   readonly selection: Selection;
   readonly #onClientDeviation: (record: ClientDeviationRecord) => void;
-  #bodyRead: Promise<string | undefined> | undefined;
+  #bodyRead: Promise<BodyRead> | undefined;
 
   constructor(options: MockExchangeOptions) {
     ({
@@ -182,8 +182,13 @@ export class MockExchange {
     return this.access.mayWeakenAuth(this.req.headers);
   }
 
-  /** The request body as text, or undefined when it is larger than the mock accepts. */
-  text(): Promise<string | undefined> {
+  /** The request body as text, or undefined when the mock will not take it (too large, not UTF-8, cut short). */
+  async text(): Promise<string | undefined> {
+    const read = await this.#read();
+    return read.ok ? read.text : undefined;
+  }
+
+  #read(): Promise<BodyRead> {
     this.#bodyRead ??= this.req.readBody(MAX_REQUEST_BYTES);
     return this.#bodyRead;
   }
@@ -207,9 +212,13 @@ export class MockExchange {
    * its protocol words errors.
    */
   async intake(options: { readonly check?: boolean } = {}): Promise<RequestIntake> {
-    const text = await this.text();
-    if (text === undefined) return { ok: false, refusal: { status: 413, message: `Failed to read the request: the body is over ${MAX_REQUEST_BYTES} bytes` } };
+    const read = await this.#read();
+    if (!read.ok) return { ok: false, refusal: { status: read.status, message: `Failed to read the request: ${read.problem}` } };
+    const { text } = read;
     const parsed = text === '' ? undefined : parseJson(text);
+    // Too deep to judge safely: refused before any rule walks it.
+    if (parsed?.ok === false && parsed.tooDeep === true)
+      return { ok: false, refusal: { status: 400, message: `Failed to parse the request: ${parsed.error}` } };
     const json = parsed?.ok === true ? parsed.value : undefined;
     const deviations = options.check === false ? [] : this.checkRequest(text === '' ? undefined : text, json);
     return { ok: true, text, json, deviations, errors: deviations.filter((deviation) => deviation.severity === 'error') };

@@ -1,5 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 
+/** A request body as read: its text, or why the mock will not take it (with the status that says so). */
+export type BodyRead = { readonly ok: true; readonly text: string } | { readonly ok: false; readonly status: 400 | 413; readonly problem: string };
+
 /** A request to the mock, whatever carried it (node:http, msw). */
 export interface MockRequest {
   readonly method: string;
@@ -7,9 +10,22 @@ export interface MockRequest {
   readonly url: string;
   /** Lower-cased names. */
   readonly headers: Readonly<Record<string, string>>;
-  /** The body as text, or undefined when it is over `limit` bytes (then not read further). */
-  readBody(limit: number): Promise<string | undefined>;
+  /** The body, unless it is over `limit` bytes (then not read further), not UTF-8, or cut short. */
+  readBody(limit: number): Promise<BodyRead>;
 }
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** Bytes as text; a request's JSON must be UTF-8, so bytes that are not are refused, not replaced by U+FFFD. */
+export function decodeBody(bytes: Uint8Array): BodyRead {
+  try {
+    return { ok: true, text: strictUtf8.decode(bytes) };
+  } catch {
+    return { ok: false, status: 400, problem: 'the body is not valid UTF-8' };
+  }
+}
+
+export const overLimit = (limit: number): BodyRead => ({ ok: false, status: 413, problem: `the body is over ${limit} bytes` });
 
 /** What the mock writes: text, or bytes when a fault cuts through a character. */
 export type MockChunk = string | Uint8Array;
@@ -42,16 +58,52 @@ export function nodeRequest(req: IncomingMessage): MockRequest {
         req.on('data', (chunk: Buffer) => {
           size += chunk.length;
           if (size > limit) {
-            resolve(undefined);
+            // Nothing more is kept; the rest is read and dropped so the answer can still be sent.
+            chunks.length = 0;
+            resolve(overLimit(limit));
             req.resume();
             return;
           }
           chunks.push(chunk);
         });
-        req.on('end', () => resolve(size > limit ? undefined : Buffer.concat(chunks).toString('utf8')));
+        req.on('end', () => resolve(size > limit ? overLimit(limit) : decodeBody(Buffer.concat(chunks))));
+        // A client that leaves mid-upload ends the read; the promise must not wait for ever.
+        req.on('close', () => {
+          if (!req.complete) resolve({ ok: false, status: 400, problem: 'the client closed the connection before the body ended' });
+        });
         req.on('error', reject);
       }),
   };
+}
+
+/**
+ * How long a client may leave a write of the mock's unread before it is dropped: past it, the
+ * answer it holds is freed rather than kept for a reader that may never come back.
+ */
+export const SLOW_READER_MS = 30_000;
+
+/**
+ * Resolves once a client that stopped reading takes what waits for it, or leaves, or is dropped
+ * for taking nothing for SLOW_READER_MS. The write waits, not the mock's memory: what the answer
+ * writes next is not made until then.
+ */
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const socket = res.socket;
+    const drop = (): void => void res.destroy();
+    const done = (): void => {
+      res.off('drain', done);
+      res.off('close', done);
+      // Only while a write waits: a stream held open on purpose may be quiet for longer.
+      socket?.off('timeout', drop);
+      socket?.setTimeout(0);
+      resolve();
+    };
+    res.on('drain', done);
+    res.on('close', done);
+    socket?.setTimeout(SLOW_READER_MS);
+    socket?.on('timeout', drop);
+  });
 }
 
 export function nodeResponse(res: ServerResponse): MockResponse {
@@ -67,19 +119,7 @@ export function nodeResponse(res: ServerResponse): MockResponse {
       // Streams start at once, not when the first write fills a buffer.
       res.flushHeaders();
     },
-    write: (chunk) =>
-      res.write(chunk) || res.destroyed
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
-            // A client that stops reading holds this write, not the mock's memory.
-            const done = (): void => {
-              res.off('drain', done);
-              res.off('close', done);
-              resolve();
-            };
-            res.on('drain', done);
-            res.on('close', done);
-          }),
+    write: (chunk) => (res.write(chunk) || res.destroyed ? Promise.resolve() : drained(res)),
     end: async (chunk) => void (chunk === undefined ? res.end() : res.end(chunk)),
     abort: () => res.socket?.destroy(),
   };

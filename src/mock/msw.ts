@@ -3,7 +3,7 @@ import { answerThrough, refuseUnroutable, upstreamBase } from './bridge.js';
 import { MockCore, type MockCoreOptions } from './core.js';
 import type { FaultsInput } from './choice.js';
 import type { ClientDeviationRecord } from './exchange.js';
-import type { MockRequest } from './io.js';
+import { decodeBody, overLimit, type BodyRead, type MockRequest } from './io.js';
 
 export interface ChatwireHandlersOptions extends MockCoreOptions {
   /** Where the simulated upstream lives, e.g. `http://ctai.test` or `https://api.example/fastgpt`. */
@@ -22,23 +22,31 @@ export interface ChatwireHandlers {
 }
 
 /** Reads a fetch Request's body as text, stopping past `limit` bytes. */
-async function readLimited(request: Request, limit: number): Promise<string | undefined> {
-  if (request.body === null) return '';
+async function readLimited(request: Request, limit: number): Promise<BodyRead> {
+  if (request.body === null) return { ok: true, text: '' };
   const reader = request.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
+  const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
     const chunk: { readonly done: boolean; readonly value?: unknown } = await reader.read();
     const { done, value } = chunk;
-    if (done) return text + decoder.decode();
+    if (done) {
+      // No Buffer: msw handlers may run in a browser.
+      const bytes = new Uint8Array(size);
+      let offset = 0;
+      for (const part of chunks) {
+        bytes.set(part, offset);
+        offset += part.length;
+      }
+      return decodeBody(bytes);
+    }
     if (!(value instanceof Uint8Array)) throw new TypeError('Failed to read the request body: a chunk is not bytes');
     size += value.length;
     if (size > limit) {
       await reader.cancel();
-      return undefined;
+      return overLimit(limit);
     }
-    text += decoder.decode(value, { stream: true });
+    chunks.push(value);
   }
 }
 

@@ -1,5 +1,6 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, maxHeaderSize, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
 import { ChatwireError, describeError } from '../core/errors.js';
 import { attachMocks } from '../transports/index.js';
 import { MockCore, type MockCoreOptions } from './core.js';
@@ -99,6 +100,16 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       if (res.headersSent) res.destroy();
       else res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: describeError(error) }));
     });
+  });
+  // Requests node:http refuses before any route sees them (headers over its 16 KB cap, bytes that
+  // are not HTTP) still get an answer that names the problem, as JSON like the mock's other errors.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket: Duplex) => {
+    if (!socket.writable) return void socket.destroy();
+    const tooLarge = error.code === 'HPE_HEADER_OVERFLOW';
+    const problem = tooLarge ? `its headers are over ${maxHeaderSize} bytes` : `it is not valid HTTP (${error.code ?? error.message})`;
+    const body = JSON.stringify({ error: `Failed to read the request: ${problem}` });
+    const status = tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request';
+    socket.end(`HTTP/1.1 ${status}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
   });
   // A client that never finishes sending its request must not hold a socket for ever.
   server.requestTimeout = 30_000;

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { isRecord } from '../../core/schemas.js';
 import type { MockExchange, MockRoute, Refusal } from '../../mock/exchange.js';
 import type { ScenarioFrame } from '../../mock/scenario.js';
-import { remember, scriptReader, stateOf } from '../../mock/state.js';
+import { BoundedStore, scriptReader, stateOf } from '../../mock/state.js';
 import { STAGES } from './rules/index.js';
 
 const Turn = z
@@ -29,7 +29,7 @@ const scriptOf = scriptReader(FastgptPyScript);
 
 /** Where each session is in its conversation, by sessionId. */
 class Sessions {
-  readonly turns = new Map<string, number>();
+  readonly turns = new BoundedStore<number>({ sizeOf: () => 8 });
 }
 
 /** A FastAPI-style validation error, as a Python service answers a bad body. */
@@ -68,7 +68,7 @@ const chat: MockRoute['handle'] = async (exchange) => {
   const sessionId = String(body['sessionId']);
   const sessions = stateOf(exchange.state, Sessions);
   const index = sessions.turns.get(sessionId) ?? 0;
-  remember(sessions.turns, sessionId, index + 1);
+  sessions.turns.set(sessionId, index + 1);
   const turn = script.turns[Math.min(index, script.turns.length - 1)] as Turn;
   const stream = ['true', '1'].includes(exchange.url.searchParams.get('stream') ?? '') || body['stream'] === true;
 

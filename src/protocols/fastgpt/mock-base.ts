@@ -1,7 +1,7 @@
 // What the completions and the records routes share: the chats, the envelope, auth and body intake.
 import { randomBytes } from 'node:crypto';
 import type { MockExchange, Refusal } from '../../mock/exchange.js';
-import { scriptReader, stateOf } from '../../mock/state.js';
+import { approxBytes, BoundedStore, scriptReader, stateOf } from '../../mock/state.js';
 import { FastgptScript } from './script.js';
 
 /** The one app the mock serves; every key the mock accepts belongs to it. */
@@ -30,9 +30,18 @@ export interface Chat {
   pending: FastgptScript | undefined;
 }
 
-/** Chats by id, as FastGPT keeps them for an app: created by completions, read and changed by the records calls. */
+/** A chat's estimated bytes: what it holds of its own (its pending script is the scenario's). */
+export function chatBytes(chat: Chat): number {
+  const { pending: _shared, ...own } = chat;
+  return approxBytes(own);
+}
+
+/**
+ * Chats by id, as FastGPT keeps them for an app: created by completions, read and changed by the
+ * records calls. A chat changed in place is set again, so its size is counted anew.
+ */
 export class FastgptState {
-  readonly chats = new Map<string, Chat>();
+  readonly chats = new BoundedStore<Chat>({ sizeOf: chatBytes });
 }
 
 export const stateOfExchange = (exchange: MockExchange): FastgptState => stateOf(exchange.state, FastgptState);
@@ -71,7 +80,8 @@ export async function readBody(exchange: MockExchange, fail: (failure: Failure) 
   const bodyless = exchange.method === 'GET' || (exchange.method === 'DELETE' && (await exchange.text()) === '');
   const intake = await exchange.intake({ check: !bodyless });
   if (!intake.ok) {
-    await fail({ code: 413, statusText: 'payloadTooLarge', message: intake.refusal.message });
+    const { status, message } = intake.refusal;
+    await fail({ code: status, statusText: status === 413 ? 'payloadTooLarge' : 'badRequest', message });
     return undefined;
   }
   if (bodyless) return {};

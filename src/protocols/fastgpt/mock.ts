@@ -1,13 +1,15 @@
 import { isRecord } from '../../core/schemas.js';
 import type { MockRoute } from '../../mock/exchange.js';
-import { remember } from '../../mock/state.js';
-import { authFailure, envelope, id, readBody, scriptOf, stateOfExchange, type Chat, type Failure } from './mock-base.js';
+import { approxBytes } from '../../mock/state.js';
+import { authFailure, chatBytes, envelope, id, readBody, scriptOf, stateOfExchange, type Chat, type Failure } from './mock-base.js';
 import { recordRoutes } from './records-mock.js';
 import { answerBody, streamFrames, nodeResults, type Run } from './render.js';
 
 export { MOCK_APP_ID, refuse } from './mock-base.js';
 
 const MAX_ITEMS_PER_CHAT = 1_000;
+/** A chat keeps its latest items within this many bytes too, whatever the size of each message. */
+const MAX_CHAT_BYTES = 4 * 1024 * 1024;
 
 /** The user's question: the last message's text. */
 function question(body: Record<string, unknown>): string {
@@ -71,7 +73,8 @@ const completions: MockRoute['handle'] = async (exchange) => {
     const asked = question(body);
     const target: Chat = chat ?? {
       chatId,
-      title: asked.slice(0, 20),
+      // A copy, not a slice: a slice would keep the whole question alive after its items are dropped.
+      title: Array.from(asked.slice(0, 20)).join(''),
       customTitle: '',
       top: false,
       updateTime: new Date(),
@@ -79,7 +82,6 @@ const completions: MockRoute['handle'] = async (exchange) => {
       items: [],
       pending: undefined,
     };
-    remember(state.chats, chatId, target);
     target.updateTime = new Date();
     target.pending = run.pauses ? script : undefined;
     const dataId = typeof body['responseChatItemId'] === 'string' ? body['responseChatItemId'] : id();
@@ -93,7 +95,9 @@ const completions: MockRoute['handle'] = async (exchange) => {
       responseData: nodeResults(run),
     });
     // A chat keeps its latest items only, so a client that never stops cannot grow the mock without bound.
-    if (target.items.length > MAX_ITEMS_PER_CHAT) target.items.splice(0, target.items.length - MAX_ITEMS_PER_CHAT);
+    let bytes = chatBytes(target);
+    while (target.items.length > 2 && (target.items.length > MAX_ITEMS_PER_CHAT || bytes > MAX_CHAT_BYTES)) bytes -= approxBytes(target.items.shift());
+    state.chats.set(chatId, target);
   }
 
   if (wantsStream(body)) await exchange.playStream(streamFrames(run, detail));

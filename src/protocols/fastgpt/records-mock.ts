@@ -62,6 +62,7 @@ export const recordRoutes: readonly MockRoute[] = [
       if (typeof args['customTitle'] === 'string') chat.customTitle = args['customTitle'];
       if (typeof args['top'] === 'boolean') chat.top = args['top'];
       chat.updateTime = new Date();
+      state.chats.set(chatId, chat);
     }
     return { data: null };
   }),
@@ -107,17 +108,22 @@ export const recordRoutes: readonly MockRoute[] = [
     const contentId = str(args['contentId']);
     if (contentId === undefined) return missing('contentId');
     const index = chat?.items.findIndex((item) => item.dataId === contentId) ?? -1;
-    if (chat !== undefined && index >= 0) chat.items.splice(index, 1);
+    if (chat !== undefined && index >= 0) {
+      chat.items.splice(index, 1);
+      state.chats.set(chat.chatId, chat);
+    }
     return { data: null };
   }),
   records('POST', '/api/core/chat/feedback/updateUserFeedback', (args, state) => {
-    const item = state.chats.get(str(args['chatId']) ?? '')?.items.find((candidate) => candidate.dataId === args['dataId']);
-    if (item !== undefined) {
+    const chat = state.chats.get(str(args['chatId']) ?? '');
+    const item = chat?.items.find((candidate) => candidate.dataId === args['dataId']);
+    if (chat !== undefined && item !== undefined) {
       // Omitting a field undoes that feedback.
       if (typeof args['userGoodFeedback'] === 'string') item.userGoodFeedback = args['userGoodFeedback'];
       else delete item.userGoodFeedback;
       if (typeof args['userBadFeedback'] === 'string') item.userBadFeedback = args['userBadFeedback'];
       else delete item.userBadFeedback;
+      state.chats.set(chat.chatId, chat);
     }
     return { data: {} };
   }),

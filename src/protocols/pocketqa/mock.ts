@@ -1,10 +1,26 @@
 import { z } from 'zod';
 import type { MockExchange, Refusal } from '../../mock/exchange.js';
-import { remember, scriptReader, stateOf } from '../../mock/state.js';
+import { approxBytes, BoundedStore, scriptReader, stateOf } from '../../mock/state.js';
 import type { SocketMock, SocketTurn } from '../../transports/socketio/mock.js';
 import { payloadOf } from './rules/index.js';
 
 const MAX_TURNS_PER_ROOM = 50;
+/** A room's history is cut to its latest turns within this many bytes too (questions may be 1 MB each). */
+const MAX_ROOM_BYTES = 2 * 1024 * 1024;
+
+type Turns = Array<[string, string]>;
+
+/** The latest turns of `turns` that fit the room's bounds. */
+function latest(turns: Turns): Turns {
+  let bytes = 0;
+  let from = turns.length;
+  while (from > 0 && turns.length - from < MAX_TURNS_PER_ROOM) {
+    bytes += approxBytes(turns[from - 1]);
+    if (bytes > MAX_ROOM_BYTES) break;
+    from--;
+  }
+  return turns.slice(from);
+}
 
 export const FAULTS = ['no-stop', 'delta-not-string', 'other-room', 'no-clue-alter', 'other-event', 'ignore-json-string', 'broadcast'] as const;
 
@@ -28,7 +44,7 @@ const scriptOf = scriptReader(PocketqaScript);
 
 /** Each room's turns, as [question, answer] pairs. */
 class Rooms {
-  readonly history = new Map<string, Array<[string, string]>>();
+  readonly history = new BoundedStore<Turns>();
 }
 
 /** pocketqa has no HTTP routes: a request there is answered as JSON. */
@@ -76,7 +92,7 @@ async function answer(turn: SocketTurn): Promise<void> {
     history: [...history],
   };
   // Each room keeps its latest turns, and the mock its latest rooms.
-  remember(rooms.history, asked, [...history, [normalise(text), full] as [string, string]].slice(-MAX_TURNS_PER_ROOM));
+  rooms.history.set(asked, latest([...history, [normalise(text), full]]));
   if (faults.has('no-stop')) return;
   await clock.sleep(script.delayMs);
   if (turn.connected()) await send({ room, delta: '', finish_reason: 'stop', received });

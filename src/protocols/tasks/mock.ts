@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { z } from 'zod';
 import { isRecord } from '../../core/schemas.js';
 import type { MockExchange, MockRoute, Refusal } from '../../mock/exchange.js';
-import { remember, scriptReader, stateOf } from '../../mock/state.js';
+import { BoundedStore, scriptReader, stateOf } from '../../mock/state.js';
 
 export const FAULTS = ['offset-stuck', 'repeat-events', 'never-ends', 'back-to-running', 'ok-without-token', 'create-without-id'] as const;
 
@@ -34,9 +34,10 @@ interface Task {
 
 /** Workspaces, conversations and tasks, in memory. */
 class Store {
-  readonly workspaces = new Map<string, true>();
-  readonly conversations = new Map<string, string>();
-  readonly tasks = new Map<string, Task>();
+  readonly workspaces = new BoundedStore<true>({ sizeOf: () => 8 });
+  readonly conversations = new BoundedStore<string>();
+  // A task's script is the scenario's, shared: only its event times are its own.
+  readonly tasks = new BoundedStore<Task>({ sizeOf: (task) => 64 + 8 * task.times.length });
 }
 
 const storeOf = (exchange: MockExchange): Store => stateOf(exchange.state, Store);
@@ -84,7 +85,7 @@ export const tasksRoutes: readonly MockRoute[] = [
       if (started === undefined) return;
       const workspace = String(started.body['workspace_id']);
       const created = !storeOf(exchange).workspaces.has(workspace);
-      remember(storeOf(exchange).workspaces, workspace, true);
+      storeOf(exchange).workspaces.set(workspace, true);
       exchange.json(created ? 201 : 200, { workspace_id: workspace, created });
     },
   },
@@ -99,7 +100,7 @@ export const tasksRoutes: readonly MockRoute[] = [
       if (!store.workspaces.has(workspace))
         return refuse(exchange, { status: 404, message: `Workspace ${workspace} not found: create it with POST /api/v1/workspaces first` });
       const conversation = id('conv');
-      remember(store.conversations, conversation, workspace);
+      store.conversations.set(conversation, workspace);
       exchange.json(200, started.script.faults.includes('create-without-id') ? { id: conversation } : { conversation_id: conversation });
     },
   },
@@ -119,7 +120,7 @@ export const tasksRoutes: readonly MockRoute[] = [
       let at = 0;
       for (const event of script.events) times.push((at += event.afterMs));
       const task = id('task');
-      remember(store.tasks, task, { createdAt: exchange.clock.now(), script, times, endsAt: at + script.endAfterMs, endedPolls: 0 });
+      store.tasks.set(task, { createdAt: exchange.clock.now(), script, times, endsAt: at + script.endAfterMs, endedPolls: 0 });
       exchange.json(200, { task_id: task });
     },
   },

@@ -2,7 +2,9 @@ import type { Server as HttpServer } from 'node:http';
 import { Server, type Socket } from 'socket.io';
 import type { Deviation } from '../../core/rule.js';
 import { describeError } from '../../core/errors.js';
+import { MAX_JSON_DEPTH, nestsTooDeep, parseJson } from '../../core/exchange.js';
 import { SUITE_HEADER } from '../../mock/access.js';
+import { MAX_REQUEST_BYTES } from '../../mock/exchange.js';
 import type { HostCheck, MockAttachOptions, MockContext } from '../../mock/exchange.js';
 import { admitsOrigin, corsPolicy, PREFLIGHT_MAX_AGE_S } from '../../mock/cors.js';
 import { FAULT_HEADER, SCENARIO_HEADER, type Asked, type Selection } from '../../mock/choice.js';
@@ -12,6 +14,27 @@ import { faultyEvents } from './mock-faults.js';
 
 /** Answers one socket may have streaming at once; a client that floods questions loses the rest. */
 export const MAX_ANSWERS_IN_FLIGHT = 16;
+
+/** The largest message a client may send (Engine.IO closes the connection past it), as for an HTTP body. */
+export const MAX_SOCKET_MESSAGE_BYTES = MAX_REQUEST_BYTES;
+
+/** What may wait for a client that does not read its answers before the mock drops it. */
+export const MAX_SOCKET_BACKLOG_BYTES = 1024 * 1024;
+
+/**
+ * The bytes Engine.IO holds for a connection and has not written yet: its write buffer, which fills
+ * while the transport waits for the client (a poll that does not come, a WebSocket not read).
+ */
+function backlogBytes(conn: object): number {
+  const buffer: unknown = Reflect.get(conn, 'writeBuffer');
+  if (!Array.isArray(buffer)) return 0;
+  let bytes = 0;
+  for (const packet of buffer) {
+    const data: unknown = typeof packet === 'object' && packet !== null ? Reflect.get(packet, 'data') : undefined;
+    bytes += typeof data === 'string' ? data.length : data instanceof Uint8Array ? data.length : 16;
+  }
+  return bytes;
+}
 
 /** One emitted event to answer, and the means to answer it. */
 export interface SocketTurn {
@@ -87,6 +110,7 @@ export function attachSocketMock(
     // The same origins as the mock's other routes.
     cors: { origin: (origin, callback) => callback(null, origin !== undefined && cors.allows(origin)), maxAge: PREFLIGHT_MAX_AGE_S },
     serveClient: false,
+    maxHttpBufferSize: MAX_SOCKET_MESSAGE_BYTES,
     // The same Host check as every other route of the mock (DNS rebinding); and since a WebSocket
     // knows no CORS, a page of a disallowed origin is refused its connection here.
     allowRequest: (req, callback) => callback(null, admits(req.headers) && admitsOrigin(cors, req.headers)),
@@ -118,22 +142,37 @@ export function attachSocketMock(
         entry.context.log(`fault ${faults.map(formatFault).join(', ')} on Socket.IO connection ${socket.id} (${entry.context.protocol.id})`);
       if (faults.some((fault) => fault.kind === 'no-pong')) silenceHeartbeat(socket.conn);
     }
+    // One listener for the connection, not one per answer (they would pile up on a client that asks for ever).
+    const gone = new AbortController();
+    socket.once('disconnect', () => gone.abort(new Error('the client disconnected')));
     socket.onAny((event: string, payload: unknown) => {
       const entry = served.find((candidate) => candidate.socket.answers(event));
       const scenario: Scenario | undefined = entry === undefined ? undefined : selections?.get(entry)?.scenario;
       if (entry === undefined || scenario === undefined || inFlight >= MAX_ANSWERS_IN_FLIGHT) return;
+      // Too deep for the rules to walk: logged and left unanswered, as the protocol answers any bad payload.
+      const parsed = typeof payload === 'string' ? parseJson(payload) : undefined;
+      if (parsed === undefined ? nestsTooDeep(payload) : !parsed.ok && parsed.tooDeep === true) {
+        entry.context.log(`refused ${event} on Socket.IO connection ${socket.id}: its payload nests deeper than ${MAX_JSON_DEPTH} levels`);
+        return;
+      }
       const body = typeof payload === 'string' ? payload : JSON.stringify(payload);
       const suite = socket.handshake.headers[SUITE_HEADER];
       const headers: Record<string, string> = typeof suite === 'string' ? { [SUITE_HEADER]: suite } : {};
       const deviations = entry.context.checkRequest({ method: `EMIT ${event}`, url: '/socket.io/', headers, body }, payload);
       inFlight++;
-      const gone = new AbortController();
-      socket.once('disconnect', () => gone.abort(new Error('the client disconnected')));
       const events = faultyEvents(faultsOf(entry), {
         clock: entry.context.faultClock,
         signal: gone.signal,
         cut: (how) => (how === 'close' ? socket.disconnect(true) : socket.conn.close()),
       });
+      // A client that does not read its answers is dropped before what waits for it grows without bound.
+      const keepsUp = (): boolean => {
+        if (backlogBytes(socket.conn) <= MAX_SOCKET_BACKLOG_BYTES) return true;
+        entry.context.log(`dropped Socket.IO connection ${socket.id}: over ${MAX_SOCKET_BACKLOG_BYTES} bytes of answers wait unread`);
+        // Discarding what waits: a plain disconnect would wait for the client to read it first.
+        socket.conn.close(true);
+        return false;
+      };
       const turn: SocketTurn = {
         event,
         payload,
@@ -143,7 +182,7 @@ export function attachSocketMock(
         context: entry.context,
         connected: () => socket.connected,
         join: async (room) => socket.join(room),
-        emit: (name, data) => events.send(data, (sent) => void socket.emit(name, sent)),
+        emit: (name, data) => events.send(data, (sent) => void (keepsUp() && socket.emit(name, sent))),
         broadcast: (name, data) => events.send(data, (sent) => void io.emit(name, sent)),
       };
       entry.socket

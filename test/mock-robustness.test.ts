@@ -97,7 +97,11 @@ describe('the mock under clients that do not read', () => {
     dir = mkdtempSync(join(tmpdir(), 'chatwire-large-'));
     const text = '字'.repeat(3_000);
     const frames = Array.from({ length: 2_000 }, (_, i) => ({
-      data: { ret: '0', msg: '', data: { msg_id: `{{exchange}}-${i}`, msg_sn: String(i), event: i === 1_999 ? 'stop' : '', answer_text: i === 1_999 ? '' : text } },
+      data: {
+        ret: '0',
+        msg: '',
+        data: { msg_id: `{{exchange}}-${i}`, msg_sn: String(i), event: i === 1_999 ? 'stop' : '', answer_text: i === 1_999 ? '' : text },
+      },
     }));
     const stream = { status: 200, headers: { 'content-type': 'text/event-stream; charset=utf-8' }, frames };
     writeFileSync(join(dir, 'large.json'), JSON.stringify({ description: 'A 20 MB answer.', breaks: [], stream }));

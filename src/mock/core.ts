@@ -10,6 +10,7 @@ import type { MockRequest, MockResponse } from './io.js';
 import { MockAccess } from './access.js';
 import { FAULT_HEADER, MockChoices, SCENARIO_HEADER, type FaultsInput, type Selection } from './choice.js';
 import { control, CONTROL_PREFIX, sendJson, type ControlTarget } from './control.js';
+import { CrosstalkBoard } from './crosstalk.js';
 import { FaultyResponse } from './fault-response.js';
 import { formatFault, reaches, type Fault } from './faults.js';
 import { redactRecord } from './redact.js';
@@ -80,6 +81,8 @@ export class MockCore {
   readonly #routes = new Map<string, BoundRoute>();
   readonly #states = new Map<string, Map<string, unknown>>();
   readonly #seen: ClientDeviationRecord[] = [];
+  /** The answers in flight under a crosstalk fault, per protocol. */
+  readonly #crosstalk = new CrosstalkBoard();
   readonly #defaults = new Map<string, string>();
 
   constructor(private readonly options: MockCoreOptions) {
@@ -187,7 +190,8 @@ export class MockCore {
     const faults = selection.faults.filter((fault) => reaches(fault, 'http'));
     if (faults.length > 0) this.#log(`fault ${faults.map(formatFault).join(', ')} on ${req.method} ${url.pathname} (${protocol.id}, exchange ${id})`);
     const status = faults.find((fault): fault is Extract<Fault, { kind: 'status' }> => fault.kind === 'status');
-    const answer = faults.length === 0 ? res : new FaultyResponse(res, faults, { clock: this.faultClock, signal }, retryAfter(status));
+    const crosstalk = { board: this.#crosstalk, channel: protocol.id, request: () => exchange.text() };
+    const answer = faults.length === 0 ? res : new FaultyResponse(res, faults, { clock: this.faultClock, signal, crosstalk }, retryAfter(status));
     const exchange = exchangeFor(selection, answer);
     if (status !== undefined) {
       // Asked for a bare status: answer it in the protocol's error form, and do nothing else.

@@ -11,7 +11,7 @@ export type Fault =
   | { readonly kind: 'delay'; readonly ms: number }
   | { readonly kind: 'stall'; readonly after: number; readonly ms: number }
   | AfterFrame<'close' | 'reset'>
-  | AtFrame<'close-mid' | 'reset-mid' | 'duplicate' | 'drop' | 'corrupt' | 'reorder'>
+  | AtFrame<'close-mid' | 'reset-mid' | 'duplicate' | 'drop' | 'corrupt' | 'reorder' | 'crosstalk'>
   | { readonly kind: 'split'; readonly bytes: number }
   | { readonly kind: 'drip'; readonly bytesPerSecond: number }
   | { readonly kind: 'comments' }
@@ -96,6 +96,13 @@ export const FAULTS: Readonly<Record<FaultKind, FaultSpec>> = {
     reach: BOTH,
     arity: [1, 1],
     build: ([frame = 1]) => ({ kind: 'corrupt', frame }),
+  },
+  crosstalk: {
+    usage: 'crosstalk:K',
+    description: "send, as frame K, the latest frame of another answer of the same protocol in flight, with that answer's request quoted in it",
+    reach: HTTP,
+    arity: [1, 1],
+    build: ([frame = 1]) => ({ kind: 'crosstalk', frame }),
   },
   split: {
     usage: 'split[:N]',

@@ -235,3 +235,69 @@ export const recordOptions = defineOptions({
   concurrency: runOptions.concurrency,
   eio: runOptions.eio,
 });
+
+/** `i/n`: this machine runs share i of n, counted from 1. */
+const shard = z
+  .string()
+  .regex(/^\d+\/\d+$/, 'i/n with 1 ≤ i ≤ n, e.g. 2/4')
+  .transform((text) => {
+    const [index = 0, count = 0] = text.split('/').map(Number);
+    return { index, count };
+  })
+  .refine(({ index, count }) => index >= 1 && index <= count && count <= 10_000, 'i/n with 1 ≤ i ≤ n ≤ 10000, e.g. 2/4');
+
+/** Limits and what a request carries, as `run` has them; sessions and time are load's own. */
+export const loadOptions = defineOptions({
+  target: runOptions.target,
+  token: runOptions.token,
+  header: runOptions.header,
+  concurrency: {
+    flags: '--concurrency <n>',
+    description: 'sessions at once, across every shard; each loops over the cases',
+    shown: String(DEFAULT_CONCURRENCY),
+    schema: count(10_000).default(DEFAULT_CONCURRENCY),
+  },
+  duration: {
+    flags: '--duration <duration>',
+    description: 'how long sessions keep starting cases, e.g. 30s or 5m (a case under way then finishes)',
+    shown: '30s',
+    schema: duration.default(30_000),
+  },
+  shard: {
+    flags: '--shard <i/n>',
+    description: 'run session i of every n (1/4 … 4/4), for one load spread over machines',
+    shown: '1/1',
+    schema: shard.default({ index: 1, count: 1 }),
+  },
+  runId: {
+    flags: '--run-id <id>',
+    description: "the marker prefix (a digit, a letter g–z, a digit or letter): give every shard the same one, so that each sees the others' markers",
+    shown: 'random',
+    schema: z
+      .string()
+      .regex(/^[0-9][g-z][0-9a-z]$/, 'three characters: a digit, a letter g–z, a digit or letter, e.g. 4k7')
+      .optional(),
+  },
+  case: { ...runOptions.case, description: 'load only this case, "name" or "protocol/name" (repeatable; default: every case that expects a good answer)' },
+  var: runOptions.var,
+  timeout: runOptions.timeout,
+  firstFrameTimeout: runOptions.firstFrameTimeout,
+  idleTimeout: runOptions.idleTimeout,
+  closeGrace: runOptions.closeGrace,
+  maxFrames: runOptions.maxFrames,
+  maxBytes: runOptions.maxBytes,
+  reporter: reporterOption,
+  output: runOptions.output,
+  strict: runOptions.strict,
+  eio: runOptions.eio,
+});
+
+export const mergeOptions = defineOptions({
+  reporter: { ...reporterOption, schema: reporter.default('json'), shown: 'json' },
+  output: {
+    flags: '-o, --output <file>',
+    description: 'write the merged report to a file (a summary still goes to stdout)',
+    schema: z.string().min(1).optional(),
+  },
+  strict: { flags: '--strict', description: 'warnings fail the merged result too (also when any report was strict)', schema: z.boolean().default(false) },
+});

@@ -1,4 +1,5 @@
 import type { Rule } from '../../core/rule.js';
+import { crosstalkRule } from '../../load/crosstalk.js';
 import { selectProtocols } from '../../protocols/index.js';
 import { colorsFor } from '../../report/pretty.js';
 import { captureRule } from '../../suite/rules.js';
@@ -18,7 +19,7 @@ function describe(rule: Rule) {
 export async function rulesCommand(protocolNames: readonly string[], raw: Record<string, unknown>, io: CliIo): Promise<number> {
   const options = parseOptions(RulesOptions, raw, 'rules');
   const protocols = await selectProtocols(protocolNames);
-  const rules = [...protocols.flatMap((protocol) => protocol.rules), ...transportRules(), captureRule];
+  const rules = [...protocols.flatMap((protocol) => protocol.rules), ...transportRules(), captureRule, crosstalkRule];
   if (options.json) {
     io.stdout.write(`${JSON.stringify(rules.map(describe), null, 2)}\n`);
     return 0;

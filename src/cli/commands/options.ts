@@ -247,9 +247,10 @@ const shard = z
   .refine(({ index, count }) => index >= 1 && index <= count && count <= 10_000, 'i/n with 1 ≤ i ≤ n ≤ 10000, e.g. 2/4');
 
 /** Limits and what a request carries, as `run` has them; sessions and time are load's own. */
+const { target, token, timeout, firstFrameTimeout, idleTimeout, closeGrace, maxFrames, maxBytes, output, strict, eio } = runOptions;
 export const loadOptions = defineOptions({
-  target: runOptions.target,
-  token: runOptions.token,
+  target,
+  token,
   header: runOptions.header,
   concurrency: {
     flags: '--concurrency <n>',
@@ -259,13 +260,13 @@ export const loadOptions = defineOptions({
   },
   duration: {
     flags: '--duration <duration>',
-    description: 'how long sessions keep starting cases, e.g. 30s or 5m (a case under way then finishes)',
+    description: 'how long sessions keep starting cases (one under way then finishes)',
     shown: '30s',
     schema: duration.default(30_000),
   },
   shard: {
     flags: '--shard <i/n>',
-    description: 'run session i of every n (1/4 … 4/4), for one load spread over machines',
+    description: 'run session i of every n (1/4 … 4/4): one load spread over machines',
     shown: '1/1',
     schema: shard.default({ index: 1, count: 1 }),
   },
@@ -280,16 +281,7 @@ export const loadOptions = defineOptions({
   },
   case: { ...runOptions.case, description: 'load only this case, "name" or "protocol/name" (repeatable; default: every case that expects a good answer)' },
   var: runOptions.var,
-  timeout: runOptions.timeout,
-  firstFrameTimeout: runOptions.firstFrameTimeout,
-  idleTimeout: runOptions.idleTimeout,
-  closeGrace: runOptions.closeGrace,
-  maxFrames: runOptions.maxFrames,
-  maxBytes: runOptions.maxBytes,
-  reporter: reporterOption,
-  output: runOptions.output,
-  strict: runOptions.strict,
-  eio: runOptions.eio,
+  ...{ timeout, firstFrameTimeout, idleTimeout, closeGrace, maxFrames, maxBytes, reporter: reporterOption, output, strict, eio },
 });
 
 export const mergeOptions = defineOptions({

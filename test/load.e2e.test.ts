@@ -5,8 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli, spawnBin } from './cli-helper.js';
 
 /** A `chatwire mock` of ctai on a free port, as a user starts it, and its URL once it listens. */
-async function startMock(args: readonly string[]): Promise<{ url: string; stop: () => void }> {
-  const child = spawnBin(['mock', '--port', '0', '--protocol', 'ctai', ...args]);
+async function startMock(args: readonly string[], protocol = 'ctai'): Promise<{ url: string; stop: () => void }> {
+  const child = spawnBin(['mock', '--port', '0', '--protocol', protocol, ...args]);
   let out = '';
   let err = '';
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
@@ -124,6 +124,17 @@ describe('chatwire load', () => {
     const exclusive = await cli(['load', 'ctai', '--case', 'session-isolation', '--duration', '1s']);
     expect(exclusive.code).toBe(2);
     expect(exclusive.stderr).toContain('it is marked exclusive');
+  }, 30_000);
+
+  it('finds cross-talk between Socket.IO answers too', async () => {
+    const mock = await startMock(['--fault', 'crosstalk:2'], 'pocketqa');
+    try {
+      const mixed = await cli(['load', 'pocketqa', '--target', mock.url, '--concurrency', '8', '--duration', '2s']);
+      expect(mixed.code, mixed.stderr).toBe(1);
+      expect(mixed.stdout).toContain('error load.crosstalk');
+    } finally {
+      mock.stop();
+    }
   }, 30_000);
 
   it('lists load.crosstalk among the rules', async () => {

@@ -3,7 +3,7 @@ import { Markers, RUN_ID, randomRunId } from '../src/load/crosstalk.js';
 import { sessionsOf } from '../src/load/engine.js';
 import { LatencyHistogram } from '../src/load/latency.js';
 import { mergeReports } from '../src/load/merge.js';
-import { CrosstalkBoard, quoteRequest } from '../src/mock/crosstalk.js';
+import { CrosstalkBoard, quoteRequest, quoteRequestInData } from '../src/mock/crosstalk.js';
 import type { LoadSummary, RunReport } from '../src/report/model.js';
 
 describe('load markers', () => {
@@ -49,21 +49,25 @@ describe('load latency', () => {
 });
 
 describe('the crosstalk overlay', () => {
-  it("lends another answer's latest frame, with that answer's request quoted in", async () => {
+  it("lends another answer's latest frame and its request, on the same channel only, while it is in flight", async () => {
     const board = new CrosstalkBoard();
     const encode = (text: string) => new TextEncoder().encode(text);
     const mine = { last: undefined, request: async () => '{"q":"mine"}' };
     const theirs = { last: encode('data: {"n":1}\n\n'), request: async () => '{"q":"cw4k700002"}' };
-    const other = { last: encode('data: {"n":2}\n\n'), request: async () => '{}' };
     board.join('ctai', mine);
-    board.join('fastgpt', other);
+    board.join('fastgpt', { last: encode('data: {"n":2}\n\n'), request: async () => '{}' });
     expect(await board.borrow('ctai', mine)).toBeUndefined();
     const leave = board.join('ctai', theirs);
-    const lent = new TextDecoder().decode(await board.borrow('ctai', mine));
-    expect(lent).toBe('data: {"n":1,"chatwire_crosstalk":"{\\"q\\":\\"cw4k700002\\"}"}\n\n');
+    const lent = await board.borrow('ctai', mine);
+    expect(lent?.request).toBe('{"q":"cw4k700002"}');
+    expect(new TextDecoder().decode(quoteRequest(lent?.frame ?? encode(''), lent?.request ?? ''))).toBe(
+      'data: {"n":1,"chatwire_crosstalk":"{\\"q\\":\\"cw4k700002\\"}"}\n\n',
+    );
+    leave();
     leave();
     expect(await board.borrow('ctai', mine)).toBeUndefined();
     expect(new TextDecoder().decode(quoteRequest(encode('data: {}\n\n'), 'x'))).toBe('data: {"chatwire_crosstalk":"x"}\n\n');
+    expect(quoteRequestInData({ delta: 'hi' }, 'x')).toEqual({ delta: 'hi', chatwire_crosstalk: 'x' });
   });
 });
 

@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import type { CrosstalkBoard, CrosstalkPeer } from './crosstalk.js';
+import { quoteRequest, type CrosstalkBoard, type CrosstalkPeer } from './crosstalk.js';
 import type { Fault } from './faults.js';
 import type { MockChunk, MockResponse } from './io.js';
 
@@ -115,7 +115,8 @@ export class FaultyResponse implements MockResponse {
     let sent = find(this.faults, 'corrupt', (f) => f.frame === n) === undefined ? bytes : corrupt(bytes);
     if (this.#peer !== undefined && this.context.crosstalk !== undefined && find(this.faults, 'crosstalk', (f) => f.frame === n) !== undefined) {
       // With no other answer in flight there is nothing to mix in: the frame goes out as it is.
-      sent = (await this.context.crosstalk.board.borrow(this.context.crosstalk.channel, this.#peer)) ?? sent;
+      const lent = await this.context.crosstalk.board.borrow(this.context.crosstalk.channel, this.#peer);
+      if (lent !== undefined) sent = lent.request === undefined ? lent.frame : quoteRequest(lent.frame, lent.request);
     }
     if (this.#peer !== undefined) this.#peer.last = bytes;
     if (find(this.faults, 'drop', (f) => f.frame === n) !== undefined) {

@@ -100,7 +100,7 @@ export const FAULTS: Readonly<Record<FaultKind, FaultSpec>> = {
   crosstalk: {
     usage: 'crosstalk:K',
     description: "send, as frame K, the latest frame of another answer of the same protocol in flight, with that answer's request quoted in it",
-    reach: HTTP,
+    reach: BOTH,
     arity: [1, 1],
     build: ([frame = 1]) => ({ kind: 'crosstalk', frame }),
   },

@@ -12,6 +12,7 @@ import { selectProtocols } from '../../protocols/index.js';
 import type { Protocol } from '../../protocols/protocol.js';
 import { exitCodeOf, totalsOf, type RunReport } from '../../report/model.js';
 import type { StepTarget } from '../../suite/step.js';
+import { diagnose } from '../../suite/diagnose.js';
 import { loadSuite, type Suite, type SuiteCase } from '../../suite/suite.js';
 import { emitReport } from '../emit.js';
 import type { CliIo } from '../io.js';
@@ -88,9 +89,12 @@ export async function loadCommand(protocolName: string, raw: Record<string, unkn
     const baseUrl = options.target ?? (mock as MockServer).url;
     const plan: LoadPlan = { protocol, suite, cases, vars };
     const target: StepTarget = { baseUrl, headers, limits, clock: systemClock, eio: options.eio };
+    // Ctrl+C ends the load early: what was done is still reported.
+    const interrupted = new AbortController();
+    void io.untilStopped().then(() => interrupted.abort(new Error('interrupted')));
     const stopProgress = showProgress(io.stderr, tally, systemClock, options.duration);
     try {
-      await runLoad(plan, { target, durationMs: options.duration, markers, shard: options.shard }, tally);
+      await runLoad(plan, { target: { ...target, signal: interrupted.signal }, durationMs: options.duration, markers, shard: options.shard }, tally);
     } finally {
       stopProgress();
     }
@@ -120,6 +124,15 @@ export async function loadCommand(protocolName: string, raw: Record<string, unkn
       },
     };
     emitReport(report, { reporter: options.reporter, output: options.output, progressShown: false }, io);
+    // Only when every exchange failed: the cases keep one example per rule, not every exchange.
+    const misconfigured = tally.exchanges > 0 && tally.failed === tally.exchanges ? diagnose(reported) : undefined;
+    if (misconfigured !== undefined) {
+      throw new ChatwireError(
+        'MISCONFIGURED',
+        `Failed to load ${protocol.id} at ${baseUrl}: every valid request failed the same way (${misconfigured.example})`,
+        { hint: misconfigured.cause },
+      );
+    }
     if (tally.exchanges > 0 && tally.errors === tally.exchanges) {
       throw new ChatwireError('MISCONFIGURED', `Failed to load ${protocol.id} at ${baseUrl}: no exchange got an answer`, {
         hint: 'check --target and that the server is up',

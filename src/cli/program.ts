@@ -3,6 +3,7 @@ import { ChatwireError, describeError, isChatwireError } from '../core/errors.js
 import { version } from '../core/version.js';
 import type { CliIo } from './io.js';
 import { baselineOptions, mockOptions, recordOptions, rulesOptions, runOptions, validateOptions } from './commands/options.js';
+import { loadOptions, mergeOptions } from './commands/options-load.js';
 import { addOptions } from './spec.js';
 import { faultCatalogue } from '../mock/faults.js';
 
@@ -45,6 +46,28 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
     // Each command loads what it needs when it runs: validate need not load socket.io.
     const { runCommand } = await import('./commands/run.js');
     setExitCode(await runCommand(protocols, options, io));
+  });
+
+  addOptions(
+    program
+      .command('load')
+      .description('Many sessions at once for a while, every exchange judged as run judges it, plus cross-talk between sessions')
+      .argument('<protocol>', 'protocol id'),
+    loadOptions,
+  ).action(async (protocol: string, options: Record<string, unknown>) => {
+    const { loadCommand } = await import('./commands/load.js');
+    setExitCode(await loadCommand(protocol, options, io));
+  });
+
+  addOptions(
+    program
+      .command('merge')
+      .description('Merge JSON reports (of run or load, from several machines) into one; exits as the merged result')
+      .argument('<reports...>', 'JSON report files (-r json -o FILE)'),
+    mergeOptions,
+  ).action(async (files: string[], options: Record<string, unknown>) => {
+    const { mergeCommand } = await import('./commands/merge.js');
+    setExitCode(await mergeCommand(files, options, io));
   });
 
   addOptions(

@@ -10,8 +10,9 @@ import type { MockRequest, MockResponse } from './io.js';
 import { MockAccess } from './access.js';
 import { FAULT_HEADER, MockChoices, SCENARIO_HEADER, type FaultsInput, type Selection } from './choice.js';
 import { control, CONTROL_PREFIX, sendJson, type ControlTarget } from './control.js';
+import { CrosstalkBoard } from './crosstalk.js';
 import { FaultyResponse } from './fault-response.js';
-import { formatFault, reaches, type Fault } from './faults.js';
+import { formatFault, reaches, retryAfterHeaders, type Fault } from './faults.js';
 import { redactRecord } from './redact.js';
 import type { ScenarioSet } from './scenario.js';
 import { scenarioKindOf } from './scenario-kind.js';
@@ -80,6 +81,8 @@ export class MockCore {
   readonly #routes = new Map<string, BoundRoute>();
   readonly #states = new Map<string, Map<string, unknown>>();
   readonly #seen: ClientDeviationRecord[] = [];
+  /** The answers in flight under a crosstalk fault, per protocol. */
+  readonly #crosstalk = new CrosstalkBoard();
   readonly #defaults = new Map<string, string>();
 
   constructor(private readonly options: MockCoreOptions) {
@@ -187,7 +190,8 @@ export class MockCore {
     const faults = selection.faults.filter((fault) => reaches(fault, 'http'));
     if (faults.length > 0) this.#log(`fault ${faults.map(formatFault).join(', ')} on ${req.method} ${url.pathname} (${protocol.id}, exchange ${id})`);
     const status = faults.find((fault): fault is Extract<Fault, { kind: 'status' }> => fault.kind === 'status');
-    const answer = faults.length === 0 ? res : new FaultyResponse(res, faults, { clock: this.faultClock, signal }, retryAfter(status));
+    const crosstalk = { board: this.#crosstalk, channel: protocol.id, request: () => exchange.text() };
+    const answer = faults.length === 0 ? res : new FaultyResponse(res, faults, { clock: this.faultClock, signal, crosstalk }, retryAfterHeaders(status));
     const exchange = exchangeFor(selection, answer);
     if (status !== undefined) {
       // Asked for a bare status: answer it in the protocol's error form, and do nothing else.
@@ -289,11 +293,4 @@ export class MockCore {
     }
     return undefined;
   }
-}
-
-/** Retry-After for a status fault: as asked, else one second where the status invites a retry. */
-function retryAfter(status: Extract<Fault, { kind: 'status' }> | undefined): Record<string, string> {
-  if (status === undefined) return {};
-  const seconds = status.retryAfter ?? (status.status === 429 || status.status === 503 ? 1 : undefined);
-  return seconds === undefined ? {} : { 'retry-after': String(seconds) };
 }

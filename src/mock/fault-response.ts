@@ -1,4 +1,5 @@
 import type { Clock } from '../core/clock.js';
+import { quoteRequest, type CrosstalkBoard, type CrosstalkPeer } from './crosstalk.js';
 import type { Fault } from './faults.js';
 import type { MockChunk, MockResponse } from './io.js';
 
@@ -6,6 +7,8 @@ export interface FaultContext {
   readonly clock: Clock;
   /** Aborts when the client goes away. */
   readonly signal: AbortSignal;
+  /** For `crosstalk`: the answers in flight, this answer's channel on it (its protocol) and its request. */
+  readonly crosstalk?: { readonly board: CrosstalkBoard; readonly channel: string; readonly request: () => Promise<string | undefined> };
 }
 
 const encoder = new TextEncoder();
@@ -44,6 +47,7 @@ export class FaultyResponse implements MockResponse {
   #lock: Promise<void> = Promise.resolve();
   readonly #done = new AbortController();
   readonly #signal: AbortSignal;
+  readonly #peer: CrosstalkPeer | undefined;
 
   constructor(
     private readonly res: MockResponse,
@@ -52,6 +56,13 @@ export class FaultyResponse implements MockResponse {
     private readonly extraHeaders: Readonly<Record<string, string>> = {},
   ) {
     this.#signal = AbortSignal.any([context.signal, this.#done.signal]);
+    const crosstalk = context.crosstalk;
+    if (crosstalk !== undefined && find(faults, 'crosstalk') !== undefined) {
+      const peer: CrosstalkPeer = { last: undefined, request: crosstalk.request };
+      this.#peer = peer;
+      const leave = crosstalk.board.join(crosstalk.channel, peer);
+      this.#signal.addEventListener('abort', leave, { once: true });
+    }
   }
 
   get headersSent(): boolean {
@@ -101,7 +112,13 @@ export class FaultyResponse implements MockResponse {
       await this.#emit(bytes.subarray(0, Math.max(1, Math.floor(bytes.length / 2))));
       return this.#cutNow(mid.kind === 'close-mid' ? 'close' : 'reset');
     }
-    const sent = find(this.faults, 'corrupt', (f) => f.frame === n) === undefined ? bytes : corrupt(bytes);
+    let sent = find(this.faults, 'corrupt', (f) => f.frame === n) === undefined ? bytes : corrupt(bytes);
+    if (this.#peer !== undefined && this.context.crosstalk !== undefined && find(this.faults, 'crosstalk', (f) => f.frame === n) !== undefined) {
+      // With no other answer in flight there is nothing to mix in: the frame goes out as it is.
+      const lent = await this.context.crosstalk.board.borrow(this.context.crosstalk.channel, this.#peer);
+      if (lent !== undefined) sent = lent.request === undefined ? lent.frame : quoteRequest(lent.frame, lent.request);
+    }
+    if (this.#peer !== undefined) this.#peer.last = bytes;
     if (find(this.faults, 'drop', (f) => f.frame === n) !== undefined) {
       // Left out, but still counted: later faults keep the scenario's numbering.
     } else if (find(this.faults, 'reorder', (f) => f.frame === n) !== undefined) {

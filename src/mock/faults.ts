@@ -11,7 +11,7 @@ export type Fault =
   | { readonly kind: 'delay'; readonly ms: number }
   | { readonly kind: 'stall'; readonly after: number; readonly ms: number }
   | AfterFrame<'close' | 'reset'>
-  | AtFrame<'close-mid' | 'reset-mid' | 'duplicate' | 'drop' | 'corrupt' | 'reorder'>
+  | AtFrame<'close-mid' | 'reset-mid' | 'duplicate' | 'drop' | 'corrupt' | 'reorder' | 'crosstalk'>
   | { readonly kind: 'split'; readonly bytes: number }
   | { readonly kind: 'drip'; readonly bytesPerSecond: number }
   | { readonly kind: 'comments' }
@@ -96,6 +96,13 @@ export const FAULTS: Readonly<Record<FaultKind, FaultSpec>> = {
     reach: BOTH,
     arity: [1, 1],
     build: ([frame = 1]) => ({ kind: 'corrupt', frame }),
+  },
+  crosstalk: {
+    usage: 'crosstalk:K',
+    description: "send, as frame K, the latest frame of another answer of the same protocol in flight, with that answer's request quoted in it",
+    reach: BOTH,
+    arity: [1, 1],
+    build: ([frame = 1]) => ({ kind: 'crosstalk', frame }),
   },
   split: {
     usage: 'split[:N]',
@@ -194,4 +201,11 @@ export function reaches(fault: Fault, reach: FaultReach): boolean {
 /** The faults as `--help` and the control route list them. */
 export function faultCatalogue(): Array<{ usage: string; description: string; transports: readonly FaultReach[] }> {
   return Object.values(FAULTS).map(({ usage, description, reach }) => ({ usage, description, transports: reach }));
+}
+
+/** Retry-After for a status fault: as asked, else one second where the status invites a retry. */
+export function retryAfterHeaders(status: Extract<Fault, { kind: 'status' }> | undefined): Record<string, string> {
+  if (status === undefined) return {};
+  const seconds = status.retryAfter ?? (status.status === 429 || status.status === 503 ? 1 : undefined);
+  return seconds === undefined ? {} : { 'retry-after': String(seconds) };
 }

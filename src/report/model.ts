@@ -78,6 +78,37 @@ export interface RunReport {
   readonly baseline?: { readonly file: string; readonly stale: readonly KnownEntry[]; readonly unchecked: readonly KnownEntry[] };
   /** Why chatwire could not finish its job (exit 2): the cases above are what was done before. */
   readonly error?: RunError;
+  /** For `chatwire load` (and merges of its reports): what the sessions did together. */
+  readonly load?: LoadSummary;
+}
+
+/** Latency of exchanges: percentiles in ms, and the histogram they come from, so that shards' reports merge. */
+export interface LatencySummary {
+  readonly p50: number;
+  readonly p99: number;
+  readonly max: number;
+  /** [upper bound in ms, exchanges], ascending; each bucket 2% wider than the one before. */
+  readonly histogram: ReadonlyArray<readonly [number, number]>;
+}
+
+export interface LoadSummary {
+  /** Sessions across every shard, and the shards this report holds ("1/4"…). */
+  readonly sessions: number;
+  readonly shards: readonly string[];
+  /** The run's marker prefix: shards that share it see each other's markers as cross-talk. */
+  readonly runId: string;
+  /** How long sessions started cases (--duration). */
+  readonly durationMs: number;
+  readonly exchanges: number;
+  /** Exchanges that got no answer at all (no response, no frame). */
+  readonly errors: number;
+  /** Exchanges with a deviation of severity error. */
+  readonly failed: number;
+  readonly latency: LatencySummary;
+  /** Deviations per rule id, over every exchange (the cases keep one example each). */
+  readonly rules: Readonly<Record<string, number>>;
+  /** Per case: how often it ran and how often it failed. */
+  readonly cases: ReadonlyArray<{ readonly protocol: string; readonly name: string; readonly runs: number; readonly failed: number }>;
 }
 
 /** A run that stopped early: the error's stable code, its one-line message and how to fix it. */

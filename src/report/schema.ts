@@ -16,13 +16,13 @@ const deviationBase = {
   basis: z.enum(['doc', 'inferred']).describe('doc: the document states it; inferred: it follows from its examples.'),
   source,
   message: z.string(),
-  expected: z.string().optional(),
-  actual: z.string().optional(),
-  misconfiguration: z.string().optional().describe('When every valid request fails this way: the likely mistake in the setup.'),
+  expected: z.string().exactOptional(),
+  actual: z.string().exactOptional(),
+  misconfiguration: z.string().exactOptional().describe('When every valid request fails this way: the likely mistake in the setup.'),
   known: z
-    .object({ reason: z.string().optional() })
+    .object({ reason: z.string().exactOptional() })
     .strict()
-    .optional()
+    .exactOptional()
     .describe("Present when the run's --baseline accepts this deviation: it is reported but fails nothing."),
 };
 
@@ -34,7 +34,7 @@ const Deviation = z.discriminatedUnion('type', [
       type: z.literal('frame'),
       ...deviationBase,
       frame: z.number().int().min(0).describe('The frame index (0-based) in its exchange.'),
-      event: z.string().optional(),
+      event: z.string().exactOptional(),
       pointer: z.string().describe('JSON pointer into the frame; "" for the whole frame.'),
       quote: z.string().describe("The frame's data, cut to a readable length."),
     })
@@ -67,7 +67,9 @@ const Latency = z
 const Timeline = z
   .object({
     frames: z.array(
-      z.object({ index: z.number().int().min(0), atMs: ms, event: z.string().optional(), heartbeat: z.literal(true).optional(), text: z.string() }).strict(),
+      z
+        .object({ index: z.number().int().min(0), atMs: ms, event: z.string().exactOptional(), heartbeat: z.literal(true).exactOptional(), text: z.string() })
+        .strict(),
     ),
     omitted: z.number().int().min(0).describe('Frames past the first 1000, not kept.'),
   })
@@ -83,12 +85,12 @@ const Step = z
     status: z.number().int().nullable().describe('HTTP status; null when no response came.'),
     frames: z.number().int().min(0),
     end: endType,
-    timeLimit: z.enum(['exchange', 'first-frame', 'idle', 'run']).optional().describe('For an end of type timeout: the limit that ran out.'),
+    timeLimit: z.enum(['exchange', 'first-frame', 'idle', 'run']).exactOptional().describe('For an end of type timeout: the limit that ran out.'),
     durationMs: ms,
     deviations: z.array(Deviation),
-    note: z.string().optional(),
-    latency: Latency.optional(),
-    timeline: Timeline.optional(),
+    note: z.string().exactOptional(),
+    latency: Latency.exactOptional(),
+    timeline: Timeline.exactOptional(),
   })
   .strict();
 
@@ -99,13 +101,29 @@ const Case = z
     title: z.string(),
     source,
     outcome: z.enum(['passed', 'warned', 'failed', 'skipped']),
-    skipped: z.string().optional().describe('Why a skipped case did not run.'),
+    skipped: z.string().exactOptional().describe('Why a skipped case did not run.'),
     durationMs: ms,
     steps: z.array(Step),
   })
   .strict();
 
 const count = z.number().int().min(0);
+
+const LoadSummary = z
+  .object({
+    sessions: count,
+    shards: z.array(z.string()),
+    runId: z.string(),
+    durationMs: count,
+    exchanges: count,
+    errors: count,
+    failed: count,
+    latency: z.object({ p50: z.number(), p99: z.number(), max: z.number(), histogram: z.array(z.tuple([z.number().positive(), count])) }).strict(),
+    rules: z.record(z.string(), count),
+    cases: z.array(z.object({ protocol: z.string(), name: z.string(), runs: count, failed: count }).strict()),
+  })
+  .strict()
+  .describe('chatwire load: what the sessions did together (sessions, shards, exchanges, latency, deviations per rule).');
 
 export const ReportDocument = z
   .object({
@@ -134,12 +152,13 @@ export const ReportDocument = z
     baseline: z
       .object({ file: z.string(), stale: z.array(KnownEntry), unchecked: z.array(KnownEntry) })
       .strict()
-      .optional()
+      .exactOptional()
       .describe('With --baseline: its entries that no longer occur, and those whose case did not run.'),
+    load: LoadSummary.exactOptional(),
     error: z
-      .object({ code: z.string(), message: z.string(), hint: z.string().optional() })
+      .object({ code: z.string(), message: z.string(), hint: z.string().exactOptional() })
       .strict()
-      .optional()
+      .exactOptional()
       .describe('Present when chatwire could not finish (exit 2): why it stopped.'),
   })
   .strict()

@@ -14,7 +14,7 @@ export const DEFAULT_MOCK_PORT = 4010;
 /** A whole run's limit: far above a full suite against a slow model, far below a CI job's. */
 export const DEFAULT_MAX_RUN_MS = 15 * 60_000;
 
-const reporterOption = {
+export const reporterOption = {
   flags: '-r, --reporter <name[:file]>',
   description: `report format, ${REPORTER_NAMES.join('|')}, to standard output or to :FILE (repeatable: -r pretty -r junit:out.xml -r json:out.json)`,
   repeatable: true,
@@ -272,3 +272,5 @@ export const recordOptions = defineOptions({
   concurrency: runOptions.concurrency,
   eio: runOptions.eio,
 });
+
+/** `i/n`: this machine runs share i of n, counted from 1. */

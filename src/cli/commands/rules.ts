@@ -1,4 +1,5 @@
 import type { RuleMeta } from '../../core/rule.js';
+import { crosstalkRule } from '../../load/crosstalk.js';
 import { selectProtocols } from '../../protocols/index.js';
 import { LATENCY_RULES } from '../../report/budgets.js';
 import { colorsFor } from '../../report/pretty.js';
@@ -20,7 +21,7 @@ export async function rulesCommand(protocolNames: readonly string[], raw: Record
   const options = parseOptions(RulesOptions, raw, 'rules');
   const protocols = await selectProtocols(protocolNames);
   // The latency rules judge only runs given a budget (--max-ttft, --max-gap, --max-total).
-  const rules: RuleMeta[] = [...protocols.flatMap((protocol) => protocol.rules), ...transportRules(), captureRule, ...LATENCY_RULES];
+  const rules: RuleMeta[] = [...protocols.flatMap((protocol) => protocol.rules), ...transportRules(), captureRule, crosstalkRule, ...LATENCY_RULES];
   if (options.json) {
     io.stdout.write(`${JSON.stringify(rules.map(describe), null, 2)}\n`);
     return 0;

@@ -1,4 +1,5 @@
 import type { Clock } from '../../core/clock.js';
+import { quoteRequestInData, type CrosstalkBoard, type CrosstalkPeer } from '../../mock/crosstalk.js';
 import type { Fault } from '../../mock/faults.js';
 
 type Send = () => void;
@@ -9,6 +10,8 @@ export interface SocketFaultContext {
   readonly signal: AbortSignal;
   /** Ends the connection: `close` as a server disconnect, `reset` by dropping the transport. */
   readonly cut: (how: 'close' | 'reset') => void;
+  /** For `crosstalk`: the answers in flight, this answer's channel (its protocol) and its request. */
+  readonly crosstalk?: { readonly board: CrosstalkBoard<unknown>; readonly channel: string; readonly request: string };
 }
 
 /** `{"a":1}` without its last closing bracket: what a corrupted event carries instead of its data. */
@@ -30,6 +33,10 @@ export function faultyEvents(faults: readonly Fault[], context: SocketFaultConte
   let frames = 0;
   let cut = false;
   let held: { readonly send: Send; readonly after: number } | undefined;
+  const board = faults.some((fault) => fault.kind === 'crosstalk') ? context.crosstalk : undefined;
+  const peer: CrosstalkPeer<unknown> | undefined = board === undefined ? undefined : { last: undefined, request: async () => board.request };
+  const leave = board === undefined || peer === undefined ? undefined : board.board.join(board.channel, peer);
+  if (leave !== undefined) context.signal.addEventListener('abort', leave, { once: true });
   const wait = async (ms: number): Promise<void> => {
     try {
       await context.clock.sleep(ms, context.signal);
@@ -56,7 +63,12 @@ export function faultyEvents(faults: readonly Fault[], context: SocketFaultConte
         if (delay !== undefined && 'ms' in delay) await wait(delay.ms);
         if (cut) return;
       }
-      const sent = has(faults, 'corrupt', (f) => f.frame === n) ? corrupt(data) : data;
+      let sent = has(faults, 'corrupt', (f) => f.frame === n) ? corrupt(data) : data;
+      if (board !== undefined && peer !== undefined && has(faults, 'crosstalk', (f) => f.frame === n)) {
+        const lent = await board.board.borrow(board.channel, peer);
+        if (lent !== undefined) sent = lent.request === undefined ? lent.frame : quoteRequestInData(lent.frame, lent.request);
+      }
+      if (peer !== undefined) peer.last = data;
       const out: Send = () => emit(sent);
       if (has(faults, 'drop', (f) => f.frame === n)) {
         // Left out, but still counted: later faults keep the scenario's numbering.
@@ -75,6 +87,8 @@ export function faultyEvents(faults: readonly Fault[], context: SocketFaultConte
     finish(): void {
       if (held !== undefined && !cut) held.send();
       held = undefined;
+      // The answer is over: another answer no longer borrows from it.
+      leave?.();
     },
   };
 }

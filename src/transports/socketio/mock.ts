@@ -10,6 +10,7 @@ import { admitsOrigin, corsPolicy, PREFLIGHT_MAX_AGE_S } from '../../mock/cors.j
 import { FAULT_HEADER, SCENARIO_HEADER, type Asked, type Selection } from '../../mock/choice.js';
 import { formatFault, reaches } from '../../mock/faults.js';
 import type { Scenario } from '../../mock/scenario.js';
+import { CrosstalkBoard } from '../../mock/crosstalk.js';
 import { faultyEvents } from './mock-faults.js';
 
 /** Answers one socket may have streaming at once; a client that floods questions loses the rest. */
@@ -103,6 +104,8 @@ export function attachSocketMock(
   options: MockAttachOptions = {},
 ): MockAttachment {
   const cors = options.cors ?? corsPolicy(undefined);
+  // The answers in flight under a crosstalk fault, per protocol.
+  const crosstalk = new CrosstalkBoard<unknown>();
   const io = new Server(server, {
     ...(options.heartbeatMs === undefined ? {} : { pingInterval: options.heartbeatMs, pingTimeout: options.heartbeatMs }),
     path: '/socket.io/',
@@ -164,6 +167,7 @@ export function attachSocketMock(
         clock: entry.context.faultClock,
         signal: gone.signal,
         cut: (how) => (how === 'close' ? socket.disconnect(true) : socket.conn.close()),
+        crosstalk: { board: crosstalk, channel: entry.context.protocol.id, request: body },
       });
       // A client that does not read its answers is dropped before what waits for it grows without bound.
       const keepsUp = (): boolean => {

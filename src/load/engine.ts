@@ -1,0 +1,113 @@
+import type { Rule } from '../core/rule.js';
+import type { Protocol } from '../protocols/protocol.js';
+import type { CaseReport } from '../report/model.js';
+import { transportOf } from '../transports/index.js';
+import { captureRule } from '../suite/rules.js';
+import type { StepTarget } from '../suite/step.js';
+import type { Suite, SuiteCase } from '../suite/suite.js';
+import { crosstalkRule, type Markers } from './crosstalk.js';
+import { runCaseOnce, type SessionCase } from './session.js';
+import { LoadTally } from './tally.js';
+
+/** This machine's share of the sessions: i of every n, counted from 1. */
+export interface Shard {
+  readonly index: number;
+  readonly count: number;
+}
+
+export interface LoadPlan {
+  readonly protocol: Protocol;
+  readonly suite: Suite;
+  readonly cases: readonly SuiteCase[];
+  /** The suite's and the user's values for {{name}}. */
+  readonly vars: Readonly<Record<string, string>>;
+}
+
+export interface LoadOptions {
+  readonly target: StepTarget;
+  /** How long sessions keep starting cases; a case under way then finishes, within its limits. */
+  readonly durationMs: number;
+  readonly markers: Markers;
+  readonly shard: Shard;
+}
+
+/** The sessions of this shard: session s when s mod n is i − 1. */
+export function sessionsOf(total: number, shard: Shard): number[] {
+  return Array.from({ length: total }, (_, session) => session).filter((session) => session % shard.count === shard.index - 1);
+}
+
+/** Names a case uses as {{name}} that neither the session nor the user provides, nor an earlier capture. */
+function missingVariables(suiteCase: SuiteCase, known: ReadonlySet<string>): string[] {
+  const provided = new Set(known);
+  const missing = new Set<string>();
+  for (const step of suiteCase.steps) {
+    const { capture, ...rest } = step;
+    for (const match of JSON.stringify(rest).matchAll(/\{\{(\w+)\}\}/g)) if (!provided.has(match[1] ?? '')) missing.add(match[1] ?? '');
+    for (const name of Object.keys(capture ?? {})) provided.add(name);
+  }
+  return [...missing];
+}
+
+/**
+ * Runs this shard's sessions at once until the duration is up, each looping over the plan's cases
+ * (session s starts at case s, so that the cases overlap), every exchange judged by the suite's
+ * rules and watched for other sessions' markers. The tally can be read while it runs.
+ */
+export async function runLoad(plan: LoadPlan, options: LoadOptions, tally: LoadTally): Promise<void> {
+  const { protocol } = plan;
+  const transport = transportOf(protocol);
+  const rules = new Map<string, Rule>([...protocol.rules, ...transport.rules, captureRule, crosstalkRule].map((rule) => [rule.id, rule]));
+  const known = new Set([...Object.keys(plan.vars), 'run', 'case']);
+  const cases = plan.cases.filter((suiteCase) => {
+    const missing = missingVariables(suiteCase, known);
+    if (missing.length === 0) return true;
+    const needs = missing.map((name) => `--var ${name}=… (${plan.suite.variables[name]?.description ?? 'not declared by the suite'})`).join('; ');
+    tally.skip(skipped(protocol, suiteCase, `needs ${needs}`));
+    return false;
+  });
+  const sessions = sessionsOf(options.markers.sessions, options.shard);
+  if (cases.length === 0 || sessions.length === 0) return;
+
+  // One session failing as chatwire's own failure (a target never reached) stops them all.
+  const stop = new AbortController();
+  const signal = options.target.signal === undefined ? stop.signal : AbortSignal.any([options.target.signal, stop.signal]);
+  let heard = false;
+  const target: StepTarget = { ...options.target, signal, onHeard: () => (heard = true) };
+  const { clock } = target;
+  const deadline = clock.now() + options.durationMs;
+  let failure: { error: unknown } | undefined;
+  const runSession = async (session: number): Promise<void> => {
+    const context: SessionCase = { protocol, transport, rules, target, markers: options.markers, session, vars: plan.vars, heard: () => heard };
+    // Bounded by the deadline: each round is bounded by the exchange limits. Every session plays at
+    // least one case: the first exchange compiles the rules' schemas, synchronously, and on a busy
+    // machine that alone can outlast a short duration before the later sessions have started.
+    for (let round = 0; (round === 0 || clock.now() < deadline) && !signal.aborted; round++) {
+      const suiteCase = cases[(session + round) % cases.length];
+      if (suiteCase === undefined) return;
+      const report = await runCaseOnce(context, suiteCase);
+      if (!signal.aborted) tally.add(report, session, Math.floor(round / cases.length));
+    }
+  };
+  await Promise.all(
+    sessions.map((session) =>
+      runSession(session).catch((error: unknown) => {
+        failure ??= { error };
+        stop.abort(new Error('another session stopped the load run'));
+      }),
+    ),
+  );
+  if (failure !== undefined) throw failure.error;
+}
+
+function skipped(protocol: Protocol, suiteCase: SuiteCase, reason: string): CaseReport {
+  return {
+    protocol: protocol.id,
+    name: suiteCase.name,
+    title: suiteCase.title,
+    source: suiteCase.source,
+    outcome: 'skipped',
+    skipped: reason,
+    durationMs: 0,
+    steps: [],
+  };
+}

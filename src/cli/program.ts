@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ChatwireError, describeError, isChatwireError } from '../core/errors.js';
 import { version } from '../core/version.js';
 import type { CliIo } from './io.js';
-import { mockOptions, recordOptions, rulesOptions, runOptions, validateOptions } from './commands/options.js';
+import { mockOptions, proxyOptions, recordOptions, rulesOptions, runOptions, validateOptions } from './commands/options.js';
 import { addOptions } from './spec.js';
 import { faultCatalogue } from '../mock/faults.js';
 
@@ -75,6 +75,17 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
   ).action(async (protocol: string, options: Record<string, unknown>) => {
     const { recordCommand } = await import('./commands/record.js');
     setExitCode(await recordCommand(protocol, options, io));
+  });
+
+  addOptions(
+    program
+      .command('proxy')
+      .description("Pass a real client's traffic to a backend unchanged, judging requests and answers frame by frame as they pass")
+      .argument('<protocol>', 'protocol id'),
+    proxyOptions,
+  ).action(async (protocol: string, options: Record<string, unknown>) => {
+    const { proxyCommand } = await import('./commands/proxy.js');
+    setExitCode(await proxyCommand(protocol, options, io));
   });
 
   addOptions(

@@ -66,15 +66,20 @@ export class Ledger {
     return this.#next++;
   }
 
+  /** A deviation the moment it is found: kept for `/_chatwire/deviations` and printed; returned with credentials blanked. */
+  found(exchange: Pick<JudgedExchange, 'id' | 'method' | 'path'>, found: Deviation): Deviation {
+    const deviation = this.#redacted(exchange, found);
+    const entry: DeviationEntry = { at: new Date().toISOString(), exchange: exchange.id, method: exchange.method, path: exchange.path, deviation };
+    this.#total++;
+    this.#entries.push(entry);
+    if (this.#entries.length > MAX_KEPT) this.#entries.shift();
+    this.#onDeviation(entry);
+    return deviation;
+  }
+
+  /** An exchange that ended, with the deviations `found` returned for it: a case of the report. */
   add(exchange: JudgedExchange): void {
-    const deviations = exchange.deviations.map((deviation) => this.#redacted(exchange, deviation));
-    for (const deviation of deviations) {
-      const entry: DeviationEntry = { at: new Date().toISOString(), exchange: exchange.id, method: exchange.method, path: exchange.path, deviation };
-      this.#total++;
-      this.#entries.push(entry);
-      if (this.#entries.length > MAX_KEPT) this.#entries.shift();
-      this.#onDeviation(entry);
-    }
+    const { deviations } = exchange;
     const name = `#${exchange.id} ${exchange.method} ${exchange.path}`;
     this.#cases.push({
       protocol: this.#protocol,
@@ -128,7 +133,7 @@ export class Ledger {
     return this.#dropped;
   }
 
-  #redacted(exchange: JudgedExchange, deviation: Deviation): Deviation {
+  #redacted(exchange: Pick<JudgedExchange, 'method' | 'path'>, deviation: Deviation): Deviation {
     // The mock's redaction: a deviation quotes what passed, and what passed may carry credentials.
     return redactRecord({ at: '', protocol: this.#protocol, method: exchange.method, path: exchange.path, deviation }, this.#secrets).deviation;
   }

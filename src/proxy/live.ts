@@ -38,7 +38,10 @@ export class LiveExchange {
   #status: number | null = null;
   #frames = 0;
   #ended = false;
-  readonly #later: Deviation[] = [];
+  /** The deviations told so far (the engine's, as it found them, credentials blanked). */
+  readonly #told: Deviation[] = [];
+  #fromEngine = 0;
+  #later = 0;
 
   constructor(options: LiveOptions) {
     this.#options = options;
@@ -46,11 +49,28 @@ export class LiveExchange {
     this.#started = options.startedAt ?? options.clock.now();
     const rules = options.rules.filter((rule) => rule.scopes.includes(options.scope));
     this.#check = new ExchangeCheck(rules, options.context);
+    for (const deviation of options.requestDeviations) this.#tell(deviation);
+  }
+
+  #tell(deviation: Deviation): void {
+    const { ledger, method, path } = this.#options;
+    this.#told.push(ledger.found({ id: this.id, method, path }, deviation));
+  }
+
+  /** Tells the deviations the engine found since last asked: each is printed as the frame that broke the rule passes. */
+  #catchUp(keep: (deviation: Deviation) => boolean = () => true): void {
+    const found = this.#check.deviations;
+    for (; this.#fromEngine < found.length; this.#fromEngine++) {
+      const deviation = found[this.#fromEngine];
+      if (deviation !== undefined && keep(deviation)) this.#tell(deviation);
+    }
   }
 
   /** Request deviations of a later request of the same exchange (a later poll of a series). */
   requestDeviations(found: readonly Deviation[]): void {
-    if (!this.#ended) this.#later.push(...found.slice(0, Math.max(0, MAX_LATER - this.#later.length)));
+    if (this.#ended) return;
+    for (const deviation of found.slice(0, Math.max(0, MAX_LATER - this.#later))) this.#tell(deviation);
+    this.#later += found.length;
   }
 
   elapsed(): number {
@@ -69,6 +89,7 @@ export class LiveExchange {
     if (this.#ended) return;
     this.#status = head.status;
     this.#check.response(head);
+    this.#catchUp();
     this.#options.tap?.response(head);
   }
 
@@ -85,6 +106,7 @@ export class LiveExchange {
     }
     this.#frames++;
     this.#check.frame(frame);
+    this.#catchUp();
     this.#options.tap?.frame(frame);
   }
 
@@ -95,10 +117,10 @@ export class LiveExchange {
   end(end: StreamEnd, options: { readonly clientGone?: boolean } = {}): void {
     if (this.#ended) return;
     this.#ended = true;
-    const found = this.#check.end(end);
+    this.#check.end(end);
+    this.#catchUp((deviation) => options.clientGone !== true || deviation.type !== 'stream');
     this.#options.tap?.end(end);
-    const deviations = options.clientGone === true ? found.filter((deviation) => deviation.type !== 'stream') : found;
-    const { method, path, requestDeviations } = this.#options;
+    const { method, path } = this.#options;
     this.#options.ledger.add({
       id: this.id,
       method,
@@ -108,7 +130,7 @@ export class LiveExchange {
       frames: this.#frames,
       end,
       durationMs: end.atMs,
-      deviations: [...requestDeviations, ...this.#later, ...deviations],
+      deviations: this.#told,
     });
   }
 }

@@ -6,6 +6,9 @@ import type { RequestRecord, ResponseHead } from '../core/exchange.js';
 /** The most of a request body kept for the request rules; the whole body is forwarded whatever its size. */
 export const MAX_CHECKED_REQUEST_BYTES = 1024 * 1024;
 
+/** How much of an answer may wait for a slow client before the upstream is paused. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+
 /** Headers about one hop only: never forwarded (RFC 9110, 7.6.1). */
 const HOP_BY_HOP = new Set(['connection', 'keep-alive', 'proxy-connection', 'proxy-authorization', 'proxy-authenticate', 'te', 'trailer', 'upgrade']);
 
@@ -111,7 +114,8 @@ export function relayHttp(
     res.flushHeaders();
     hooks.response({ status: answer.statusCode ?? 502, headers: flatHeaders(answer.headers), atMs: now() - started }, answer.headers);
     answer.on('data', (chunk: Buffer) => {
-      if (!res.write(chunk)) {
+      // A slow client pauses the upstream once a bounded amount waits for it, not at every full socket buffer.
+      if (!res.write(chunk) && res.writableLength > MAX_BUFFERED_BYTES) {
         answer.pause();
         res.once('drain', () => answer.resume());
       }

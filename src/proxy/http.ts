@@ -20,6 +20,7 @@ export interface CheckedRequest {
 
 /** Runs the protocol's request rules (the mock's client check) over a request that passed. */
 export function checkRequest(context: ProxyContext, record: RequestRecord, truncated: boolean): CheckedRequest {
+  context.ledger.learn(record.headers);
   const parsed = record.body === undefined ? undefined : parseJson(record.body);
   const json = parsed?.ok === true ? parsed.value : undefined;
   // A body past the checked size is forwarded whole but not judged: a cut JSON text would be a false finding.

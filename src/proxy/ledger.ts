@@ -8,6 +8,10 @@ import { version } from '../core/version.js';
 /** Past this many, the oldest judged exchanges and deviations are dropped (counted in the totals line). */
 export const MAX_KEPT = 10_000;
 
+/** Request headers whose values are credentials: blanked wherever a deviation quotes them. */
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key'];
+const MAX_SECRETS = 1_000;
+
 /** One exchange that passed through the proxy, as judged when it ended. */
 export interface JudgedExchange {
   readonly id: number;
@@ -45,7 +49,7 @@ export function deviationLine(entry: DeviationEntry): string {
 export class Ledger {
   readonly #protocol: string;
   readonly #source: RuleSource;
-  readonly #secrets: readonly string[];
+  readonly #secrets: Set<string>;
   readonly #onDeviation: (entry: DeviationEntry) => void;
   readonly #cases: CaseReport[] = [];
   readonly #entries: DeviationEntry[] = [];
@@ -57,8 +61,24 @@ export class Ledger {
   constructor(options: { protocol: string; doc: string; secrets?: readonly string[]; onDeviation: (entry: DeviationEntry) => void }) {
     this.#protocol = options.protocol;
     this.#source = { doc: options.doc, section: 'live traffic' };
-    this.#secrets = options.secrets ?? [];
+    this.#secrets = new Set(options.secrets ?? []);
     this.#onDeviation = options.onDeviation;
+  }
+
+  /**
+   * Learns the credentials a request carries (Authorization, cookies, API keys), so that a
+   * deviation quoting them, in any frame, shows them blanked. The most recent MAX_SECRETS are kept.
+   */
+  learn(headers: Readonly<Record<string, string>>): void {
+    for (const name of CREDENTIAL_HEADERS) {
+      const value = headers[name];
+      if (value === undefined) continue;
+      for (const secret of [value.trim(), value.replace(/^(?:Bearer|Basic)\s+/i, '').trim()]) {
+        if (secret.length < 4 || this.#secrets.has(secret)) continue;
+        this.#secrets.add(secret);
+        if (this.#secrets.size > MAX_SECRETS) this.#secrets.delete(this.#secrets.values().next().value ?? '');
+      }
+    }
   }
 
   /** A number for the next exchange: the live lines, the report and a recording name it. */
@@ -135,6 +155,6 @@ export class Ledger {
 
   #redacted(exchange: Pick<JudgedExchange, 'method' | 'path'>, deviation: Deviation): Deviation {
     // The mock's redaction: a deviation quotes what passed, and what passed may carry credentials.
-    return redactRecord({ at: '', protocol: this.#protocol, method: exchange.method, path: exchange.path, deviation }, this.#secrets).deviation;
+    return redactRecord({ at: '', protocol: this.#protocol, method: exchange.method, path: exchange.path, deviation }, [...this.#secrets]).deviation;
   }
 }

@@ -54,7 +54,9 @@ describe("the document's polling clients through chatwire proxy to the tasks moc
     await client('fetch', proxy.url, false);
     await proxy.waitFor('tasks.poll.advances');
     const { code, stderr } = await proxy.stop();
-    expect(stderr).toMatch(/#3 POLL \/api\/v1\/tasks\/task_[0-9a-f]+: error tasks\.poll\.advances at frame \d+ \/data\/next_offset: \d+ event\(s\) came but next_offset stayed/);
+    expect(stderr).toMatch(
+      /#3 POLL \/api\/v1\/tasks\/task_[0-9a-f]+: error tasks\.poll\.advances at frame \d+ \/data\/next_offset: \d+ event\(s\) came but next_offset stayed/,
+    );
     expect(code).toBe(1);
     expect(readFileSync(junit, 'utf8')).toContain('tasks.poll.advances');
   });

@@ -4,6 +4,7 @@ import { version } from '../core/version.js';
 import type { CliIo } from './io.js';
 import { baselineOptions, mockOptions, recordOptions, rulesOptions, runOptions, validateOptions } from './commands/options.js';
 import { loadOptions, mergeOptions } from './commands/options-load.js';
+import { proxyOptions } from './commands/options-proxy.js';
 import { addOptions } from './spec.js';
 import { faultCatalogue } from '../mock/faults.js';
 
@@ -98,6 +99,17 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
   ).action(async (protocol: string, options: Record<string, unknown>) => {
     const { recordCommand } = await import('./commands/record.js');
     setExitCode(await recordCommand(protocol, options, io));
+  });
+
+  addOptions(
+    program
+      .command('proxy')
+      .description("Pass a real client's traffic to a backend unchanged, judging requests and answers frame by frame as they pass")
+      .argument('<protocol>', 'protocol id'),
+    proxyOptions,
+  ).action(async (protocol: string, options: Record<string, unknown>) => {
+    const { proxyCommand } = await import('./commands/proxy.js');
+    setExitCode(await proxyCommand(protocol, options, io));
   });
 
   addOptions(

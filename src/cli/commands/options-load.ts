@@ -5,6 +5,7 @@ import { count, duration } from '../options.js';
 import { defineOptions } from '../spec.js';
 import { reporterOption, runOptions } from './options.js';
 
+/** `i/n`: this machine runs share i of n, counted from 1. */
 const shard = z
   .string()
   .regex(/^\d+\/\d+$/, 'i/n with 1 ≤ i ≤ n, e.g. 2/4')

@@ -272,5 +272,3 @@ export const recordOptions = defineOptions({
   concurrency: runOptions.concurrency,
   eio: runOptions.eio,
 });
-
-/** `i/n`: this machine runs share i of n, counted from 1. */

@@ -1,0 +1,160 @@
+import type { StreamEnd } from '../core/exchange.js';
+import { timeLimitOf } from '../core/exchange.js';
+import type { Deviation, RuleSource } from '../core/rule.js';
+import { outcomeOf, totalsOf, whereOf, type CaseReport, type RunReport } from '../report/model.js';
+import { redactRecord } from '../mock/redact.js';
+import { version } from '../core/version.js';
+
+/** Past this many, the oldest judged exchanges and deviations are dropped (counted in the totals line). */
+export const MAX_KEPT = 10_000;
+
+/** Request headers whose values are credentials: blanked wherever a deviation quotes them. */
+const CREDENTIAL_HEADERS = ['authorization', 'proxy-authorization', 'cookie', 'x-api-key', 'api-key'];
+const MAX_SECRETS = 1_000;
+
+/** One exchange that passed through the proxy, as judged when it ended. */
+export interface JudgedExchange {
+  readonly id: number;
+  readonly method: string;
+  /** The path and query the client asked for. */
+  readonly path: string;
+  readonly expect: string;
+  readonly status: number | null;
+  readonly frames: number;
+  readonly end: StreamEnd;
+  readonly durationMs: number;
+  readonly deviations: readonly Deviation[];
+}
+
+/** A deviation as `GET /_chatwire/deviations` lists it. */
+export interface DeviationEntry {
+  readonly at: string;
+  readonly exchange: number;
+  readonly method: string;
+  readonly path: string;
+  readonly deviation: Deviation;
+}
+
+/** One line per deviation, for the live log: the exchange, the rule, where (frame and pointer), what. */
+export function deviationLine(entry: DeviationEntry): string {
+  const { deviation } = entry;
+  const said = deviation.expected === undefined ? '' : ` (expected ${deviation.expected}${deviation.actual === undefined ? '' : `, got ${deviation.actual}`})`;
+  return `#${entry.exchange} ${entry.method} ${entry.path}: ${deviation.severity} ${deviation.rule} at ${whereOf(deviation)}: ${deviation.message}${said}`;
+}
+
+/**
+ * What the proxy has judged so far: every deviation (bounded, credentials blanked), and each
+ * exchange as a case of a run report, so the usual reporters can write it at exit.
+ */
+export class Ledger {
+  readonly #protocol: string;
+  readonly #source: RuleSource;
+  readonly #secrets: Set<string>;
+  readonly #onDeviation: (entry: DeviationEntry) => void;
+  readonly #cases: CaseReport[] = [];
+  readonly #entries: DeviationEntry[] = [];
+  readonly #startedAt = new Date().toISOString();
+  #dropped = 0;
+  #total = 0;
+  #next = 0;
+
+  constructor(options: { protocol: string; doc: string; secrets?: readonly string[]; onDeviation: (entry: DeviationEntry) => void }) {
+    this.#protocol = options.protocol;
+    this.#source = { doc: options.doc, section: 'live traffic' };
+    this.#secrets = new Set(options.secrets ?? []);
+    this.#onDeviation = options.onDeviation;
+  }
+
+  /**
+   * Learns the credentials a request carries (Authorization, cookies, API keys), so that a
+   * deviation quoting them, in any frame, shows them blanked. The most recent MAX_SECRETS are kept.
+   */
+  learn(headers: Readonly<Record<string, string>>): void {
+    for (const name of CREDENTIAL_HEADERS) {
+      const value = headers[name];
+      if (value === undefined) continue;
+      for (const secret of [value.trim(), value.replace(/^(?:Bearer|Basic)\s+/i, '').trim()]) {
+        if (secret.length < 4 || this.#secrets.has(secret)) continue;
+        this.#secrets.add(secret);
+        if (this.#secrets.size > MAX_SECRETS) this.#secrets.delete(this.#secrets.values().next().value ?? '');
+      }
+    }
+  }
+
+  /** A number for the next exchange: the live lines, the report and a recording name it. */
+  nextId(): number {
+    return this.#next++;
+  }
+
+  /** A deviation the moment it is found: kept for `/_chatwire/deviations` and printed; returned with credentials blanked. */
+  found(exchange: Pick<JudgedExchange, 'id' | 'method' | 'path'>, found: Deviation): Deviation {
+    const deviation = this.#redacted(exchange, found);
+    const entry: DeviationEntry = { at: new Date().toISOString(), exchange: exchange.id, method: exchange.method, path: exchange.path, deviation };
+    this.#total++;
+    this.#entries.push(entry);
+    if (this.#entries.length > MAX_KEPT) this.#entries.shift();
+    this.#onDeviation(entry);
+    return deviation;
+  }
+
+  /** An exchange that ended, with the deviations `found` returned for it: a case of the report. */
+  add(exchange: JudgedExchange): void {
+    const { deviations } = exchange;
+    const name = `#${exchange.id} ${exchange.method} ${exchange.path}`;
+    this.#cases.push({
+      protocol: this.#protocol,
+      name,
+      title: `${exchange.expect} exchange seen by the proxy`,
+      source: this.#source,
+      outcome: outcomeOf(deviations),
+      durationMs: Math.round(exchange.durationMs),
+      steps: [
+        {
+          index: 0,
+          method: exchange.method,
+          url: exchange.path,
+          expect: exchange.expect,
+          status: exchange.status,
+          frames: exchange.frames,
+          end: exchange.end.type,
+          ...timeLimitOf(exchange.end),
+          durationMs: Math.round(exchange.durationMs),
+          deviations,
+        },
+      ],
+    });
+    if (this.#cases.length > MAX_KEPT) {
+      this.#cases.shift();
+      this.#dropped++;
+    }
+  }
+
+  /** What `GET /_chatwire/deviations` answers. */
+  deviations(): { readonly total: number; readonly kept: number; readonly deviations: readonly DeviationEntry[] } {
+    return { total: this.#total, kept: this.#entries.length, deviations: this.#entries };
+  }
+
+  report(target: string, strict: boolean): RunReport {
+    return {
+      tool: 'chatwire',
+      version,
+      target,
+      embeddedMock: false,
+      strict,
+      startedAt: this.#startedAt,
+      durationMs: Math.round(Date.now() - Date.parse(this.#startedAt)),
+      cases: this.#cases,
+      totals: totalsOf(this.#cases),
+    };
+  }
+
+  /** Exchanges left out of the report because more than MAX_KEPT passed. */
+  get dropped(): number {
+    return this.#dropped;
+  }
+
+  #redacted(exchange: Pick<JudgedExchange, 'method' | 'path'>, deviation: Deviation): Deviation {
+    // The mock's redaction: a deviation quotes what passed, and what passed may carry credentials.
+    return redactRecord({ at: '', protocol: this.#protocol, method: exchange.method, path: exchange.path, deviation }, [...this.#secrets]).deviation;
+  }
+}

@@ -1,0 +1,158 @@
+import type { SocketFrame } from '../core/exchange.js';
+import type { SocketProtocol } from '../protocols/protocol.js';
+import { argumentJson } from '../transports/socketio/session.js';
+import { socketRules } from '../transports/socketio/rules.js';
+import type { ProxyContext } from './context.js';
+import { checkRequest } from './http.js';
+import { LiveExchange } from './live.js';
+import type { SocketMessage } from './engine.js';
+
+/** How long after the answer's last event strays are still judged as part of it, as the suites wait (or --close-grace when shorter). */
+const STRAY_WAIT_MS = 500;
+
+/**
+ * One Engine.IO connection through the proxy: each event the protocol answers (a `CHAT_CS`) opens
+ * an exchange, and the server's events after it are its frames until the protocol's last frame
+ * (and a short wait for strays), the next request, or the connection's end.
+ */
+export class SocketConnection {
+  #id: string | undefined;
+  #live: LiveExchange | undefined;
+  #sawLast = false;
+  #strays: AbortController | undefined;
+  #closed = false;
+  #lastActivity = 0;
+  #watch: AbortController | undefined;
+
+  constructor(
+    readonly context: ProxyContext,
+    readonly protocol: SocketProtocol,
+    readonly sid: string | undefined,
+    readonly headers: Readonly<Record<string, string>>,
+  ) {
+    this.#id = sid;
+  }
+
+  fromClient(message: SocketMessage): void {
+    if (this.#closed) return;
+    if (message.type === 'close') return this.close('client');
+    if (message.type !== 'event' || !this.protocol.mock.socket.answers(message.event)) return;
+    this.#finish('next');
+    const { context } = this;
+    const [first] = message.args;
+    const url = context.target.href;
+    const request = { method: `EMIT ${message.event}`, url, headers: { ...this.headers }, body: typeof first === 'string' ? first : JSON.stringify(first) };
+    const json = argumentJson(message.args);
+    const checked = checkRequest(context, request, false);
+    const tap = context.observer?.open({
+      type: 'emit',
+      url,
+      headers: request.headers,
+      event: message.event,
+      args: message.args,
+      connection: this.#id,
+      label: { expect: 'stream' },
+    });
+    this.#sawLast = false;
+    this.#live = new LiveExchange({
+      ledger: context.ledger,
+      clock: context.clock,
+      method: request.method,
+      path: '/socket.io/',
+      scope: checked.because === undefined ? 'stream' : 'refusal',
+      rules: [...this.protocol.rules, ...socketRules],
+      context: { request, requestJson: json.ok ? json.value : undefined, because: checked.because, connectionId: this.#id, event: message.event },
+      requestDeviations: checked.deviations,
+      maxFrames: context.limits.maxFrames,
+      tap,
+    });
+    this.#watchIdle(this.#live);
+  }
+
+  /**
+   * An answer that goes silent for the idle limit is cut from judging (the traffic still passes):
+   * a server that never sends the last frame is found out while the connection stays open.
+   */
+  #watchIdle(live: LiveExchange): void {
+    this.#watch?.abort();
+    const watch = new AbortController();
+    this.#watch = watch;
+    const { clock, limits } = this.context;
+    this.#lastActivity = clock.now();
+    const check = (wait: number): void => {
+      clock.sleep(wait, watch.signal).then(
+        () => {
+          const quiet = clock.now() - this.#lastActivity;
+          if (quiet < limits.idleMs) return check(limits.idleMs - quiet);
+          if (this.#live !== live || live.ended || this.#sawLast) return;
+          this.#live = undefined;
+          live.end({ type: 'timeout', atMs: live.elapsed(), limitMs: limits.idleMs, limit: 'idle' });
+        },
+        () => undefined,
+      );
+    };
+    check(limits.idleMs);
+  }
+
+  fromServer(message: SocketMessage): void {
+    if (this.#closed) return;
+    if (message.type === 'connect') {
+      this.#id = message.id ?? this.#id;
+      return;
+    }
+    if (message.type === 'close') return this.close('server');
+    const live = this.#live;
+    if (message.type !== 'event' || live === undefined || live.ended) return;
+    const frame: SocketFrame = {
+      type: 'socketio',
+      index: live.frames,
+      atMs: live.elapsed(),
+      event: message.event,
+      socket: 'asker',
+      args: message.args,
+      json: argumentJson(message.args),
+    };
+    live.frame(frame);
+    if (this.protocol.isHeartbeat?.(frame) !== true) this.#lastActivity = this.context.clock.now();
+    if (this.protocol.isLastFrame?.(frame) !== true || this.#sawLast) return;
+    this.#sawLast = true;
+    const strays = new AbortController();
+    this.#strays = strays;
+    this.context.clock.sleep(Math.min(this.context.limits.closeGraceMs, STRAY_WAIT_MS), strays.signal).then(
+      () => {
+        if (this.#live === live) this.#finish('next');
+      },
+      () => undefined,
+    );
+  }
+
+  /** The connection ended: by the client, by the server, or because the proxy stopped. */
+  close(by: 'client' | 'server' | 'proxy'): void {
+    if (this.#closed) return;
+    this.#finish(by);
+    this.#closed = true;
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  #finish(why: 'next' | 'client' | 'server' | 'proxy'): void {
+    this.#strays?.abort();
+    this.#watch?.abort();
+    const live = this.#live;
+    this.#live = undefined;
+    if (live === undefined || live.ended) return;
+    const atMs = live.elapsed();
+    if (this.#sawLast) return live.end({ type: 'closed', atMs });
+    // The server cut the connection mid-answer: its fault. The client leaving, or asking again, is not.
+    if (why === 'server') return live.end({ type: 'broken', atMs, message: 'the server closed the connection before the answer ended' });
+    const message =
+      why === 'next'
+        ? 'the client asked again before the answer ended'
+        : why === 'client'
+          ? 'the client closed the connection before the answer ended'
+          : 'the proxy stopped before the answer ended';
+    live.end({ type: 'broken', atMs, message }, { clientGone: true });
+  }
+}

@@ -55,6 +55,29 @@ export function nodeRequest(req: IncomingMessage): MockRequest {
 }
 
 export function nodeResponse(res: ServerResponse): MockResponse {
+  // Streams start at once, not when the first write fills a buffer; but a head sent alone costs a
+  // write of its own, so it waits for this turn of the event loop: a frame written now carries it.
+  let flush: NodeJS.Immediate | undefined;
+  const sending = (): void => {
+    if (flush === undefined) return;
+    clearImmediate(flush);
+    flush = undefined;
+  };
+  const write = (chunk: MockChunk): Promise<void> => {
+    sending();
+    return res.write(chunk) || res.destroyed
+      ? Promise.resolve()
+      : new Promise<void>((resolve) => {
+          // A client that stops reading holds this write, not the mock's memory.
+          const done = (): void => {
+            res.off('drain', done);
+            res.off('close', done);
+            resolve();
+          };
+          res.on('drain', done);
+          res.on('close', done);
+        });
+  };
   return {
     get headersSent() {
       return res.headersSent;
@@ -64,23 +87,20 @@ export function nodeResponse(res: ServerResponse): MockResponse {
     },
     writeHead(status, headers) {
       res.writeHead(status, headers);
-      // Streams start at once, not when the first write fills a buffer.
-      res.flushHeaders();
+      flush = setImmediate(() => {
+        flush = undefined;
+        if (!res.destroyed && !res.writableEnded) res.flushHeaders();
+      });
     },
-    write: (chunk) =>
-      res.write(chunk) || res.destroyed
-        ? Promise.resolve()
-        : new Promise<void>((resolve) => {
-            // A client that stops reading holds this write, not the mock's memory.
-            const done = (): void => {
-              res.off('drain', done);
-              res.off('close', done);
-              resolve();
-            };
-            res.on('drain', done);
-            res.on('close', done);
-          }),
-    end: async (chunk) => void (chunk === undefined ? res.end() : res.end(chunk)),
-    abort: () => res.socket?.destroy(),
+    write,
+    end: async (chunk) => {
+      sending();
+      if (chunk === undefined) res.end();
+      else res.end(chunk);
+    },
+    abort: () => {
+      sending();
+      res.socket?.destroy();
+    },
   };
 }

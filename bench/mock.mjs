@@ -9,8 +9,8 @@ import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { writeScenarios } from './mock-scenarios.mjs';
 
-const rounds = Number(process.env.BENCH_ROUNDS ?? 5);
-const burstMs = Number(process.env.BENCH_MS ?? 5000);
+const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
+const burstMs = Number(process.env.BENCH_MS ?? 2000);
 const heldLevels = (process.env.BENCH_HELD ?? '3000,4000,5000,6000').split(',').map(Number);
 const openStreams = Number(process.env.BENCH_OPEN ?? 10_000);
 const parts = (process.env.BENCH_PARTS ?? 'burst,held,open').split(',');

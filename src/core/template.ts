@@ -13,13 +13,15 @@ export function compileTemplate(text: string): CompiledTemplate {
   // split with a capturing group: literals at even indexes, hole names at odd ones.
   const parts = text.split(/\{\{(\w+)\}\}/);
   if (parts.length === 1) return () => text;
+  // Joined, not concatenated: a concatenation is a rope that every socket write must flatten
+  // again, which cost more than all the rest of an answer (see bench/README.md).
   return (vars) => {
-    let out = parts[0] ?? '';
-    for (let i = 1; i < parts.length; i += 2) {
-      const name = parts[i] ?? '';
-      out += (vars[name] ?? `{{${name}}}`) + (parts[i + 1] ?? '');
+    const out = parts.slice();
+    for (let i = 1; i < out.length; i += 2) {
+      const name = out[i] ?? '';
+      out[i] = vars[name] ?? `{{${name}}}`;
     }
-    return out;
+    return out.join('');
   };
 }
 

@@ -54,6 +54,20 @@ function compilePath(path: string): BoundRoute['pattern'] {
   return { regex: new RegExp(`^${source}$`), names };
 }
 
+/**
+ * Exchange ids, 12 hex digits each, cut from one buffer of random bytes refilled when used up:
+ * one call into the random source per 1,024 requests instead of one per request.
+ */
+const ids = { pool: Buffer.alloc(0), next: 0 };
+function exchangeId(): string {
+  if (ids.next + 6 > ids.pool.length) {
+    ids.pool = randomBytes(6 * 1024);
+    ids.next = 0;
+  }
+  ids.next += 6;
+  return ids.pool.toString('hex', ids.next - 6, ids.next);
+}
+
 /** A path segment decoded, or kept as it is when its %-escapes are malformed. */
 function safeDecode(segment: string): string {
   try {
@@ -154,10 +168,12 @@ export class MockCore {
     }
     const { bound, params } = found;
     const { protocol } = bound;
-    const id = randomBytes(6).toString('hex');
+    const id = exchangeId();
+    // Reading searchParams builds them: only when there is a query.
+    const query = (name: string): string | undefined => (url.search === '' ? undefined : (url.searchParams.get(name) ?? undefined));
     const asked = {
-      scenario: req.headers[SCENARIO_HEADER] ?? url.searchParams.get('scenario') ?? undefined,
-      fault: req.headers[FAULT_HEADER] ?? url.searchParams.get('fault') ?? undefined,
+      scenario: req.headers[SCENARIO_HEADER] ?? query('scenario'),
+      fault: req.headers[FAULT_HEADER] ?? query('fault'),
     };
     const exchangeFor = (selection: Selection, answer: MockResponse): MockExchange =>
       new MockExchange({
@@ -173,6 +189,7 @@ export class MockCore {
         state: this.#state(protocol.id),
         params,
         selection,
+        url,
       });
     let selection: Selection;
     try {

@@ -31,17 +31,22 @@ export function encodeFrame(frame: ScenarioFrame, lineEnding: keyof typeof EOL, 
 /**
  * Each scripted frame's text compiled once, its holes left open: a scenario's frames are the same
  * objects on every request, and encoding them afresh (JSON, template scan, line split) was most of
- * the mock's work per frame.
+ * the mock's work per frame. Frames a protocol builds per request are seen once and never compiled.
  */
 const compiled = new WeakMap<ScenarioFrame, { readonly lineEnding: keyof typeof EOL; readonly fill: CompiledTemplate }>();
+const seenOnce = new WeakSet<ScenarioFrame>();
 
 /**
- * encodeFrame, from the frame's compiled text. Exact when no value holds a line break: filled in
- * first, a break inside a payload would have split it into more `data:` lines.
+ * encodeFrame, from the frame's compiled text once it is played a second time. Exact when no value
+ * holds a line break: filled in first, a break inside a payload splits it into more `data:` lines.
  */
 function encodeCompiled(frame: ScenarioFrame, lineEnding: keyof typeof EOL, vars: TemplateVars): string {
   let entry = compiled.get(frame);
   if (entry === undefined || entry.lineEnding !== lineEnding) {
+    if (!seenOnce.has(frame)) {
+      seenOnce.add(frame);
+      return encodeFrame(frame, lineEnding, vars);
+    }
     // Encoded with no values, every `{{name}}` stays in the text where it will be filled.
     entry = { lineEnding, fill: compileTemplate(encodeFrame(frame, lineEnding, {})) };
     compiled.set(frame, entry);

@@ -65,14 +65,18 @@ if (parts.includes('burst')) {
     const fps = median(results[mode].map((r) => r.fps));
     const cpu = median(results[mode].map((r) => r.cpuPerStream));
     console.log(`| ${mode} | ${Math.round(fps).toLocaleString('en')} | ${Math.round(cpu)} µs | ${median(results[mode].map((r) => r.ttfb))} ms |`);
-    return { fps, cpu };
   };
-  const bare = row('bare');
-  const mock = row('mock');
+  row('bare');
+  row('mock');
+  // Each round's mock run beside the bare run next to it: the median of these ratios is what the
+  // machine's other load disturbs least.
   const ratios = results.mock.map((r, i) => r.fps / results.bare[i].fps);
+  const cpuRatios = results.mock.map((r, i) => results.bare[i].cpuPerStream / r.cpuPerStream);
+  const list = (values) => values.map((value) => value.toFixed(2)).join(', ');
   console.log(
-    `\nmock / bare: ${(mock.fps / bare.fps).toFixed(2)}× frames/s (per round: ${ratios.map((r) => r.toFixed(2)).join(', ')}), ${(bare.cpu / mock.cpu).toFixed(2)}× CPU efficiency\n`,
+    `\nmock / bare, median of the rounds' ratios: ${median(ratios).toFixed(2)}× frames/s, ${median(cpuRatios).toFixed(2)}× CPU per stream (bare's / mock's)`,
   );
+  console.log(`rounds, frames/s: ${list(ratios)}\nrounds, CPU: ${list(cpuRatios)}\n`);
 }
 
 /** N held streams of `scenario` against a fresh server: how many were on time, and RSS per stream half-way. */

@@ -28,6 +28,12 @@ export interface MockResponse {
   abort(): void;
 }
 
+/**
+ * What a write that the client kept up with returns: resolved already, the same promise every
+ * time, so a writer may skip awaiting it (see playStream) and no promise is made per write.
+ */
+export const WRITTEN: Promise<void> = Promise.resolve();
+
 export function nodeRequest(req: IncomingMessage): MockRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -66,7 +72,7 @@ export function nodeResponse(res: ServerResponse): MockResponse {
   const write = (chunk: MockChunk): Promise<void> => {
     sending();
     return res.write(chunk) || res.destroyed
-      ? Promise.resolve()
+      ? WRITTEN
       : new Promise<void>((resolve) => {
           // A client that stops reading holds this write, not the mock's memory.
           const done = (): void => {

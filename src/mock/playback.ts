@@ -1,5 +1,5 @@
 import type { Clock } from '../core/clock.js';
-import type { MockResponse } from './io.js';
+import { WRITTEN, type MockResponse } from './io.js';
 import { compileTemplate, fillTemplate, type CompiledTemplate, type TemplateVars } from '../core/template.js';
 import type { ScenarioAnswer, ScenarioFrame, ScenarioStream } from './scenario.js';
 
@@ -65,7 +65,9 @@ export async function playStream(stream: ScenarioStream, context: PlaybackContex
     for (const frame of stream.frames) {
       if (frame.delayMs !== undefined && frame.delayMs > 0) await clock.sleep(frame.delayMs, signal);
       if (signal.aborted) return;
-      await res.write(encode(frame, stream.lineEnding, vars));
+      const written = res.write(encode(frame, stream.lineEnding, vars));
+      // A write the client kept up with needs no turn of the microtask queue per frame.
+      if (written !== WRITTEN) await written;
     }
     switch (stream.end) {
       case 'close':

@@ -11,7 +11,7 @@ import { writeScenarios } from './mock-scenarios.mjs';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 const burstMs = Number(process.env.BENCH_MS ?? 2000);
-const heldLevels = (process.env.BENCH_HELD ?? '3000,4000,5000,6000').split(',').map(Number);
+const heldLevels = (process.env.BENCH_HELD ?? '1000,2000,3000,5000').split(',').map(Number);
 const openStreams = Number(process.env.BENCH_OPEN ?? 10_000);
 const parts = (process.env.BENCH_PARTS ?? 'burst,held,open').split(',');
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));

@@ -1,11 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { join } from 'node:path';
 import { scaledClock, systemClock, type Clock } from '../core/clock.js';
 import { ChatwireError, describeError, isChatwireError } from '../core/errors.js';
 import { mocksDir } from '../core/paths.js';
 import type { Protocol } from '../protocols/protocol.js';
 import { transportOf } from '../transports/index.js';
-import { checkClientRequest, MockExchange, type ClientDeviationRecord, type MockContext, type MockExchangeOptions, type MockRoute } from './exchange.js';
+import { checkClientRequest, MockExchange, type ClientDeviationRecord, type MockContext, type MockExchangeOptions } from './exchange.js';
 import type { MockRequest, MockResponse } from './io.js';
 import { MockAccess } from './access.js';
 import { FAULT_HEADER, MockChoices, SCENARIO_HEADER, type FaultsInput, type Selection } from './choice.js';
@@ -14,6 +13,7 @@ import { CrosstalkBoard } from './crosstalk.js';
 import { FaultyResponse } from './fault-response.js';
 import { formatFault, reaches, retryAfterHeaders, type Fault } from './faults.js';
 import { redactRecord } from './redact.js';
+import { compilePath, exchangeId, safeDecode, type BoundRoute } from './routes.js';
 import type { ScenarioSet } from './scenario.js';
 import { scenarioKindOf } from './scenario-kind.js';
 import { loadScenarios } from './scenario-load.js';
@@ -37,33 +37,6 @@ export interface MockCoreOptions {
   readonly token?: string;
   /** Fault scenarios that accept a missing key apply to any request (see MockAccess). */
   readonly allowAuthFaults?: boolean;
-}
-
-interface BoundRoute {
-  readonly protocol: Protocol;
-  readonly route: MockRoute;
-  /** For a path with :parameters, the pattern that matches it and their names. */
-  readonly pattern?: { readonly regex: RegExp; readonly names: readonly string[] };
-}
-
-/** `/api/v1/tasks/:id` → a regex capturing each :parameter (one path segment each). */
-function compilePath(path: string): BoundRoute['pattern'] {
-  if (!path.includes('/:')) return undefined;
-  const names: string[] = [];
-  const source = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\/:(\w+)/g, (_match, name: string) => {
-    names.push(name);
-    return '/([^/]+)';
-  });
-  return { regex: new RegExp(`^${source}$`), names };
-}
-
-/** A path segment decoded, or kept as it is when its %-escapes are malformed. */
-function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
 }
 
 /**
@@ -154,7 +127,7 @@ export class MockCore {
     if (other !== undefined && other.methods.length > 0) {
       // A protocol's path asked with the wrong method: refused in that protocol's words.
       const { protocol } = other;
-      const exchange = this.#exchange({ protocol, req, res, signal, id: randomBytes(6).toString('hex'), params: {}, selection: this.#fallback(protocol) });
+      const exchange = this.#exchange({ protocol, req, res, signal, id: exchangeId(), params: {}, selection: this.#fallback(protocol) });
       protocol.mock.refuse(exchange, {
         status: 405,
         message: `Failed to route ${req.method} ${url.pathname}: ${protocol.id} serves it with ${other.methods.join(', ')} only`,
@@ -170,13 +143,15 @@ export class MockCore {
     }
     const { bound, params } = found;
     const { protocol } = bound;
-    const id = randomBytes(6).toString('hex');
+    const id = exchangeId();
+    // Reading searchParams builds them: only when there is a query.
+    const query = (name: string): string | undefined => (url.search === '' ? undefined : (url.searchParams.get(name) ?? undefined));
     const asked = {
-      scenario: req.headers[SCENARIO_HEADER] ?? url.searchParams.get('scenario') ?? undefined,
-      fault: req.headers[FAULT_HEADER] ?? url.searchParams.get('fault') ?? undefined,
+      scenario: req.headers[SCENARIO_HEADER] ?? query('scenario'),
+      fault: req.headers[FAULT_HEADER] ?? query('fault'),
     };
     const exchangeFor = (selection: Selection, answer: MockResponse): MockExchange =>
-      this.#exchange({ protocol, req, res: answer, signal, id, params, selection });
+      this.#exchange({ protocol, req, res: answer, signal, id, params, selection, url });
     let selection: Selection;
     try {
       selection = this.choices.select(protocol.id, protocol.mock.defaultScenario, asked);
@@ -251,7 +226,7 @@ export class MockCore {
   }
 
   #exchange(
-    part: Pick<MockExchangeOptions, 'protocol' | 'req' | 'res' | 'signal' | 'id' | 'params' | 'selection'> & { readonly protocol: Protocol },
+    part: Pick<MockExchangeOptions, 'protocol' | 'req' | 'res' | 'signal' | 'id' | 'params' | 'selection' | 'url'> & { readonly protocol: Protocol },
   ): MockExchange {
     const { protocol } = part;
     return new MockExchange({

@@ -41,6 +41,14 @@ export interface ServedProtocol {
   readonly mock: { readonly defaultScenario: string };
 }
 
+/** Each protocol's rules on requests, picked out once. */
+const requestRulesOf = new WeakMap<ServedProtocol, readonly Rule[]>();
+function requestRules(protocol: ServedProtocol): readonly Rule[] {
+  let rules = requestRulesOf.get(protocol);
+  if (rules === undefined) requestRulesOf.set(protocol, (rules = protocol.rules.filter((rule) => rule.scopes.includes('request'))));
+  return rules;
+}
+
 /**
  * Runs a protocol's request rules over what a client sent, logs each deviation, and returns them so
  * the mock can refuse what must be refused. Shared by HTTP routes and socket handlers.
@@ -51,11 +59,10 @@ export function checkClientRequest(
   requestJson: unknown,
   onClientDeviation: (record: ClientDeviationRecord) => void,
 ): readonly Deviation[] {
-  const rules = protocol.rules.filter((rule) => rule.scopes.includes('request'));
-  const deviations = new ExchangeCheck(rules, { request, requestJson }).end({ type: 'closed', atMs: 0 });
-  const path = new URL(request.url, 'http://mock.invalid').pathname;
+  const deviations = new ExchangeCheck(requestRules(protocol), { request, requestJson }).end({ type: 'closed', atMs: 0 });
   // chatwire run's own refusal cases: refused as they must be, but no deviation of a user's client.
-  if (request.headers[SUITE_HEADER] !== undefined) return deviations;
+  if (deviations.length === 0 || request.headers[SUITE_HEADER] !== undefined) return deviations;
+  const path = new URL(request.url, 'http://mock.invalid').pathname;
   for (const deviation of deviations) {
     onClientDeviation({ at: new Date().toISOString(), protocol: protocol.id, method: request.method, path, deviation });
   }
@@ -127,6 +134,8 @@ export interface MockExchangeOptions {
   readonly params?: Readonly<Record<string, string>>;
   /** What plays for this request: its scenario and faults (see MockChoices). */
   readonly selection: Selection;
+  /** `req.url` parsed already, when the caller has it. */
+  readonly url?: URL;
 }
 
 /** One request to the mock and the means to answer it. */
@@ -161,7 +170,7 @@ export class MockExchange {
     } = options);
     this.params = options.params ?? {};
     this.#onClientDeviation = options.onClientDeviation;
-    this.url = new URL(this.req.url, 'http://mock.invalid');
+    this.url = options.url ?? new URL(this.req.url, 'http://mock.invalid');
   }
 
   get method(): string {

@@ -44,6 +44,12 @@ export interface MockResponse {
   abort(): void;
 }
 
+/**
+ * What a write that the client kept up with returns: resolved already, the same promise every
+ * time, so a writer may skip awaiting it (see playStream) and no promise is made per write.
+ */
+export const WRITTEN: Promise<void> = Promise.resolve();
+
 export function nodeRequest(req: IncomingMessage): MockRequest {
   const headers: Record<string, string> = {};
   for (const [name, value] of Object.entries(req.headers)) if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
@@ -107,6 +113,19 @@ function drained(res: ServerResponse): Promise<void> {
 }
 
 export function nodeResponse(res: ServerResponse): MockResponse {
+  // Streams start at once, not when the first write fills a buffer; but a head sent alone costs a
+  // write of its own, so it waits for this turn of the event loop: a frame written now carries it.
+  let flush: NodeJS.Immediate | undefined;
+  const sending = (): void => {
+    if (flush === undefined) return;
+    clearImmediate(flush);
+    flush = undefined;
+  };
+  const write = (chunk: MockChunk): Promise<void> => {
+    sending();
+    // A client that stops reading holds this write, not the mock's memory.
+    return res.write(chunk) || res.destroyed ? WRITTEN : drained(res);
+  };
   return {
     get headersSent() {
       return res.headersSent;
@@ -116,11 +135,20 @@ export function nodeResponse(res: ServerResponse): MockResponse {
     },
     writeHead(status, headers) {
       res.writeHead(status, headers);
-      // Streams start at once, not when the first write fills a buffer.
-      res.flushHeaders();
+      flush = setImmediate(() => {
+        flush = undefined;
+        if (!res.destroyed && !res.writableEnded) res.flushHeaders();
+      });
     },
-    write: (chunk) => (res.write(chunk) || res.destroyed ? Promise.resolve() : drained(res)),
-    end: async (chunk) => void (chunk === undefined ? res.end() : res.end(chunk)),
-    abort: () => res.socket?.destroy(),
+    write,
+    end: async (chunk) => {
+      sending();
+      if (chunk === undefined) res.end();
+      else res.end(chunk);
+    },
+    abort: () => {
+      sending();
+      res.socket?.destroy();
+    },
   };
 }

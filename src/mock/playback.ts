@@ -1,6 +1,6 @@
 import type { Clock } from '../core/clock.js';
-import type { MockResponse } from './io.js';
-import { fillTemplate, type TemplateVars } from '../core/template.js';
+import { WRITTEN, type MockResponse } from './io.js';
+import { compileTemplate, fillTemplate, type CompiledTemplate, type TemplateVars } from '../core/template.js';
 import type { ScenarioAnswer, ScenarioFrame, ScenarioStream } from './scenario.js';
 
 export interface PlaybackContext {
@@ -28,15 +28,52 @@ export function encodeFrame(frame: ScenarioFrame, lineEnding: keyof typeof EOL, 
   return text + eol;
 }
 
+/**
+ * Each scripted frame's text compiled once, its holes left open: a scenario's frames are the same
+ * objects on every request, and encoding them afresh (JSON, template scan, line split) was most of
+ * the mock's work per frame. Frames a protocol builds per request are seen once and never compiled.
+ */
+const compiled = new WeakMap<ScenarioFrame, { readonly lineEnding: keyof typeof EOL; readonly fill: CompiledTemplate }>();
+const seenOnce = new WeakSet<ScenarioFrame>();
+
+/**
+ * encodeFrame, from the frame's compiled text once it is played a second time. Exact when no value
+ * holds a line break: filled in first, a break inside a payload splits it into more `data:` lines.
+ */
+function encodeCompiled(frame: ScenarioFrame, lineEnding: keyof typeof EOL, vars: TemplateVars): string {
+  let entry = compiled.get(frame);
+  if (entry === undefined || entry.lineEnding !== lineEnding) {
+    if (!seenOnce.has(frame)) {
+      seenOnce.add(frame);
+      return encodeFrame(frame, lineEnding, vars);
+    }
+    // Encoded with no values, every `{{name}}` stays in the text where it will be filled.
+    entry = { lineEnding, fill: compileTemplate(encodeFrame(frame, lineEnding, {})) };
+    compiled.set(frame, entry);
+  }
+  return entry.fill(vars);
+}
+
+const hasLineBreak = (vars: TemplateVars): boolean => Object.values(vars).some((value) => value.includes('\n') || value.includes('\r'));
+
+/**
+ * A wait up to this long is not cut short when the client leaves: the stream notices at its next
+ * frame. Listening for the abort on every frame cost more than the frame (thousands of held streams).
+ */
+const SHORT_WAIT_MS = 1_000;
+
 /** Writes a scripted event stream with its delays; stops early when the client leaves. */
 export async function playStream(stream: ScenarioStream, context: PlaybackContext): Promise<void> {
   const { res, clock, signal, vars } = context;
+  const encode = hasLineBreak(vars) ? encodeFrame : encodeCompiled;
   res.writeHead(stream.status, stream.headers);
   try {
     for (const frame of stream.frames) {
-      if (frame.delayMs !== undefined && frame.delayMs > 0) await clock.sleep(frame.delayMs, signal);
+      if (frame.delayMs !== undefined && frame.delayMs > 0) await clock.sleep(frame.delayMs, frame.delayMs > SHORT_WAIT_MS ? signal : undefined);
       if (signal.aborted) return;
-      await res.write(encodeFrame(frame, stream.lineEnding, vars));
+      const written = res.write(encode(frame, stream.lineEnding, vars));
+      // A write the client kept up with needs no turn of the microtask queue per frame.
+      if (written !== WRITTEN) await written;
     }
     switch (stream.end) {
       case 'close':

@@ -124,7 +124,8 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       );
     };
     server.once('error', onError);
-    server.listen(options.port ?? 0, host, () => {
+    // A backlog for bursts of a thousand connections and more (the kernel caps it at somaxconn).
+    server.listen({ port: options.port ?? 0, host, backlog: 4096 }, () => {
       server.off('error', onError);
       resolve();
     });

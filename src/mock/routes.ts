@@ -1,0 +1,44 @@
+import { randomBytes } from 'node:crypto';
+import type { Protocol } from '../protocols/protocol.js';
+import type { MockRoute } from './exchange.js';
+
+export interface BoundRoute {
+  readonly protocol: Protocol;
+  readonly route: MockRoute;
+  /** For a path with :parameters, the pattern that matches it and their names. */
+  readonly pattern?: { readonly regex: RegExp; readonly names: readonly string[] };
+}
+
+/** `/api/v1/tasks/:id` → a regex capturing each :parameter (one path segment each). */
+export function compilePath(path: string): BoundRoute['pattern'] {
+  if (!path.includes('/:')) return undefined;
+  const names: string[] = [];
+  const source = path.replace(/[.*+?^${}()|[\]\\]/g, '\\$&').replace(/\/:(\w+)/g, (_match, name: string) => {
+    names.push(name);
+    return '/([^/]+)';
+  });
+  return { regex: new RegExp(`^${source}$`), names };
+}
+
+/**
+ * Exchange ids, 12 hex digits each, cut from one buffer of random bytes refilled when used up:
+ * one call into the random source per 1,024 requests instead of one per request.
+ */
+const ids = { pool: Buffer.alloc(0), next: 0 };
+export function exchangeId(): string {
+  if (ids.next + 6 > ids.pool.length) {
+    ids.pool = randomBytes(6 * 1024);
+    ids.next = 0;
+  }
+  ids.next += 6;
+  return ids.pool.toString('hex', ids.next - 6, ids.next);
+}
+
+/** A path segment decoded, or kept as it is when its %-escapes are malformed. */
+export function safeDecode(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}

@@ -1,0 +1,100 @@
+import { describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import { instantClock } from '../src/core/clock.js';
+import { startMockServer } from '../src/mock/server.js';
+import ctai from '../src/protocols/ctai/index.js';
+import type { MockChunk, MockResponse } from '../src/mock/io.js';
+import { encodeFrame, playStream } from '../src/mock/playback.js';
+import type { ScenarioStream } from '../src/mock/scenario.js';
+
+/** A response that keeps what is written to it, as text. */
+function recorder(): MockResponse & { readonly text: () => string } {
+  let text = '';
+  let ended = false;
+  const add = (chunk: MockChunk | undefined): void =>
+    void (text += chunk === undefined ? '' : typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString());
+  return {
+    headersSent: true,
+    get ended() {
+      return ended;
+    },
+    writeHead: () => undefined,
+    write: async (chunk) => add(chunk),
+    end: async (chunk) => {
+      add(chunk);
+      ended = true;
+    },
+    abort: () => undefined,
+    text: () => text,
+  };
+}
+
+const stream: ScenarioStream = {
+  status: 200,
+  headers: {},
+  lineEnding: 'crlf',
+  end: 'close',
+  holdMs: 0,
+  frames: [
+    { event: 'answer-{{exchange}}', id: '{{exchange}}-0', data: { text: 'a {{exchange}} b {{unknown}}', n: 1 } },
+    { data: 'line one\n{{exchange}}\nline three' },
+    { raw: 'data: {{exchange}}\r\n\r\n' },
+  ],
+};
+
+async function play(vars: Record<string, string>): Promise<string> {
+  const res = recorder();
+  await playStream(stream, { res, clock: instantClock(), signal: new AbortController().signal, vars });
+  return res.text();
+}
+
+describe('scripted stream playback', () => {
+  it('writes the same bytes on every request as encoding each frame afresh, whatever the values', async () => {
+    for (const vars of [{ exchange: 'e1' }, { exchange: 'e2' }, { exchange: 'with\nbreak' }, { exchange: 'cr\rlf\r\n' }, {}, { exchange: '{{exchange}}' }]) {
+      const expected = stream.frames.map((frame) => encodeFrame(frame, stream.lineEnding, vars)).join('');
+      // Played three times: the first plays each frame as it is, later ones from its compiled text.
+      for (let round = 0; round < 3; round++) expect(await play(vars)).toBe(expected);
+    }
+  });
+
+  it('splits a payload whose value holds a line break into more data lines', async () => {
+    await play({ exchange: 'x' });
+    await play({ exchange: 'x' });
+    expect(await play({ exchange: 'one\ntwo' })).toContain('data: one\r\ndata: two\r\ndata: line three\r\n');
+  });
+});
+
+describe('ctai answers shaped by the request, played many times', () => {
+  it('drops citations or keeps only the named documents for the request that asks, and only for it', async () => {
+    const mock = await startMockServer({ protocols: [ctai], clock: instantClock() });
+    try {
+      const cited = async (request: Record<string, string>): Promise<string[]> => {
+        const res = await fetch(`${mock.url}/v1/ctai/query_text_chat`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', 'x-chatwire-scenario': 'citations' },
+          body: JSON.stringify({ query_text: 'q', stream: '1', ...request }),
+        });
+        // The documents cited in ref_doc_list, packet after packet.
+        return (await res.text())
+          .split('\n')
+          .filter((line) => line.startsWith('data: '))
+          .flatMap((line) => {
+            const packet = z
+              .object({ data: z.object({ ref_doc_list: z.array(z.object({ doc_id: z.string() })).optional() }) })
+              .parse(JSON.parse(line.slice(6)));
+            return (packet.data.ref_doc_list ?? []).map((doc) => doc.doc_id);
+          });
+      };
+      const all = await cited({});
+      expect(all).toContain('doc-station');
+      expect(all).toContain('doc-bus-lines');
+      expect(await cited({})).toEqual(all);
+      expect(await cited({ enable_citation: '0' })).toEqual([]);
+      expect(new Set(await cited({ ctdoc_id: 'doc-station' }))).toEqual(new Set(['doc-station']));
+      expect(await cited({ ctdoc_id: ',' })).toEqual(all);
+      expect(await cited({})).toEqual(all);
+    } finally {
+      await mock.close();
+    }
+  });
+});

@@ -17,6 +17,8 @@ export function quote(text: string, limit = QUOTE_LIMIT): string {
  */
 export class ExchangeCheck {
   readonly #checkers: Array<{ rule: Rule; checker: RuleChecker }> = [];
+  /** The checkers that look at frames, found once: a stream may have a million frames. */
+  readonly #frameHooks: Array<(frame: Frame) => void> = [];
   readonly #deviations: Deviation[] = [];
   readonly #counts = new Map<Rule, number>();
   readonly #maxPerRule: number;
@@ -26,6 +28,7 @@ export class ExchangeCheck {
     for (const rule of rules) {
       const checker = rule.create(context, (finding) => this.#record(rule, finding));
       this.#checkers.push({ rule, checker });
+      if (checker.frame !== undefined) this.#frameHooks.push(checker.frame.bind(checker));
     }
   }
 
@@ -34,7 +37,7 @@ export class ExchangeCheck {
   }
 
   frame(frame: Frame): void {
-    for (const { checker } of this.#checkers) checker.frame?.(frame);
+    for (const hook of this.#frameHooks) hook(frame);
   }
 
   end(end: StreamEnd): readonly Deviation[] {

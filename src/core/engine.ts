@@ -8,7 +8,16 @@ const SHOW_LIMIT = 120;
 export const DEFAULT_MAX_PER_RULE = 20;
 
 export function quote(text: string, limit = QUOTE_LIMIT): string {
-  return text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length} chars)`;
+  return detached(text.length <= limit ? text : `${text.slice(0, limit)}… (${text.length} chars)`);
+}
+
+/**
+ * A copy of a short text that keeps no hold on a larger string it was sliced from: a frame's data
+ * is a slice of a whole network chunk's text, which a kept deviation would otherwise keep alive.
+ */
+function detached(text: string): string {
+  const copy: unknown = JSON.parse(JSON.stringify(text));
+  return typeof copy === 'string' ? copy : text;
 }
 
 /**

@@ -1,3 +1,4 @@
+import { didYouMean } from '../core/near.js';
 import { readdirSync } from 'node:fs';
 import { basename, join, relative } from 'node:path';
 import type { z } from 'zod';
@@ -29,28 +30,6 @@ export function displayPath(path: string): string {
 
 function listed(parts: readonly string[]): string {
   return parts.map((part) => `"${part}"`).join(' and ');
-}
-
-/** Edit distance, for did-you-mean; strings here are rule ids, a few dozen characters. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, i) => i);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++)
-      current.push(Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1)));
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
-function didYouMean(id: string, ids: readonly string[]): string {
-  const near = [...ids]
-    .map((candidate) => ({ candidate, far: distance(id, candidate) }))
-    .filter(({ far }) => far <= Math.max(3, Math.floor(id.length / 3)))
-    .sort((a, b) => a.far - b.far)
-    .slice(0, 3)
-    .map(({ candidate }) => candidate);
-  return near.length > 0 ? ` (did you mean ${near.join(', ')}?)` : '';
 }
 
 /** Whether a file's parts, script and rule ids fit a protocol: the sign it was meant for it. */

@@ -1,3 +1,4 @@
+import { didYouMean } from '../core/near.js';
 import { ChatwireError } from '../core/errors.js';
 import type { Protocol } from '../protocols/protocol.js';
 import { transportOf } from '../transports/index.js';
@@ -69,7 +70,8 @@ function namesIn(text: string): string[] {
 }
 
 function unknownRule(rule: string, protocol: Protocol): string {
-  const prefix = rule.split('.').slice(0, 2).join('.');
-  const near = protocol.rules.map((r) => r.id).filter((id) => id.startsWith(prefix));
-  return `unknown rule "${rule}": expected one of ${protocol.id}'s rules${near.length > 0 ? ` (did you mean ${near.slice(0, 3).join(', ')}?)` : ''}`;
+  return `unknown rule "${rule}": expected one of ${protocol.id}'s rules${didYouMean(
+    rule,
+    protocol.rules.map((r) => r.id),
+  )}`;
 }

@@ -1,33 +1,21 @@
-import { once } from 'node:events';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cli, spawnBin } from './cli-helper.js';
+import { cli } from './cli-helper.js';
+import { startMockProcess } from './mock-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chatwire-client-report-'));
 
 /** Starts `chatwire mock` with `args`, hands its URL to `use`, stops it with Ctrl+C, and returns how it ended. */
 async function withMock(args: readonly string[], use: (url: string) => Promise<void>): Promise<{ code: number | null; stderr: string }> {
-  const child = spawnBin(['mock', '--port', '0', '--speed', '0', ...args]);
-  let out = '';
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match?.[1] !== undefined && out.includes('Ctrl+C')) resolve(match[1]);
-    });
-    child.on('exit', () => reject(new Error(`the mock exited early: ${stderr}`)));
-  });
+  const mock = await startMockProcess(['--speed', '0', ...args]);
   try {
-    await use(url);
+    await use(mock.url);
   } finally {
-    child.kill('SIGINT');
+    await mock.stop('SIGINT');
   }
-  const [code] = (await once(child, 'exit')) as [number | null];
-  return { code, stderr };
+  return { code: await mock.stop('SIGINT'), stderr: mock.stderr() };
 }
 
 const badRequest = (url: string): Promise<Response> =>

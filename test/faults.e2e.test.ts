@@ -1,10 +1,10 @@
-import { once } from 'node:events';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { instantClock } from '../src/core/clock.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
 import pocketqa from '../src/protocols/pocketqa/index.js';
-import { cli, spawnBin } from './cli-helper.js';
+import { cli } from './cli-helper.js';
+import { startMockProcess } from './mock-process.js';
 
 let mock: MockServer;
 beforeAll(async () => {
@@ -87,20 +87,10 @@ describe('chatwire mock and faults on the command line', () => {
   });
 
   it('plays --scenario and --fault for every request, and names each fault in its log', async () => {
-    const child = spawnBin(['mock', '--port', '0', '--protocol', 'ctai', '--scenario', 'ctai=no-stop', '--fault', 'ctai=drop:1', '--speed', '0']);
+    const mock = await startMockProcess(['--protocol', 'ctai', '--scenario', 'ctai=no-stop', '--fault', 'ctai=drop:1', '--speed', '0']);
     try {
-      let out = '';
-      let err = '';
-      child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-      const url = await new Promise<string>((resolve, reject) => {
-        child.stdout.on('data', (chunk: Buffer) => {
-          out += chunk.toString();
-          const match = /listening on (http:\/\/\S+)/.exec(out);
-          if (match?.[1] !== undefined && out.includes('Ctrl+C')) resolve(match[1]);
-        });
-        child.on('exit', () => reject(new Error(`the mock exited: ${err}`)));
-      });
-      expect(out).toContain('playing: no-stop');
+      const url = mock.url;
+      expect(mock.stdout()).toContain('playing: no-stop');
       const text = await (
         await fetch(`${url}/v1/ctai/query_text_chat`, {
           method: 'POST',
@@ -110,10 +100,9 @@ describe('chatwire mock and faults on the command line', () => {
       ).text();
       expect([...text.matchAll(/"msg_sn":"(\d+)"/g)].map((m) => m[1])).toEqual(['1', '2']);
       await new Promise((resolve) => setTimeout(resolve, 100));
-      expect(err).toMatch(/fault drop:1 on POST \/v1\/ctai\/query_text_chat \(ctai, exchange [0-9a-f]+\)/);
+      expect(mock.stderr()).toMatch(/fault drop:1 on POST \/v1\/ctai\/query_text_chat \(ctai, exchange [0-9a-f]+\)/);
     } finally {
-      child.kill('SIGINT');
-      await once(child, 'exit');
+      await mock.stop('SIGINT');
     }
   });
 });

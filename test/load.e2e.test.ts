@@ -2,23 +2,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cli, spawnBin } from './cli-helper.js';
+import { cli } from './cli-helper.js';
+import { startMockProcess } from './mock-process.js';
 
-/** A `chatwire mock` of ctai on a free port, as a user starts it, and its URL once it listens. */
+/** A `chatwire mock` of one protocol on a free port, as a user starts it. */
 async function startMock(args: readonly string[], protocol = 'ctai'): Promise<{ url: string; stop: () => void }> {
-  const child = spawnBin(['mock', '--port', '0', '--protocol', protocol, ...args]);
-  let out = '';
-  let err = '';
-  child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const url = await new Promise<string>((resolve, reject) => {
-    child.stdout.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(out);
-      if (match?.[1] !== undefined && out.includes('Ctrl+C')) resolve(match[1]);
-    });
-    child.on('exit', () => reject(new Error(`the mock exited: ${err}`)));
-  });
-  return { url, stop: () => child.kill('SIGTERM') };
+  const mock = await startMockProcess(['--protocol', protocol, ...args]);
+  return { url: mock.url, stop: () => void mock.stop() };
 }
 
 interface LoadJson {

@@ -11,9 +11,11 @@ export interface MockProcess {
   rssMb(): number;
   /** Whether the process is still running (a crash ends it). */
   alive(): boolean;
-  /** What it wrote to stderr. */
+  /** What it wrote to stdout and stderr so far. */
+  stdout(): string;
   stderr(): string;
-  stop(): Promise<void>;
+  /** Stops it as Ctrl+C (or another signal) would, and returns its exit code. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
 }
 
 export async function startMockProcess(args: readonly string[] = []): Promise<MockProcess> {
@@ -22,14 +24,15 @@ export async function startMockProcess(args: readonly string[] = []): Promise<Mo
   let err = '';
   let exited = false;
   child.stderr.on('data', (chunk: Buffer) => (err += chunk.toString()));
-  const closed = new Promise<void>((resolve) => child.on('close', () => resolve()));
+  const closed = new Promise<number | null>((resolve) => child.on('close', (code) => resolve(code)));
   void closed.then(() => (exited = true));
   const url = await new Promise<string>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`the mock did not start within 15 s: ${err}`)), 15_000);
     child.stdout.on('data', (chunk: Buffer) => {
       out += chunk.toString();
       const match = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(out);
-      if (match?.[1] === undefined) return;
+      // The whole banner: what it serves and plays comes before this line.
+      if (match?.[1] === undefined || !out.includes('Ctrl+C')) return;
       clearTimeout(timer);
       resolve(match[1]);
     });
@@ -44,10 +47,11 @@ export async function startMockProcess(args: readonly string[] = []): Promise<Mo
       return Number(match?.[1] ?? Number.NaN) / 1024;
     },
     alive: () => !exited,
+    stdout: () => out,
     stderr: () => err,
-    stop: async () => {
-      if (!exited) child.kill('SIGTERM');
-      await closed;
+    stop: async (signal = 'SIGTERM') => {
+      if (!exited) child.kill(signal);
+      return closed;
     },
   };
 }

@@ -48,6 +48,17 @@ describe('known deviations: --baseline and chatwire baseline', () => {
     expect(result.code).toBe(0);
   });
 
+  it('accepts the deviations of every rule a run reports: latency budgets and transport rules too', async () => {
+    const report = join(dir, 'latency.json');
+    const slow = await cli(['run', 'ctai', '-c', 'stream-answer', '--max-ttft', '1ms', '-r', `json:${report}`]);
+    expect(slow.code).toBe(1);
+    const baseline = join(dir, 'latency-baseline.json');
+    expect((await cli(['baseline', report, '-o', baseline])).code).toBe(0);
+    expect(readFileSync(baseline, 'utf8')).toContain('latency.ttft');
+    const accepted = await cli(['run', 'ctai', '-c', 'stream-answer', '--max-ttft', '1ms', '--baseline', baseline]);
+    expect([accepted.code, accepted.stderr]).toEqual([0, '']);
+  });
+
   it('an entry that no longer occurs fails the run as stale, in pretty and in JUnit', async () => {
     const baseline = write('stale.json', { version: 1, known: [{ rule: 'ctai.msg_sn.sequence', case: 'ctai/stream-answer', reason: 'fixed in 2.1' }] });
     const pretty = await cli(['run', 'ctai', ...CASES, '--baseline', baseline]);

@@ -1,3 +1,4 @@
+import { LATENCY_RULES } from '../report/budgets.js';
 import { ChatwireError } from '../core/errors.js';
 import { parseInput, readJsonFile } from '../core/input.js';
 import { didYouMean } from '../core/near.js';
@@ -78,7 +79,8 @@ export function loadBaseline(path: string, plans: readonly SuitePlan[]): Baselin
     if (plan === undefined) continue;
     const cases = plan.suite.cases.map((c) => c.name);
     if (!cases.includes(caseName)) problems.push(`at ${at}/case: ${protocolId} has no case "${caseName}"${didYouMean(caseName, cases)}`);
-    const rules = [...plan.protocol.rules, ...transportOf(plan.protocol).rules, captureRule].map((rule) => rule.id);
+    // Every rule a run can report for this protocol: its own, its transport's, the suite's, and the latency budgets'.
+    const rules = [...plan.protocol.rules, ...transportOf(plan.protocol).rules, captureRule, ...LATENCY_RULES].map((rule) => rule.id);
     if (!rules.includes(entry.rule)) problems.push(`at ${at}/rule: ${protocolId} has no rule "${entry.rule}"${didYouMean(entry.rule, rules)}`);
   }
   if (problems.length > 0) {

@@ -127,6 +127,33 @@ describe('fault overlays on HTTP answers', () => {
     expect(serials(beating)).toEqual(['0', '1', '2', '3']);
   });
 
+  it('ends a heartbeat with its answer: no timer outlives the stream', async () => {
+    let pending = 0;
+    const holding: Clock = {
+      now: () => 0,
+      // Scripted delays pass at once; a long wait holds until its signal aborts.
+      sleep: (ms, signal) =>
+        ms < 10_000
+          ? Promise.resolve()
+          : new Promise<void>((_resolve, reject) => {
+              pending++;
+              signal?.addEventListener('abort', () => {
+                pending--;
+                reject(new Error('aborted'));
+              });
+            }),
+    };
+    const beating = await startMockServer({ protocols: [ctai], port: 0, clock: holding });
+    try {
+      const res = await fetch(`${beating.url}${PATH}`, { method: 'POST', headers: { 'x-chatwire-fault': 'heartbeat:60000' }, body: BODY });
+      expect(serials(await res.text())).toEqual(['0', '1', '2', '3']);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(pending).toBe(0);
+    } finally {
+      await beating.close();
+    }
+  });
+
   it('waits before the first frame, stalls after frame K, and drips at a byte rate', async () => {
     await (await ask({ 'x-chatwire-fault': 'delay:700' })).text();
     expect(clock.waits).toContain(700);

@@ -196,7 +196,12 @@ export class FaultyResponse implements MockResponse {
 
   async #beat(ms: number): Promise<void> {
     while (!this.#signal.aborted) {
-      await this.#sleep(ms);
+      // On the answer's own signal: the heartbeat's timer ends with the answer, not ms after it.
+      try {
+        await this.context.clock.sleep(ms, this.#signal);
+      } catch {
+        return;
+      }
       if (this.#signal.aborted || this.#cut) return;
       const turn = this.#lock.then(() => this.res.write(HEARTBEAT));
       this.#lock = turn.catch(() => undefined);

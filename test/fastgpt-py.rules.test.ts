@@ -49,7 +49,12 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   },
   'fastgpt-py.stage.code-format': {
     keeps: [stream(good), answer({ nextStageCode: '0000', nextStage: '结束通话', text: '再见' })],
-    breaks: [stream(sse(stage('10020'), done)), stream(sse(stage(1002), done)), answer({ nextStageCode: '12', nextStage: 'x', text: '' })],
+    breaks: [
+      stream(sse(stage('10020'), done)),
+      stream(sse(stage(1002), done)),
+      stream(sse(['stage_code', { nextStage: '通话中' }], done)),
+      answer({ nextStageCode: '12', nextStage: 'x', text: '' }),
+    ],
   },
   'fastgpt-py.stage.name': {
     keeps: [stream(good), stream(sse(stage('2000', '进入单车拍照'), done)), stream(sse(stage('3001', '任何名字'), done))],

@@ -26,7 +26,8 @@ function stageData(frame: Frame): Record<string, unknown> | undefined {
 }
 
 // Could a legal server fail this? None: the table writes every code as four digits in a string; an unknown
-// four-digit code is only fastgpt-py.stage.known's warning.
+// four-digit code is only fastgpt-py.stage.known's warning. A stage_code event exists to carry the code, so one
+// without it breaks this rule (a non-streaming answer's missing fields are fastgpt-py.answer.fields').
 export const stageCodeFormat = defineRule({
   id: 'fastgpt-py.stage.code-format',
   title: 'nextStageCode is four digits in a string',
@@ -37,7 +38,19 @@ export const stageCodeFormat = defineRule({
   create: (_context, report) => ({
     frame(frame) {
       const data = stageData(frame);
-      if (data === undefined || !('nextStageCode' in data)) return;
+      if (data === undefined) return;
+      if (!('nextStageCode' in data)) {
+        if (frame.type !== 'sse') return;
+        report({
+          at: 'frame',
+          frame,
+          pointer: '',
+          message: 'a stage_code event without nextStageCode',
+          expected: 'nextStageCode: a string of four digits, e.g. "1002"',
+          actual: 'no nextStageCode',
+        });
+        return;
+      }
       const code = data['nextStageCode'];
       if (typeof code === 'string' && /^[0-9]{4}$/.test(code)) return;
       report({

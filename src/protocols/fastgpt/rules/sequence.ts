@@ -259,7 +259,7 @@ export const errorLast = onCompletions(
 );
 
 // Could a legal server fail this? FastGPT calls res.end() right after [DONE] and flowResponses; a
-// server still open after the grace (1 s by default, --close-grace) never ends its answer.
+// server still open after the grace (2 s by default, --close-grace) never ends its answer.
 export const closeAfterDone = closedAfterRule(
   {
     id: 'fastgpt.close.after-done',

@@ -1,4 +1,5 @@
 import type { Deviation } from '../core/rule.js';
+import { rulePage, rulePageUrl } from '../protocols/pages.js';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
 import type { Latency, Timeline } from './latency.js';
 import { caseDeviations, whereOf, type CaseReport, type RunReport, type StepReport } from './model.js';
@@ -77,7 +78,7 @@ function renderDeviation(deviation: Deviation): string {
       ? ''
       : `<div>expected ${esc(deviation.expected)}${deviation.actual === undefined ? '' : `, got ${esc(deviation.actual)}`}</div>`;
   const quote = deviation.type === 'frame' ? `<pre class="quote">${esc(deviation.quote)}</pre>` : '';
-  return `<li class="deviation" data-rule="${esc(deviation.rule)}" data-severity="${deviation.severity}"><span class="${deviation.severity}">${deviation.severity}</span> <code>${esc(deviation.rule)}</code> at ${esc(whereOf(deviation))}: ${esc(deviation.message)}${expected}${quote}<div class="see">see ${esc(deviation.source.doc)}, ${esc(deviation.source.section)}</div></li>`;
+  return `<li class="deviation" data-rule="${esc(deviation.rule)}" data-severity="${deviation.severity}"><span class="${deviation.severity}">${deviation.severity}</span> <code>${esc(deviation.rule)}</code> at ${esc(whereOf(deviation))}: ${esc(deviation.message)}${expected}${quote}<div class="see">see ${esc(deviation.source.doc)}, ${esc(deviation.source.section)}; <a href="${esc(rulePageUrl(deviation.rule))}">${esc(rulePage(deviation.rule).link)}</a></div></li>`;
 }
 
 function renderStep(step: StepReport): string {

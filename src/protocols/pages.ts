@@ -1,10 +1,10 @@
 import { protocolIds } from './index.js';
 
 /** The folder of the protocol pages, relative to the package root (shipped in the package). */
-export const PAGES_DIR = 'docs/protocols';
+const PAGES_DIR = 'docs/protocols';
 
 /** The page for rules that belong to no protocol: transports, suites, load and latency. */
-export const COMMON_PAGE = 'common';
+const COMMON_PAGE = 'common';
 
 /** Where a rule is explained: its page, the anchor of its family's section, and the two joined. */
 export interface RulePage {

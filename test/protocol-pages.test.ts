@@ -94,6 +94,21 @@ describe('reports link each deviation to its rule section and still name the doc
     const url = new URL(href);
     expect(targetsOf(readFileSync(fileURLToPath(url), 'utf8')).has(url.hash.slice(1))).toBe(true);
   });
+
+  it('html links under CHATWIRE_DOCS_BASE when a copy of the pages is served elsewhere; a base that is no URL fails at once', async () => {
+    const html = join(dir, 'based.html');
+    const args = ['validate', join(dir, 'stream.txt'), '--protocol', 'ctai', '-r', `html:${html}`];
+    const based = await cli(args, { CHATWIRE_DOCS_BASE: 'https://example.test/chatwire/blob/v0.1.0' });
+    expect(based.code, based.stderr).toBe(1);
+    expect(readFileSync(html, 'utf8')).toContain(
+      '<a href="https://example.test/chatwire/blob/v0.1.0/docs/protocols/ctai.md#ctai-stop">docs/protocols/ctai.md#ctai-stop</a>',
+    );
+    rmSync(html);
+    const wrong = await cli(args, { CHATWIRE_DOCS_BASE: 'example.test/chatwire' });
+    expect(wrong.code).toBe(2);
+    expect(wrong.stderr).toContain('Failed to read CHATWIRE_DOCS_BASE: "example.test/chatwire" is not an http, https or file URL');
+    expect(existsSync(html)).toBe(false);
+  });
 });
 
 describe('the protocol pages', () => {

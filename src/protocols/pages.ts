@@ -34,7 +34,10 @@ export function rulePage(ruleId: string, ids: readonly string[] = (known ??= pro
 /** The package root: src/protocols/ under the test runner, dist/protocols/ once built, both two levels down. */
 const packageRoot = new URL('../../', import.meta.url);
 
-/** A rule's section as a URL of the page installed with this package (a file: URL), for reports read on the machine that wrote them. */
-export function rulePageUrl(ruleId: string): string {
-  return new URL(rulePage(ruleId).link, packageRoot).href;
+/**
+ * A rule's section as a URL: under `base` (where a copy of the package's pages is served), else the
+ * page installed with this package (a file: URL, for reports read on the machine that wrote them).
+ */
+export function rulePageUrl(ruleId: string, base: URL = packageRoot): string {
+  return new URL(rulePage(ruleId).link, base).href;
 }

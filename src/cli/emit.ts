@@ -4,6 +4,7 @@ import { renderJobSummary } from '../report/github.js';
 import type { RunReport } from '../report/model.js';
 import { colorsFor, formatSummary } from '../report/pretty.js';
 import { render } from '../report/render.js';
+import { docsBaseOf } from './docs-base.js';
 import type { CliIo } from './io.js';
 import type { ReportOutput } from './outputs.js';
 import type { ReporterName } from '../report/render.js';
@@ -21,11 +22,12 @@ export function progressStream(outputs: readonly ReportOutput[], io: CliIo): Cli
  */
 export function emitReports(report: RunReport, outputs: readonly ReportOutput[], options: { progressShown: boolean }, io: CliIo): void {
   const colors = colorsFor(io.stdout, io.env);
+  const docsBase = docsBaseOf(io.env);
   const failed: string[] = [];
   for (const { reporter, file } of outputs) {
     if (file === undefined) continue;
     try {
-      writeFileSync(file, render(reporter, report, colorsFor({}, {})));
+      writeFileSync(file, render(reporter, report, { colors: colorsFor({}, {}), docsBase }));
     } catch (error) {
       failed.push(`${file} (${(error as NodeJS.ErrnoException).code ?? String(error)})`);
     }
@@ -40,7 +42,7 @@ export function emitReports(report: RunReport, outputs: readonly ReportOutput[],
   }
   const printed = outputs.find((o) => o.file === undefined);
   if (printed === undefined || (printed.reporter === 'pretty' && options.progressShown)) io.stdout.write(`${formatSummary(report, colors)}\n`);
-  else io.stdout.write(render(printed.reporter, report, colors));
+  else io.stdout.write(render(printed.reporter, report, { colors, docsBase }));
   if (failed.length > 0) {
     throw new ChatwireError('BAD_OPTION', `Failed to write report ${failed.join(', ')}`, { hint: 'check that the folder exists and is writable' });
   }

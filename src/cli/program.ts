@@ -5,6 +5,7 @@ import type { CliIo } from './io.js';
 import { baselineOptions, mockOptions, recordOptions, rulesOptions, runOptions, validateOptions } from './commands/options.js';
 import { loadOptions, mergeOptions } from './commands/options-load.js';
 import { proxyOptions } from './commands/options-proxy.js';
+import { docsBaseOf } from './docs-base.js';
 import { addOptions } from './spec.js';
 import { faultCatalogue } from '../mock/faults.js';
 
@@ -147,6 +148,8 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<number
     exitCode = code;
   });
   try {
+    // Checked before any work, so that a mistyped base fails at once rather than when the reports are written.
+    docsBaseOf(io.env);
     await program.parseAsync([...argv], { from: 'user' });
     return exitCode;
   } catch (error) {

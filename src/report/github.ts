@@ -1,5 +1,5 @@
 import { caseLatency } from './latency.js';
-import { caseDeviations, failsRun, whereOf, type RunReport } from './model.js';
+import { caseDeviations, citationOf, failsRun, whereOf, type RunReport } from './model.js';
 
 /** GitHub Actions workflow-command escaping for data and property values. */
 function escapeData(text: string): string {
@@ -22,7 +22,7 @@ export function renderGithub(report: RunReport): string {
         const level = failsRun(deviation, report.strict) ? 'error' : deviation.known === undefined ? 'warning' : 'notice';
         const expected =
           deviation.expected === undefined ? '' : `\nexpected ${deviation.expected}${deviation.actual === undefined ? '' : `, got ${deviation.actual}`}`;
-        const message = `${c.protocol}/${c.name} at ${whereOf(deviation)}: ${deviation.message}${expected}\nsee ${deviation.source.doc}, ${deviation.source.section}`;
+        const message = `${c.protocol}/${c.name} at ${whereOf(deviation)}: ${deviation.message}${expected}\n${citationOf(deviation)}`;
         lines.push(`::${level} title=${escapeProperty(`chatwire ${deviation.rule}`)}::${escapeData(message)}`);
       }
     }

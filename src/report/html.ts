@@ -1,4 +1,5 @@
 import type { Deviation } from '../core/rule.js';
+import { rulePage, rulePageUrl } from '../protocols/pages.js';
 import { HTML_SCRIPT, HTML_STYLE } from './html-assets.js';
 import type { Latency, Timeline } from './latency.js';
 import { caseDeviations, whereOf, type CaseReport, type RunReport, type StepReport } from './model.js';
@@ -71,30 +72,34 @@ function renderLatency(latency: Latency): string {
   return `<div class="latency"><span>first byte <b>${ms(latency.ttfbMs)}</b></span><span>first content <b>${ms(latency.ttftMs)}</b></span><span>gaps p50 <b>${ms(gaps.p50Ms)}</b> · p99 <b>${ms(gaps.p99Ms)}</b> · max <b>${ms(gaps.maxMs)}</b> (${gaps.count})</span><span>total <b>${ms(latency.totalMs)}</b></span></div>`;
 }
 
-function renderDeviation(deviation: Deviation): string {
+function renderDeviation(deviation: Deviation, docsBase: URL | undefined): string {
   const expected =
     deviation.expected === undefined
       ? ''
       : `<div>expected ${esc(deviation.expected)}${deviation.actual === undefined ? '' : `, got ${esc(deviation.actual)}`}</div>`;
   const quote = deviation.type === 'frame' ? `<pre class="quote">${esc(deviation.quote)}</pre>` : '';
-  return `<li class="deviation" data-rule="${esc(deviation.rule)}" data-severity="${deviation.severity}"><span class="${deviation.severity}">${deviation.severity}</span> <code>${esc(deviation.rule)}</code> at ${esc(whereOf(deviation))}: ${esc(deviation.message)}${expected}${quote}<div class="see">see ${esc(deviation.source.doc)}, ${esc(deviation.source.section)}</div></li>`;
+  return `<li class="deviation" data-rule="${esc(deviation.rule)}" data-severity="${deviation.severity}"><span class="${deviation.severity}">${deviation.severity}</span> <code>${esc(deviation.rule)}</code> at ${esc(whereOf(deviation))}: ${esc(deviation.message)}${expected}${quote}<div class="see">see ${esc(deviation.source.doc)}, ${esc(deviation.source.section)}; <a href="${esc(rulePageUrl(deviation.rule, docsBase))}">${esc(rulePage(deviation.rule).link)}</a></div></li>`;
 }
 
-function renderStep(step: StepReport): string {
+function renderStep(step: StepReport, docsBase: URL | undefined): string {
   const head = `<div class="step-head">step ${step.index + 1}: ${esc(step.method)} ${esc(step.url)} → ${step.status ?? 'no response'}, ${step.frames} frame(s), ${esc(step.end)}${step.timeLimit === undefined ? '' : ` (${esc(step.timeLimit)})`}</div>`;
   const latency = step.latency === undefined ? '' : renderLatency(step.latency);
   const timeline = step.timeline === undefined ? '' : renderTimeline(step.timeline, step.latency, step.deviations);
   const histogram = step.latency === undefined ? '' : renderHistogram(step.latency);
   const charts = timeline === '' && histogram === '' ? '' : `<div class="charts">${timeline}${histogram}</div><pre class="frame-json" hidden></pre>`;
   const note = step.note === undefined ? '' : `<div class="note">note: ${esc(step.note)}</div>`;
-  const deviations = step.deviations.length === 0 ? '' : `<ul class="deviations">${step.deviations.map(renderDeviation).join('')}</ul>`;
+  const deviations =
+    step.deviations.length === 0 ? '' : `<ul class="deviations">${step.deviations.map((deviation) => renderDeviation(deviation, docsBase)).join('')}</ul>`;
   return `<div class="step">${head}${latency}${charts}${deviations}${note}</div>`;
 }
 
 const MARKS: Readonly<Record<CaseReport['outcome'], string>> = { passed: '✓', warned: '!', failed: '✗', skipped: '-' };
 
-function renderCase(report: CaseReport): string {
-  const body = report.outcome === 'skipped' ? `<div class="note">skipped: ${esc(report.skipped ?? '')}</div>` : report.steps.map(renderStep).join('');
+function renderCase(report: CaseReport, docsBase: URL | undefined): string {
+  const body =
+    report.outcome === 'skipped'
+      ? `<div class="note">skipped: ${esc(report.skipped ?? '')}</div>`
+      : report.steps.map((step) => renderStep(step, docsBase)).join('');
   return `<section class="case" data-protocol="${esc(report.protocol)}" data-outcome="${report.outcome}"><h2><span class="${report.outcome}">${MARKS[report.outcome]}</span> ${esc(report.protocol)} › ${esc(report.name)} <small>${esc(report.title)} (${report.durationMs} ms)</small></h2>${body}</section>`;
 }
 
@@ -106,9 +111,10 @@ function select(id: string, label: string, values: readonly string[]): string {
 /**
  * One self-contained HTML page: per case its steps, each with the latency figures, the frames on
  * a timeline (deviations in colour, a frame's JSON on click), a histogram of the gaps between
- * frames and the deviations with their quoted frames; filters by protocol, severity and rule.
+ * frames and the deviations with their quoted frames, each linked to its rule's section of the
+ * protocol pages (under `docsBase`, else the installed pages); filters by protocol, severity and rule.
  */
-export function renderHtml(report: RunReport): string {
+export function renderHtml(report: RunReport, options: { readonly docsBase?: URL | undefined } = {}): string {
   const { totals } = report;
   const all = report.cases.flatMap(caseDeviations);
   const protocols = [...new Set(report.cases.map((c) => c.protocol))];
@@ -136,7 +142,7 @@ ${counts}
 ${stopped}
 ${filters}
 <main>
-${report.cases.map(renderCase).join('\n')}
+${report.cases.map((c) => renderCase(c, options.docsBase)).join('\n')}
 </main>
 <script>${HTML_SCRIPT}</script>
 </body>

@@ -1,4 +1,4 @@
-import { caseDeviations, failsRun, whereOf, type CaseReport, type ReportedDeviation, type RunReport } from './model.js';
+import { caseDeviations, citationOf, failsRun, whereOf, type CaseReport, type ReportedDeviation, type RunReport } from './model.js';
 
 // Every character XML 1.0 cannot carry: the allowed ones are named, control characters among them.
 // eslint-disable-next-line no-control-regex
@@ -14,7 +14,7 @@ export function describeDeviation(deviation: ReportedDeviation): string {
   const expected =
     deviation.expected === undefined ? '' : `\n  expected ${deviation.expected}${deviation.actual === undefined ? '' : `, got ${deviation.actual}`}`;
   const frame = deviation.type === 'frame' ? `\n  frame: ${deviation.quote}` : '';
-  return `[${deviation.known === undefined ? deviation.severity : `known ${deviation.severity}`}] ${deviation.rule}${where}: ${deviation.message}${expected}${frame}\n  see ${deviation.source.doc}, ${deviation.source.section}`;
+  return `[${deviation.known === undefined ? deviation.severity : `known ${deviation.severity}`}] ${deviation.rule}${where}: ${deviation.message}${expected}${frame}\n  ${citationOf(deviation)}`;
 }
 
 /** The latency figures as testcase properties, `latency.ttft_ms`…, prefixed `stepN.` when a case timed several exchanges. */

@@ -1,5 +1,6 @@
 import type { StreamEndType, TimeLimit } from '../core/exchange.js';
 import type { Deviation, RuleSource } from '../core/rule.js';
+import { rulePage } from '../protocols/pages.js';
 import type { Latency, Timeline } from './latency.js';
 
 export type Outcome = 'passed' | 'warned' | 'failed' | 'skipped';
@@ -172,4 +173,9 @@ export function whereOf(deviation: Deviation): string {
     case 'response':
       return 'response';
   }
+}
+
+/** Where to read about a deviation: the document and section its rule cites, then the rule's section of its protocol page. */
+export function citationOf(deviation: Deviation): string {
+  return `see ${deviation.source.doc}, ${deviation.source.section}; ${rulePage(deviation.rule).link}`;
 }

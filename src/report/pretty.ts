@@ -1,6 +1,6 @@
 import pc from 'picocolors';
 import { caseLatency, formatLatency } from './latency.js';
-import { whereOf, type CaseReport, type ReportedDeviation, type RunReport } from './model.js';
+import { citationOf, whereOf, type CaseReport, type ReportedDeviation, type RunReport } from './model.js';
 
 export interface Colors {
   readonly red: (text: string) => string;
@@ -25,7 +25,7 @@ export function formatDeviation(deviation: ReportedDeviation, colors: Colors): s
   if (deviation.known?.reason !== undefined) lines.push(colors.dim(`      known: ${deviation.known.reason}`));
   if (deviation.expected !== undefined) lines.push(`      expected ${deviation.expected}${deviation.actual === undefined ? '' : `, got ${deviation.actual}`}`);
   if (deviation.type === 'frame') lines.push(colors.dim(`      frame: ${deviation.quote}`));
-  lines.push(colors.dim(`      see ${deviation.source.doc}, ${deviation.source.section}`));
+  lines.push(colors.dim(`      ${citationOf(deviation)}`));
   return lines.map((line) => `    ${line}`).join('\n');
 }
 

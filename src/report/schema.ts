@@ -24,6 +24,10 @@ const deviationBase = {
     .strict()
     .exactOptional()
     .describe("Present when the run's --baseline accepts this deviation: it is reported but fails nothing."),
+  page: z
+    .string()
+    .exactOptional()
+    .describe("The section of chatwire's protocol page that explains the rule, relative to the package: docs/protocols/ctai.md#ctai-stop."),
 };
 
 const KnownEntry = z.object({ rule: z.string(), case: z.string(), reason: z.string().optional() }).strict();

@@ -89,7 +89,7 @@ export function asyncApiOf(protocol: DescribedSocketProtocol, files: SchemaFiles
     };
   }
   return {
-    asyncapi: '3.0.0',
+    asyncapi: '3.1.0',
     info: {
       title: protocol.title,
       version: protocol.doc.replace(/\.txt$/, ''),

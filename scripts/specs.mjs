@@ -25,7 +25,9 @@ const extra = present.filter((name) => !wanted.has(name));
 
 if (check) {
   if (stale.length > 0 || extra.length > 0) {
-    console.error(`specs/ is stale: ${[...stale.map((name) => `${name} differs`), ...extra.map((name) => `${name} has no protocol`)].join(', ')}. Run npm run specs.`);
+    console.error(
+      `specs/ is stale: ${[...stale.map((name) => `${name} differs`), ...extra.map((name) => `${name} has no protocol`)].join(', ')}. Run npm run specs.`,
+    );
     process.exit(1);
   }
   console.log(`specs/ is up to date (${wanted.size} files)`);

@@ -68,16 +68,16 @@ describe('chatwire spec: the checked-in descriptions', () => {
   it.each(protocols.filter((protocol) => transportOf(protocol).api.format === 'openapi').map((protocol) => protocol.id))(
     '%s passes @readme/openapi-parser',
     async (id) => {
-      const result = await validate(checkedIn(`${id}.openapi.json`));
-      expect(result.errors ?? [], JSON.stringify(result.errors)).toEqual([]);
-      expect(result.valid).toBe(true);
+      const result = await validate(join(specsDir, `${id}.openapi.json`));
+      expect(result.valid ? [] : result.errors).toEqual([]);
+      expect(result.warnings).toEqual([]);
     },
   );
 
   it('pocketqa passes @asyncapi/parser with no error or warning', async () => {
     const { document, diagnostics } = await new Parser().parse(readFileSync(join(specsDir, 'pocketqa.asyncapi.json'), 'utf8'));
     // Spectral severities: 0 error, 1 warning, 2 information, 3 hint.
-    expect(diagnostics.filter((diagnostic) => diagnostic.severity <= 1).map((diagnostic) => diagnostic.message)).toEqual([]);
+    expect(diagnostics.filter((diagnostic) => Number(diagnostic.severity) <= 1).map((diagnostic) => diagnostic.message)).toEqual([]);
     expect(
       document
         ?.operations()

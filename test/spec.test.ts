@@ -12,7 +12,7 @@ import { root } from './cli-helper.js';
 
 const specsDir = join(root, 'specs');
 const files = new SchemaFiles();
-const protocols = await loadProtocols();
+const protocols = (await loadProtocols()).filter((protocol) => protocol.api !== undefined);
 const generated = new Map(protocols.map((protocol) => [protocol.id, transportOf(protocol).api]));
 
 function checkedIn(name: string): JsonObject {

@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ChatwireError, describeError, isChatwireError } from '../core/errors.js';
 import { version } from '../core/version.js';
 import type { CliIo } from './io.js';
-import { baselineOptions, mockOptions, recordOptions, rulesOptions, runOptions, validateOptions } from './commands/options.js';
+import { baselineOptions, mockOptions, recordOptions, rulesOptions, runOptions, specOptions, validateOptions } from './commands/options.js';
 import { loadOptions, mergeOptions } from './commands/options-load.js';
 import { proxyOptions } from './commands/options-proxy.js';
 import { docsBaseOf } from './docs-base.js';
@@ -122,6 +122,17 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
   ).action(async (protocols: string[], options: Record<string, unknown>) => {
     const { rulesCommand } = await import('./commands/rules.js');
     setExitCode(await rulesCommand(protocols, options, io));
+  });
+
+  addOptions(
+    program
+      .command('spec')
+      .description("Print a protocol's API description (OpenAPI for HTTP and polling, AsyncAPI for Socket.IO), generated from its schemas")
+      .argument('<protocol>', 'protocol id'),
+    specOptions,
+  ).action(async (protocol: string, options: Record<string, unknown>) => {
+    const { specCommand } = await import('./commands/spec.js');
+    setExitCode(await specCommand(protocol, options, io));
   });
 
   addOptions(

@@ -2,7 +2,9 @@ import type { Frame } from '../core/exchange.js';
 import type { Rule } from '../core/rule.js';
 import type { MockExchange, MockRoute, Refusal } from '../mock/exchange.js';
 import type { ScenarioPart, ScriptSchema } from '../mock/scenario.js';
+import type { HttpApi } from '../transports/http/openapi.js';
 import type { PollCursor } from '../transports/polling/poll.js';
+import type { SocketApi } from '../transports/socketio/asyncapi.js';
 import type { SocketMock } from '../transports/socketio/mock.js';
 
 /** What an answer to a request should be: an event stream, or one body. */
@@ -45,6 +47,8 @@ export interface HttpProtocol extends ProtocolCommon {
   readonly transport: 'http';
   /** Which kind of answer a request asks for (used by `validate` and by the suite runner). */
   readonly answerKind: (requestJson: unknown, url?: string) => AnswerKind;
+  /** Its calls, as data, for `chatwire spec` (OpenAPI). */
+  readonly api?: HttpApi;
   readonly mock: MockCommon & { readonly routes: readonly MockRoute[] };
 }
 
@@ -53,12 +57,16 @@ export interface PollingProtocol extends ProtocolCommon {
   readonly transport: 'polling';
   /** The query parameter that carries the offset, and how to read the cursor out of an answer. */
   readonly poll: { readonly param: string; readonly cursor: (json: unknown) => PollCursor | undefined };
+  /** Its calls, as data, for `chatwire spec` (OpenAPI). */
+  readonly api?: HttpApi;
   readonly mock: MockCommon & { readonly routes: readonly MockRoute[] };
 }
 
 /** Answers that travel as Socket.IO events. */
 export interface SocketProtocol extends ProtocolCommon {
   readonly transport: 'socketio';
+  /** Its events, as data, for `chatwire spec` (AsyncAPI). */
+  readonly api?: SocketApi;
   readonly mock: MockCommon & { readonly socket: SocketMock };
 }
 

@@ -9,7 +9,8 @@ import { pollingTransport } from './polling/index.js';
 import { socketTransport } from './socketio/index.js';
 import type { StepType, SuiteStep } from './steps.js';
 import type { MockAttachOptions } from '../mock/exchange.js';
-import type { MockAttachment, OfflineReader, ProtocolOn, ServedOn, Transport } from './transport.js';
+import type { JsonObject, SchemaFiles } from '../core/bundle.js';
+import type { ApiFormat, MockAttachment, OfflineReader, ProtocolOn, ServedOn, Transport } from './transport.js';
 
 /**
  * Every transport by id: the one table the runner, the mock, the suite checks and the commands
@@ -35,6 +36,8 @@ export interface BoundTransport {
   readonly offline: OfflineReader | undefined;
   /** True when the mock's HTTP routes serve all of it, so msw handlers can serve it too. */
   readonly routesOnly: boolean;
+  /** Its API description (`chatwire spec`): the format, and the document from its declaration. */
+  readonly api: { readonly format: ApiFormat; describe(files: SchemaFiles): JsonObject };
 }
 
 export function transportOf(protocol: Protocol): BoundTransport {
@@ -54,6 +57,7 @@ function bind<K extends TransportId>(id: K, protocol: ProtocolOn<K>): BoundTrans
     label: (step) => transport.label(step),
     offline: transport.offline?.(protocol),
     routesOnly: transport.attachMock === undefined,
+    api: { format: transport.api.format, describe: (files) => transport.api.describe(protocol, files) },
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Server as HttpServer } from 'node:http';
 import type { FaultReach } from '../mock/faults.js';
+import type { JsonObject, SchemaFiles } from '../core/bundle.js';
 import { ChatwireError } from '../core/errors.js';
 import type { Clock } from '../core/clock.js';
 import type { Limits, StreamBatch } from '../core/exchange.js';
@@ -29,6 +30,15 @@ export interface MockAttachment {
   close(): Promise<void>;
 }
 
+/** The kinds of API description `chatwire spec` writes. */
+export type ApiFormat = 'openapi' | 'asyncapi';
+
+/** How a protocol on a transport is described for other tools, from its declaration and `schemas/`. */
+export interface ApiDescriber<K extends TransportId> {
+  readonly format: ApiFormat;
+  describe(protocol: ProtocolOn<K>, files: SchemaFiles): JsonObject;
+}
+
 /** One served protocol of a transport's mock, with its share of the mock. */
 export interface ServedOn<K extends TransportId> {
   readonly protocol: ProtocolOn<K>;
@@ -56,6 +66,8 @@ export interface Transport<K extends TransportId> {
   runStep(protocol: ProtocolOn<K>, step: SuiteStep, context: StepContext): Promise<StepResult>;
   /** Words that name a step in a report when it got no answer at all ("POST", "EMIT CHAT_CS"). */
   label(step: SuiteStep): string;
+  /** The API description format it speaks (`chatwire spec`). */
+  readonly api: ApiDescriber<K>;
   /** Present when one saved HTTP body can hold an answer. */
   offline?(protocol: ProtocolOn<K>): OfflineReader;
   /**

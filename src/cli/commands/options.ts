@@ -272,3 +272,13 @@ export const recordOptions = defineOptions({
   concurrency: runOptions.concurrency,
   eio: runOptions.eio,
 });
+
+export const specOptions = defineOptions({
+  format: {
+    flags: '--format <format>',
+    description: "openapi or asyncapi (default: the one the protocol's transport speaks)",
+    choices: ['openapi', 'asyncapi'],
+    schema: z.enum(['openapi', 'asyncapi']).optional(),
+  },
+  output: { flags: '-o, --output <file>', description: 'write the description to this file (default: standard output)', schema: z.string().min(1).optional() },
+});

@@ -1,5 +1,6 @@
 import { defineProtocol } from '../protocol.js';
 import { isRecord } from '../../core/schemas.js';
+import { ctaiApi } from './api.js';
 import { chatRoute, refuse } from './mock.js';
 import { ctaiRules, DOC, isStopPacket, packetOf } from './rules/index.js';
 
@@ -9,6 +10,7 @@ export default defineProtocol({
   doc: DOC,
   transport: 'http',
   rules: ctaiRules,
+  api: ctaiApi,
   answerKind: (request) => (isRecord(request) && request['stream'] === '1' ? 'stream' : 'answer'),
   isLastFrame: isStopPacket,
   answerText: (frame) => {

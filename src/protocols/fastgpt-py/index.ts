@@ -1,5 +1,6 @@
 import { defineProtocol } from '../protocol.js';
 import { isRecord } from '../../core/schemas.js';
+import { fastgptPyApi } from './api.js';
 import { chatRoute, FastgptPyScript, refuse } from './mock.js';
 import { DOC, fastgptPyRules } from './rules/index.js';
 
@@ -8,6 +9,7 @@ export default defineProtocol({
   title: 'A /chat service in front of a FastGPT workflow, with stage codes (POST /chat)',
   doc: DOC,
   transport: 'http',
+  api: fastgptPyApi,
   rules: fastgptPyRules,
   // The document's URL puts stream in the query string, its table in the body: either counts.
   answerKind: (request, url) => {

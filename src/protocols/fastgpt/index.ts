@@ -1,5 +1,6 @@
 import { defineProtocol } from '../protocol.js';
 import { isRecord } from '../../core/schemas.js';
+import { fastgptApi } from './api.js';
 import { fastgptRoutes, MOCK_APP_ID, refuse } from './mock.js';
 import { FastgptScript } from './script.js';
 import { answerText, DOC, fastgptRules, isDone } from './rules/index.js';
@@ -9,6 +10,7 @@ export default defineProtocol({
   title: 'FastGPT OpenAPI chat (POST /api/v1/chat/completions) and chat records',
   doc: DOC,
   transport: 'http',
+  api: fastgptApi,
   rules: fastgptRules,
   answerKind: (request) => (isRecord(request) && request['stream'] === true ? 'stream' : 'answer'),
   // [DONE] ends the answer; FastGPT v4.11–v4.14 writes flowResponses right after it, within the grace.

@@ -1,5 +1,6 @@
 import { defineProtocol } from '../protocol.js';
 import { isRecord } from '../../core/schemas.js';
+import { pocketqaApi } from './api.js';
 import { PocketqaScript, refuse, socket } from './mock.js';
 import { DOC, isStop, pocketqaRules } from './rules/index.js';
 
@@ -9,6 +10,7 @@ export default defineProtocol({
   doc: DOC,
   transport: 'socketio',
   rules: pocketqaRules,
+  api: pocketqaApi,
   isLastFrame: isStop,
   // An empty partial event says nothing new: an answer made only of them has gone silent.
   isHeartbeat: (frame) => {

@@ -1,4 +1,5 @@
 import { defineProtocol } from '../protocol.js';
+import { tasksApi } from './api.js';
 import { refuse, tasksRoutes, TasksScript } from './mock.js';
 import { DOC, pollView, tasksRules } from './rules/index.js';
 
@@ -7,6 +8,7 @@ export default defineProtocol({
   title: 'Workspaces, conversations, messages and task polling (GET /api/v1/tasks/{id}?from=N)',
   doc: DOC,
   transport: 'polling',
+  api: tasksApi,
   rules: tasksRules,
   poll: {
     param: 'from',

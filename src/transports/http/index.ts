@@ -3,6 +3,7 @@ import { stepMismatch, type Transport } from '../transport.js';
 import { bodyBatches } from './body.js';
 import { httpRules, responseComplete } from './rules.js';
 import { runHttpStep } from './step.js';
+import { openApiOf } from './openapi.js';
 
 /** One HTTP answer per request: an event stream (SSE) or one JSON body. */
 export const httpTransport: Transport<'http'> = {
@@ -10,6 +11,7 @@ export const httpTransport: Transport<'http'> = {
   travels: 'one HTTP answer per request (an event stream or a JSON body)',
   faultReach: 'http',
   rules: httpRules,
+  api: { format: 'openapi', describe: openApiOf },
   connectionRule: responseComplete,
   steps: ['http'],
   runStep: async (protocol, step, context) => {

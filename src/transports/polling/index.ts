@@ -2,6 +2,7 @@ import { httpRules, responseComplete } from '../http/rules.js';
 import { runHttpStep } from '../http/step.js';
 import { stepMismatch, type Transport } from '../transport.js';
 import { runPollStep } from './step.js';
+import { openApiOf } from '../http/openapi.js';
 
 /** Answers read by polling a resource from an offset, after plain HTTP calls that create it. */
 export const pollingTransport: Transport<'polling'> = {
@@ -10,6 +11,7 @@ export const pollingTransport: Transport<'polling'> = {
   faultReach: 'http',
   // Every poll is an HTTP exchange, held to the same rules.
   rules: httpRules,
+  api: { format: 'openapi', describe: openApiOf },
   connectionRule: responseComplete,
   steps: ['http', 'poll'],
   runStep: async (protocol, step, context) => {

@@ -1,6 +1,7 @@
 import { stepMismatch, type Transport } from '../transport.js';
 import { socketConnected, socketRules } from './rules.js';
 import { runSocketStep } from './step.js';
+import { asyncApiOf } from './asyncapi.js';
 
 /** Answers as Socket.IO events on one connection per case. */
 export const socketTransport: Transport<'socketio'> = {
@@ -8,6 +9,7 @@ export const socketTransport: Transport<'socketio'> = {
   travels: 'Socket.IO events',
   faultReach: 'socketio',
   rules: socketRules,
+  api: { format: 'asyncapi', describe: asyncApiOf },
   connectionRule: socketConnected,
   steps: ['socketio'],
   runStep: async (protocol, step, context) => {

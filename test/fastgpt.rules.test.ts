@@ -63,6 +63,7 @@ const refusal = (body: string, url = COMPLETIONS, head: CheckOptions['head'] = {
   body,
   options: { url, head, request: { stream: false, messages } },
 });
+const SSE_200 = { status: 200, headers: { 'content-type': 'text/event-stream' } };
 const request = (body: unknown, url = COMPLETIONS): Case => ({
   scope: 'request',
   body: '',
@@ -191,8 +192,12 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     ],
   },
   'fastgpt.error.last': {
-    keeps: [stream(sse([U, chunk('a')], ['error', { message: 'x' }]))],
-    breaks: [stream(sse([U, chunk('a')], ['error', { message: 'x' }], [U, '[DONE]']))],
+    keeps: [stream(sse([U, chunk('a')], ['error', { message: 'x' }])), refusal(sse(['error', { message: 'no key' }]), COMPLETIONS, SSE_200)],
+    breaks: [
+      stream(sse([U, chunk('a')], ['error', { message: 'x' }], [U, '[DONE]'])),
+      // A refusal given as an error event, then [DONE] as if an answer had run.
+      refusal(sse(['error', { message: 'no key' }], ['answer', '[DONE]']), COMPLETIONS, SSE_200),
+    ],
   },
   'fastgpt.answer.succeeded': {
     keeps: [stream(plain), nonStream(answer)],

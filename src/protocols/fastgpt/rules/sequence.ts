@@ -235,7 +235,8 @@ export const errorLast = onCompletions(
     severity: 'error',
     basis: 'doc',
     source: at('Response (Event Values: error); digest: errors (code)'),
-    scopes: ['stream'],
+    // A refusal given as an error event is the same frame: nothing may follow it there either.
+    scopes: ['stream', 'refusal'],
     create: (_context, report) => {
       let errorAt: number | undefined;
       return {

@@ -8,7 +8,7 @@ import { compile } from 'json-schema-to-typescript';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const schemasDir = join(root, 'schemas');
 
-/** Every schema by its $id, so `urn:chatwire:…` references resolve without any network. */
+/** Every schema by its $id, so `https://chatwire.dev/schemas/…` references resolve without any network. */
 function schemasById() {
   const byId = new Map();
   for (const folder of readdirSync(schemasDir, { withFileTypes: true })) {
@@ -27,7 +27,7 @@ export async function generateTypes(protocol) {
   const byId = schemasById();
   const resolver = {
     order: 1,
-    canRead: /^urn:chatwire:/i,
+    canRead: /^https:\/\/chatwire\.dev\/schemas\//i,
     read: (file) => {
       const found = byId.get(file.url.replace(/#.*$/, ''));
       if (found === undefined) throw new Error(`no schema has $id ${file.url}`);

@@ -12,15 +12,27 @@ import { SuiteFile } from './suite/suite.js';
  */
 export function inputSchemas(): Record<string, object> {
   const make = (schema: z.ZodType, id: string, title: string): object => ({
-    ...z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }),
+    ...withoutRedundantFormats(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })),
     $id: id,
     title,
   });
   return {
-    'scenario.schema.json': make(ScenarioFile, 'urn:chatwire:chatwire:scenario', 'ChatwireScenario'),
-    'suite.schema.json': make(SuiteFile, 'urn:chatwire:chatwire:suite', 'ChatwireSuite'),
-    'recording.schema.json': make(RecordingLine, 'urn:chatwire:chatwire:recording', 'ChatwireRecordingLine'),
-    'report.schema.json': make(ReportDocument, 'urn:chatwire:chatwire:report', 'ChatwireReport'),
-    'baseline.schema.json': make(BaselineFile, 'urn:chatwire:chatwire:baseline', 'ChatwireBaseline'),
+    'scenario.schema.json': make(ScenarioFile, 'https://chatwire.dev/schemas/chatwire/scenario.json', 'ChatwireScenario'),
+    'suite.schema.json': make(SuiteFile, 'https://chatwire.dev/schemas/chatwire/suite.json', 'ChatwireSuite'),
+    'recording.schema.json': make(RecordingLine, 'https://chatwire.dev/schemas/chatwire/recording.json', 'ChatwireRecordingLine'),
+    'report.schema.json': make(ReportDocument, 'https://chatwire.dev/schemas/chatwire/report.json', 'ChatwireReport'),
+    'baseline.schema.json': make(BaselineFile, 'https://chatwire.dev/schemas/chatwire/baseline.json', 'ChatwireBaseline'),
   };
+}
+
+/**
+ * zod writes a `format` next to the `pattern` that already says it (`date-time`, and `starts_with`,
+ * which is no format at all); a strict validator refuses formats it does not know, so the pattern
+ * alone stays.
+ */
+function withoutRedundantFormats(node: object): object {
+  const walk = (value: unknown): unknown => (typeof value === 'object' && value !== null ? withoutRedundantFormats(value) : value);
+  if (Array.isArray(node)) return node.map(walk);
+  const kept = Object.entries(node).filter(([key, value]: [string, unknown]) => !(key === 'format' && typeof value === 'string' && 'pattern' in node));
+  return Object.fromEntries(kept.map(([key, value]: [string, unknown]) => [key, walk(value)]));
 }

@@ -98,7 +98,11 @@ describe('generated files', () => {
 
   it('every protocol schema compiles under strict ajv and has an $id', () => {
     const registry = new SchemaRegistry();
-    for (const id of ['urn:chatwire:ctai:request', 'urn:chatwire:ctai:packet', 'urn:chatwire:ctai:answer']) {
+    for (const id of [
+      'https://chatwire.dev/schemas/ctai/request.json',
+      'https://chatwire.dev/schemas/ctai/packet.json',
+      'https://chatwire.dev/schemas/ctai/answer.json',
+    ]) {
       expect(registry.has(id)).toBe(true);
       expect(typeof registry.validator(id)).toBe('function');
     }

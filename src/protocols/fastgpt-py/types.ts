@@ -18,7 +18,7 @@ export type FastgptPyEvent = StageCode | TextDelta | Done | Error;
  */
 export interface StageCode {
   /**
-   * Four digits in a string (see stage-codes.json).
+   * Four digits in a string (see the document's table 状态码映射).
    */
   nextStageCode: string;
   nextStage: string;

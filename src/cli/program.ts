@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ChatwireError, describeError, isChatwireError } from '../core/errors.js';
 import { version } from '../core/version.js';
 import type { CliIo } from './io.js';
-import { baselineOptions, mockOptions, recordOptions, rulesOptions, runOptions, validateOptions } from './commands/options.js';
+import { baselineOptions, mockOptions, recordOptions, rulesOptions, runOptions, typesOptions, validateOptions } from './commands/options.js';
 import { loadOptions, mergeOptions } from './commands/options-load.js';
 import { proxyOptions } from './commands/options-proxy.js';
 import { addOptions } from './spec.js';
@@ -121,6 +121,17 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
   ).action(async (protocols: string[], options: Record<string, unknown>) => {
     const { rulesCommand } = await import('./commands/rules.js');
     setExitCode(await rulesCommand(protocols, options, io));
+  });
+
+  addOptions(
+    program
+      .command('types')
+      .description("Write TypeScript types of the protocols' messages (<protocol>.ts) for your own code")
+      .argument('[protocols...]', 'protocol ids (default: all)'),
+    typesOptions,
+  ).action(async (protocols: string[], options: Record<string, unknown>) => {
+    const { typesCommand } = await import('./commands/types.js');
+    setExitCode(await typesCommand(protocols, options, io));
   });
 
   addOptions(

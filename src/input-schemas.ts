@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { baselineExample, recordingExamples, reportExample, scenarioExample, suiteExample } from './input-examples.js';
 import { ScenarioFile } from './mock/scenario.js';
 import { RecordingLine } from './record/format.js';
 import { ReportDocument } from './report/schema.js';
@@ -11,17 +12,45 @@ import { SuiteFile } from './suite/suite.js';
  * to schemas/chatwire/.
  */
 export function inputSchemas(): Record<string, object> {
-  const make = (schema: z.ZodType, id: string, title: string): object => ({
+  const make = (schema: z.ZodType, name: string, title: string, description: string, examples: readonly unknown[]): object => ({
     ...withoutRedundantFormats(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })),
-    $id: id,
+    $id: `https://chatwire.dev/schemas/chatwire/${name}.json`,
     title,
+    description,
+    examples,
   });
   return {
-    'scenario.schema.json': make(ScenarioFile, 'https://chatwire.dev/schemas/chatwire/scenario.json', 'ChatwireScenario'),
-    'suite.schema.json': make(SuiteFile, 'https://chatwire.dev/schemas/chatwire/suite.json', 'ChatwireSuite'),
-    'recording.schema.json': make(RecordingLine, 'https://chatwire.dev/schemas/chatwire/recording.json', 'ChatwireRecordingLine'),
-    'report.schema.json': make(ReportDocument, 'https://chatwire.dev/schemas/chatwire/report.json', 'ChatwireReport'),
-    'baseline.schema.json': make(BaselineFile, 'https://chatwire.dev/schemas/chatwire/baseline.json', 'ChatwireBaseline'),
+    'scenario.schema.json': make(
+      ScenarioFile,
+      'scenario',
+      'ChatwireScenario',
+      'A mock scenario file (mocks/<protocol>/*.json, or a folder given to chatwire mock --scenarios): what the mock answers and which rules that answer breaks. README, "mock".',
+      [scenarioExample],
+    ),
+    'suite.schema.json': make(
+      SuiteFile,
+      'suite',
+      'ChatwireSuite',
+      'A conformance suite (suites/<protocol>.json): the cases chatwire run sends and what each must get back. README, "Suites".',
+      [suiteExample],
+    ),
+    'recording.schema.json': make(
+      RecordingLine,
+      'recording',
+      'ChatwireRecordingLine',
+      'One line of a recording (chatwire record, chatwire proxy --record), a JSON Lines file that starts with its header line. README, "Record and replay".',
+      recordingExamples,
+    ),
+    'report.schema.json': make(ReportDocument, 'report', 'ChatwireReport', 'The JSON report of chatwire run and chatwire load (-r json). README, "Reports".', [
+      reportExample,
+    ]),
+    'baseline.schema.json': make(
+      BaselineFile,
+      'baseline',
+      'ChatwireBaseline',
+      'A baseline for chatwire run --baseline: deviations known and accepted, each by rule and case. README, "Known deviations: baseline".',
+      [baselineExample],
+    ),
   };
 }
 

@@ -6,6 +6,7 @@
  */
 import { ChatwireError, describeError } from '../core/errors.js';
 import type { SchemaFile } from '../core/schema-files.js';
+import { isRecord } from '../core/schemas.js';
 
 type Compile = (typeof import('json-schema-to-typescript'))['compile'];
 
@@ -30,7 +31,7 @@ export async function generateTypes(files: readonly SchemaFile[], protocol: stri
     read: (file: { url: string }) => {
       const found = byId.get(file.url.replace(/#.*$/, ''));
       if (found === undefined) throw new ChatwireError('BAD_FILE', `Failed to resolve ${file.url}: no schema has this "$id"`);
-      return JSON.stringify(found.schema);
+      return JSON.stringify(withoutDefTitles(found.schema));
     },
   };
   const parts: string[] = [];
@@ -38,7 +39,7 @@ export async function generateTypes(files: readonly SchemaFile[], protocol: stri
     const title = typeof file.schema['title'] === 'string' ? file.schema['title'] : file.name;
     let source: string;
     try {
-      source = await compile(structuredClone(file.schema), title, {
+      source = await compile(withoutDefTitles(file.schema), title, {
         bannerComment: '',
         additionalProperties: true,
         strictIndexSignatures: true,
@@ -54,6 +55,19 @@ export async function generateTypes(files: readonly SchemaFile[], protocol: stri
   }
   if (parts.length === 0) throw new ChatwireError('UNKNOWN_PROTOCOL', `Failed to generate types for ${protocol}: no schema under ${protocol}/`);
   return `${banner}\n\n${dedupe(parts.join('\n\n'))}\n`;
+}
+
+/**
+ * A copy in which each $defs entry is named by its key alone: the title it carries for readers
+ * would make json-schema-to-typescript declare an entry with allOf twice (Interactive, Interactive1).
+ */
+function withoutDefTitles(schema: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  const copy = structuredClone(schema);
+  const defs = copy['$defs'];
+  if (isRecord(defs)) {
+    for (const entry of Object.values(defs)) if (isRecord(entry)) delete entry['title'];
+  }
+  return copy;
 }
 
 /**

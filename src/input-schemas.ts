@@ -1,10 +1,20 @@
 import { z } from 'zod';
-import { baselineExample, recordingExamples, reportExample, scenarioExample, suiteExample } from './input-examples.js';
 import { ScenarioFile } from './mock/scenario.js';
 import { RecordingLine } from './record/format.js';
 import { ReportDocument } from './report/schema.js';
 import { BaselineFile } from './suite/baseline-file.js';
 import { SuiteFile } from './suite/suite.js';
+import examplesFile from './input-examples.json' with { type: 'json' };
+
+/** Each format's examples, each checked by the format's own zod schema (a stale example fails here). */
+const Examples = z.strictObject({
+  $comment: z.string(),
+  baseline: z.array(BaselineFile).min(1),
+  scenario: z.array(ScenarioFile).min(1),
+  suite: z.array(SuiteFile).min(1),
+  recording: z.array(RecordingLine).min(1),
+  report: z.array(ReportDocument).min(1),
+});
 
 /**
  * JSON Schemas of chatwire's own input files, made from the zod schemas that check them, so that
@@ -12,6 +22,8 @@ import { SuiteFile } from './suite/suite.js';
  * to schemas/chatwire/.
  */
 export function inputSchemas(): Record<string, object> {
+  // Parsed for the check only: the schemas show the examples as written, not as zod reads them.
+  Examples.parse(examplesFile);
   const make = (schema: z.ZodType, name: string, title: string, description: string, examples: readonly unknown[]): object => ({
     ...withoutRedundantFormats(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })),
     $id: `https://chatwire.dev/schemas/chatwire/${name}.json`,
@@ -25,31 +37,35 @@ export function inputSchemas(): Record<string, object> {
       'scenario',
       'ChatwireScenario',
       'A mock scenario file (mocks/<protocol>/*.json, or a folder given to chatwire mock --scenarios): what the mock answers and which rules that answer breaks. README, "mock".',
-      [scenarioExample],
+      examplesFile.scenario,
     ),
     'suite.schema.json': make(
       SuiteFile,
       'suite',
       'ChatwireSuite',
       'A conformance suite (suites/<protocol>.json): the cases chatwire run sends and what each must get back. README, "Suites".',
-      [suiteExample],
+      examplesFile.suite,
     ),
     'recording.schema.json': make(
       RecordingLine,
       'recording',
       'ChatwireRecordingLine',
       'One line of a recording (chatwire record, chatwire proxy --record), a JSON Lines file that starts with its header line. README, "Record and replay".',
-      recordingExamples,
+      examplesFile.recording,
     ),
-    'report.schema.json': make(ReportDocument, 'report', 'ChatwireReport', 'The JSON report of chatwire run and chatwire load (-r json). README, "Reports".', [
-      reportExample,
-    ]),
+    'report.schema.json': make(
+      ReportDocument,
+      'report',
+      'ChatwireReport',
+      'The JSON report of chatwire run and chatwire load (-r json). README, "Reports".',
+      examplesFile.report,
+    ),
     'baseline.schema.json': make(
       BaselineFile,
       'baseline',
       'ChatwireBaseline',
       'A baseline for chatwire run --baseline: deviations known and accepted, each by rule and case. README, "Known deviations: baseline".',
-      [baselineExample],
+      examplesFile.baseline,
     ),
   };
 }

@@ -2,18 +2,18 @@
  * fastgpt-py rules on the stage codes: four digits in a string, documented codes under their documented
  * names, and a session moving through its stages.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { show } from '../../../core/engine.js';
 import type { Frame } from '../../../core/exchange.js';
 import { assertedRule } from '../../../core/kit.js';
 import { defineRule } from '../../../core/rule.js';
 import { at, eventOf, payload } from './read.js';
-import stageCodes from '../stage-codes.json' with { type: 'json' };
 
 /** The document's stage-code table, kept as data next to the protocol (stage-codes.json); a malformed table fails at load. */
 export const STAGES: Readonly<Record<string, string>> = z
   .strictObject({ $comment: z.string(), codes: z.record(z.string().regex(/^[0-9]{4}$/), z.string()), english: z.record(z.string(), z.string()) })
-  .parse(stageCodes).codes;
+  .parse(JSON.parse(readFileSync(new URL('../stage-codes.json', import.meta.url), 'utf8'))).codes;
 
 /** The stage fields of a frame: a stage_code event's data, or a non-streaming answer's body. */
 function stageData(frame: Frame): Record<string, unknown> | undefined {

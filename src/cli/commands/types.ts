@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { ChatwireError, describeError } from '../../core/errors.js';
 import { packageRoot, schemasDir } from '../../core/paths.js';
@@ -17,7 +17,13 @@ const TypesOptions = optionsSchema(typesOptions);
  * schemas/, so they are what the schemas generate, without json-schema-to-typescript installed.
  */
 function shippedTypes(protocol: string): string {
-  const source = readFileSync(join(packageRoot, 'src', 'protocols', protocol, 'types.ts'), 'utf8');
+  const path = join(packageRoot, 'src', 'protocols', protocol, 'types.ts');
+  if (!existsSync(path)) {
+    throw new ChatwireError('BAD_FILE', `Failed to read the types of ${protocol}: src/protocols/${protocol}/types.ts is missing`, {
+      hint: 'in a chatwire checkout, npm run types writes it; or give --schemas to generate from the schemas',
+    });
+  }
+  const source = readFileSync(path, 'utf8');
   const body = source.slice(source.indexOf('\n') + 1);
   return `/* Types of the ${protocol} messages, from chatwire ${version} schemas/${protocol}/ (chatwire types). */\n${body}`;
 }

@@ -1,10 +1,10 @@
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { ScenarioFile } from './mock/scenario.js';
 import { RecordingLine } from './record/format.js';
 import { ReportDocument } from './report/schema.js';
 import { BaselineFile } from './suite/baseline-file.js';
 import { SuiteFile } from './suite/suite.js';
-import examplesFile from './input-examples.json' with { type: 'json' };
 
 /** Each format's examples, each checked by the format's own zod schema (a stale example fails here). */
 const Examples = z.strictObject({
@@ -16,14 +16,24 @@ const Examples = z.strictObject({
   report: z.array(ReportDocument).min(1),
 });
 
+const AsWritten = z.object({
+  baseline: z.array(z.unknown()),
+  scenario: z.array(z.unknown()),
+  suite: z.array(z.unknown()),
+  recording: z.array(z.unknown()),
+  report: z.array(z.unknown()),
+});
+
 /**
  * JSON Schemas of chatwire's own input files, made from the zod schemas that check them, so that
  * editors can validate scenario and suite files as they are written. `npm run types` writes them
  * to schemas/chatwire/.
  */
 export function inputSchemas(): Record<string, object> {
-  // Parsed for the check only: the schemas show the examples as written, not as zod reads them.
-  Examples.parse(examplesFile);
+  const written: unknown = JSON.parse(readFileSync(new URL('./input-examples.json', import.meta.url), 'utf8'));
+  Examples.parse(written);
+  // The schemas show the examples as written, not as zod reads them (with its defaults).
+  const examplesFile = AsWritten.parse(written);
   const make = (schema: z.ZodType, name: string, title: string, description: string, examples: readonly unknown[]): object => ({
     ...withoutRedundantFormats(z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' })),
     $id: `https://chatwire.dev/schemas/chatwire/${name}.json`,

@@ -2,7 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { ChatwireError, describeError, isChatwireError } from '../core/errors.js';
 import { version } from '../core/version.js';
 import type { CliIo } from './io.js';
-import { baselineOptions, mockOptions, recordOptions, rulesOptions, runOptions, specOptions, validateOptions } from './commands/options.js';
+import { baselineOptions, mockOptions, recordOptions, rulesOptions, runOptions, specOptions, typesOptions, validateOptions } from './commands/options.js';
 import { loadOptions, mergeOptions } from './commands/options-load.js';
 import { proxyOptions } from './commands/options-proxy.js';
 import { docsBaseOf } from './docs-base.js';
@@ -133,6 +133,17 @@ function createProgram(io: CliIo, setExitCode: (code: number) => void): Command 
   ).action(async (protocol: string, options: Record<string, unknown>) => {
     const { specCommand } = await import('./commands/spec.js');
     setExitCode(await specCommand(protocol, options, io));
+  });
+
+  addOptions(
+    program
+      .command('types')
+      .description("Write TypeScript types of the protocols' messages (<protocol>.ts) for your own code")
+      .argument('[protocols...]', 'protocol ids (default: all)'),
+    typesOptions,
+  ).action(async (protocols: string[], options: Record<string, unknown>) => {
+    const { typesCommand } = await import('./commands/types.js');
+    setExitCode(await typesCommand(protocols, options, io));
   });
 
   addOptions(

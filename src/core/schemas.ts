@@ -18,7 +18,7 @@ export interface SchemaProblem {
  * validating a packet costs one call of a compiled function.
  */
 export class SchemaRegistry {
-  readonly #ajv = new Ajv2020({ allErrors: true, strict: true, strictRequired: false, allowUnionTypes: true });
+  readonly #ajv = new Ajv2020({ allErrors: true, strict: true });
   readonly #compiled = new Map<string, ValidateFunction>();
   readonly #ids = new Set<string>();
 
@@ -33,7 +33,7 @@ export class SchemaRegistry {
       const id = isRecord(schema) && typeof schema['$id'] === 'string' ? schema['$id'] : undefined;
       if (id === undefined) {
         throw new ChatwireError('BAD_FILE', `Failed to load schema ${relative(dir, file)}: it has no "$id"`, {
-          hint: 'give every schema a unique "$id" such as urn:chatwire:<protocol>:<name>',
+          hint: 'give every schema a unique "$id" such as https://chatwire.dev/schemas/<protocol>/<name>.json',
         });
       }
       this.#ajv.addSchema(schema as object);

@@ -239,6 +239,19 @@ export const rulesOptions = defineOptions({
   json: { flags: '--json', description: 'print JSON', schema: z.boolean().default(false) },
 });
 
+export const typesOptions = defineOptions({
+  out: {
+    flags: '--out <dir>',
+    description: 'folder to write <protocol>.ts into (required)',
+    schema: z.string({ error: 'a folder, e.g. --out src/chatwire' }).min(1),
+  },
+  schemas: {
+    flags: '--schemas <dir>',
+    description: 'generate from this copy of schemas/ (needs json-schema-to-typescript)',
+    schema: z.string().min(1).optional(),
+  },
+});
+
 export const recordOptions = defineOptions({
   target: {
     flags: '--target <url>',

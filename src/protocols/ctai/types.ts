@@ -1,7 +1,7 @@
 /* Generated from schemas/ctai/ by `npm run types` (json-schema-to-typescript). Do not edit by hand. */
 
 /**
- * The non-streaming answer (stream "0"): one JSON object in the ret/msg/data envelope. Source: 002_cba551f1a5d093b7.txt, field table (answer_text, ref_doc_list, follow_up_list and extend_info are "the same as the non-streaming answer"). Its data fields are inferred from that sentence.
+ * The non-streaming answer (stream "0"): one JSON object in the ret/msg/data envelope. Source: 002_cba551f1a5d093b7.txt, field table (answer_text, ref_doc_list, follow_up_list and extend_info are "the same as the non-streaming answer"). Its data fields are inferred from that sentence. The document shows no non-streaming answer; the example is built from its formatted packet (应答示例), with the whole answer "你好".
  */
 export interface CtaiAnswer {
   /**
@@ -15,6 +15,9 @@ export interface CtaiAnswer {
   data?: AnswerData;
   [k: string]: unknown | undefined;
 }
+/**
+ * The data object of a successful answer: the whole answer text with its citations and follow-up questions.
+ */
 export interface AnswerData {
   msg_id?: string;
   /**
@@ -52,7 +55,7 @@ export interface ExtendInfo {
   [k: string]: unknown | undefined;
 }
 /**
- * The JSON in the data: line of one streaming packet. Source: 002_cba551f1a5d093b7.txt, 流式应答 and its field table. The document's own three-packet example leaves out msg, ref_doc_list, follow_up_list, illegal_status and extend_info, so they are optional; when present they have the documented types.
+ * The JSON in the data: line of one streaming packet. Source: 002_cba551f1a5d093b7.txt, 流式应答 and its field table. The document's own three-packet example leaves out msg, ref_doc_list, follow_up_list, illegal_status and extend_info, so they are optional; when present they have the documented types. Examples: the three packets of 应答示例, then the formatted packet that follows them, its comment and trailing commas removed.
  */
 export interface CtaiPacket {
   /**
@@ -66,6 +69,9 @@ export interface CtaiPacket {
   data?: PacketData;
   [k: string]: unknown | undefined;
 }
+/**
+ * The data object of a packet (ret "0"): id, sequence number, event and this packet's text.
+ */
 export interface PacketData {
   /**
    * Unique id of this packet (globally unique).
@@ -99,7 +105,7 @@ export interface PacketData {
   [k: string]: unknown | undefined;
 }
 /**
- * Body of POST /v1/ctai/query_text_chat. Source: 002_cba551f1a5d093b7.txt, 请求参数 (field table). Every field is a string, flags included.
+ * Body of POST /v1/ctai/query_text_chat. Source: 002_cba551f1a5d093b7.txt, 请求参数 (field table). Every field is a string, flags included. The first example is the document's request (请求参数) with lang "en_US" where it sends "en", which its table does not allow, and without its trailing comma.
  */
 export interface CtaiRequest {
   /**

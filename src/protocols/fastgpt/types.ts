@@ -1,5 +1,8 @@
 /* Generated from schemas/fastgpt/ by `npm run types` (json-schema-to-typescript). Do not edit by hand. */
 
+/**
+ * An interactive node: userSelect (options) or userInput (a form).
+ */
 export type Interactive = {
   type: string;
   params: {
@@ -8,7 +11,7 @@ export type Interactive = {
   [k: string]: unknown | undefined;
 };
 /**
- * The non-streaming answer. Source: 004_2a3e4b61cfa92e1b.txt, Response (stream=false examples). With detail=true it adds responseData and newVariables, and content may be an array of typed values (text, reasoning, tool, interactive) when the answer has several parts.
+ * The non-streaming answer. Source: 004_2a3e4b61cfa92e1b.txt, Response (stream=false examples). With detail=true it adds responseData and newVariables, and content may be an array of typed values (text, reasoning, tool, interactive) when the answer has several parts. Examples: the detail=false, stream=false response, and the plugin's detail=true, stream=false response (Request Plugin).
  */
 export interface FastgptAnswer {
   id?: string;
@@ -50,6 +53,9 @@ export interface FastgptAnswer {
   };
   [k: string]: unknown | undefined;
 }
+/**
+ * One typed value of a multi-part answer content (detail=true): text, reasoning, tool or interactive.
+ */
 export interface ContentValue {
   type: string;
   text?: {
@@ -63,6 +69,9 @@ export interface ContentValue {
   interactive?: Interactive;
   [k: string]: unknown | undefined;
 }
+/**
+ * One node's result: its id, name, type, running time and, for a plugin output node, pluginOutput. Other fields vary by version (the document: 不同版本具体值可能有差异).
+ */
 export interface NodeResponse {
   nodeId?: string;
   moduleName?: string;
@@ -75,7 +84,7 @@ export interface NodeResponse {
   [k: string]: unknown | undefined;
 }
 /**
- * One answer chunk (the data of an unnamed frame with detail=false, of event answer or fastAnswer with detail=true): the OpenAI chat-chunk shape. Source: 004_2a3e4b61cfa92e1b.txt, Response (stream examples). Real FastGPT sends id "", object "", created 0, model "", delta.role in every delta, reasoning as delta.reasoning_content, and a stop chunk with content null; the document shows delta {}. Both are accepted.
+ * One answer chunk (the data of an unnamed frame with detail=false, of event answer or fastAnswer with detail=true): the OpenAI chat-chunk shape. Source: 004_2a3e4b61cfa92e1b.txt, Response (stream examples). Real FastGPT sends id "", object "", created 0, model "", delta.role in every delta, reasoning as delta.reasoning_content, and a stop chunk with content null; the document shows delta {}. Both are accepted. Examples: frames of the detail=false, stream=true response and of the plugin's detail=true, stream=true response, with its stop chunk.
  */
 export interface FastgptChunk {
   id?: string;
@@ -88,6 +97,9 @@ export interface FastgptChunk {
   choices: [Choice, ...Choice[]];
   [k: string]: unknown | undefined;
 }
+/**
+ * One choice of a chunk: the text delta and, on the stop chunk, finish_reason.
+ */
 export interface Choice {
   delta: {
     role?: string;
@@ -103,7 +115,7 @@ export interface Choice {
   [k: string]: unknown | undefined;
 }
 /**
- * Payloads of the named events of a detail=true stream. Source: 004_2a3e4b61cfa92e1b.txt, Response (Event Values) and, where the document is silent, FastGPT's code as the digest records it.
+ * Payloads of the named events of a detail=true stream. Source: 004_2a3e4b61cfa92e1b.txt, Response (Event Values) and, where the document is silent, FastGPT's code as the digest records it. Examples: frames of the detail=true, stream=true response (flowNodeStatus, flowResponses) and the interactive node of User Selection; the toolEvent, workflowDuration and errorEvent examples are made up from the fields FastGPT sends, which the document does not show.
  */
 export type FastgptDetailEvent =
   | FlowNodeStatus
@@ -147,10 +159,16 @@ export interface ToolEvent {
 export interface UpdateVariables {
   [k: string]: unknown | undefined;
 }
+/**
+ * interactive: the workflow stopped at an interactive node and waits for the user.
+ */
 export interface InteractiveEvent {
   interactive: Interactive;
   [k: string]: unknown | undefined;
 }
+/**
+ * workflowDuration: how long the workflow ran, in seconds.
+ */
 export interface WorkflowDuration {
   durationSeconds: number;
   [k: string]: unknown | undefined;
@@ -179,7 +197,7 @@ export interface FlowNodeResponse {
   [k: string]: unknown | undefined;
 }
 /**
- * The envelope every chat-records call answers with, code a number (200 on success). Source: 004_2a3e4b61cfa92e1b.txt, Chat CRUD (every Response Example). $defs hold each call's request and success data.
+ * The envelope every chat-records call answers with, code a number (200 on success). Source: 004_2a3e4b61cfa92e1b.txt, Chat CRUD (every Response Example). $defs hold each call's request and success data. Examples: the Response Examples of History, Update Chat Title and Question Suggestions.
  */
 export interface FastgptEnvelope {
   code: number;
@@ -188,12 +206,15 @@ export interface FastgptEnvelope {
   data: unknown;
   [k: string]: unknown | undefined;
 }
+/**
+ * One part of a message's content: text, an image URL or a file URL.
+ */
 export type ContentPart = {
   type: "text" | "image_url" | "file_url";
   [k: string]: unknown | undefined;
 };
 /**
- * Body of POST /api/v1/chat/completions. Source: 004_2a3e4b61cfa92e1b.txt, Request Chat Agent and Workflow (Parameters). OpenAI-compatible: model and temperature are accepted and ignored. Plugin apps take variables and need no messages.
+ * Body of POST /api/v1/chat/completions. Source: 004_2a3e4b61cfa92e1b.txt, Request Chat Agent and Workflow (Parameters). OpenAI-compatible: model and temperature are accepted and ignored. Plugin apps take variables and need no messages. Examples: the Basic and Image/File request examples, the form-input continuation (Continue Interactive Node) and the plugin request (Request Plugin, its shell comment removed).
  */
 export interface FastgptChatRequest {
   /**
@@ -225,6 +246,9 @@ export interface FastgptChatRequest {
   temperature?: number;
   [k: string]: unknown | undefined;
 }
+/**
+ * One OpenAI chat message.
+ */
 export interface Message {
   role: "system" | "user" | "assistant" | "tool" | "function" | "developer";
   content: string | ContentPart[] | null;

@@ -1,7 +1,7 @@
 /* Generated from schemas/pocketqa/ by `npm run types` (json-schema-to-typescript). Do not edit by hand. */
 
 /**
- * The payload of CHAT_SS. Source: 001_6e6f726506b3aba0.txt, 发送事件(response): data.finish_reason (发送状态), data.delta (输出内容), data.room (聊天室id), data.received (其他包装字段,包括clue、alter). received's other fields follow the example (inferred).
+ * The payload of CHAT_SS. Source: 001_6e6f726506b3aba0.txt, 发送事件(response): data.finish_reason (发送状态), data.delta (输出内容), data.room (聊天室id), data.received (其他包装字段,包括clue、alter). received's other fields follow the example (inferred). The example is the document's (示例 under 发送事件), written as JSON where the document prints a Python dict with single quotes.
  */
 export interface PocketqaAnswer {
   data: {
@@ -19,6 +19,9 @@ export interface PocketqaAnswer {
   };
   [k: string]: unknown | undefined;
 }
+/**
+ * What the server received, echoed with its evidence (clue), related questions (alter) and the room's history.
+ */
 export interface Received {
   text?: string;
   prompt?: string;
@@ -45,7 +48,7 @@ export interface Received {
   [k: string]: unknown | undefined;
 }
 /**
- * The payload of CHAT_CS (and, inferred by symmetry, SUM_CS, QA_CS, GEN_CS). Source: 001_6e6f726506b3aba0.txt, 监听事件(request). The document's client emits it as a JSON string (json.dumps); a server accepts the object and the string alike.
+ * The payload of CHAT_CS (and, inferred by symmetry, SUM_CS, QA_CS, GEN_CS). Source: 001_6e6f726506b3aba0.txt, 监听事件(request). The document's client emits it as a JSON string (json.dumps); a server accepts the object and the string alike. Examples: the two of 监听事件(request), then the one its test code (测试代码) sends.
  */
 export interface PocketqaRequest {
   /**

@@ -82,7 +82,7 @@ export const answerEnvelope = frameSchemaRule(
     source: at('应答示例 (field table: ret, msg, data)'),
     scopes: ['answer'],
   },
-  'urn:chatwire:ctai:answer',
+  'https://chatwire.dev/schemas/ctai/answer.json',
   { pointers: isEnvelopePointer },
 );
 
@@ -95,6 +95,6 @@ export const answerShape = frameSchemaRule(
     source: at('应答示例 (field table: "与非流式应答的同名参数一致")'),
     scopes: ['answer'],
   },
-  'urn:chatwire:ctai:answer',
+  'https://chatwire.dev/schemas/ctai/answer.json',
   { pointers: (pointer) => !isEnvelopePointer(pointer) },
 );

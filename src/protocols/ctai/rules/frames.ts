@@ -57,7 +57,7 @@ export const packetShape = frameSchemaRule(
     source: at('应答示例 (field table)'),
     scopes: ['stream'],
   },
-  'urn:chatwire:ctai:packet',
+  'https://chatwire.dev/schemas/ctai/packet.json',
 );
 
 // Could a legal server fail this? One that says msg "success" on success: the table says msg is "" then. A

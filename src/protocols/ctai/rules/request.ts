@@ -26,7 +26,7 @@ export const requestShape = requestSchemaRule(
     source: at('请求参数 (field table)'),
     scopes: ['request'],
   },
-  'urn:chatwire:ctai:request',
+  'https://chatwire.dev/schemas/ctai/request.json',
 );
 
 export const requestAccept = defineRule({

@@ -87,7 +87,7 @@ export const eventShape = defineRule({
       // One schema per event name, not the union: a done event must not pass as a text_delta.
       const def = SHAPES[eventOf(frame) ?? ''];
       if (def === undefined || !frame.json.ok) return;
-      reportFrameProblems(report, frame, `urn:chatwire:fastgpt-py:events#/$defs/${def}`, frame.json.value, {
+      reportFrameProblems(report, frame, `https://chatwire.dev/schemas/fastgpt-py/events.json#/$defs/${def}`, frame.json.value, {
         messagePrefix: `${eventOf(frame) ?? ''}: `,
         skip: (pointer) => OWN_RULES.has(pointer),
       });

@@ -22,5 +22,5 @@ export const requestShape = requestSchemaRule(
     source: at('请求参数'),
     scopes: ['request'],
   },
-  'urn:chatwire:fastgpt-py:request',
+  'https://chatwire.dev/schemas/fastgpt-py/request.json',
 );

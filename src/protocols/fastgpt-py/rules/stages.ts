@@ -3,21 +3,17 @@
  * names, and a session moving through its stages.
  */
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { z } from 'zod';
 import { show } from '../../../core/engine.js';
 import type { Frame } from '../../../core/exchange.js';
 import { assertedRule } from '../../../core/kit.js';
-import { schemasDir } from '../../../core/paths.js';
 import { defineRule } from '../../../core/rule.js';
-import { isRecord } from '../../../core/schemas.js';
 import { at, eventOf, payload } from './read.js';
 
-/** The document's stage-code table, kept as data in schemas/fastgpt-py/stage-codes.json. */
-export const STAGES: Readonly<Record<string, string>> = (() => {
-  const file: unknown = JSON.parse(readFileSync(join(schemasDir, 'fastgpt-py', 'stage-codes.json'), 'utf8'));
-  const codes = isRecord(file) ? file['codes'] : undefined;
-  return isRecord(codes) ? Object.fromEntries(Object.entries(codes).filter((entry): entry is [string, string] => typeof entry[1] === 'string')) : {};
-})();
+/** The document's stage-code table, kept as data next to the protocol (stage-codes.json); a malformed table fails at load. */
+export const STAGES: Readonly<Record<string, string>> = z
+  .strictObject({ $comment: z.string(), codes: z.record(z.string().regex(/^[0-9]{4}$/), z.string()), english: z.record(z.string(), z.string()) })
+  .parse(JSON.parse(readFileSync(new URL('../stage-codes.json', import.meta.url), 'utf8'))).codes;
 
 /** The stage fields of a frame: a stage_code event's data, or a non-streaming answer's body. */
 function stageData(frame: Frame): Record<string, unknown> | undefined {

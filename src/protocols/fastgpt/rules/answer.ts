@@ -87,7 +87,7 @@ export const answerShape = onCompletions(
       source: at('Response (stream=false examples)'),
       scopes: ['answer'],
     },
-    'urn:chatwire:fastgpt:answer',
+    'https://chatwire.dev/schemas/fastgpt/answer.json',
     // An event stream in its place is fastgpt.answer.json's one finding, not one per chunk.
     { select: (frame) => frame.type === 'body' && !isErrorEnvelope(frame) },
   ),

@@ -102,7 +102,7 @@ export const chunkShape = onCompletions(
       source: at('Response (stream examples); digest: chunks (code)'),
       scopes: ['stream'],
     },
-    'urn:chatwire:fastgpt:chunk',
+    'https://chatwire.dev/schemas/fastgpt/chunk.json',
     { select: (frame) => isChunkFrame(frame) },
   ),
 );
@@ -136,7 +136,9 @@ export const eventShape = onCompletions(
         const event = eventOf(frame);
         const def = event === undefined ? undefined : EVENT_SCHEMAS[event];
         if (def === undefined || !frame.json.ok) return;
-        reportFrameProblems(report, frame, `urn:chatwire:fastgpt:events#/$defs/${def}`, frame.json.value, { messagePrefix: `${event ?? ''}: ` });
+        reportFrameProblems(report, frame, `https://chatwire.dev/schemas/fastgpt/events.json#/$defs/${def}`, frame.json.value, {
+          messagePrefix: `${event ?? ''}: `,
+        });
       },
     }),
   }),

@@ -38,7 +38,7 @@ export const recordsEnvelope = onRecords(
       source: at('Chat CRUD (every Response Example)'),
       scopes: ['answer', 'refusal'],
     },
-    'urn:chatwire:fastgpt:records',
+    'https://chatwire.dev/schemas/fastgpt/records.json',
   ),
 );
 
@@ -82,7 +82,9 @@ export const recordsData = onRecords(
       return {
         frame(frame) {
           if (def === undefined || envelopeCode(frame) !== 200 || !frame.json.ok || !isRecord(frame.json.value)) return;
-          reportFrameProblems(report, frame, `urn:chatwire:fastgpt:records#/$defs/${def}`, frame.json.value['data'], { pointerPrefix: '/data' });
+          reportFrameProblems(report, frame, `https://chatwire.dev/schemas/fastgpt/records.json#/$defs/${def}`, frame.json.value['data'], {
+            pointerPrefix: '/data',
+          });
         },
       };
     },

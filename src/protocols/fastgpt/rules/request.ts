@@ -17,12 +17,12 @@ export const requestJson = requestJsonRule({
 
 /** Which request schema a POST path's body must match. */
 export const REQUEST_SCHEMAS: ReadonlyArray<readonly [RegExp, string]> = [
-  [COMPLETIONS, 'urn:chatwire:fastgpt:request'],
-  [/\/history\/getHistories$/, 'urn:chatwire:fastgpt:records#/$defs/getHistoriesRequest'],
-  [/\/history\/updateHistory$/, 'urn:chatwire:fastgpt:records#/$defs/updateHistoryRequest'],
-  [/\/getPaginationRecords$/, 'urn:chatwire:fastgpt:records#/$defs/paginationRecordsRequest'],
-  [/\/updateUserFeedback$/, 'urn:chatwire:fastgpt:records#/$defs/updateUserFeedbackRequest'],
-  [/\/createQuestionGuide$/, 'urn:chatwire:fastgpt:records#/$defs/questionGuideRequest'],
+  [COMPLETIONS, 'https://chatwire.dev/schemas/fastgpt/request.json'],
+  [/\/history\/getHistories$/, 'https://chatwire.dev/schemas/fastgpt/records.json#/$defs/getHistoriesRequest'],
+  [/\/history\/updateHistory$/, 'https://chatwire.dev/schemas/fastgpt/records.json#/$defs/updateHistoryRequest'],
+  [/\/getPaginationRecords$/, 'https://chatwire.dev/schemas/fastgpt/records.json#/$defs/paginationRecordsRequest'],
+  [/\/updateUserFeedback$/, 'https://chatwire.dev/schemas/fastgpt/records.json#/$defs/updateUserFeedbackRequest'],
+  [/\/createQuestionGuide$/, 'https://chatwire.dev/schemas/fastgpt/records.json#/$defs/questionGuideRequest'],
 ];
 
 export const requestShape = requestSchemaByPathRule(

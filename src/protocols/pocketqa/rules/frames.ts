@@ -36,7 +36,7 @@ export const answerShape = defineRule({
           });
           return;
         }
-        reportFrameProblems(report, frame, 'urn:chatwire:pocketqa:answer', frame.json.value, {
+        reportFrameProblems(report, frame, 'https://chatwire.dev/schemas/pocketqa/answer.json', frame.json.value, {
           skip: (pointer) => OWN.some((pattern) => pattern.test(pointer)),
         });
       },

@@ -97,7 +97,7 @@ export const receivedClueAlter = answerDataRule(
       });
       return;
     }
-    reportFrameProblems(report, frame, 'urn:chatwire:pocketqa:answer#/$defs/received', received, {
+    reportFrameProblems(report, frame, 'https://chatwire.dev/schemas/pocketqa/answer.json#/$defs/received', received, {
       pointerPrefix: '/data/received',
       skip: (pointer) => !/^\/(clue|alter)(\/|$)/.test(pointer),
     });
@@ -125,7 +125,13 @@ export const receivedHistory = answerDataRule(
   (data, frame, report) => {
     const received = data['received'];
     if (!isRecord(received) || !('history' in received)) return;
-    reportFrameProblems(report, frame, 'urn:chatwire:pocketqa:answer#/$defs/received', { history: received['history'] }, { pointerPrefix: '/data/received' });
+    reportFrameProblems(
+      report,
+      frame,
+      'https://chatwire.dev/schemas/pocketqa/answer.json#/$defs/received',
+      { history: received['history'] },
+      { pointerPrefix: '/data/received' },
+    );
   },
 );
 

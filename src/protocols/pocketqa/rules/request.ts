@@ -26,7 +26,7 @@ export const requestShape = defineRule({
         });
         return;
       }
-      reportRequestProblems(report, 'urn:chatwire:pocketqa:request', payload);
+      reportRequestProblems(report, 'https://chatwire.dev/schemas/pocketqa/request.json', payload);
     },
   }),
 });

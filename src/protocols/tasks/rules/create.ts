@@ -9,8 +9,8 @@ import { at } from './read.js';
 
 const CREATES: ReadonlyArray<readonly [RegExp, string | undefined]> = [
   [/\/api\/v1\/workspaces$/, undefined],
-  [/\/api\/v1\/workspaces\/[^/]+\/conversations$/, 'urn:chatwire:tasks:conversation'],
-  [/\/api\/v1\/workspaces\/[^/]+\/messages$/, 'urn:chatwire:tasks:task'],
+  [/\/api\/v1\/workspaces\/[^/]+\/conversations$/, 'https://chatwire.dev/schemas/tasks/conversation.json'],
+  [/\/api\/v1\/workspaces\/[^/]+\/messages$/, 'https://chatwire.dev/schemas/tasks/task.json'],
 ];
 const pathOf = requestPath;
 

@@ -55,7 +55,7 @@ export const pollShape = defineRule({
         report({ at: 'frame', frame, pointer: '', message: `the poll answer is not JSON: ${frame.json.error}`, expected: 'a JSON object' });
         return;
       }
-      reportFrameProblems(report, frame, 'urn:chatwire:tasks:poll', frame.json.value);
+      reportFrameProblems(report, frame, 'https://chatwire.dev/schemas/tasks/poll.json', frame.json.value);
     },
   }),
 });

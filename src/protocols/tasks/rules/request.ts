@@ -23,8 +23,8 @@ export const requestJson: Rule = {
 };
 
 const REQUEST_SCHEMAS: ReadonlyArray<readonly [RegExp, string]> = [
-  [/\/api\/v1\/workspaces$/, 'urn:chatwire:tasks:workspace'],
-  [/\/api\/v1\/workspaces\/[^/]+\/messages$/, 'urn:chatwire:tasks:message'],
+  [/\/api\/v1\/workspaces$/, 'https://chatwire.dev/schemas/tasks/workspace.json'],
+  [/\/api\/v1\/workspaces\/[^/]+\/messages$/, 'https://chatwire.dev/schemas/tasks/message.json'],
 ];
 
 export const requestShape = requestSchemaByPathRule(

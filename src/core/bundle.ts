@@ -1,7 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative, sep } from 'node:path';
 import { ChatwireError } from './errors.js';
 import { schemasDir } from './paths.js';
+import { readSchemaFiles } from './schema-files.js';
 import { isArray, isRecord } from './schemas.js';
 
 /** A JSON Schema, or any JSON object of an API description. */
@@ -30,19 +29,10 @@ export class SchemaFiles {
   readonly #byKey = new Map<string, SchemaFile>();
 
   constructor(dir: string = schemasDir) {
-    for (const path of listFiles(dir)) {
-      const key = relative(dir, path)
-        .split(sep)
-        .join('/')
-        .replace(/\.schema\.json$/, '');
-      const schema: unknown = JSON.parse(readFileSync(path, 'utf8'));
-      const id = isRecord(schema) ? schema['$id'] : undefined;
-      if (!isRecord(schema) || typeof id !== 'string') {
-        throw new ChatwireError('BAD_FILE', `Failed to read schema ${key}: it is not an object with an "$id"`);
-      }
-      const file = { key, id, schema };
+    for (const { folder, name, id, schema } of readSchemaFiles(dir)) {
+      const file = { key: `${folder}/${name}`, id, schema };
       this.#byId.set(id, file);
-      this.#byKey.set(key, file);
+      this.#byKey.set(file.key, file);
     }
   }
 
@@ -57,15 +47,6 @@ export class SchemaFiles {
   }
 }
 
-function listFiles(dir: string): string[] {
-  const files: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...listFiles(path));
-    else if (entry.name.endsWith('.schema.json')) files.push(path);
-  }
-  return files.sort();
-}
 
 /** Resolves `ref` against the base URI `base` (a URN or a URL); refs are either `#…` or absolute for a URN base. */
 function resolveRef(ref: string, base: string): string {

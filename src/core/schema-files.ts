@@ -1,7 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { ChatwireError } from './errors.js';
-import { isRecord } from './schemas.js';
 
 /** The folder under schemas/ that holds chatwire's own file formats rather than a protocol's messages. */
 export const OWN_FORMATS = 'chatwire';
@@ -31,7 +30,7 @@ export function readSchemaFiles(dir: string): SchemaFile[] {
       } catch (error) {
         throw new ChatwireError('BAD_FILE', `Failed to read schema ${path}: ${String(error)}`);
       }
-      if (!isRecord(schema) || typeof schema['$id'] !== 'string') {
+      if (!isObject(schema) || typeof schema['$id'] !== 'string') {
         throw new ChatwireError('BAD_FILE', `Failed to read schema ${path}: it is not an object with an "$id"`, {
           hint: 'give every schema a unique "$id" such as https://chatwire.dev/schemas/<protocol>/<name>.json',
         });
@@ -45,4 +44,9 @@ export function readSchemaFiles(dir: string): SchemaFile[] {
 /** The protocols a schemas folder describes: its folders but chatwire's own. */
 export function schemaProtocols(files: readonly SchemaFile[]): string[] {
   return [...new Set(files.map((file) => file.folder))].filter((folder) => folder !== OWN_FORMATS);
+}
+
+// Not schemas.ts' isRecord: the registry there reads its files through this module.
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,9 +1,8 @@
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, relative } from 'node:path';
 import { Ajv2020, type ErrorObject, type ValidateFunction } from 'ajv/dist/2020.js';
 import { ChatwireError } from './errors.js';
 import { show } from './engine.js';
 import { schemasDir } from './paths.js';
+import { readSchemaFiles } from './schema-files.js';
 
 export interface SchemaProblem {
   /** JSON pointer to the offending value. */
@@ -23,21 +22,9 @@ export class SchemaRegistry {
   readonly #ids = new Set<string>();
 
   constructor(dir: string = schemasDir) {
-    for (const file of listSchemaFiles(dir)) {
-      let schema: unknown;
-      try {
-        schema = JSON.parse(readFileSync(file, 'utf8'));
-      } catch (error) {
-        throw new ChatwireError('BAD_FILE', `Failed to read schema ${relative(dir, file)}: ${String(error)}`);
-      }
-      const id = isRecord(schema) && typeof schema['$id'] === 'string' ? schema['$id'] : undefined;
-      if (id === undefined) {
-        throw new ChatwireError('BAD_FILE', `Failed to load schema ${relative(dir, file)}: it has no "$id"`, {
-          hint: 'give every schema a unique "$id" such as https://chatwire.dev/schemas/<protocol>/<name>.json',
-        });
-      }
-      this.#ajv.addSchema(schema as object);
-      this.#ids.add(id);
+    for (const file of readSchemaFiles(dir)) {
+      this.#ajv.addSchema(file.schema);
+      this.#ids.add(file.id);
     }
   }
 
@@ -72,16 +59,6 @@ let shared: SchemaRegistry | undefined;
 export function schemas(): SchemaRegistry {
   shared ??= new SchemaRegistry();
   return shared;
-}
-
-function listSchemaFiles(dir: string): string[] {
-  const files: string[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) files.push(...listSchemaFiles(path));
-    else if (entry.name.endsWith('.schema.json')) files.push(path);
-  }
-  return files.sort();
 }
 
 /** `if` failures only restate the `then` failure next to them. */

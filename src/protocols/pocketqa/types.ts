@@ -4,12 +4,15 @@
  * The payload of CHAT_SS. Source: 001_6e6f726506b3aba0.txt, 发送事件(response): data.finish_reason (发送状态), data.delta (输出内容), data.room (聊天室id), data.received (其他包装字段,包括clue、alter). received's other fields follow the example (inferred). The example is the document's (示例 under 发送事件), written as JSON where the document prints a Python dict with single quotes.
  */
 export interface PocketqaAnswer {
+  /**
+   * delta is required on every event before the stop; the stop event (finish_reason "stop") may leave it out, having nothing left to say (pocketqa.delta.text).
+   */
   data: {
     room: string;
     /**
      * Output text.
      */
-    delta: string;
+    delta?: string;
     /**
      * "stop" on the last event of an answer; empty or null before it. Absent on a partial event means not finished; "stop" ends the answer.
      */

@@ -9,11 +9,12 @@ import { flatten } from '../src/core/exchange.js';
 const servers: Array<{ http: HttpServer; io: Server }> = [];
 
 /** A socket.io 4 server answering PING with two PONGs, the second to everyone when asked to. */
-async function start(allowEIO3: boolean, onlyEIO3 = false): Promise<string> {
+async function start(allowEIO3: boolean, onlyEIO3 = false, transports?: Array<'polling' | 'websocket'>): Promise<string> {
   const http = createServer();
   // Refusing v4 handshakes stands in for a Socket.IO 2 server, which speaks only Engine.IO v3.
   const io = new Server(http, {
     allowEIO3,
+    ...(transports === undefined ? {} : { transports }),
     ...(onlyEIO3 ? { allowRequest: (req, callback) => callback(null, new URL(req.url ?? '/', 'http://x').searchParams.get('EIO') === '3') } : {}),
   });
   io.on('connection', (socket) => {
@@ -51,6 +52,13 @@ async function collect(items: AsyncIterable<StreamItem>): Promise<StreamItem[]> 
 describe('the Socket.IO transport', () => {
   it('speaks Engine.IO v3 to a server that refuses v4, when no version is given', async () => {
     const session = await SocketSession.open(target(await start(true, true)));
+    const items = await collect(flatten(session.exchange('PING', [{}], { isLast })));
+    session.close();
+    expect(items.filter((item) => item.type === 'socketio')).toHaveLength(2);
+  });
+
+  it('connects over WebSocket to a server that takes no long-polling (its handshake answers "Transport unknown")', async () => {
+    const session = await SocketSession.open(target(await start(false, false, ['websocket'])));
     const items = await collect(flatten(session.exchange('PING', [{}], { isLast })));
     session.close();
     expect(items.filter((item) => item.type === 'socketio')).toHaveLength(2);

@@ -27,6 +27,8 @@ export interface ClientOptions {
   readonly query: Readonly<Record<string, string>>;
   /** The most bytes one polling answer or WebSocket message may bring. */
   readonly maxBytes: number;
+  /** The server takes WebSocket only: its long-polling handshake answered Engine.IO's "Transport unknown". */
+  readonly websocketOnly?: boolean;
 }
 
 /** Where a transport notes the limit it broke off on. */
@@ -116,7 +118,7 @@ export function connectV4(origin: string, options: ClientOptions): ClientSocket 
     forceNew: true,
     reconnection: false,
     timeout: options.timeoutMs,
-    transports: [boundedPolling(options, note), boundedWebSocket(options)],
+    transports: options.websocketOnly === true ? [boundedWebSocket(options)] : [boundedPolling(options, note), boundedWebSocket(options)],
     extraHeaders: { ...options.headers },
     query: { ...options.query },
   });
@@ -173,7 +175,7 @@ export function connectV3(origin: string, options: ClientOptions): ClientSocket 
   const loaded: unknown = createRequire(import.meta.url)('socket.io-client-v2');
   if (!isLegacyIo(loaded)) throw new Error('socket.io-client-v2 did not load as a function');
   // Its polling client follows redirects with every header: with credentials to send, WebSocket only.
-  const transports = Object.keys(options.headers).length > 0 ? ['websocket'] : ['polling', 'websocket'];
+  const transports = options.websocketOnly === true || Object.keys(options.headers).length > 0 ? ['websocket'] : ['polling', 'websocket'];
   const socket: unknown = loaded(origin, {
     path: options.path,
     forceNew: true,

@@ -67,7 +67,7 @@ export class ConnectFailure extends Error {
  * is no Socket.IO server (or floods) is named as such instead of being read without bound by the
  * Socket.IO client. Throws ConnectFailure for anything but a plausible handshake.
  */
-async function checkHandshake(origin: string, path: string, target: SocketTarget, eio: 3 | 4): Promise<void> {
+async function checkHandshake(origin: string, path: string, target: SocketTarget, eio: 3 | 4): Promise<Transports> {
   const url = `${origin}${path}?EIO=${eio}&transport=polling&t=chatwire`;
   const limitMs = connectLimitMs(target.limits);
   const fail = (reason: string, end: ConnectFailure['end'] = 'broken', status?: number): ConnectFailure =>
@@ -98,6 +98,7 @@ async function checkHandshake(origin: string, path: string, target: SocketTarget
     }
     if (text === undefined)
       throw fail(`the handshake answer ended with ${end} (over ${HANDSHAKE_BYTES} bytes, or cut short)`, end === 'timeout' ? 'timeout' : 'broken');
+    if (outcome.head.status === 400 && refusesPolling(text)) return 'websocket';
     // Engine.IO v4 answers `0{"sid":…}`; v3 prefixes packets with their length, `96:0{…}`.
     if (outcome.head.status !== 200 || !/^(?:\d+:)?0\{/.test(text)) {
       throw fail(
@@ -106,38 +107,63 @@ async function checkHandshake(origin: string, path: string, target: SocketTarget
         outcome.head.status,
       );
     }
+    return 'polling';
   } finally {
     exchange.dispose();
   }
 }
 
-/** The Engine.IO version each server spoke, found out once per run. */
-const spoken = new Map<string, 3 | 4>();
+/** Which transports a server takes: long-polling (and the upgrade to WebSocket), or WebSocket alone. */
+type Transports = 'polling' | 'websocket';
+
+/**
+ * Whether a handshake answer is Engine.IO's own refusal of long-polling: `{"code":0,"message":"Transport
+ * unknown"}` from a server started with `transports: ['websocket']`, a legal Socket.IO server.
+ */
+function refusesPolling(text: string): boolean {
+  try {
+    const answer: unknown = JSON.parse(text);
+    return isRecord(answer) && answer['code'] === 0;
+  } catch {
+    return false;
+  }
+}
+
+interface Spoken {
+  readonly eio: 3 | 4;
+  readonly transports: Transports;
+}
+
+/** The Engine.IO version and transports each server took, found out once per run. */
+const spoken = new Map<string, Spoken>();
 
 /**
  * The Engine.IO version to speak to a server: the one given, or v4 (Socket.IO 3 and later) unless
  * the server refuses it and takes v3 (Socket.IO 2, python-socketio 4). Checks the handshake either way.
  */
-async function engineVersion(origin: string, path: string, target: SocketTarget): Promise<3 | 4> {
-  const given = target.eio ?? spoken.get(origin + path);
+async function engineVersion(origin: string, path: string, target: SocketTarget): Promise<Spoken> {
+  const known = spoken.get(origin + path);
+  const given = target.eio ?? known?.eio;
   if (given !== undefined) {
-    await checkHandshake(origin, path, target, given);
-    return given;
+    const transports = await checkHandshake(origin, path, target, given);
+    return { eio: given, transports };
   }
   try {
-    await checkHandshake(origin, path, target, 4);
-    spoken.set(origin + path, 4);
-    return 4;
+    const found = { eio: 4, transports: await checkHandshake(origin, path, target, 4) } as const;
+    spoken.set(origin + path, found);
+    return found;
   } catch (error) {
     // Only a server that answered, and refused v4, is asked again in v3.
     if (!(error instanceof ConnectFailure) || error.status === undefined || error.status === 404) throw error;
+    let transports: Transports;
     try {
-      await checkHandshake(origin, path, target, 3);
+      transports = await checkHandshake(origin, path, target, 3);
     } catch {
       throw error;
     }
-    spoken.set(origin + path, 3);
-    return 3;
+    const found = { eio: 3, transports } as const;
+    spoken.set(origin + path, found);
+    return found;
   }
 }
 
@@ -157,8 +183,15 @@ export async function connect(target: SocketTarget): Promise<ClientSocket> {
       hint: 'check that the Socket.IO server is running and that --target names its host and port',
     });
   }
-  const eio = await engineVersion(url.origin, path, target);
-  const options = { path, timeoutMs: limitMs, headers: target.headers, query: Object.fromEntries(url.searchParams), maxBytes: frameByteLimit(target.limits) };
+  const { eio, transports } = await engineVersion(url.origin, path, target);
+  const options = {
+    path,
+    timeoutMs: limitMs,
+    headers: target.headers,
+    query: Object.fromEntries(url.searchParams),
+    maxBytes: frameByteLimit(target.limits),
+    websocketOnly: transports === 'websocket',
+  };
   const socket = eio === 3 ? connectV3(url.origin, options) : connectV4(url.origin, options);
   const timers = new AbortController();
   return new Promise<ClientSocket>((resolve, reject) => {

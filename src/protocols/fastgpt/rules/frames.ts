@@ -159,7 +159,14 @@ export const eventKnown = onCompletions(
           const event = eventOf(frame);
           if (event === undefined || KNOWN_EVENTS.has(event) || reported.has(event)) return;
           reported.add(event);
-          report({ at: 'frame', frame, pointer: '', message: `unknown event "${event}"`, expected: [...KNOWN_EVENTS].join(', '), actual: event });
+          report({
+            at: 'frame',
+            frame,
+            pointer: '',
+            message: `event "${event}" is not one the document lists (newer FastGPT servers add some; clients must ignore them)`,
+            expected: [...KNOWN_EVENTS].join(', '),
+            actual: event,
+          });
         },
       };
     },

@@ -47,7 +47,6 @@ export class SchemaFiles {
   }
 }
 
-
 /** Resolves `ref` against the base URI `base` (a URN or a URL); refs are either `#…` or absolute for a URN base. */
 function resolveRef(ref: string, base: string): string {
   if (ref.startsWith('#')) return `${base.replace(/#.*$/, '')}${ref}`;

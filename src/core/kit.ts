@@ -97,9 +97,8 @@ export function refusalRule(meta: Omit<RuleMeta, 'scopes'>, signs: RefusalSigns)
                 ? `HTTP ${status} says the server does not know this call, not that it refused the request${why}`
                 : status >= 500
                   ? `the server failed (HTTP ${status}) instead of refusing the request${why}`
-                  : first === undefined && end.type !== 'closed'
-                    ? // Nothing arrived whole: the answer is unfinished, not shown to be no refusal.
-                      `no refusal arrived: the answer ended as ${end.type} before a whole body or frame${why}`
+                  : first === undefined && end.type !== 'closed' // unfinished, not shown to be no refusal
+                    ? `no refusal arrived: the answer ended as ${end.type} before a whole body or frame${why}`
                     : `the server did not refuse the request${why}`;
           const actual = `HTTP ${status === 0 ? 'none' : status}${delivered !== undefined ? `, ${delivered}` : first === undefined ? '' : `, ${show(first)}`}`;
           report({ at: 'end', end, message, expected: signs.expected, actual });

@@ -70,10 +70,18 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     breaks: [stream(sse(stage('1002'), delta('您好'))), stream('')],
   },
   'fastgpt-py.event.name': {
-    keeps: [stream(good), stream(sse(stage('1002'), ['progress', { pct: 50 }], done))],
+    keeps: [
+      stream(good),
+      stream(sse(stage('1002'), ['progress', { pct: 50 }], done)),
+      stream(sse(stage('1002'), [undefined, { pct: 50 }], done)),
+      refusal(JSON.stringify({ msg: 'sessionId is required', code: '400' }), { status: 400, headers: { 'content-type': 'application/json' } }),
+    ],
     breaks: [
       stream(sse(['stage-code', { nextStageCode: '1002', nextStage: '通话中' }], delta('x'), done)),
       stream(sse(stage('1002'), ['TextDelta', { text: 'x' }], done)),
+      // Documented events without their event: line: named inside the data, or known by their fields.
+      stream(sse([undefined, { event: 'stage_code', data: { nextStageCode: '1002', nextStage: '通话中' } }], delta('x'), done)),
+      stream(sse(stage('1002'), [undefined, { text: 'x' }], done)),
     ],
   },
   'fastgpt-py.close.after-done': {

@@ -4,7 +4,9 @@
  */
 import { show } from '../../../core/engine.js';
 import { contentTypeRule, jsonFrameRule, reportFrameProblems, statusRule } from '../../../core/kit.js';
+import type { Frame } from '../../../core/exchange.js';
 import { defineRule } from '../../../core/rule.js';
+import { isRecord } from '../../../core/schemas.js';
 import { at, EVENTS, eventOf, payload } from './read.js';
 
 // Could a legal server fail this? None: any parameter (charset) is accepted.
@@ -125,8 +127,24 @@ function misspelt(event: string): string | undefined {
   return (EVENTS as readonly string[]).includes(event) ? undefined : EVENTS.find((name) => key(name) === key(event));
 }
 
+/**
+ * Which documented event an unnamed frame carries: named inside its data (`{"event": "stage_code", …}`), or
+ * recognisable by its documented fields.
+ */
+function unnamedDocumented(frame: Frame): string | undefined {
+  const value = frame.json.ok ? frame.json.value : undefined;
+  if (!isRecord(value)) return undefined;
+  const named = [value['event'], value['type']].find((name): name is string => typeof name === 'string' && (EVENTS as readonly string[]).includes(name));
+  if (named !== undefined) return named;
+  if ('nextStageCode' in value) return 'stage_code';
+  if (value['status'] === 'completed') return 'done';
+  if (typeof value['text'] === 'string') return 'text_delta';
+  return 'msg' in value && 'code' in value ? 'error' : undefined;
+}
+
 // Could a legal server fail this? None: a new event name is fastgpt-py.event.known's warning; only a documented
-// name spelt otherwise (which clients dispatching on the names never see) fails.
+// name spelt otherwise, or a documented event sent without its event: line (clients dispatching on the names
+// never see either), fails.
 export const eventSpelling = defineRule({
   id: 'fastgpt-py.event.name',
   title: 'The documented events are named exactly stage_code, text_delta, done and error',
@@ -139,8 +157,23 @@ export const eventSpelling = defineRule({
     return {
       frame(frame) {
         const event = eventOf(frame);
-        const meant = event === undefined || reported.has(event) ? undefined : misspelt(event);
-        if (event === undefined || meant === undefined) return;
+        if (event === undefined) {
+          // A JSON body (a refusal answered without SSE) has no event line to miss.
+          const carried = frame.type !== 'sse' || reported.has('') ? undefined : unnamedDocumented(frame);
+          if (carried === undefined) return;
+          reported.add('');
+          report({
+            at: 'frame',
+            frame,
+            pointer: '',
+            message: `a ${carried} event sent without its event: line`,
+            expected: `event: ${carried}`,
+            actual: '(no event: line)',
+          });
+          return;
+        }
+        const meant = reported.has(event) ? undefined : misspelt(event);
+        if (meant === undefined) return;
         reported.add(event);
         report({ at: 'frame', frame, pointer: '', message: `event "${event}" is the documented "${meant}" spelt otherwise`, expected: meant, actual: event });
       },

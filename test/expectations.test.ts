@@ -8,6 +8,7 @@ import type { Assertion } from '../src/suite/step-parts.js';
 import ctai from '../src/protocols/ctai/index.js';
 import fastgptPy from '../src/protocols/fastgpt-py/index.js';
 import pocketqa from '../src/protocols/pocketqa/index.js';
+import tasks from '../src/protocols/tasks/index.js';
 
 const rules = new Map<string, Rule>(fastgpt.rules.map((rule) => [rule.id, rule]));
 const body = (value: unknown): Frame => {
@@ -212,6 +213,10 @@ describe('rules of no scope, reported through suite assertions', () => {
   const fastgptChunk = (content: string, index: number): Frame =>
     sse(undefined, { id: '', object: '', created: 0, model: '', choices: [{ delta: { role: 'assistant', content }, index: 0, finish_reason: null }] }, index);
   const pyDelta = (text: string, index: number): Frame => sse('text_delta', { text }, index);
+  const tasksPoll = (content: string, index: number): Frame => {
+    const value = { data: { status: 'running', next_offset: index + 1, events: [{ type: 'text_chunk', content }] } };
+    return { type: 'poll', index, atMs: 0, phase: 'poll', pass: 0, from: index, status: 200, text: JSON.stringify(value), json: { ok: true, value } };
+  };
   const pocketDelta = (delta: string, index: number, side: 'asker' | 'bystander' = 'asker'): Frame =>
     socket({ data: { room: 'r2', delta, finish_reason: null } }, index, side);
 
@@ -237,6 +242,13 @@ describe('rules of no scope, reported through suite assertions', () => {
       clean: [sse('stage_code', { nextStageCode: '1002', nextStage: '通话中' }, 0), pyDelta('您好，', 1)],
       whole: [sse('stage_code', { nextStageCode: '1002', nextStage: '通话中' }, 0), pyDelta(`您的暗号是${MARKER}`, 1)],
       split: [pyDelta('cw', 0), pyDelta('123', 1), pyDelta('s1', 2)],
+    },
+    {
+      protocol: tasks,
+      rule: 'tasks.workspace.no-leak',
+      clean: [tasksPoll('您好，', 0), tasksPoll('我不知道您的工号。', 1)],
+      whole: [tasksPoll('您好，', 0), tasksPoll(`您的工号是${MARKER}`, 1)],
+      split: [tasksPoll('工号cw1', 0), tasksPoll('23s1', 1)],
     },
     {
       protocol: pocketqa,

@@ -2,6 +2,7 @@ import { defineProtocol } from '../protocol.js';
 import { tasksApi } from './api.js';
 import { refuse, tasksRoutes, TasksScript } from './mock.js';
 import { DOC, pollView, tasksRules } from './rules/index.js';
+import { isRecord } from '../../core/schemas.js';
 
 export default defineProtocol({
   id: 'tasks',
@@ -19,6 +20,11 @@ export default defineProtocol({
         ? { next, running: view?.status === 'running', status: view?.status, events: view?.events?.length ?? 0 }
         : undefined;
     },
+  },
+  // A poll's piece of the answer: its text_chunk contents, so a marker split across polls is still seen.
+  answerText: (frame) => {
+    const events = frame.json.ok ? pollView(frame.json.value)?.events : undefined;
+    return events?.map((event) => (isRecord(event) && event['type'] === 'text_chunk' && typeof event['content'] === 'string' ? event['content'] : '')).join('');
   },
   mock: { keyed: true, routes: tasksRoutes, defaultScenario: 'plain', refuse, script: TasksScript, takes: ['script'] },
 });

@@ -9,7 +9,7 @@
 import type { Rule } from '../../../core/rule.js';
 import { createShape, createStatus } from './create.js';
 import { pollAdvances, pollOffset, pollShape, pollStatus } from './frames.js';
-import { authRefused, inputRefused, taskNotFound, workspaceIsolated } from './refusal.js';
+import { authRefused, inputRefused, taskNotFound, workspaceIsolated, workspaceNoLeak } from './refusal.js';
 import { requestJson, requestShape } from './request.js';
 import { finalPoll, pollReplay, pollSequence, statusEnds, statusStaysEnded } from './sequence.js';
 
@@ -29,6 +29,7 @@ export const tasksRules: readonly Rule[] = [
   createShape,
   authRefused,
   workspaceIsolated,
+  workspaceNoLeak,
   taskNotFound,
   inputRefused,
   requestJson,

@@ -3,7 +3,7 @@
  */
 import { show } from '../../../core/engine.js';
 import type { Frame } from '../../../core/exchange.js';
-import { refusalRule, type RefusalSigns } from '../../../core/kit.js';
+import { assertedRule, refusalRule, type RefusalSigns } from '../../../core/kit.js';
 import { isRecord } from '../../../core/schemas.js';
 import { at } from './read.js';
 
@@ -47,6 +47,17 @@ export const workspaceIsolated = refusalRule(
   },
   refusedWith((status) => status >= 400 && status < 500, 'HTTP 4xx (404 or 403) and no task_id', true),
 );
+
+// Could a legal server fail this? None: a conversation lives in its workspace, so another workspace's words in
+// a task's answer are the leak the digest calls a security fault.
+export const workspaceNoLeak = assertedRule({
+  id: 'tasks.workspace.no-leak',
+  title: "A task's answer carries nothing of another workspace's conversation",
+  severity: 'error',
+  basis: 'inferred',
+  source: at('1) curl (a conversation is created in, and messaged through, /workspaces/{ws}/); digest: security'),
+  // Checked by the suite's assertions on a case with two workspaces.
+});
 
 export const taskNotFound = refusalRule(
   {

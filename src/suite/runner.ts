@@ -77,7 +77,7 @@ class TargetState {
     if (judged && (step.timeLimit === 'first-frame' || step.timeLimit === 'idle')) this.stalled = true;
     if (step.status !== null || step.frames > 0) this.heard = true;
     else if (judged && !this.heard && step.end === 'timeout') {
-      this.silent ??= `the target accepted the connection but sent nothing in ${step.durationMs} ms (${step.method} ${step.url})`;
+      this.silent ??= `the target accepted the connection but sent nothing in ${Math.round(step.durationMs)} ms (${step.method} ${step.url})`;
     }
   }
 }

@@ -1,6 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { writeOutput } from '../write-output.js';
 import { z } from 'zod';
-import { ChatwireError } from '../../core/errors.js';
 import { parseInput, readJsonFile } from '../../core/input.js';
 import { baselineOf } from '../../suite/baseline.js';
 import type { CliIo } from '../io.js';
@@ -34,17 +33,7 @@ export function baselineCommand(reportPath: string, raw: Record<string, unknown>
   });
   const baseline = baselineOf(report.cases);
   const text = `${JSON.stringify(baseline, null, 2)}\n`;
-  if (options.output === undefined) {
-    io.stdout.write(text);
-    return 0;
-  }
-  try {
-    writeFileSync(options.output, text);
-  } catch (error) {
-    throw new ChatwireError('BAD_OPTION', `Failed to write --output ${options.output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      hint: 'check that the folder exists and is writable',
-    });
-  }
+  if (!writeOutput(text, options.output, io)) return 0;
   io.stderr.write(
     `wrote ${options.output}: ${baseline.known.length} known deviation(s) in ${new Set(baseline.known.map((entry) => entry.case)).size} case(s)\n`,
   );

@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { writeOutput } from '../write-output.js';
 import { SchemaFiles } from '../../core/bundle.js';
 import { ChatwireError } from '../../core/errors.js';
 import { selectProtocols } from '../../protocols/index.js';
@@ -26,17 +26,7 @@ export async function specCommand(protocolName: string, raw: Record<string, unkn
     );
   }
   const text = `${JSON.stringify(api.describe(new SchemaFiles()), null, 2)}\n`;
-  if (options.output === undefined) {
-    io.stdout.write(text);
-    return 0;
-  }
-  try {
-    writeFileSync(options.output, text);
-  } catch (error) {
-    throw new ChatwireError('BAD_OPTION', `Failed to write --output ${options.output}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`, {
-      hint: 'check that the folder exists and is writable',
-    });
-  }
+  if (!writeOutput(text, options.output, io)) return 0;
   io.stderr.write(`wrote ${options.output}: the ${api.format} description of ${protocol.id}\n`);
   return 0;
 }

@@ -1,3 +1,4 @@
+import { statSync } from 'node:fs';
 import { reasonOf, systemClock, type Clock } from '../core/clock.js';
 import { defaultLimits } from '../core/exchange.js';
 import { fillTemplate } from '../core/template.js';
@@ -25,6 +26,23 @@ const DEADLINE_MS = 1_000;
  * real time (FLOOR_MS × speed on the clock: 6 s at 20×), against the 2 s close grace.
  */
 export const JUDGE_FLOOR_MS = 300;
+
+/**
+ * More floor per MB of the scenario's file: every case reads the whole answer, and parsing tens of MB
+ * takes real time that does not shrink with the clock (a 20 MB answer was cut as a timeout).
+ */
+export const JUDGE_FLOOR_MS_PER_MB = 250;
+
+/** The runner's real-time floor for one scenario: JUDGE_FLOOR_MS, and more for a large file. */
+export function judgeFloorMs(scenario: Pick<Scenario, 'file'>): number {
+  let bytes = 0;
+  try {
+    bytes = statSync(scenario.file).size;
+  } catch {
+    // A scenario made in code has no file: the base floor.
+  }
+  return JUDGE_FLOOR_MS + Math.round((bytes / (1024 * 1024)) * JUDGE_FLOOR_MS_PER_MB);
+}
 
 /** The key the judge's own mock takes, so that a refusal for a wrong or missing key can be told apart. */
 const JUDGE_TOKEN = 'chatwire-judge-key';
@@ -106,7 +124,7 @@ export async function judgeScenario(
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   // The mock plays the scenario's timing exactly; only the runner's deadlines have a floor.
   const clock = fastClock(speed);
-  const runnerClock = fastClock(speed, JUDGE_FLOOR_MS);
+  const runnerClock = fastClock(speed, judgeFloorMs(scenario));
   const started = systemClock.now();
   if (options.signal?.aborted) throw reasonOf(options.signal);
   const suite = loadSuite(protocol);

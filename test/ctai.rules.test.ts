@@ -243,6 +243,8 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       { scope: 'refusal', body: JSON.stringify({ code: 400, error: 'x' }), options: { head: { status: 400 } } },
       { scope: 'refusal', body: JSON.stringify({ ret: '400' }), options: { head: { status: 400 } } },
       { scope: 'refusal', body: sseEvent({ ret: 10001, msg: 'bad session_id' }), options: { head: eventStreamHead } },
+      // The envelope, but a msg that does not say why.
+      { scope: 'refusal', body: JSON.stringify({ ret: '40001', msg: '' }), options: { head: { status: 400 } } },
     ],
   },
   'ctai.input.refused': {

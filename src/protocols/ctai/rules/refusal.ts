@@ -49,11 +49,12 @@ export const errorShape = defineRule({
       const packet = packetOf(frame);
       if (packet !== undefined && typeof packet.ret === 'string' && !isSuccess(packet) && typeof packet.msg === 'string' && packet.msg !== '') return;
       if (packet !== undefined && isSuccess(packet)) return; // an answer: ctai.input.refused reports it
+      const emptyMsg = packet !== undefined && typeof packet.ret === 'string' && typeof packet.msg === 'string';
       report({
         at: 'frame',
         frame,
-        pointer: '',
-        message: 'the refusal is not a ret / msg envelope',
+        pointer: emptyMsg ? '/msg' : '',
+        message: emptyMsg ? "the refusal's msg is empty: it does not say why" : 'the refusal is not a ret / msg envelope',
         expected: '{"ret": "<non-zero>", "msg": "<why>"}',
         actual: show(frame.json.value),
       });

@@ -1,10 +1,10 @@
 import type { Rule } from '../core/rule.js';
 import type { Protocol } from '../protocols/protocol.js';
-import type { CaseReport } from '../report/model.js';
 import { transportOf } from '../transports/index.js';
 import { captureRule } from '../suite/rules.js';
 import type { StepTarget } from '../suite/step.js';
 import type { Suite, SuiteCase } from '../suite/suite.js';
+import { skippedCase } from '../suite/case-reports.js';
 import { crosstalkRule, type Markers } from './crosstalk.js';
 import { runCaseOnce, type SessionCase } from './session.js';
 import { LoadTally } from './tally.js';
@@ -62,7 +62,7 @@ export async function runLoad(plan: LoadPlan, options: LoadOptions, tally: LoadT
     const missing = missingVariables(suiteCase, known);
     if (missing.length === 0) return true;
     const needs = missing.map((name) => `--var ${name}=… (${plan.suite.variables[name]?.description ?? 'not declared by the suite'})`).join('; ');
-    tally.skip(skipped(protocol, suiteCase, `needs ${needs}`));
+    tally.skip(skippedCase(protocol, suiteCase, `needs ${needs}`));
     return false;
   });
   const sessions = sessionsOf(options.markers.sessions, options.shard);
@@ -97,17 +97,4 @@ export async function runLoad(plan: LoadPlan, options: LoadOptions, tally: LoadT
     ),
   );
   if (failure !== undefined) throw failure.error;
-}
-
-function skipped(protocol: Protocol, suiteCase: SuiteCase, reason: string): CaseReport {
-  return {
-    protocol: protocol.id,
-    name: suiteCase.name,
-    title: suiteCase.title,
-    source: suiteCase.source,
-    outcome: 'skipped',
-    skipped: reason,
-    durationMs: 0,
-    steps: [],
-  };
 }

@@ -1,12 +1,11 @@
-import { isChatwireError } from '../core/errors.js';
-import { deviationOf, type Deviation, type Rule } from '../core/rule.js';
+import type { Rule } from '../core/rule.js';
 import { fillJson } from '../core/template.js';
 import type { Protocol } from '../protocols/protocol.js';
 import { outcomeOf, type CaseReport, type StepReport } from '../report/model.js';
 import type { BoundTransport } from '../transports/index.js';
-import { captureRule } from '../suite/rules.js';
 import { CaseScope, type StepResult, type StepTarget } from '../suite/step.js';
-import type { SuiteCase, SuiteStep } from '../suite/suite.js';
+import type { SuiteCase } from '../suite/suite.js';
+import { asWarning, captureDeviation, lostTargetStep } from '../suite/case-reports.js';
 import { CrosstalkWatch, type Markers } from './crosstalk.js';
 
 /** What every case of one session shares: the protocol, its rules, the target, the session's marker. */
@@ -41,7 +40,9 @@ export async function runCaseOnce(session: SessionCase, suiteCase: SuiteCase): P
       const assertions = step.assert?.map((assertion) => fillJson(assertion, vars));
       const watch = new CrosstalkWatch(session.markers, session.session, step.capture, assertions, protocol.answerText);
       const context = { index, target: caseTarget, vars, because: suiteCase.because, watch, scope };
-      const result = await transport.runStep(step, context).catch((error: unknown): StepResult => ({ report: lostTarget(session, step, index, error) }));
+      const result = await transport
+        .runStep(step, context)
+        .catch((error: unknown): StepResult => ({ report: lostTargetStep(session.transport, step, index, session.target.baseUrl, session.heard(), error) }));
       if (result.notOffered !== undefined) {
         steps.push({ ...result.report, deviations: [], note: result.notOffered });
         continue;
@@ -49,11 +50,7 @@ export async function runCaseOnce(session: SessionCase, suiteCase: SuiteCase): P
       const extra = watch.judge(rules, (value) => fillJson(value, vars));
       const { values, missing } = watch.captured();
       Object.assign(vars, values);
-      if (missing.length > 0) {
-        extra.push(
-          deviationOf(captureRule, { type: 'stream', end: 'closed', message: `the answer did not carry ${missing.join(', ')}, which the next step needs` }),
-        );
-      }
+      if (missing.length > 0) extra.push(captureDeviation(missing));
       const deviations = [...result.report.deviations, ...extra];
       steps.push({ ...result.report, deviations: suiteCase.basis === 'inferred' ? deviations.map(asWarning) : deviations });
       // Later steps build on this one (a follow-up turn, a captured id): after a cut they prove nothing.
@@ -71,25 +68,4 @@ export async function runCaseOnce(session: SessionCase, suiteCase: SuiteCase): P
     durationMs: Math.round(target.clock.now() - started),
     steps,
   };
-}
-
-function lostTarget(session: SessionCase, step: SuiteStep, index: number, error: unknown): StepReport {
-  if (!(isChatwireError(error) && error.code === 'TARGET_UNREACHABLE' && session.heard())) throw error;
-  const message = `the server stopped accepting connections after answering earlier in the run: ${error.message}`;
-  const deviation = deviationOf(session.transport.connectionRule, { type: 'stream', end: 'broken', message, expected: 'the server keeps serving' });
-  return {
-    index,
-    method: session.transport.label(step),
-    url: session.target.baseUrl,
-    expect: step.expect,
-    status: null,
-    frames: 0,
-    end: 'broken',
-    durationMs: 0,
-    deviations: [deviation],
-  };
-}
-
-function asWarning(deviation: Deviation): Deviation {
-  return deviation.severity === 'warn' ? deviation : { ...deviation, severity: 'warn', message: `${deviation.message} (inferred case: a warning)` };
 }

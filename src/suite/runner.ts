@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { isChatwireError } from '../core/errors.js';
 import { describeTimeout } from '../core/exchange.js';
 import { cutEnd } from '../transports/abort.js';
-import { deviationOf, type Deviation, type Rule } from '../core/rule.js';
+import type { Deviation, Rule } from '../core/rule.js';
 import { fillJson } from '../core/template.js';
 import type { Protocol } from '../protocols/protocol.js';
 import { budgetDeviations, type LatencyBudgets } from '../report/budgets.js';
@@ -14,7 +13,8 @@ import { DEFAULT_CONCURRENCY } from './defaults.js';
 import { runPool } from './pool.js';
 import { captureRule } from './rules.js';
 import { CaseScope, type StepResult, type StepTarget } from './step.js';
-import type { Suite, SuiteCase, SuiteStep } from './suite.js';
+import type { Suite, SuiteCase } from './suite.js';
+import { asWarning, captureDeviation, lostTargetStep, skippedCase } from './case-reports.js';
 
 export interface SuiteRunOptions extends StepTarget {
   /** Values for the suite's variables (--var), plus `token` when one is in use. */
@@ -119,12 +119,12 @@ export async function runSuites(plans: readonly SuitePlan[], options: SuiteRunOp
         const missing = missingVariables(suiteCase, new Set(Object.keys(vars)));
         if (missing.length > 0) {
           const needs = missing.map((name) => `--var ${name}=… (${suite.variables[name]?.description ?? 'not declared by the suite'})`).join('; ');
-          return skipped(protocol, suiteCase, `needs ${needs}`);
+          return skippedCase(protocol, suiteCase, `needs ${needs}`);
         }
-        if (state.silent !== undefined) return skipped(protocol, suiteCase, `not run: ${state.silent}`);
-        if (options.signal?.aborted === true) return skipped(protocol, suiteCase, `not run: ${stoppedBy(options.signal)}`);
+        if (state.silent !== undefined) return skippedCase(protocol, suiteCase, `not run: ${state.silent}`);
+        if (options.signal?.aborted === true) return skippedCase(protocol, suiteCase, `not run: ${stoppedBy(options.signal)}`);
         const stopped = options.stop?.();
-        if (stopped !== undefined) return skipped(protocol, suiteCase, `not run: ${stopped}`);
+        if (stopped !== undefined) return skippedCase(protocol, suiteCase, `not run: ${stopped}`);
         return runCase(protocol, transport, suiteCase, { ...options, onHeard: () => state.hear(), memory: new Map() }, vars, rules, state);
       },
     }));
@@ -142,19 +142,6 @@ export async function runSuites(plans: readonly SuitePlan[], options: SuiteRunOp
 export function stoppedBy(signal: AbortSignal): string {
   const cut = cutEnd(signal, 0);
   return cut?.type === 'timeout' ? describeTimeout(cut).replace(/^no complete answer before /, '') : 'the run was stopped';
-}
-
-function skipped(protocol: Protocol, suiteCase: SuiteCase, reason: string): CaseReport {
-  return {
-    protocol: protocol.id,
-    name: suiteCase.name,
-    title: suiteCase.title,
-    source: suiteCase.source,
-    outcome: 'skipped',
-    skipped: reason,
-    durationMs: 0,
-    steps: [],
-  };
 }
 
 async function runCase(
@@ -181,7 +168,7 @@ async function runCase(
       const context = { index, target: { ...timed, observer: meter.observer(timed.observer) }, vars, because: suiteCase.because, watch, scope };
       const result = await transport
         .runStep(step, context)
-        .catch((error: unknown): StepResult => ({ report: lostTarget(transport, step, index, target, state, error) }));
+        .catch((error: unknown): StepResult => ({ report: lostTargetStep(transport, step, index, target.baseUrl, state.heard, error) }));
       let { report } = result;
       if (result.notOffered !== undefined) {
         // A feature the document only implies, and this server does not offer it: a note, not a fault.
@@ -213,8 +200,8 @@ async function runCase(
   } finally {
     await scope.close();
   }
-  if (steps.length === 0 && state.silent !== undefined) return skipped(protocol, suiteCase, `not run: ${state.silent}`);
-  if (steps.length === 0 && target.signal?.aborted === true) return skipped(protocol, suiteCase, `not run: ${stoppedBy(target.signal)}`);
+  if (steps.length === 0 && state.silent !== undefined) return skippedCase(protocol, suiteCase, `not run: ${state.silent}`);
+  if (steps.length === 0 && target.signal?.aborted === true) return skippedCase(protocol, suiteCase, `not run: ${stoppedBy(target.signal)}`);
   return {
     protocol: protocol.id,
     name: suiteCase.name,
@@ -224,37 +211,4 @@ async function runCase(
     durationMs: Math.round(target.clock.now() - started),
     steps,
   };
-}
-
-/**
- * A target that answered earlier in the run and now refuses connections has gone down under the
- * suite (a crash on a bad request, say): that is a finding about the server, not a setup mistake.
- */
-function lostTarget(transport: BoundTransport, step: SuiteStep, index: number, target: SuiteRunOptions, state: TargetState, error: unknown): StepReport {
-  if (!(isChatwireError(error) && error.code === 'TARGET_UNREACHABLE' && state.heard)) throw error;
-  const message = `the server stopped accepting connections after answering earlier in the run: ${error.message}`;
-  const deviation = deviationOf(transport.connectionRule, { type: 'stream', end: 'broken', message, expected: 'the server keeps serving' });
-  return {
-    index,
-    method: transport.label(step),
-    url: target.baseUrl,
-    expect: step.expect,
-    status: null,
-    frames: 0,
-    end: 'broken',
-    durationMs: 0,
-    deviations: [deviation],
-  };
-}
-
-function asWarning(deviation: Deviation): Deviation {
-  return deviation.severity === 'warn' ? deviation : { ...deviation, severity: 'warn', message: `${deviation.message} (inferred case: a warning)` };
-}
-
-function captureDeviation(missing: readonly string[]): Deviation {
-  return deviationOf(captureRule, {
-    type: 'stream',
-    end: 'closed',
-    message: `the answer did not carry ${missing.join(', ')}, which the next step needs; the case stopped here`,
-  });
 }

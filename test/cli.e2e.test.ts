@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -208,6 +210,17 @@ describe('chatwire validate', () => {
     const result = await cli(['validate', join(dir, 'any.sse'), '--protocol', 'pocketqa']);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('its answers travel by Socket.IO events');
+  });
+
+  it('reads a capture from a named pipe (as validate <(curl …) gives it) to its end', async () => {
+    const fifo = join(dir, 'capture.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const result = cli(['validate', fifo, '--protocol', 'ctai']);
+    // Opening a pipe for writing waits for its reader: the CLI has opened it once this returns.
+    await writeFile(fifo, packet(0, '你') + packet(1, '好', 'stop'));
+    const done = await result;
+    expect(done.code).toBe(1);
+    expect(done.stdout).toContain('ctai.stop.no-text at frame 1 /data/answer_text');
   });
 
   it('exits 2 for a missing file, naming it', async () => {

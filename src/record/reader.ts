@@ -1,4 +1,4 @@
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { ChatwireError } from '../core/errors.js';
 import { parseInput } from '../core/input.js';
@@ -35,6 +35,8 @@ export function isRecordingFile(path: string): boolean {
   if (path === '-') return false;
   let fd: number | undefined;
   try {
+    // A pipe (validate <(curl …)) is read once: peeking would consume what the capture reader needs.
+    if (!statSync(path).isFile()) return false;
     fd = openSync(path, 'r');
     const head = Buffer.alloc(256);
     const read = readSync(fd, head, 0, head.length, 0);

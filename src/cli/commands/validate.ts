@@ -1,4 +1,4 @@
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, statSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { basename } from 'node:path';
 import { systemClock } from '../../core/clock.js';
@@ -51,7 +51,8 @@ async function* readChunks(file: string): AsyncGenerator<Uint8Array> {
 
 function open(file: string): Chunks {
   if (file === '-') return process.stdin;
-  return readChunks(file);
+  // A pipe or a device could block a synchronous read without end (and --max-run-time with it).
+  return statSync(file).isFile() ? readChunks(file) : createReadStream(file, { highWaterMark: CHUNK_BYTES });
 }
 
 /** Looks at the first chunk to tell a JSON answer from an event stream, without losing it. */

@@ -1,5 +1,5 @@
 import { ChatwireError } from '../core/errors.js';
-import { totalsOf, type CaseReport, type LoadSummary, type Outcome, type RunReport } from '../report/model.js';
+import { runReportOf, type CaseReport, type LoadSummary, type Outcome, type RunReport } from '../report/model.js';
 import { LatencyHistogram } from './latency.js';
 
 type Report = Omit<RunReport, 'totals'>;
@@ -85,8 +85,7 @@ export function mergeReports(reports: readonly Report[], strict: boolean): RunRe
   const start = Math.min(...starts);
   const end = Math.max(...reports.map((report, index) => (starts[index] ?? start) + report.durationMs));
   const load = mergeLoad(reports.flatMap((report) => (report.load === undefined ? [] : [report.load])));
-  return {
-    tool: 'chatwire',
+  return runReportOf({
     version: first.version,
     target: [...new Set(reports.map((report) => report.target))].join(', '),
     embeddedMock: reports.every((report) => report.embeddedMock),
@@ -94,7 +93,6 @@ export function mergeReports(reports: readonly Report[], strict: boolean): RunRe
     startedAt: new Date(start).toISOString(),
     durationMs: Math.round(end - start),
     cases,
-    totals: totalsOf(cases),
     ...(load === undefined ? {} : { load }),
-  };
+  });
 }

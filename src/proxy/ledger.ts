@@ -1,9 +1,8 @@
 import type { StreamEnd } from '../core/exchange.js';
 import { timeLimitOf } from '../core/exchange.js';
 import type { Deviation, RuleSource } from '../core/rule.js';
-import { outcomeOf, totalsOf, whereOf, type CaseReport, type RunReport } from '../report/model.js';
+import { outcomeOf, runReportOf, whereOf, type CaseReport, type RunReport } from '../report/model.js';
 import { redactRecord } from '../mock/redact.js';
-import { version } from '../core/version.js';
 
 /** Past this many, the oldest judged exchanges and deviations are dropped (counted in the totals line). */
 export const MAX_KEPT = 10_000;
@@ -135,17 +134,14 @@ export class Ledger {
   }
 
   report(target: string, strict: boolean): RunReport {
-    return {
-      tool: 'chatwire',
-      version,
+    return runReportOf({
       target,
       embeddedMock: false,
       strict,
       startedAt: this.#startedAt,
       durationMs: Math.round(Date.now() - Date.parse(this.#startedAt)),
       cases: this.#cases,
-      totals: totalsOf(this.#cases),
-    };
+    });
   }
 
   /** Exchanges left out of the report because more than MAX_KEPT passed. */

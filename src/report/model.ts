@@ -1,6 +1,7 @@
 import type { StreamEndType, TimeLimit } from '../core/exchange.js';
 import type { Deviation, RuleSource } from '../core/rule.js';
 import { rulePage } from '../protocols/pages.js';
+import { version } from '../core/version.js';
 import type { Latency, Timeline } from './latency.js';
 
 export type Outcome = 'passed' | 'warned' | 'failed' | 'skipped';
@@ -134,6 +135,16 @@ export function failsRun(deviation: ReportedDeviation, strict: boolean): boolean
 
 export function caseDeviations(report: CaseReport): ReportedDeviation[] {
   return report.steps.flatMap((step) => step.deviations);
+}
+
+/** What a report says beyond its cases: `tool` and `version` are this chatwire's, `totals` default to the cases' own. */
+export type ReportFields = Omit<RunReport, 'tool' | 'version' | 'totals'> & { readonly version?: string; readonly totals?: Totals };
+
+/** A report as every command writes it, its header filled in one place. */
+export function runReportOf(fields: ReportFields): RunReport {
+  const { version: given, totals, ...rest } = fields;
+  const { cases, ...more } = rest;
+  return { tool: 'chatwire', version: given ?? version, ...more, cases, totals: totals ?? totalsOf(cases) };
 }
 
 export function totalsOf(cases: readonly CaseReport[], stale = 0): Totals {

@@ -10,7 +10,7 @@ import { SUITE_HEADER } from '../../mock/access.js';
 import { startMockServer, type MockServer } from '../../mock/server.js';
 import { selectProtocols } from '../../protocols/index.js';
 import type { Protocol } from '../../protocols/protocol.js';
-import { exitCodeOf, totalsOf, type RunReport } from '../../report/model.js';
+import { exitCodeOf, runReportOf } from '../../report/model.js';
 import type { StepTarget } from '../../suite/step.js';
 import { diagnose } from '../../suite/diagnose.js';
 import { loadSuite, type Suite, type SuiteCase } from '../../suite/suite.js';
@@ -102,17 +102,13 @@ export async function loadCommand(protocolName: string, raw: Record<string, unkn
       stopProgress();
     }
     const reported = tally.cases(cases.map((c) => `${protocol.id}/${c.name}`));
-    const totals = totalsOf(reported);
-    const report: RunReport = {
-      tool: 'chatwire',
-      version,
+    const report = runReportOf({
       target: mock === undefined ? baseUrl : `${baseUrl} (embedded mock)`,
       embeddedMock: mock !== undefined,
       strict: options.strict,
       startedAt,
       durationMs: Math.round(systemClock.now() - started),
       cases: reported,
-      totals,
       load: {
         sessions: options.concurrency,
         shards: [`${options.shard.index}/${options.shard.count}`],
@@ -125,7 +121,7 @@ export async function loadCommand(protocolName: string, raw: Record<string, unkn
         rules: Object.fromEntries(tally.rules),
         cases: tally.runs(),
       },
-    };
+    });
     emitReports(report, outputs, { progressShown: false }, io);
     // Only when every exchange failed: the cases keep one example per rule, not every exchange.
     const misconfigured = tally.exchanges > 0 && tally.failed === tally.exchanges ? diagnose(reported) : undefined;
@@ -142,7 +138,7 @@ export async function loadCommand(protocolName: string, raw: Record<string, unkn
       });
     }
     if (tally.rules.has(crosstalkRule.id)) io.stderr.write(`load: ${crosstalkRule.id}: an answer carried another session's marker (see the report)\n`);
-    return exitCodeOf(totals, options.strict);
+    return exitCodeOf(report.totals, options.strict);
   } finally {
     await mock?.close();
   }

@@ -2,11 +2,10 @@ import { systemClock } from '../../core/clock.js';
 import { ChatwireError } from '../../core/errors.js';
 import { defaultLimits, parseJson, type Limits } from '../../core/exchange.js';
 import { parseInput } from '../../core/input.js';
-import { version } from '../../core/version.js';
 import { selectProtocols } from '../../protocols/index.js';
 import type { Protocol } from '../../protocols/protocol.js';
 import { RecordingWriter } from '../../record/writer.js';
-import { exitCodeOf, totalsOf, type CaseReport, type RunReport } from '../../report/model.js';
+import { exitCodeOf, runReportOf, type CaseReport } from '../../report/model.js';
 import { colorsFor, formatCase } from '../../report/pretty.js';
 import { checkSuite } from '../../suite/check.js';
 import { diagnose } from '../../suite/diagnose.js';
@@ -91,18 +90,14 @@ export async function recordCommand(protocolName: string, raw: Record<string, un
       concurrency: options.concurrency,
       observer: writer,
     });
-    const totals = totalsOf(reports);
-    const report: RunReport = {
-      tool: 'chatwire',
-      version,
+    const report = runReportOf({
       target: options.target,
       embeddedMock: false,
       strict: false,
       startedAt,
       durationMs: Math.round(systemClock.now() - started),
       cases: reports,
-      totals,
-    };
+    });
     emitReport(report, { reporter: 'pretty', output: undefined, progressShown: true }, io);
     io.stdout.write(`recorded ${writer.exchanges} exchange(s) to ${options.out}\n`);
     const misconfigured = diagnose(reports);
@@ -113,7 +108,7 @@ export async function recordCommand(protocolName: string, raw: Record<string, un
         { hint: misconfigured.cause },
       );
     }
-    return exitCodeOf(totals, false);
+    return exitCodeOf(report.totals, false);
   } finally {
     writer.close();
   }

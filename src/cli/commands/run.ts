@@ -6,7 +6,7 @@ import { version } from '../../core/version.js';
 import { SUITE_HEADER } from '../../mock/access.js';
 import { startMockServer, type MockServer } from '../../mock/server.js';
 import { selectProtocols } from '../../protocols/index.js';
-import { exitCodeOf, type CaseReport, type RunReport } from '../../report/model.js';
+import { exitCodeOf, runReportOf, type CaseReport, type RunReport } from '../../report/model.js';
 import { colorsFor, formatCase } from '../../report/pretty.js';
 import { diagnose } from '../../suite/diagnose.js';
 import { loadBaseline } from '../../suite/baseline.js';
@@ -77,9 +77,7 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
   const reportOf = (raw: readonly CaseReport[], error?: ChatwireError): RunReport => {
     // Known deviations marked, stale baseline entries counted.
     const { cases, totals, baseline } = verdict.finish(raw);
-    return {
-      tool: 'chatwire',
-      version,
+    return runReportOf({
       target: mock === undefined ? baseUrl : `${baseUrl} (embedded mock)`,
       embeddedMock: mock !== undefined,
       strict: options.strict,
@@ -89,7 +87,7 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
       totals,
       ...(baseline === undefined ? {} : { baseline }),
       ...(error === undefined ? {} : { error: { code: error.code, message: error.message, ...(error.hint === undefined ? {} : { hint: error.hint }) } }),
-    };
+    });
   };
   const budgets = { ttftMs: options.maxTtft, gapMs: options.maxGap, totalMs: options.maxTotal };
   const timeline = outputs.some((o) => o.reporter === 'html');

@@ -2,11 +2,10 @@ import { basename } from 'node:path';
 import type { z } from 'zod';
 import { systemClock } from '../../core/clock.js';
 import { ChatwireError } from '../../core/errors.js';
-import { version } from '../../core/version.js';
 import { selectProtocols } from '../../protocols/index.js';
 import { judgeRecording } from '../../record/judge.js';
 import { readRecording } from '../../record/reader.js';
-import { exitCodeOf, outcomeOf, totalsOf, type CaseReport, type RunReport, type StepReport } from '../../report/model.js';
+import { exitCodeOf, outcomeOf, runReportOf, type CaseReport, type StepReport } from '../../report/model.js';
 import { emitReports } from '../emit.js';
 import type { CliIo } from '../io.js';
 import type { ReportOutput } from '../outputs.js';
@@ -53,18 +52,14 @@ export async function validateRecording(file: string, options: z.output<Validate
       hint: 'a recording with only its first line has nothing to judge',
     });
   }
-  const totals = totalsOf(cases);
-  const report: RunReport = {
-    tool: 'chatwire',
-    version,
+  const report = runReportOf({
     target: file,
     embeddedMock: false,
     strict: options.strict,
     startedAt: new Date().toISOString(),
     durationMs: Math.round(systemClock.now() - started),
     cases,
-    totals,
-  };
+  });
   emitReports(report, outputs, { progressShown: false }, io);
-  return exitCodeOf(totals, options.strict);
+  return exitCodeOf(report.totals, options.strict);
 }

@@ -5,11 +5,10 @@ import { systemClock } from '../../core/clock.js';
 import { ChatwireError } from '../../core/errors.js';
 import type { RequestRecord } from '../../core/exchange.js';
 import { readJsonFile } from '../../core/input.js';
-import { version } from '../../core/version.js';
 import { ExchangeCheck } from '../../core/engine.js';
 import { selectProtocols } from '../../protocols/index.js';
 import type { AnswerKind } from '../../protocols/protocol.js';
-import { exitCodeOf, outcomeOf, totalsOf, type RunReport, type StepReport } from '../../report/model.js';
+import { exitCodeOf, outcomeOf, runReportOf, type StepReport } from '../../report/model.js';
 import { judge, rulesFor } from '../../suite/judge.js';
 import { transportOf } from '../../transports/index.js';
 import { emitReports } from '../emit.js';
@@ -144,18 +143,14 @@ export async function validateCommand(file: string, raw: Record<string, unknown>
       steps,
     },
   ];
-  const totals = totalsOf(cases);
-  const report: RunReport = {
-    tool: 'chatwire',
-    version,
+  const report = runReportOf({
     target: file,
     embeddedMock: false,
     strict: options.strict,
     startedAt: new Date().toISOString(),
     durationMs: cases[0]?.durationMs ?? 0,
     cases,
-    totals,
-  };
+  });
   emitReports(report, outputs, { progressShown: false }, io);
-  return exitCodeOf(totals, options.strict);
+  return exitCodeOf(report.totals, options.strict);
 }

@@ -58,6 +58,14 @@ const records = (body: string, url = HISTORIES, scope: Scope = 'answer'): Case =
   body,
   options: { url, request: { appId: 'a', offset: 0, pageSize: 10 } },
 });
+/** A page of getHistories (chats) or getPaginationRecords (records) as asked by `request`. */
+const page = (list: unknown[], total: unknown, request: Record<string, unknown> = {}, url = HISTORIES): Case => ({
+  scope: 'answer',
+  body: envelope(200, { list, total }),
+  options: { url, request: { appId: 'a', offset: 0, pageSize: 10, ...request } },
+});
+const chat = (chatId: string, appId = 'a') => ({ chatId, updateTime: '2024-10-13T03:29:05.779Z', appId, customTitle: '', title: '你好', top: false });
+const item = (dataId: string) => ({ _id: `_${dataId}`, dataId, obj: 'AI', value: [{ text: { content: '你好' } }] });
 const refusal = (body: string, url = COMPLETIONS, head: CheckOptions['head'] = { status: 500 }): Case => ({
   scope: 'refusal',
   body,
@@ -262,6 +270,37 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       records(envelope(200, {}), 'http://t.invalid/api/core/chat/feedback/updateUserFeedback'),
     ],
     breaks: [records(envelope(200, { list: {}, total: 1 })), records(envelope(200, { list: [{ dataId: 'd', obj: 'Bot', value: [] }], total: 1 }), RECORDS)],
+  },
+  'fastgpt.records.own-app': {
+    keeps: [page([chat('c1'), chat('c2')], 2), page([{ chatId: 'c3', title: 'no appId' }], 1)],
+    breaks: [page([chat('c1'), chat('c2', 'another-app')], 2)],
+  },
+  'fastgpt.records.unique': {
+    keeps: [page([chat('c1'), chat('c2')], 2), page([item('d1'), item('d2')], 2, {}, RECORDS)],
+    breaks: [page([chat('c1'), chat('c1')], 2), page([item('d1'), item('d2'), item('d1')], 3, {}, RECORDS)],
+  },
+  'fastgpt.records.paging': {
+    keeps: [
+      page([chat('c1')], 3, { pageSize: 1 }),
+      page([item('d1'), item('d2')], 2, { pageSize: 2 }, RECORDS),
+      page([chat('c1'), chat('c2')], 2, { pageSize: 0 }),
+    ],
+    breaks: [page([chat('c1'), chat('c2')], 2, { pageSize: 1 }), page([item('d1'), item('d2'), item('d3')], 3, { pageSize: '2' }, RECORDS)],
+  },
+  'fastgpt.records.total': {
+    keeps: [
+      page([chat('c1'), chat('c2')], 2),
+      page([chat('c1')], 5, { pageSize: 1 }),
+      page([item('d3')], 3, { offset: 2, pageSize: 2 }, RECORDS),
+      page([item('d5')], 5, { offset: undefined, pageNum: 3, pageSize: 2 }, RECORDS),
+      page([], 4, { offset: 10 }),
+    ],
+    breaks: [
+      page([chat('c1'), chat('c2')], 7),
+      page([chat('c1'), chat('c2')], 1, { pageSize: 2 }),
+      page([item('d3')], 4, { offset: 2, pageSize: 2 }, RECORDS),
+      page([item('d5')], 1, { offset: undefined, pageNum: 3, pageSize: 2 }, RECORDS),
+    ],
   },
   'fastgpt.request.refused': {
     keeps: [

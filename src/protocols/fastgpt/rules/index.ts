@@ -5,13 +5,14 @@
  *
  * One file per thing judged: frames.ts (each frame), mode.ts (detail=true / detail=false),
  * sequence.ts (stop chunk, [DONE], error, close), answer.ts (the answer, non-streaming too),
- * records.ts (the chat-records calls), refusal.ts (keys and refusals), scope.ts (interactive nodes,
+ * records.ts (the chat-records calls), lists.ts (their paged lists), refusal.ts (keys and refusals), scope.ts (interactive nodes,
  * chats kept apart), request.ts (the client's request); read.ts reads frames for all of them.
  */
 import type { Rule } from '../../../core/rule.js';
 import { answerContentType, answerJson, answerShape, answerSucceeded } from './answer.js';
 import { chunkShape, eventKnown, eventShape, framePayload, streamContentType, streamStatus } from './frames.js';
 import { answerDetail, answerPlain, detailNamed, plainNoDetailEvents, plainOpenAiFrames } from './mode.js';
+import { historiesOwnApp, listPaging, listTotal, listUnique } from './lists.js';
 import { recordsData, recordsEffect, recordsEnvelope, recordsSuccess } from './records.js';
 import { authAccepted, refusalNoEffect, requestRefused } from './refusal.js';
 import { requestJson, requestShape } from './request.js';
@@ -45,6 +46,10 @@ export const fastgptRules: readonly Rule[] = [
   recordsSuccess,
   recordsData,
   recordsEffect,
+  historiesOwnApp,
+  listPaging,
+  listUnique,
+  listTotal,
   requestRefused,
   plainNoDetailEvents,
   closeAfterDone,

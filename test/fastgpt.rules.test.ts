@@ -279,6 +279,13 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     keeps: [page([chat('c1'), chat('c2')], 2), page([item('d1'), item('d2')], 2, {}, RECORDS)],
     breaks: [page([chat('c1'), chat('c1')], 2), page([item('d1'), item('d2'), item('d1')], 3, {}, RECORDS)],
   },
+  'fastgpt.records.status': {
+    keeps: [
+      records(envelope(200, { list: [], total: 0 })),
+      { ...records(envelope(403, null)), options: { url: HISTORIES, head: { status: 500 }, request: {} } },
+    ],
+    breaks: [{ ...records(envelope(200, { list: [], total: 0 })), options: { url: HISTORIES, head: { status: 500 }, request: {} } }],
+  },
   'fastgpt.records.paging': {
     keeps: [
       page([chat('c1')], 3, { pageSize: 1 }),

@@ -13,7 +13,7 @@ import { answerContentType, answerJson, answerShape, answerSucceeded } from './a
 import { chunkShape, eventKnown, eventShape, framePayload, streamContentType, streamStatus } from './frames.js';
 import { answerDetail, answerPlain, detailNamed, plainNoDetailEvents, plainOpenAiFrames } from './mode.js';
 import { historiesOwnApp, listPaging, listTotal, listUnique } from './lists.js';
-import { recordsData, recordsEffect, recordsEnvelope, recordsSuccess } from './records.js';
+import { recordsData, recordsEffect, recordsEnvelope, recordsSuccess, recordsSuccessStatus } from './records.js';
 import { authAccepted, refusalNoEffect, requestRefused } from './refusal.js';
 import { requestJson, requestShape } from './request.js';
 import { chatIsolated, interactiveResumed } from './scope.js';
@@ -44,6 +44,7 @@ export const fastgptRules: readonly Rule[] = [
   answerDetail,
   recordsEnvelope,
   recordsSuccess,
+  recordsSuccessStatus,
   recordsData,
   recordsEffect,
   historiesOwnApp,

@@ -99,3 +99,35 @@ export const recordsEffect = assertedRule({
   source: at('Chat CRUD (each call says what it changes)'),
   // Checked by the suite's assertions, which report under this rule.
 });
+
+// Could a legal server fail this? None known: FastGPT answers success with HTTP 200 in every version (its
+// failures come as HTTP 500 with a non-200 code). A client's fetch treats a 5xx as failed whatever the body.
+export const recordsSuccessStatus = onRecords(
+  defineRule({
+    id: 'fastgpt.records.status',
+    title: 'A chat-records answer with code 200 comes with an HTTP 2xx status',
+    severity: 'warn',
+    basis: 'inferred',
+    source: at('Chat CRUD (Response Examples: code 200); digest: auth failures come with HTTP 500'),
+    scopes: ['answer'],
+    create: (_context, report) => {
+      let status: number | undefined;
+      return {
+        response(head) {
+          status = head.status;
+        },
+        frame(frame) {
+          if (status === undefined || (status >= 200 && status < 300) || envelopeCode(frame) !== 200) return;
+          report({
+            at: 'frame',
+            frame,
+            pointer: '/code',
+            message: `a successful envelope came with HTTP ${status}`,
+            expected: 'HTTP 2xx',
+            actual: `HTTP ${status}`,
+          });
+        },
+      };
+    },
+  }),
+);

@@ -65,6 +65,13 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     keeps: [stream(sse(['error', { msg: '失败', code: '500' }])), refusalEvent({ msg: 'x', code: '400' })],
     breaks: [stream(sse(['error', { msg: '失败' }])), stream(sse(['error', { msg: '失败', code: 500 }])), refusalEvent({ msg: 'x', code: 400 })],
   },
+  'fastgpt-py.answer.succeeded': {
+    keeps: [stream(good), stream(sse(stage('0000', '结束通话'), done))],
+    breaks: [
+      stream(sse(['error', { msg: 'LLM timeout', code: '500' }])),
+      stream(sse(stage('1002'), delta('您好'), ['error', { msg: '超时', code: '500' }], done)),
+    ],
+  },
   'fastgpt-py.done.present': {
     keeps: [stream(good), stream(sse(stage('1002'), ['error', { msg: 'x', code: '500' }]))],
     breaks: [stream(sse(stage('1002'), delta('您好'))), stream('')],

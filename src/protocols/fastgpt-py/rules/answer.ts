@@ -2,9 +2,10 @@
  * fastgpt-py rules on the non-streaming answer: one JSON object with nextStageCode, nextStage and text.
  */
 import { show } from '../../../core/engine.js';
+import { frameText } from '../../../core/exchange.js';
 import { contentTypeRule, jsonFrameRule } from '../../../core/kit.js';
 import { defineRule } from '../../../core/rule.js';
-import { at, payload } from './read.js';
+import { at, eventOf, payload } from './read.js';
 
 // Could a legal server fail this? One answering JSON as text/plain: the document's client (aiohttp
 // response.json()) refuses that, so it stays an error.
@@ -56,4 +57,33 @@ export const answerFields = defineRule({
       });
     },
   }),
+});
+
+// Could a legal server fail this? One whose workflow really failed (a model timeout): a warning, since the
+// document lets a stream end with error; it tells a run whose every answer was an error from a green one.
+export const answerSucceeded = defineRule({
+  id: 'fastgpt-py.answer.succeeded',
+  title: 'A valid request gets an answer, not an error event',
+  severity: 'warn',
+  basis: 'inferred',
+  source: at('SSE 事件类型 (error: 错误信息)'),
+  scopes: ['stream'],
+  create: (_context, report) => {
+    let reported = false;
+    return {
+      frame(frame) {
+        if (reported || eventOf(frame) !== 'error') return;
+        reported = true;
+        const data = payload(frame);
+        report({
+          at: 'frame',
+          frame,
+          pointer: '',
+          message: `a valid request was answered with an error: ${show(data?.['msg'] ?? frameText(frame))}`,
+          expected: 'text_delta and done',
+          actual: 'event: error',
+        });
+      },
+    };
+  },
 });

@@ -8,7 +8,7 @@
  * request.ts (the client's request); read.ts reads events for all of them.
  */
 import type { Rule } from '../../../core/rule.js';
-import { answerContentType, answerFields, answerJson } from './answer.js';
+import { answerContentType, answerFields, answerJson, answerSucceeded } from './answer.js';
 import { errorCode, eventJson, eventKnown, eventShape, eventSpelling, streamContentType, streamStatus } from './frames.js';
 import { inputRefused, refusalNoEffect } from './refusal.js';
 import { requestJson, requestShape } from './request.js';
@@ -36,6 +36,7 @@ export const fastgptPyRules: readonly Rule[] = [
   answerContentType,
   answerJson,
   answerFields,
+  answerSucceeded,
   sessionStages,
   sessionIsolated,
   refusalNoEffect,

@@ -11,6 +11,7 @@ import pocketqa from '../src/protocols/pocketqa/index.js';
 import tasks from '../src/protocols/tasks/index.js';
 
 const rules = new Map<string, Rule>(fastgpt.rules.map((rule) => [rule.id, rule]));
+const taskRules = new Map<string, Rule>(tasks.rules.map((rule) => [rule.id, rule]));
 const body = (value: unknown): Frame => {
   const text = JSON.stringify(value);
   return { type: 'body', index: 0, atMs: 0, text, json: parseJson(text) };
@@ -26,6 +27,23 @@ describe('valuesAt', () => {
     expect(valuesAt(value, '/x~1y/~0')).toEqual([4]);
     expect(valuesAt(value, '/a/9')).toEqual([]);
     expect(valuesAt(value, '')).toEqual([value]);
+  });
+});
+
+describe('tasks.task.distinct through suite assertions', () => {
+  const created = (taskId: string): Frame => {
+    const value = { task_id: taskId };
+    return { type: 'body', index: 0, atMs: 0, text: JSON.stringify(value), json: { ok: true, value } };
+  };
+  const judge = (frame: Frame) => {
+    const watch = new FrameWatch({}, [{ rule: 'tasks.task.distinct', pointer: '/task_id', excludes: '{{first}}' }]);
+    watch.see(frame);
+    return watch.judge(taskRules, (value) => (value === '{{first}}' ? 't-1' : value));
+  };
+
+  it("is kept by a new task id and broken by the first message's", () => {
+    expect(judge(created('t-2'))).toEqual([]);
+    expect(judge(created('t-1'))).toMatchObject([{ rule: 'tasks.task.distinct', severity: 'error', pointer: '/task_id' }]);
   });
 });
 
@@ -217,7 +235,9 @@ describe('rules of no scope, reported through suite assertions', () => {
     sse(undefined, { id: '', object: '', created: 0, model: '', choices: [{ delta: { role: 'assistant', content }, index: 0, finish_reason: null }] }, index);
   const pyDelta = (text: string, index: number): Frame => sse('text_delta', { text }, index);
   const tasksPoll = (content: string, index: number): Frame => {
-    const value = { data: { status: 'running', next_offset: index + 1, events: [{ type: 'text_chunk', content }] } };
+    // Each character its own text_chunk event, as a server streaming token by token writes them.
+    const events = [...content].map((token) => ({ type: 'text_chunk', data: { content: token } }));
+    const value = { data: { status: 'running', next_offset: index + 1, events } };
     return { type: 'poll', index, atMs: 0, phase: 'poll', pass: 0, from: index, status: 200, text: JSON.stringify(value), json: { ok: true, value } };
   };
   const pocketDelta = (delta: string, index: number, side: 'asker' | 'bystander' = 'asker'): Frame =>

@@ -21,10 +21,17 @@ export default defineProtocol({
         : undefined;
     },
   },
-  // A poll's piece of the answer: its text_chunk contents, so a marker split across polls is still seen.
+  // A poll's piece of the answer: its text_chunk events' data.content joined, as the document's clients
+  // print them, so a marker split across events or polls is still seen.
   answerText: (frame) => {
     const events = frame.json.ok ? pollView(frame.json.value)?.events : undefined;
-    return events?.map((event) => (isRecord(event) && event['type'] === 'text_chunk' && typeof event['content'] === 'string' ? event['content'] : '')).join('');
+    return events?.map(chunkContent).join('');
   },
   mock: { keyed: true, routes: tasksRoutes, defaultScenario: 'plain', refuse, script: TasksScript, takes: ['script'] },
 });
+
+function chunkContent(event: unknown): string {
+  if (!isRecord(event) || event['type'] !== 'text_chunk') return '';
+  const content = isRecord(event['data']) ? event['data']['content'] : undefined;
+  return typeof content === 'string' ? content : '';
+}

@@ -1,7 +1,7 @@
 /**
  * tasks rules on the create calls' answers (workspace, conversation, message).
  */
-import { requestPath, reportFrameProblems } from '../../../core/kit.js';
+import { assertedRule, requestPath, reportFrameProblems } from '../../../core/kit.js';
 import { defineRule } from '../../../core/rule.js';
 import { at } from './read.js';
 
@@ -52,4 +52,15 @@ export const createShape = defineRule({
       },
     };
   },
+});
+
+// Could a legal server fail this? None: a task is polled by its id alone, so two messages' tasks under one id
+// cannot both be followed.
+export const taskDistinct = assertedRule({
+  id: 'tasks.task.distinct',
+  title: 'Each message starts its own task: a second message answers another task_id than the first',
+  severity: 'error',
+  basis: 'doc',
+  source: at('1) curl (step 3 returns task_id; step 4 polls /api/v1/tasks/$TASK_ID)'),
+  // Checked by the suite's assertions on a conversation with two messages.
 });

@@ -7,7 +7,7 @@
  * polls for all of them.
  */
 import type { Rule } from '../../../core/rule.js';
-import { createShape, createStatus } from './create.js';
+import { createShape, createStatus, taskDistinct } from './create.js';
 import { pollAdvances, pollOffset, pollShape, pollStatus } from './frames.js';
 import { authRefused, inputRefused, taskNotFound, workspaceIsolated, workspaceNoLeak } from './refusal.js';
 import { requestJson, requestShape } from './request.js';
@@ -27,6 +27,7 @@ export const tasksRules: readonly Rule[] = [
   finalPoll,
   createStatus,
   createShape,
+  taskDistinct,
   authRefused,
   workspaceIsolated,
   workspaceNoLeak,

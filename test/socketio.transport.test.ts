@@ -111,4 +111,22 @@ describe('the Socket.IO transport', () => {
     session.close();
     expect(items.at(-1)).toMatchObject({ type: 'broken', message: expect.stringContaining('disconnected') });
   });
+
+  it('ends a whole answer as closed when the server disconnects right after its last event, and a cut one as broken', async () => {
+    const baseUrl = await start(true);
+    servers.at(-1)?.io.on('connection', (socket) =>
+      socket.on('ASK', (payload: { whole: boolean }) => {
+        socket.emit('PONG', { n: 1 });
+        if (payload.whole) socket.emit('PONG', { n: 2 });
+        setTimeout(() => socket.disconnect(true), 20);
+      }),
+    );
+    const ends = [];
+    for (const whole of [true, false]) {
+      const session = await SocketSession.open(target(baseUrl, 4));
+      ends.push((await collect(flatten(session.exchange('ASK', [{ whole }], { isLast })))).at(-1));
+      session.close();
+    }
+    expect(ends).toMatchObject([{ type: 'closed' }, { type: 'broken', message: expect.stringContaining('disconnected') }]);
+  });
 });

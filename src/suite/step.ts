@@ -77,4 +77,14 @@ export class CaseResource<T> {
     }
     return held;
   }
+
+  /** Releases the value the case holds, if any, and opens another in its place (a second user's connection). */
+  async reopen(scope: CaseScope, open: () => Promise<T>): Promise<T> {
+    const held = this.#held.get(scope);
+    this.#held.delete(scope);
+    const value = await held?.catch(() => undefined);
+    // Released now and again when the case closes: release must take a second call calmly.
+    if (value !== undefined) this.release(value);
+    return this.open(scope, open);
+  }
 }

@@ -69,6 +69,8 @@ export class SocketSession {
     let end: StreamEnd | undefined;
     let wake: (() => void) | undefined;
     let index = 0;
+    /** The answer's last event came: a disconnect now ends a whole answer (the next question finds the socket gone). */
+    let answered = false;
     const finish = (value: StreamEnd): void => {
       end ??= value;
       wake?.();
@@ -83,6 +85,7 @@ export class SocketSession {
         options.tap?.frame(frame);
         if (who === 'asker' && options.isHeartbeat?.(frame) !== true) watchdog.activity();
         if (who === 'asker' && options.isLast?.(frame) === true) {
+          answered = true;
           clock.sleep(Math.min(limits.closeGraceMs, STRAY_WAIT_MS), timers.signal).then(
             () => finish({ type: 'closed', atMs: elapsed() }),
             () => undefined,
@@ -96,6 +99,7 @@ export class SocketSession {
     listen(this.socket, 'asker');
     if (this.#bystander !== undefined) listen(this.#bystander, 'bystander');
     const onDisconnect = (reason: string): void => {
+      if (answered) return finish({ type: 'closed', atMs: elapsed() });
       const failure = this.socket.failure;
       const message = failure === undefined ? `the server disconnected the socket (${reason})` : `chatwire dropped the socket: ${failure}`;
       finish({ type: 'broken', atMs: elapsed(), message });

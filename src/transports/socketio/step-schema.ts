@@ -10,6 +10,10 @@ export const SocketStep = z
     asJson: z.boolean().default(false).describe("Emit the payload as a JSON string, as the document's Python client does."),
     expect: z.enum(['stream', 'refusal']).describe('stream: a run of answer events; refusal: a payload the server may ignore but must survive.'),
     bystander: z.boolean().default(false).describe('Also connect a second client, which must receive nothing of the answer.'),
+    newClient: z
+      .boolean()
+      .default(false)
+      .describe("Emit from a new connection, as another user would: the case's socket is closed first, and later steps use the new one."),
     timeoutMs: z
       .number()
       .int()

@@ -22,7 +22,8 @@ export async function runSocketStep(protocol: SocketProtocol, step: SocketStep, 
   const started = target.clock.now();
   let session: SocketSession;
   try {
-    session = await caseSocket.open(context.scope, () => SocketSession.open(target));
+    const open = (): Promise<SocketSession> => SocketSession.open(target);
+    session = await (step.newClient ? caseSocket.reopen(context.scope, open) : caseSocket.open(context.scope, open));
     target.onHeard?.();
     if (step.bystander) await session.openBystander();
   } catch (error) {

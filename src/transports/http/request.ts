@@ -16,6 +16,11 @@ const UNTRUSTED = new Set([
   'ERR_TLS_CERT_ALTNAME_INVALID',
 ]);
 
+/** Methods a client may send again when the connection closed before any answer (RFC 9110, 9.2.2). */
+const IDEMPOTENT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+/** A connection closed under a request before any response byte came. */
+const CLOSED_UNDER = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE']);
+
 export type HttpOutcome =
   | {
       readonly type: 'response';
@@ -84,14 +89,21 @@ export async function sendHttp(request: RequestRecord, options: SendOptions): Pr
     },
   });
 
-  let response: Response;
-  try {
-    response = await fetch(request.url, {
+  const send = (): Promise<Response> =>
+    fetch(request.url, {
       method: request.method,
       headers: request.headers,
       ...(request.body === undefined ? {} : { body: request.body }),
       signal,
       redirect: 'manual',
+    });
+  let response: Response;
+  try {
+    response = await send().catch((error: unknown) => {
+      // A kept-alive connection the server closed just as the request went out (RFC 9112, 9.3.1): an
+      // idempotent request is sent once more, as browsers do; another is not, as it may have been acted on.
+      if (signal.aborted || !IDEMPOTENT.has(request.method.toUpperCase()) || !CLOSED_UNDER.has(errorCode(error) ?? '')) throw error;
+      return send();
     });
   } catch (error) {
     const code = errorCode(error) ?? (describeError(error).includes('bad port') ? 'a port fetch refuses to use' : undefined);

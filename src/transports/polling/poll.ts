@@ -106,7 +106,8 @@ export async function* pollBatches(options: PollOptions): AsyncGenerator<StreamB
     yield [frame];
     const cursor = cursorOf(frame);
     // Without a cursor there is nowhere to go; the protocol's rules say what was wrong with the answer.
-    if (cursor === undefined) break;
+    // Nor is there an end to poll past or re-read up to: the series stops here.
+    if (cursor === undefined) return yield { type: 'closed', atMs: elapsed() };
     if ((cursor.events ?? 0) > 0 || (index > 1 && cursor.status !== lastStatus)) lastProgress = clock.now();
     lastStatus = cursor.status;
     from = cursor.next;

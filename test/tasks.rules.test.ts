@@ -70,7 +70,8 @@ const refusal = (status: number, body: unknown = { detail: 'x' }): HttpCase => (
 
 const pollTable: Record<string, { keeps: Poll[][]; breaks: Array<{ polls: Poll[]; end?: StreamEnd }> }> = {
   'tasks.poll.status': {
-    keeps: [good],
+    // A server that forgets a task once it ended: only the re-read from 0 fails (tasks.poll.replay).
+    keeps: [good, replace(4, ['replay', 0, { detail: 'Not Found' }, 404])],
     breaks: [
       { polls: replace(1, ['poll', 1, { detail: 'busy' }, 503]) },
       // A long poll past the end that never returns: the document's loop would wait forever.
@@ -101,6 +102,7 @@ const pollTable: Record<string, { keeps: Poll[][]; breaks: Array<{ polls: Poll[]
     keeps: [good, paged],
     breaks: [
       { polls: replace(5, ['replay', 0, answer('completed', 3, [...e].reverse())]) },
+      { polls: good.map((p): Poll => (p[0] === 'replay' ? ['replay', 0, { detail: 'Not Found' }, 404] : p)) },
       // A server that trimmed its log: the offsets still count events, so only a warning.
       { polls: good.map((p): Poll => (p[0] === 'replay' ? ['replay', 0, answer('completed', 3, e.slice(1))] : p)) },
     ],

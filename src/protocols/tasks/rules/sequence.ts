@@ -81,8 +81,23 @@ export const pollReplay = defineRule({
   scopes: ['stream'],
   create: (_context, report) => {
     const log = eventLog();
+    let refused = false;
     return {
-      frame: (frame) => log.see(frame),
+      frame(frame) {
+        const poll = asPoll(frame);
+        if (poll?.phase === 'replay' && poll.status !== 200 && !refused) {
+          refused = true;
+          report({
+            at: 'frame',
+            frame,
+            pointer: '',
+            message: `a re-read from offset ${poll.from} answered HTTP ${poll.status}`,
+            expected: '200',
+            actual: String(poll.status),
+          });
+        }
+        log.see(frame);
+      },
       end(end) {
         const [first, ...later] = log.replays;
         const differing = later.find((replay) => first !== undefined && !isDeepStrictEqual(replay.events, first.events));

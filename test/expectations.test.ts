@@ -30,6 +30,38 @@ describe('valuesAt', () => {
   });
 });
 
+describe('a capture with an answer maker', () => {
+  const interactive = (inputForm: unknown): Frame => {
+    const value = { interactive: { type: 'userInput', params: { inputForm } } };
+    return { type: 'sse', index: 0, atMs: 0, event: 'interactive', id: undefined, data: JSON.stringify(value), json: { ok: true, value } };
+  };
+  const capture = (frame: Frame) => {
+    const watch = new FrameWatch(
+      { reply: { event: 'interactive', pointer: '/interactive/params/inputForm', answer: 'formAnswer' } },
+      [],
+      undefined,
+      fastgpt.answers,
+    );
+    watch.see(frame);
+    return watch.captured();
+  };
+
+  it("answers fastgpt's form with a value of each field's type, and leaves the capture missing when there is no form", () => {
+    const form = [
+      { type: 'input', key: '测试 1', valueType: 'string', required: false, list: [{ label: '', value: '' }] },
+      { type: 'numberInput', key: '测试 2', valueType: 'number', required: true, min: 3 },
+      { type: 'select', key: 'city', valueType: 'string', required: true, list: [{ label: '北京', value: 'beijing' }] },
+      { type: 'switch', key: 'agree', valueType: 'boolean' },
+      { type: 'input', key: 'name', valueType: 'string', defaultValue: '张三' },
+    ];
+    expect(capture(interactive(form))).toEqual({
+      values: { reply: JSON.stringify({ '测试 1': 'chatwire', '测试 2': 3, city: 'beijing', agree: true, name: '张三' }) },
+      missing: [],
+    });
+    expect(capture(interactive('not a form'))).toEqual({ values: {}, missing: ['reply'] });
+  });
+});
+
 describe('tasks.task.distinct through suite assertions', () => {
   const created = (taskId: string): Frame => {
     const value = { task_id: taskId };

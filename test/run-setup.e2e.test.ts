@@ -94,6 +94,13 @@ describe('suites cannot silently lose checks: a bad suite is refused when it loa
     );
   });
 
+  it('an answer maker the protocol does not have', () => {
+    const file = write({ ...base, cases: [suiteCase([{ ...step, capture: { reply: { pointer: '/data/x', answer: 'formAnswer' } } }])] });
+    expect(() => loadSuite(protocol('pocketqa'), file)).toThrow(
+      /at \/cases\/0\/steps\/0\/capture\/reply\/answer: unknown answer maker "formAnswer": expected none \(pocketqa has none\)/,
+    );
+  });
+
   it('a rule the http step narrows to, and a suite of another protocol', () => {
     const ctaiSuite = {
       protocol: 'ctai',

@@ -34,6 +34,11 @@ interface ProtocolCommon {
   /** The document in the specs folder this protocol follows. */
   readonly doc: string;
   readonly rules: readonly Rule[];
+  /**
+   * Answer makers a suite's capture can name (`answer`): each turns a value the server asked with (a
+   * form's fields) into the text that answers it, or undefined when the value is not such a question.
+   */
+  readonly answers?: Readonly<Record<string, (value: unknown) => string | undefined>>;
   /** The piece of the answer's text a frame carries (a delta, a chunk), for checks across frames. */
   readonly answerText?: (frame: Frame) => string | undefined;
   /** A frame that only keeps an answer alive (an empty partial event): it does not hold off the idle limit. */

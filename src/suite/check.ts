@@ -54,7 +54,16 @@ export function checkSuite(suite: Suite, protocol: Protocol, display: string): v
             message: `unknown variable {{${used}}}: expected a suite variable, a value captured by an earlier step, or one of ${BUILT_IN.join(', ')}`,
           });
       }
-      for (const name of Object.keys(capture ?? {})) known.add(name);
+      for (const [name, { answer }] of Object.entries(capture ?? {})) {
+        known.add(name);
+        if (answer !== undefined && protocol.answers?.[answer] === undefined) {
+          const makers = Object.keys(protocol.answers ?? {});
+          problems.push({
+            path: `${at}/capture/${name}/answer`,
+            message: `unknown answer maker "${answer}": expected ${makers.length === 0 ? `none (${protocol.id} has none)` : `one of ${makers.join(', ')}`}`,
+          });
+        }
+      }
     }
   }
   if (problems.length === 0) return;

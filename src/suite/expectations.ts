@@ -70,8 +70,16 @@ export class FrameWatch {
   /** Per assertion: the values at its pointer across every matching frame, and the frame to quote. */
   readonly #asserted = new Map<number, { frame: Frame; values: unknown[] }>();
 
-  constructor(captures: Readonly<Record<string, Capture>> = {}, assertions: readonly Assertion[] = [], answerText?: AnswerText) {
+  readonly #answers: Readonly<Record<string, (value: unknown) => string | undefined>>;
+
+  constructor(
+    captures: Readonly<Record<string, Capture>> = {},
+    assertions: readonly Assertion[] = [],
+    answerText?: AnswerText,
+    answers: Readonly<Record<string, (value: unknown) => string | undefined>> = {},
+  ) {
     this.#captures = Object.entries(captures);
+    this.#answers = answers;
     this.#assertions = assertions.flatMap((assertion, index) => ('absent' in assertion ? [] : [[index, assertion] as const]));
     this.#markers = assertions.flatMap((assertion) => ('absent' in assertion ? [new MarkerSearch(assertion)] : []));
     this.#answerText = answerText;
@@ -88,7 +96,9 @@ export class FrameWatch {
     for (const [name, capture] of this.#captures) {
       if (this.#captured.has(name) || (capture.event !== undefined && capture.event !== eventOf(frame))) continue;
       const [found] = valuesAt(value, capture.pointer);
-      if (found !== undefined) this.#captured.set(name, found);
+      // An answer maker that cannot answer the value leaves the capture missing, which is reported.
+      const kept = found === undefined || capture.answer === undefined ? found : this.#answers[capture.answer]?.(found);
+      if (kept !== undefined) this.#captured.set(name, kept);
     }
     for (const [index, assertion] of this.#assertions) {
       if (assertion.event !== undefined && assertion.event !== eventOf(frame)) continue;

@@ -162,7 +162,7 @@ async function runCase(
       if (state.silent !== undefined || target.signal?.aborted === true) break;
       // Assertions are filled before the answer comes: a marker of another scope is searched for as frames arrive.
       const assertions = step.assert?.map((assertion) => fillJson(assertion, vars));
-      const watch = new FrameWatch(step.capture, assertions, protocol.answerText);
+      const watch = new FrameWatch(step.capture, assertions, protocol.answerText, protocol.answers);
       const meter = new LatencyMeter(protocol.isHeartbeat, target.timeline === true);
       const timed = targetFor(target, state);
       const context = { index, target: { ...timed, observer: meter.observer(timed.observer) }, vars, because: suiteCase.because, watch, scope };

@@ -10,7 +10,17 @@ const FrameSelector = {
   pointer: z.string().regex(/^(\/[^/]*)*$/, 'a JSON pointer such as /data/list/0/chatId (* matches every item)'),
 };
 
-const Capture = z.object(FrameSelector).strict();
+const Capture = z
+  .object({
+    ...FrameSelector,
+    answer: z
+      .string()
+      .optional()
+      .describe(
+        "Capture what answers the value rather than the value: one of the protocol's answer makers, e.g. fastgpt's formAnswer (a form input node's fields filled in).",
+      ),
+  })
+  .strict();
 
 const ruleName = z.string().describe("The rule a failed assertion is reported under; it must be one of the protocol's rules.");
 const because = z.string().optional().describe('What the assertion shows, for the report.');

@@ -2,6 +2,7 @@ import { defineProtocol } from '../protocol.js';
 import { isRecord } from '../../core/schemas.js';
 import { fastgptApi } from './api.js';
 import { fastgptRoutes, MOCK_APP_ID, refuse } from './mock.js';
+import { formAnswer } from './form-answer.js';
 import { FastgptScript } from './script.js';
 import { answerText, DOC, fastgptRules, isDone } from './rules/index.js';
 
@@ -16,6 +17,7 @@ export default defineProtocol({
   // [DONE] ends the answer; FastGPT v4.11–v4.14 writes flowResponses right after it, within the grace.
   isLastFrame: isDone,
   answerText,
+  answers: { formAnswer },
   mock: {
     keyed: true,
     routes: fastgptRoutes,

@@ -95,7 +95,11 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     breaks: [{ scope: 'stream', body: stream(packet(0, '你', '', {}, 'same'), packet(1, '好', '', {}, 'same'), packet(2, '', 'stop')) }],
   },
   'ctai.msg_sn.sequence': {
-    keeps: [{ scope: 'stream', body: good }],
+    // ret as the number 0 in one packet is ctai.packet.shape's finding; its msg_sn still counts, so no gap.
+    keeps: [
+      { scope: 'stream', body: good },
+      { scope: 'stream', body: stream(packet(0, '你'), { ...packet(1, '好'), ret: 0 }, packet(2, '', 'stop')) },
+    ],
     breaks: [
       { scope: 'stream', body: stream(packet(1, '你'), packet(2, '', 'stop')) },
       { scope: 'stream', body: stream(packet(0, '你'), packet(2, '好'), packet(3, '', 'stop')) },
@@ -253,10 +257,11 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       { scope: 'refusal', body: JSON.stringify({ ret: '10001', msg: 'bad session_id' }) },
       { scope: 'refusal', body: 'Bad Request', options: { head: { status: 422, headers: { 'content-type': 'text/plain' } } } },
       { scope: 'refusal', body: sseEvent({ ret: '10001', msg: 'bad session_id' }), options: { head: { headers: { 'content-type': 'text/event-stream' } } } },
+      // Refused, but without saying why: ctai.error.shape's finding, not this rule's.
+      { scope: 'refusal', body: JSON.stringify({ ret: '10001', msg: '' }) },
     ],
     breaks: [
       { scope: 'refusal', body: okAnswer },
-      { scope: 'refusal', body: JSON.stringify({ ret: '10001', msg: '' }) },
       { scope: 'refusal', body: 'Internal Server Error', options: { head: { status: 500, headers: { 'content-type': 'text/plain' } } } },
       { scope: 'refusal', body: good, options: { head: { headers: { 'content-type': 'text/event-stream' } } } },
     ],

@@ -15,22 +15,23 @@ import { at, isSuccess, packetOf } from './read.js';
 export const inputRefused = refusalRule(
   {
     id: 'ctai.input.refused',
-    title: 'A request the document forbids is refused: HTTP 4xx, or ret other than "0" with a msg',
+    title: 'A request the document forbids is refused: HTTP 4xx, or ret other than "0"',
     severity: 'error',
     basis: 'doc',
     source: at('请求参数 (field table)'),
   },
   {
     status: (status) => status >= 400 && status < 500,
+    // Whether the refusal says why (its msg) is ctai.error.shape's to judge.
     refuses: (frame) => {
       const packet = packetOf(frame);
-      return packet !== undefined && typeof packet.ret === 'string' && !isSuccess(packet) && typeof packet.msg === 'string' && packet.msg !== '';
+      return packet !== undefined && typeof packet.ret === 'string' && !isSuccess(packet);
     },
     delivers: (frame) => {
       const packet = packetOf(frame);
       return packet !== undefined && isSuccess(packet) && packet.data !== undefined ? `an answer: ${show(frameText(frame))}` : undefined;
     },
-    expected: 'HTTP 4xx, or ret other than "0" with a msg',
+    expected: 'HTTP 4xx, or ret other than "0"',
   },
 );
 

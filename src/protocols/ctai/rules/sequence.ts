@@ -63,7 +63,8 @@ export const msgSnSequence = defineRule({
     return {
       frame(frame) {
         const packet = packetOf(frame);
-        if (packet?.data === undefined || !isSuccess(packet)) return;
+        // ret 0 as a number is still an answer packet (ctai.packet.shape reports the type): it counts.
+        if (packet?.data === undefined || (!isSuccess(packet) && packet.ret !== 0)) return;
         const value = packet.data['msg_sn'];
         const sn = sequenceNumber(value);
         if (sn === undefined) return; // not a number at all: packet.shape reports it

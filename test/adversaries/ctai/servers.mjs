@@ -5,8 +5,10 @@ import { failVariants } from './variants-fail.mjs';
 // Second round: real-stack variations and subtler faults (extra-*.mjs, variants-extra-*.mjs).
 import { extraPassVariants } from './variants-extra-pass.mjs';
 import { extraFailVariants } from './variants-extra-fail.mjs';
+// Third round (audit/): independent servers kept from an audit of chatwire's verdicts.
+import { auditVariants } from '../audit/variants.mjs';
 
-export const variants = [...passVariants, ...failVariants, ...extraPassVariants, ...extraFailVariants];
+export const variants = [...passVariants, ...failVariants, ...extraPassVariants, ...extraFailVariants, ...auditVariants.ctai];
 
 const ids = new Set();
 for (const v of variants) {

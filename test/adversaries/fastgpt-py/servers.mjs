@@ -4,6 +4,8 @@ import { makeServer } from './base.mjs';
 import { STAGES } from './bot.mjs';
 import { startPython } from './python.mjs';
 import { extraVariants } from './variants-extra.mjs';
+// Third round (audit/): independent servers kept from an audit of chatwire's verdicts.
+import { auditVariants } from '../audit/variants.mjs';
 
 const DOC = 'chat-stream-mode.md';
 const move = (frames, pred, where) => {
@@ -193,4 +195,5 @@ export const variants = [
   ...conformant.map((v) => ({ ...v, expect: 'pass', breaks: undefined })),
   ...faulty.map((v) => ({ ...v, expect: 'fail' })),
   ...extraVariants, // second round (variants-extra.mjs)
+  ...auditVariants['fastgpt-py'],
 ];

@@ -3,6 +3,8 @@
 // completions.mjs, records.mjs, errors.mjs for what each knob or fault changes.
 import { startServer } from './base.mjs';
 import { extraVariants } from './variants-extra.mjs';
+// Third round (audit/): independent servers kept from an audit of chatwire's verdicts.
+import { auditVariants } from '../audit/variants.mjs';
 
 const LEGACY = { profile: 'legacy' };
 const NEWEST = { profile: 'newest' };
@@ -131,5 +133,6 @@ export const variants = [
     { ...LEGACY, fault: 'flowresponses-object' }),
 
   // ---- second round (variants-extra.mjs): other web stacks and further single faults ----------
-  ...extraVariants
+  ...extraVariants,
+  ...auditVariants.fastgpt,
 ];

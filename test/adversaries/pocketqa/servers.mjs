@@ -4,6 +4,8 @@ import { randomUUID } from 'node:crypto';
 import { startBase, chunkers } from './base.mjs';
 import { startPython } from './pylaunch.mjs';
 import { extraVariants } from './variants-extra.mjs';
+// Third round (audit/): independent servers kept from an audit of chatwire's verdicts.
+import { auditVariants } from '../audit/variants.mjs';
 
 const DOC = '001 对话(socketio) §发送事件(response) CHAT_SS';
 const last = (a) => a[a.length - 1];
@@ -154,6 +156,7 @@ export const variants = [
     'finish_reason is hard-coded to "stop" on every partial frame, so one answer carries many end signals',
     `${DOC}: exactly one "stop" per answer, partial frames carry a non-final finish_reason (digest pocketqa)`,
     () => startBase({ partialFinish: 'stop' })),
+  ...auditVariants.pocketqa,
 ];
 
 function parseObject(p) {

@@ -5,10 +5,13 @@ import { failVariants } from './variants-fail.mjs';
 // Second round (extra-base.mjs, extra-wire.mjs, py_stdlib_server.py): ids prefixed "x-".
 import { extraPassVariants } from './variants-extra-pass.mjs';
 import { extraFailVariants } from './variants-extra-fail.mjs';
+// Third round (audit/): independent servers kept from an audit of chatwire's verdicts.
+import { auditVariants } from '../audit/variants.mjs';
 
 export const variants = [
   ...passVariants.map((v) => ({ breaks: undefined, ...v })),
   ...failVariants,
   ...extraPassVariants.map((v) => ({ breaks: undefined, ...v })),
   ...extraFailVariants,
+  ...auditVariants.tasks,
 ];

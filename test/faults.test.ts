@@ -222,6 +222,10 @@ describe('choosing in code', () => {
     expect(fg.status).toBe(200);
     const unknown = await ask({ 'x-chatwire-scenario': 'no-such-thing' });
     expect(unknown.status).toBe(400);
+    // A misspelt protocol is refused too, not ignored in favour of the default.
+    const misspelt = await ask({ 'x-chatwire-scenario': 'ctia=no-stop' });
+    expect(misspelt.status).toBe(400);
+    expect(((await misspelt.json()) as { msg: string }).msg).toContain('"ctia" in x-chatwire-scenario is no protocol this mock serves');
   });
 
   it('lists scenarios, what plays, and every fault at /_chatwire/scenarios; POST use and reset work too', async () => {

@@ -81,6 +81,13 @@ export class MockChoices {
       .split(',')
       .map((entry) => entry.trim())
       .filter((entry) => entry !== '');
+    // A protocol this mock does not serve is a typo (ctia=no-stop): playing the default would hide it.
+    const stranger = entries.map((entry) => entry.split('=')[0]?.trim() ?? '').find((name, i) => entries[i]?.includes('=') && !this.sets.has(name));
+    if (stranger !== undefined) {
+      throw new ChatwireError('UNKNOWN_SCENARIO', `Failed to choose a scenario: "${stranger}" in ${SCENARIO_HEADER} is no protocol this mock serves`, {
+        hint: `write protocol=scenario with one of ${[...this.sets.keys()].join(', ')}, or a scenario name alone`,
+      });
+    }
     const named = entries.find((entry) => entry.startsWith(`${protocol}=`));
     if (named !== undefined) return named.slice(protocol.length + 1);
     const bare = entries.filter((entry) => !entry.includes('='));

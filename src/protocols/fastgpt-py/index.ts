@@ -3,6 +3,7 @@ import { isRecord } from '../../core/schemas.js';
 import { fastgptPyApi } from './api.js';
 import { chatRoute, FastgptPyScript, refuse } from './mock.js';
 import { DOC, fastgptPyRules } from './rules/index.js';
+import { asksStream } from './stream-flag.js';
 
 export default defineProtocol({
   id: 'fastgpt-py',
@@ -14,7 +15,7 @@ export default defineProtocol({
   // The document's URL puts stream in the query string, its table in the body: either counts.
   answerKind: (request, url) => {
     const query = url === undefined ? null : new URL(url, 'http://request.invalid').searchParams.get('stream');
-    return query === 'true' || query === '1' || (isRecord(request) && request['stream'] === true) ? 'stream' : 'answer';
+    return asksStream(query, request) ? 'stream' : 'answer';
   },
   isLastFrame: (frame) => frame.type === 'sse' && frame.event === 'done',
   // text_delta events carry the answer's fragments; a non-streaming answer its whole text.

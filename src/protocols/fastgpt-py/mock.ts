@@ -4,6 +4,7 @@ import type { MockExchange, MockRoute, Refusal } from '../../mock/exchange.js';
 import type { ScenarioFrame } from '../../mock/scenario.js';
 import { BoundedStore, scriptReader, stateOf } from '../../mock/state.js';
 import { STAGES } from './rules/index.js';
+import { asksStream, queryFlag } from './stream-flag.js';
 
 const Turn = z
   .object({
@@ -64,13 +65,23 @@ const chat: MockRoute['handle'] = async (exchange) => {
     return;
   }
   if (!isRecord(body)) return refuse(exchange, { status: 422, message: 'the body must be a JSON object' });
+  const flag = exchange.url.searchParams.get('stream');
+  if (queryFlag(flag) === 'invalid') {
+    // FastAPI's own answer to a bool it cannot parse.
+    exchange.json(422, {
+      detail: [
+        { loc: ['query', 'stream'], msg: `Failed to read stream=${flag}: expected a boolean (true, false, 1, 0, yes, no, on, off)`, type: 'bool_parsing' },
+      ],
+    });
+    return;
+  }
   const script = scriptOf(exchange.scenario());
   const sessionId = String(body['sessionId']);
   const sessions = stateOf(exchange.state, Sessions);
   const index = sessions.turns.get(sessionId) ?? 0;
   sessions.turns.set(sessionId, index + 1);
   const turn = script.turns[Math.min(index, script.turns.length - 1)] as Turn;
-  const stream = ['true', '1'].includes(exchange.url.searchParams.get('stream') ?? '') || body['stream'] === true;
+  const stream = asksStream(flag, body);
 
   if (stream && !script.faults.includes('stream-as-json')) {
     await exchange.playStream({

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cli } from './cli-helper.js';
+import { io as connect } from 'socket.io-client';
 import { startMockProcess } from './mock-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'chatwire-client-report-'));
@@ -63,6 +64,29 @@ describe('chatwire mock --report and --fail-on-client-deviation', () => {
     expect(code).toBe(0);
     expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ total: 0 });
   }, 60_000);
+
+  it('reports a Socket.IO event no protocol listens to (a misspelt chat_cs), which the mock leaves unanswered', async () => {
+    const file = join(dir, 'socket.json');
+    const answered: string[] = [];
+    const { code, stderr } = await withMock(['--protocol', 'pocketqa', '--report', file, '--fail-on-client-deviation'], async (url) => {
+      const socket = connect(url, { transports: ['websocket'] });
+      socket.onAny((event: string) => answered.push(event));
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      socket.emit('chat_cs', { text: '身份证丢了应该怎么办?', upload_id: '' });
+      socket.emit('CHAT_CS', { text: '身份证丢了应该怎么办?', upload_id: '' });
+      await new Promise<void>((resolve) =>
+        socket.on('CHAT_SS', (message: { data?: { finish_reason?: unknown } }) => message.data?.finish_reason === 'stop' && resolve()),
+      );
+      socket.close();
+    });
+    expect(code).toBe(1);
+    expect(stderr).toContain('ignored chat_cs on Socket.IO connection');
+    expect(new Set(answered)).toEqual(new Set(['CHAT_SS']));
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({
+      total: 1,
+      deviations: [{ method: 'EMIT chat_cs', deviation: { rule: 'pocketqa.request.event' } }],
+    });
+  });
 
   it('exits 2 at once when the report cannot be written', async () => {
     const { code, stderr } = await cli(['mock', '--port', '0', '--report', join(dir, 'missing', 'x.json')]);

@@ -65,6 +65,13 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     keeps: [emitted({ text: 'q', upload_id: '' }), emitted(JSON.stringify({ text: 'q', sid: '1234567', upload_id: '' }))],
     breaks: [emitted({ room: 'r' }), emitted('not json {'), emitted({ text: 5 })],
   },
+  'pocketqa.request.event': {
+    keeps: [emitted({ text: 'q', upload_id: '' }), { ...emitted({ text: 'q', upload_id: '' }), emit: 'SUM_CS' }],
+    breaks: [
+      { ...emitted({ text: 'q', upload_id: '' }), emit: 'chat_cs' },
+      { ...emitted({ text: 'q', upload_id: '' }), emit: 'FOO_CS' },
+    ],
+  },
   'pocketqa.answer.started': {
     keeps: [{ events: good }, { events: [], scope: 'refusal', end: { type: 'timeout', atMs: 1500, limitMs: 1500, limit: 'exchange' } }],
     breaks: [{ events: [], end: { type: 'timeout', atMs: 30_000, limitMs: 30_000, limit: 'exchange' } }],

@@ -3,6 +3,7 @@ import type { MockExchange, Refusal } from '../../mock/exchange.js';
 import { approxBytes, BoundedStore, scriptReader, stateOf } from '../../mock/state.js';
 import type { SocketMock, SocketTurn } from '../../transports/socketio/mock.js';
 import { payloadOf } from './rules/index.js';
+import { LISTENED } from './rules/index.js';
 
 const MAX_TURNS_PER_ROOM = 50;
 /** A room's history is cut to its latest turns within this many bytes too (questions may be 1 MB each). */
@@ -98,5 +99,5 @@ async function answer(turn: SocketTurn): Promise<void> {
   if (turn.connected()) await send({ room, delta: '', finish_reason: 'stop', received });
 }
 
-/** Every *_CS event (CHAT_CS, and SUM_CS, QA_CS, GEN_CS by symmetry) is answered on its *_SS twin. */
-export const socket: SocketMock = { answers: (event) => /^[A-Z]+_CS$/.test(event), answer };
+/** CHAT_CS, and SUM_CS, QA_CS, GEN_CS by symmetry, are answered on their *_SS twins; no other event is. */
+export const socket: SocketMock = { answers: (event) => (LISTENED as readonly string[]).includes(event), answer };

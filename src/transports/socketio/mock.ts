@@ -148,9 +148,21 @@ export function attachSocketMock(
     // One listener for the connection, not one per answer (they would pile up on a client that asks for ever).
     const gone = new AbortController();
     socket.once('disconnect', () => gone.abort(new Error('the client disconnected')));
+    // An event no protocol answers is likely a client's misspelt one: logged, and judged by each
+    // protocol's request rules (which name the events they listen to), never silently dropped.
+    const unanswered = (event: string, payload: unknown): void => {
+      const judged = typeof payload === 'string' || !nestsTooDeep(payload);
+      for (const { context } of served) {
+        context.log(`ignored ${event} on Socket.IO connection ${socket.id}: ${context.protocol.id} does not answer it`);
+        if (!judged) continue;
+        const body = typeof payload === 'string' ? payload : JSON.stringify(payload ?? null);
+        context.checkRequest({ method: `EMIT ${event}`, url: '/socket.io/', headers: {}, body: body.slice(0, 4096) }, payload);
+      }
+    };
     socket.onAny((event: string, payload: unknown) => {
       const entry = served.find((candidate) => candidate.socket.answers(event));
-      const scenario: Scenario | undefined = entry === undefined ? undefined : selections?.get(entry)?.scenario;
+      if (entry === undefined) return unanswered(event, payload);
+      const scenario: Scenario | undefined = selections?.get(entry)?.scenario;
       if (entry === undefined || scenario === undefined || inFlight >= MAX_ANSWERS_IN_FLIGHT) return;
       // Too deep for the rules to walk: logged and left unanswered, as the protocol answers any bad payload.
       const parsed = typeof payload === 'string' ? parseJson(payload) : undefined;

@@ -10,11 +10,12 @@
 import type { Rule } from '../../../core/rule.js';
 import { answerShape, deltaText, finishPartial } from './frames.js';
 import { receivedClueAlter, receivedEcho, receivedHistory, roomDefault, roomEcho } from './received.js';
-import { requestShape } from './request.js';
+import { requestEvent, requestShape } from './request.js';
 import { answerPrivate, historyTurns, roomIsolated } from './scope.js';
 import { answerEventName, answerStarted, eventExtra, stopLast, stopPresent } from './sequence.js';
 
 export { DOC, isStop, payloadOf } from './read.js';
+export { LISTENED } from './request.js';
 
 export const pocketqaRules: readonly Rule[] = [
   answerStarted,
@@ -34,4 +35,5 @@ export const pocketqaRules: readonly Rule[] = [
   roomIsolated,
   historyTurns,
   requestShape,
+  requestEvent,
 ];

@@ -30,3 +30,30 @@ export const requestShape = defineRule({
     },
   }),
 });
+
+/** The events the document's server listens to: CHAT_CS, and by the digest's symmetry SUM_CS, QA_CS and GEN_CS. */
+export const LISTENED = ['CHAT_CS', 'SUM_CS', 'QA_CS', 'GEN_CS'] as const;
+
+// Could a legal client fail this? One emitting an event the server does not listen to gets no answer at all;
+// the document's server listens to CHAT_CS (the digest adds SUM_CS, QA_CS, GEN_CS).
+export const requestEvent = defineRule({
+  id: 'pocketqa.request.event',
+  title: 'The client emits an event the server listens to: CHAT_CS (or SUM_CS, QA_CS, GEN_CS)',
+  severity: 'error',
+  basis: 'doc',
+  source: at('监听事件(request) (事件名: CHAT_CS)'),
+  scopes: ['request'],
+  create: (context, report) => ({
+    end() {
+      const event = context.event ?? context.request.method.replace(/^EMIT /, '');
+      if ((LISTENED as readonly string[]).includes(event)) return;
+      report({
+        at: 'request',
+        pointer: '',
+        message: `the client emitted ${show(event)}, which no handler listens to: it gets no answer`,
+        expected: LISTENED.join(', '),
+        actual: event,
+      });
+    },
+  }),
+});

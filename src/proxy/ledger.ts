@@ -1,10 +1,13 @@
 import type { StreamEnd } from '../core/exchange.js';
 import { timeLimitOf } from '../core/exchange.js';
 import type { Deviation, RuleSource } from '../core/rule.js';
-import { outcomeOf, runReportOf, whereOf, type CaseReport, type RunReport } from '../report/model.js';
+import { outcomeOf, runReportOf, totalsOf, whereOf, type CaseReport, type RunReport, type Totals } from '../report/model.js';
 import { redactRecord } from '../mock/redact.js';
 
-/** Past this many, the oldest judged exchanges and deviations are dropped (counted in the totals line). */
+/**
+ * Past this many, the oldest judged exchanges and deviations are dropped: passed exchanges first, so
+ * a deviation is never lost to later clean traffic; the report's totals still count every exchange.
+ */
 export const MAX_KEPT = 10_000;
 
 /** Request headers whose values are credentials: blanked wherever a deviation quotes them. */
@@ -53,7 +56,8 @@ export class Ledger {
   readonly #cases: CaseReport[] = [];
   readonly #entries: DeviationEntry[] = [];
   readonly #startedAt = new Date().toISOString();
-  #dropped = 0;
+  /** The exchanges left out of the report, counted as its totals count them. */
+  #left: Totals = { cases: 0, passed: 0, warned: 0, failed: 0, skipped: 0, errors: 0, warnings: 0, known: 0, stale: 0 };
   #total = 0;
   #next = 0;
 
@@ -123,9 +127,14 @@ export class Ledger {
       ],
     });
     if (this.#cases.length > MAX_KEPT) {
-      this.#cases.shift();
-      this.#dropped++;
+      const oldestPassed = this.#cases.findIndex((c) => c.outcome === 'passed');
+      const [left] = this.#cases.splice(Math.max(0, oldestPassed), 1);
+      if (left !== undefined) this.#leave(left);
     }
+  }
+
+  #leave(left: CaseReport): void {
+    this.#left = sumTotals(this.#left, totalsOf([left]));
   }
 
   /** What `GET /_chatwire/deviations` answers. */
@@ -141,16 +150,31 @@ export class Ledger {
       startedAt: this.#startedAt,
       durationMs: Math.round(Date.now() - Date.parse(this.#startedAt)),
       cases: this.#cases,
+      totals: sumTotals(totalsOf(this.#cases), this.#left),
     });
   }
 
-  /** Exchanges left out of the report because more than MAX_KEPT passed. */
+  /** Exchanges left out of the report (the oldest passed ones first) because more than MAX_KEPT were judged. */
   get dropped(): number {
-    return this.#dropped;
+    return this.#left.cases;
   }
 
   #redacted(exchange: Pick<JudgedExchange, 'method' | 'path'>, deviation: Deviation): Deviation {
     // The mock's redaction: a deviation quotes what passed, and what passed may carry credentials.
     return redactRecord({ at: '', protocol: this.#protocol, method: exchange.method, path: exchange.path, deviation }, [...this.#secrets]).deviation;
   }
+}
+
+function sumTotals(a: Totals, b: Totals): Totals {
+  return {
+    cases: a.cases + b.cases,
+    passed: a.passed + b.passed,
+    warned: a.warned + b.warned,
+    failed: a.failed + b.failed,
+    skipped: a.skipped + b.skipped,
+    errors: a.errors + b.errors,
+    warnings: a.warnings + b.warnings,
+    known: a.known + b.known,
+    stale: a.stale + b.stale,
+  };
 }

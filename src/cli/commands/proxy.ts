@@ -2,7 +2,7 @@ import { closeSync, openSync } from 'node:fs';
 import { ChatwireError, describeError } from '../../core/errors.js';
 import { isLoopback } from '../../mock/server.js';
 import { selectProtocols } from '../../protocols/index.js';
-import { deviationLine } from '../../proxy/ledger.js';
+import { deviationLine, MAX_KEPT } from '../../proxy/ledger.js';
 import { startProxy } from '../../proxy/server.js';
 import { RecordingWriter } from '../../record/writer.js';
 import { exitCodeOf } from '../../report/model.js';
@@ -68,5 +68,10 @@ export async function proxyCommand(protocolName: string, raw: Record<string, unk
   writer?.close();
   const report = proxy.ledger.report(options.target, options.strict);
   emitReports(report, outputs, { progressShown: true }, io);
+  const { dropped } = proxy.ledger;
+  if (dropped > 0)
+    io.stderr.write(
+      `chatwire proxy: ${dropped} exchange(s) left out of the report (it keeps the newest ${MAX_KEPT}, passed ones dropped first); its totals count them all\n`,
+    );
   return options.failOnDeviation ? exitCodeOf(report.totals, options.strict) : 0;
 }

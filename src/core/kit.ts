@@ -89,10 +89,13 @@ export function refusalRule(meta: Omit<RuleMeta, 'scopes'>, signs: RefusalSigns)
         },
         end(end) {
           if (refused && delivered === undefined) return;
+          if (context.live === true && !refused) return;
           const why = context.because === undefined ? '' : ` (${context.because})`;
           const message =
             delivered !== undefined
-              ? `the server answered a request it must refuse${why}`
+              ? refused
+                ? `the server refused the request but still delivered data${why}`
+                : `the server answered a request it must refuse${why}`
               : status === 404 || status === 405
                 ? `HTTP ${status} says the server does not know this call, not that it refused the request${why}`
                 : status >= 500

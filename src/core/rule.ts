@@ -34,6 +34,12 @@ export interface ExchangeContext {
   readonly requestJson: unknown;
   /** For a refusal: why the request must be refused, as the suite states it. */
   readonly because?: string | undefined;
+  /**
+   * Live traffic (the proxy): the request and its credentials are the client's, not chatwire's. A
+   * request the client got wrong may be answered anyway (only a refusal that still hands out data is
+   * the server's fault), and a refusal as unauthorised may be the client's wrong key.
+   */
+  readonly live?: boolean | undefined;
   /** For a connection-based transport: the id the server gave this client (a Socket.IO sid). */
   readonly connectionId?: string | undefined;
   /** For an event-based transport: the event the request was emitted as (e.g. a Socket.IO event name). */

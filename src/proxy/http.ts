@@ -3,7 +3,8 @@ import { parseJson, type RequestRecord, type StreamEnd } from '../core/exchange.
 import { mediaType } from '../core/kit.js';
 import type { Deviation, Scope } from '../core/rule.js';
 import { checkClientRequest } from '../mock/exchange.js';
-import type { AnswerKind } from '../protocols/protocol.js';
+import type { AnswerKind, Protocol } from '../protocols/protocol.js';
+import { compilePath } from '../mock/routes.js';
 import { httpRules } from '../transports/http/rules.js';
 import { decoded, streamSink, wholeSink, type BodySink } from './answer.js';
 import type { ProxyContext } from './context.js';
@@ -18,14 +19,29 @@ export interface CheckedRequest {
   readonly because: string | undefined;
 }
 
+/** Methods whose documented calls carry their arguments in the query string, not in a body. */
+const BODILESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
+
+/** Whether a request is one of the protocol's documented calls (its mock's routes): others pass unjudged. */
+export function isDocumentedCall(protocol: Protocol, method: string, pathname: string): boolean {
+  return (protocol.mock.routes ?? []).some(
+    (route) => route.method === method.toUpperCase() && (route.path === pathname || compilePath(route.path)?.regex.test(pathname) === true),
+  );
+}
+
 /** Runs the protocol's request rules (the mock's client check) over a request that passed. */
 export function checkRequest(context: ProxyContext, record: RequestRecord, truncated: boolean): CheckedRequest {
   context.ledger.learn(record.headers);
   const parsed = record.body === undefined ? undefined : parseJson(record.body);
   const json = parsed?.ok === true ? parsed.value : undefined;
-  // A body past the checked size is forwarded whole but not judged: a cut JSON text would be a false finding.
-  const deviations = truncated ? [] : checkClientRequest(context.protocol, record, json, () => undefined);
-  return { json, deviations, because: deviations.find((deviation) => deviation.severity === 'error')?.message };
+  // A body past the checked size is forwarded whole but not judged: a cut JSON text would be a false finding;
+  // a call that carries its arguments in the query string has no body to judge.
+  const unjudged = truncated || (record.body === undefined && BODILESS.has(record.method.toUpperCase()));
+  const deviations = unjudged ? [] : checkClientRequest(context.protocol, record, json, () => undefined);
+  const broken = deviations.find((deviation) => deviation.severity === 'error')?.message;
+  // A protocol that needs a key: a call without one is the client's mistake, whatever the server answers.
+  const keyless = context.protocol.mock.keyed === true && (record.headers['authorization'] ?? '').trim() === '' ? 'the request carries no API key' : undefined;
+  return { json, deviations, because: broken ?? keyless };
 }
 
 /** How a relayed answer ended, as a stream end. */
@@ -49,6 +65,7 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, context: Pr
   const startedAt = clock.now();
   let live: LiveExchange | undefined;
   let scope: Scope = 'answer';
+  let asked: AnswerKind = 'answer';
   let sink: BodySink | undefined;
   relayHttp(
     req,
@@ -59,7 +76,9 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, context: Pr
       request(record, truncated) {
         const checked = checkRequest(context, record, truncated);
         const url = upstreamUrl(context.target, record.url).href;
-        scope = checked.because !== undefined ? 'refusal' : answerKind(checked.json, url);
+        asked = answerKind(checked.json, url);
+        // A request the client got wrong: the server may refuse it, or answer it anyway (judged then).
+        scope = checked.because !== undefined ? 'refusal' : asked;
         const request = { ...record, url };
         const tap = context.observer?.open({ type: 'request', request, label: { expect: scope } });
         live = new LiveExchange({
@@ -70,7 +89,7 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, context: Pr
           path: record.url,
           scope,
           rules: [...context.protocol.rules, ...httpRules],
-          context: { request, requestJson: checked.json, because: checked.because },
+          context: { request, requestJson: checked.json, because: checked.because, live: true },
           requestDeviations: checked.deviations,
           maxFrames: limits.maxFrames,
           tap,
@@ -78,6 +97,11 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, context: Pr
       },
       response(head) {
         if (live === undefined) return;
+        // Streamed anyway: the stream's own rules judge it (a refusal is never an event stream of answers).
+        if (scope === 'refusal' && asked === 'stream' && head.status < 400 && mediaType(head.headers['content-type']) === 'text/event-stream') {
+          scope = 'stream';
+          live.rescope(scope);
+        }
         live.response(head);
         const current = live;
         // As the suites read it: a stream is asked for, or the answer says it is one.

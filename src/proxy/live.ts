@@ -32,8 +32,8 @@ const MAX_LATER = 20;
  */
 export class LiveExchange {
   readonly id: number;
-  readonly #options: LiveOptions;
-  readonly #check: ExchangeCheck;
+  #options: LiveOptions;
+  #check: ExchangeCheck;
   readonly #started: number;
   #status: number | null = null;
   #frames = 0;
@@ -71,6 +71,17 @@ export class LiveExchange {
     if (this.#ended) return;
     for (const deviation of found.slice(0, Math.max(0, MAX_LATER - this.#later))) this.#tell(deviation);
     this.#later += found.length;
+  }
+
+  /** Judges the exchange by another scope's rules, before its answer began: a refused request answered anyway. */
+  rescope(scope: Scope): void {
+    if (this.#status !== null || this.#frames > 0 || this.#ended) return;
+    this.#options = { ...this.#options, scope };
+    this.#check = new ExchangeCheck(
+      this.#options.rules.filter((rule) => rule.scopes.includes(scope)),
+      this.#options.context,
+    );
+    this.#fromEngine = 0;
   }
 
   elapsed(): number {

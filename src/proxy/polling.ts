@@ -137,7 +137,7 @@ export class PollingProxy {
       path: key,
       scope: 'stream',
       rules: context.protocol.rules,
-      context: { request, requestJson: json },
+      context: { request, requestJson: json, live: true },
       requestDeviations: deviations,
       maxFrames: context.limits.maxFrames,
       tap,

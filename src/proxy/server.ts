@@ -7,7 +7,7 @@ import { isLoopback } from '../mock/server.js';
 import type { Protocol } from '../protocols/protocol.js';
 import type { WireObserver } from '../transports/observer.js';
 import type { ProxyContext } from './context.js';
-import { proxyHttp } from './http.js';
+import { isDocumentedCall, proxyHttp } from './http.js';
 import { Ledger, type DeviationEntry } from './ledger.js';
 import { PollingProxy } from './polling.js';
 import { relayHttp } from './relay.js';
@@ -77,23 +77,30 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
   const route = (req: IncomingMessage, res: ServerResponse): void => {
     const pathname = new URL(req.url ?? '/', 'http://proxy.invalid').pathname;
     if (pathname === '/_chatwire/deviations') return serveDeviations(req, res, ledger, host, boundPort);
+    // Whatever else the server serves (its pages, a CORS preflight, an undocumented call) passes unjudged.
+    const unjudged = (): void =>
+      relayHttp(
+        req,
+        res,
+        target,
+        () => context.clock.now(),
+        { request: () => undefined, response: () => undefined, chunk: () => undefined, end: () => undefined },
+        context.onError,
+      );
     switch (protocol.transport) {
       case 'http':
-        return proxyHttp(req, res, context, protocol.answerKind);
+        return isDocumentedCall(protocol, req.method ?? 'GET', pathname) ? proxyHttp(req, res, context, protocol.answerKind) : unjudged();
       case 'polling':
-        if (polling?.isPoll(req) === true) return polling.handle(req, res);
-        return proxyHttp(req, res, context, () => 'answer');
+        // A poll without the key is the client's own mistake: judged alone, as a refusal it may get.
+        if (polling?.isPoll(req) === true)
+          return protocol.mock.keyed === true && (req.headers.authorization ?? '').trim() === ''
+            ? proxyHttp(req, res, context, () => 'answer')
+            : polling.handle(req, res);
+        return isDocumentedCall(protocol, req.method ?? 'GET', pathname) ? proxyHttp(req, res, context, () => 'answer') : unjudged();
       case 'socketio':
+        // The protocol lives at /socket.io/.
         if (pathname.startsWith(ENGINE_PATH) && sockets !== undefined) return sockets.handlePolling(req, res);
-        // Whatever else the server serves passes unjudged: the protocol lives at /socket.io/.
-        return relayHttp(
-          req,
-          res,
-          target,
-          () => context.clock.now(),
-          { request: () => undefined, response: () => undefined, chunk: () => undefined, end: () => undefined },
-          context.onError,
-        );
+        return unjudged();
     }
   };
   const server: Server = createServer((req, res) => {

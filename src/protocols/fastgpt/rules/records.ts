@@ -8,6 +8,7 @@ import { assertedRule, frameSchemaRule, reportFrameProblems } from '../../../cor
 import { defineRule, type ExchangeContext, type Rule } from '../../../core/rule.js';
 import { isRecord } from '../../../core/schemas.js';
 import { at, pathOf, RECORDS } from './read.js';
+import { authFailure } from './refusal.js';
 
 // ---- chat records ----------------------------------------------------------------------------
 
@@ -56,10 +57,12 @@ export const recordsSuccess = onRecords(
     basis: 'doc',
     source: at('Chat CRUD (Response Examples: code 200)'),
     scopes: ['answer'],
-    create: (_context, report) => ({
+    create: (context, report) => ({
       frame(frame) {
         const code = envelopeCode(frame);
         if (code === 200 || code === '200' || !frame.json.ok) return; // a string "200" is records.envelope's finding
+        // Live traffic: a refusal as unauthorised answers the client's key, which may well be wrong.
+        if (context.live === true && authFailure(frame) !== undefined) return;
         const message = frame.json.ok && isRecord(frame.json.value) ? frame.json.value['message'] : undefined;
         report({ at: 'frame', frame, pointer: '/code', message: `the call failed: ${show(message)}`, expected: '200', actual: show(code) });
       },

@@ -1,0 +1,132 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import ctai from '../src/protocols/ctai/index.js';
+import fastgpt from '../src/protocols/fastgpt/index.js';
+import tasks from '../src/protocols/tasks/index.js';
+import type { Protocol } from '../src/protocols/protocol.js';
+import { startProxy, type ProxyServer } from '../src/proxy/server.js';
+
+const closers: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const close of closers.splice(0)) await close();
+});
+
+/** A backend answering with `handle`, and a proxy for `protocol` in front of it. */
+async function through(protocol: Protocol, handle: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<ProxyServer> {
+  const backend: Server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (chunk: Buffer) => (body += chunk.toString()));
+    req.on('end', () => handle(req, body, res));
+  });
+  await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+  closers.push(() => new Promise<void>((resolve) => backend.close(() => resolve())));
+  const { port } = backend.address() as { port: number };
+  const proxy = await startProxy({ protocol, target: `http://127.0.0.1:${port}`, port: 0 });
+  closers.unshift(() => proxy.close());
+  return proxy;
+}
+
+/** Waits (bounded) until the proxy has judged `count` exchanges: judging ends just after the client read the answer. */
+async function judged(proxy: ProxyServer, count: number): Promise<void> {
+  for (let waited = 0; proxy.ledger.report('', false).cases.length < count; waited += 5) {
+    if (waited > 5_000) throw new Error(`the proxy judged ${proxy.ledger.report('', false).cases.length} exchange(s), not ${count}`);
+    await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+}
+
+const rulesOf = (proxy: ProxyServer): string[] => proxy.ledger.deviations().deviations.map((entry) => `${entry.deviation.severity} ${entry.deviation.rule}`);
+
+const packet = (sn: number, event = '') =>
+  `id: m${sn}\ndata: ${JSON.stringify({ ret: '0', msg: '', data: { msg_id: `m${sn}`, msg_sn: String(sn), event, answer_text: event === 'stop' ? '' : '字' } })}\n\n`;
+
+describe('the proxy judges live traffic as the client sent it', () => {
+  it('passes what is not a documented call unjudged: a CORS preflight, a page, a 404', async () => {
+    const proxy = await through(ctai, (_req, _body, res) => res.writeHead(200, { 'content-type': 'text/plain' }).end('ok'));
+    await (await fetch(`${proxy.url}/v1/ctai/query_text_chat`, { method: 'OPTIONS', headers: { origin: 'https://app.example' } })).text();
+    await (await fetch(`${proxy.url}/static/app.js?v=3`)).text();
+    // Then one documented call: once it is judged, the two before it would have been too.
+    await (
+      await fetch(`${proxy.url}/v1/ctai/query_text_chat`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query_text":"你好"}' })
+    ).text();
+    await judged(proxy, 1);
+    expect(proxy.ledger.report('', false).cases.map((c) => c.name)).toEqual(['#0 POST /v1/ctai/query_text_chat']);
+  });
+
+  it("judges an answer the server gave a request the client got wrong by the answer's own rules, and demands no refusal", async () => {
+    // The backend accepts lang "en" (the digest: not its fault) but forgets the stop packet.
+    const proxy = await through(ctai, (_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.end(packet(0) + packet(1));
+    });
+    const answer = await fetch(`${proxy.url}/v1/ctai/query_text_chat`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query_text: '你好', lang: 'en', stream: '1' }),
+    });
+    await answer.text();
+    await judged(proxy, 1);
+    expect(rulesOf(proxy)).toEqual(['error ctai.request.shape', 'error ctai.stop.present']);
+  });
+
+  it("takes a keyless call refused as the client's mistake, and reports a refusal that still hands out data", async () => {
+    const refusal = (data: unknown) => JSON.stringify({ code: 403, statusText: 'unAuthorization', message: 'unAuthorization', data });
+    let leak = false;
+    const proxy = await through(fastgpt, (_req, _body, res) =>
+      res.writeHead(500, { 'content-type': 'application/json' }).end(refusal(leak ? { list: [{ chatId: 'c1' }], total: 1 } : null)),
+    );
+    const histories = () =>
+      fetch(`${proxy.url}/api/core/chat/history/getHistories`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ appId: 'a', offset: 0, pageSize: 10 }),
+      });
+    await (await histories()).text();
+    await judged(proxy, 1);
+    expect(rulesOf(proxy)).toEqual([]);
+    leak = true;
+    await (await histories()).text();
+    await judged(proxy, 2);
+    expect(rulesOf(proxy)).toEqual(['error fastgpt.request.refused']);
+  });
+
+  it('does not blame the server for refusing a wrong key, nor judge a query-string call by its missing body', async () => {
+    const proxy = await through(fastgpt, (req, _body, res) => {
+      if (req.url?.startsWith('/api/core/chat/init') === true) {
+        res
+          .writeHead(200, { 'content-type': 'application/json' })
+          .end(JSON.stringify({ code: 200, statusText: '', message: '', data: { chatId: 'c1', appId: 'a', variables: {}, app: {} } }));
+        return;
+      }
+      res
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ code: 514, statusText: 'unAuthApiKey', message: 'unAuthApiKey', data: null }));
+    });
+    const headers = { authorization: 'Bearer fastgpt-wrong', 'content-type': 'application/json' };
+    await (
+      await fetch(`${proxy.url}/api/core/chat/history/getHistories`, { method: 'POST', headers, body: JSON.stringify({ appId: 'a', offset: 0, pageSize: 10 }) })
+    ).text();
+    await (await fetch(`${proxy.url}/api/core/chat/init?appId=a&chatId=c1`, { headers: { authorization: 'Bearer fastgpt-key' } })).text();
+    await judged(proxy, 2);
+    expect(rulesOf(proxy)).toEqual([]);
+  });
+
+  it('takes a keyless poll as its own exchange (refused: fine; refused with the events: a leak), and a first poll answered 404 as an unknown task', async () => {
+    let leak = false;
+    const proxy = await through(tasks, (req, _body, res) => {
+      if (req.headers.authorization === undefined) {
+        const events = leak ? { data: { status: 'completed', next_offset: 1, events: [{ type: 'text_chunk', data: { content: '你好' } }] } } : {};
+        res.writeHead(401, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: 'unauthorized', ...events }));
+        return;
+      }
+      res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ detail: 'no such task' }));
+    });
+    await (await fetch(`${proxy.url}/api/v1/tasks/t1?from=0`)).text();
+    await (await fetch(`${proxy.url}/api/v1/tasks/made-up?from=0`, { headers: { authorization: 'Bearer k' } })).text();
+    await judged(proxy, 1);
+    expect(rulesOf(proxy)).toEqual([]);
+    leak = true;
+    await (await fetch(`${proxy.url}/api/v1/tasks/t1?from=0`)).text();
+    await judged(proxy, 2);
+    expect(rulesOf(proxy)).toContain('error tasks.auth.refused');
+  });
+});

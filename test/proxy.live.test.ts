@@ -12,7 +12,11 @@ afterEach(async () => {
 });
 
 /** A backend answering with `handle`, and a proxy for `protocol` in front of it. */
-async function through(protocol: Protocol, handle: (req: IncomingMessage, body: string, res: ServerResponse) => void): Promise<ProxyServer> {
+async function through(
+  protocol: Protocol,
+  handle: (req: IncomingMessage, body: string, res: ServerResponse) => void,
+  limits: { closeGraceMs?: number; maxFrames?: number } = {},
+): Promise<ProxyServer> {
   const backend: Server = createServer((req, res) => {
     let body = '';
     req.on('data', (chunk: Buffer) => (body += chunk.toString()));
@@ -21,7 +25,7 @@ async function through(protocol: Protocol, handle: (req: IncomingMessage, body: 
   await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
   closers.push(() => new Promise<void>((resolve) => backend.close(() => resolve())));
   const { port } = backend.address() as { port: number };
-  const proxy = await startProxy({ protocol, target: `http://127.0.0.1:${port}`, port: 0 });
+  const proxy = await startProxy({ protocol, target: `http://127.0.0.1:${port}`, port: 0, limits });
   closers.unshift(() => proxy.close());
   return proxy;
 }
@@ -128,5 +132,49 @@ describe('the proxy judges live traffic as the client sent it', () => {
     await (await fetch(`${proxy.url}/api/v1/tasks/t1?from=0`)).text();
     await judged(proxy, 2);
     expect(rulesOf(proxy)).toContain('error tasks.auth.refused');
+  });
+
+  it('judges a stream held open past the close grace after its last packet, while the traffic still passes until the server closes', async () => {
+    const stream = (holdMs: number) => (_req: IncomingMessage, _body: string, res: ServerResponse) => {
+      res.writeHead(200, { 'content-type': 'text/event-stream' });
+      res.write(packet(0) + packet(1, 'stop'));
+      setTimeout(() => res.end(), holdMs);
+    };
+    const ask = (proxy: ProxyServer) =>
+      fetch(`${proxy.url}/v1/ctai/query_text_chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query_text":"你好","stream":"1"}',
+      });
+    const held = await through(ctai, stream(400), { closeGraceMs: 50 });
+    expect(await (await ask(held)).text()).toBe(packet(0) + packet(1, 'stop'));
+    await judged(held, 1);
+    expect(rulesOf(held)).toEqual(['error ctai.close.after-stop']);
+    const closed = await through(ctai, stream(0), { closeGraceMs: 50 });
+    await (await ask(closed)).text();
+    await judged(closed, 1);
+    expect(rulesOf(closed)).toEqual([]);
+  });
+
+  it('passes an answer longer than --max-frames unjudged past the limit, with no finding about its end', async () => {
+    const proxy = await through(
+      ctai,
+      (_req, _body, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.end(Array.from({ length: 30 }, (_, sn) => packet(sn, sn === 29 ? 'stop' : '')).join(''));
+      },
+      { maxFrames: 10 },
+    );
+    const body = await (
+      await fetch(`${proxy.url}/v1/ctai/query_text_chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query_text":"你好","stream":"1"}',
+      })
+    ).text();
+    expect(body.split('\n\n').length - 1).toBe(30);
+    await judged(proxy, 1);
+    expect(rulesOf(proxy)).toEqual([]);
+    expect(proxy.ledger.report('', false).cases[0]?.steps[0]?.end).toBe('frame-limit');
   });
 });

@@ -93,6 +93,9 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, context: Pr
           requestDeviations: checked.deviations,
           maxFrames: limits.maxFrames,
           tap,
+          ...(context.protocol.isLastFrame === undefined
+            ? {}
+            : { closeAfter: { isLast: context.protocol.isLastFrame, graceMs: limits.closeGraceMs, signal: context.signal } }),
         });
       },
       response(head) {

@@ -21,6 +21,11 @@ export interface LiveOptions {
   readonly tap?: WireTap | undefined;
   /** `clock.now()` when the request began. */
   readonly startedAt?: number;
+  /**
+   * The protocol's last frame, and how long the server may keep the answer open after it: past the
+   * grace the exchange is judged as held open (the traffic still passes until the server closes it).
+   */
+  readonly closeAfter?: { readonly isLast: (frame: Frame) => boolean; readonly graceMs: number; readonly signal: AbortSignal } | undefined;
 }
 
 /** The most request deviations of later requests kept for one exchange. */
@@ -42,6 +47,8 @@ export class LiveExchange {
   readonly #told: Deviation[] = [];
   #fromEngine = 0;
   #later = 0;
+  /** Armed at the protocol's last frame; aborted when the exchange ends in time. */
+  #grace: AbortController | undefined;
 
   constructor(options: LiveOptions) {
     this.#options = options;
@@ -119,6 +126,14 @@ export class LiveExchange {
     this.#check.frame(frame);
     this.#catchUp();
     this.#options.tap?.frame(frame);
+    const close = this.#options.closeAfter;
+    if (close !== undefined && this.#grace === undefined && close.isLast(frame)) {
+      this.#grace = new AbortController();
+      this.#options.clock.sleep(close.graceMs, AbortSignal.any([close.signal, this.#grace.signal])).then(
+        () => this.end({ type: 'held-open', atMs: this.elapsed(), graceMs: close.graceMs }),
+        () => undefined,
+      );
+    }
   }
 
   /**
@@ -128,7 +143,9 @@ export class LiveExchange {
   end(end: StreamEnd, options: { readonly clientGone?: boolean } = {}): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#check.end(end);
+    this.#grace?.abort();
+    // Past --max-frames or --max-bytes the answer passes unjudged: how it ends is not known here.
+    if (end.type !== 'frame-limit' && end.type !== 'byte-limit') this.#check.end(end);
     this.#catchUp((deviation) => options.clientGone !== true || deviation.type !== 'stream');
     this.#options.tap?.end(end);
     const { method, path } = this.#options;

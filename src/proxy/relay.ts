@@ -140,7 +140,11 @@ export function relayHttp(
     if (!res.headersSent) {
       tellRequest();
       res.writeHead(502, { 'content-type': 'application/json; charset=utf-8' });
-      res.end(JSON.stringify({ error: `chatwire proxy: Failed to reach the target: ${describeError(error)}` }));
+      // Refused or unresolvable: not reached. Anything else: reached, but it hung up without an answer.
+      const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
+      const reached = !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code);
+      const what = reached ? 'get an answer from the target' : 'reach the target';
+      res.end(JSON.stringify({ error: `chatwire proxy: Failed to ${what}: ${describeError(error)}` }));
       finish({ type: 'upstream-failed', message: describeError(error), responded: false });
       return;
     }

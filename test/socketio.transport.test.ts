@@ -112,6 +112,17 @@ describe('the Socket.IO transport', () => {
     expect(items.at(-1)).toMatchObject({ type: 'broken', message: expect.stringContaining('disconnected') });
   });
 
+  it("times an answer to its last event: the wait for strays after it is not the server's time", async () => {
+    const session = await SocketSession.open(target(await start(true), 4));
+    const items = await collect(flatten(session.exchange('PING', [{}], { isLast })));
+    session.close();
+    const last = items.filter((item) => item.type === 'socketio').at(-1);
+    const end = items.at(-1);
+    expect(end?.type).toBe('closed');
+    // The stray wait here is 100 ms (closeGraceMs): an end stamped after it would be 100 ms late.
+    expect(end !== undefined && last !== undefined && 'atMs' in end ? end.atMs - last.atMs : Number.NaN).toBe(0);
+  });
+
   it('ends a whole answer as closed when the server disconnects right after its last event, and a cut one as broken', async () => {
     const baseUrl = await start(true);
     servers.at(-1)?.io.on('connection', (socket) =>

@@ -86,8 +86,10 @@ export class SocketSession {
         if (who === 'asker' && options.isHeartbeat?.(frame) !== true) watchdog.activity();
         if (who === 'asker' && options.isLast?.(frame) === true) {
           answered = true;
+          // The answer ended with its last event; the wait for strays after it is chatwire's, not the server's time.
+          const lastAt = frame.atMs;
           clock.sleep(Math.min(limits.closeGraceMs, STRAY_WAIT_MS), timers.signal).then(
-            () => finish({ type: 'closed', atMs: elapsed() }),
+            () => finish({ type: 'closed', atMs: lastAt }),
             () => undefined,
           );
         }

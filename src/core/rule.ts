@@ -25,6 +25,11 @@ export interface RuleMeta {
   readonly basis: Basis;
   readonly source: RuleSource;
   readonly scopes: readonly Scope[];
+  /**
+   * A security rule (the digest: one client's data reaching another, a call served without its
+   * credentials): its findings stay errors even in a case the document only implies.
+   */
+  readonly security?: true | undefined;
 }
 
 /** What one exchange looks like to a rule before any frame arrives. */

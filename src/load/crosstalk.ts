@@ -11,6 +11,7 @@ export const crosstalkRule: Rule = assertedRule({
   id: 'load.crosstalk',
   title: "An answer never carries another session's words (sessions under load stay apart)",
   severity: 'error',
+  security: true,
   basis: 'doc',
   source: { doc: 'every protocol document', section: 'a session, chat, room or conversation is its own (chatwire load: one marker per session)' },
 });

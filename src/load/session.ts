@@ -52,7 +52,7 @@ export async function runCaseOnce(session: SessionCase, suiteCase: SuiteCase): P
       Object.assign(vars, values);
       if (missing.length > 0) extra.push(captureDeviation(missing));
       const deviations = [...result.report.deviations, ...extra];
-      steps.push({ ...result.report, deviations: suiteCase.basis === 'inferred' ? deviations.map(asWarning) : deviations });
+      steps.push({ ...result.report, deviations: suiteCase.basis === 'inferred' ? deviations.map((deviation) => asWarning(deviation, rules)) : deviations });
       // Later steps build on this one (a follow-up turn, a captured id): after a cut they prove nothing.
       if ((result.report.end === 'timeout' && step.expect !== 'refusal') || missing.length > 0) break;
     }

@@ -3,7 +3,7 @@
  * `chatwire load` (load/session.ts).
  */
 import { isChatwireError } from '../core/errors.js';
-import { deviationOf, type Deviation } from '../core/rule.js';
+import { deviationOf, type Deviation, type Rule } from '../core/rule.js';
 import type { Protocol } from '../protocols/protocol.js';
 import type { CaseReport, StepReport } from '../report/model.js';
 import type { BoundTransport } from '../transports/index.js';
@@ -24,9 +24,13 @@ export function skippedCase(protocol: Protocol, suiteCase: SuiteCase, reason: st
   };
 }
 
-/** A deviation of an inferred case, which never fails a run on its own. */
-export function asWarning(deviation: Deviation): Deviation {
-  return deviation.severity === 'warn' ? deviation : { ...deviation, severity: 'warn', message: `${deviation.message} (inferred case: a warning)` };
+/**
+ * A deviation of an inferred case, which never fails a run on its own: a warning, unless its rule is
+ * a security rule (a leak between sessions is a fault whatever the case was about).
+ */
+export function asWarning(deviation: Deviation, rules: ReadonlyMap<string, Rule>): Deviation {
+  if (deviation.severity === 'warn' || rules.get(deviation.rule)?.security === true) return deviation;
+  return { ...deviation, severity: 'warn', message: `${deviation.message} (inferred case: a warning)` };
 }
 
 /**

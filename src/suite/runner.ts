@@ -187,7 +187,7 @@ async function runCase(
       if (missing.length > 0) extra.push(captureDeviation(missing));
       const deviations = [...report.deviations, ...extra];
       // A case the document only implies never fails a backend: its errors are warnings.
-      report = { ...report, deviations: suiteCase.basis === 'inferred' ? deviations.map(asWarning) : deviations };
+      report = { ...report, deviations: suiteCase.basis === 'inferred' ? deviations.map((deviation) => asWarning(deviation, rules)) : deviations };
       const later = suiteCase.steps.length - index - 1;
       // Later steps build on this one (a follow-up turn, a captured id): after a cut they prove nothing.
       const cut = report.end === 'timeout' && step.expect !== 'refusal';

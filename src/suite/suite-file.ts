@@ -21,7 +21,10 @@ const SuiteCase = z
       .describe(
         'Which legal server this case could fail, and why none does: every refusal case says so, since a refusal nobody could demand is a false alarm.',
       ),
-    basis: z.enum(['doc', 'inferred']).default('doc').describe('inferred: the document only implies this case, so its deviations are warnings.'),
+    basis: z
+      .enum(['doc', 'inferred'])
+      .default('doc')
+      .describe("inferred: the document only implies this case, so its deviations are warnings (but a security rule's findings stay errors)."),
     exclusive: z
       .boolean()
       .default(false)

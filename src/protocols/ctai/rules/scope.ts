@@ -107,6 +107,7 @@ export const sessionIsolated = assertedRule({
   id: 'ctai.session.isolated',
   title: "An answer carries nothing of another session's conversation",
   severity: 'error',
+  security: true,
   basis: 'doc',
   source: at('请求参数 (session_id: 相同会话 id 的多次问答才能形成多轮问答); digest: security'),
   // Checked by the suite's assertions on a case with two sessions.

@@ -50,6 +50,7 @@ export const historiesOwnApp = defineRule({
   id: 'fastgpt.records.own-app',
   title: "getHistories lists only the asked app's chats",
   severity: 'error',
+  security: true,
   basis: 'inferred',
   source: at('Chat CRUD: getHistories (appId: the application ID); digest: security'),
   scopes: ['answer'],

@@ -18,6 +18,7 @@ export const chatIsolated = assertedRule({
   id: 'fastgpt.chat.isolated',
   title: "A chat's answers and records carry nothing of another chat",
   severity: 'error',
+  security: true,
   basis: 'doc',
   source: at('Request (chatId: 历史记录 of that chat); Chat CRUD (getPaginationRecords of one chatId); digest: security'),
   // Checked by the suite's assertions on a case with two chats.

@@ -14,6 +14,7 @@ export const answerPrivate = defineRule({
   id: 'pocketqa.answer.private',
   title: 'An answer reaches only the socket that asked: another connected client receives nothing of it',
   severity: 'error',
+  security: true,
   basis: 'doc',
   source: at('发送事件(response); digest: delivering an answer to another client is a security fault'),
   scopes: ['stream'],
@@ -47,6 +48,7 @@ export const roomIsolated = assertedRule({
   id: 'pocketqa.room.isolated',
   title: "An answer carries nothing of another room's conversation (its delta, its received.history)",
   severity: 'error',
+  security: true,
   basis: 'doc',
   source: at('监听事件(request) (room: 聊天室id); digest: security'),
   // Checked by the suite's assertions on a case with two rooms.

@@ -42,6 +42,7 @@ export const workspaceIsolated = refusalRule(
     id: 'tasks.workspace.isolated',
     title: "A message to one workspace naming another workspace's conversation is refused (4xx), and starts no task",
     severity: 'error',
+    security: true,
     basis: 'inferred',
     source: at('1) curl (a conversation is created in, and messaged through, /workspaces/{ws}/); digest: security'),
   },
@@ -54,6 +55,7 @@ export const workspaceNoLeak = assertedRule({
   id: 'tasks.workspace.no-leak',
   title: "A task's answer carries nothing of another workspace's conversation",
   severity: 'error',
+  security: true,
   basis: 'inferred',
   source: at('1) curl (a conversation is created in, and messaged through, /workspaces/{ws}/); digest: security'),
   // Checked by the suite's assertions on a case with two workspaces.

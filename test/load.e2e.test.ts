@@ -127,6 +127,19 @@ describe('chatwire load', () => {
     }
   }, 30_000);
 
+  it('backs off a server that answers 429 instead of hammering it', async () => {
+    const busy = await startMock(['--fault', 'status:429', '--speed', '0']);
+    try {
+      const file = join(dir, 'busy.json');
+      const { code } = await cli(['load', 'ctai', '--target', busy.url, '--duration', '2500ms', '--concurrency', '2', '-r', `json:${file}`]);
+      expect(code).toBe(1);
+      // Two sessions, each waiting 1 s, then 2 s, after a busy answer: a handful of exchanges, not thousands.
+      expect(readJson(file).load.exchanges).toBeLessThan(40);
+    } finally {
+      busy.stop();
+    }
+  });
+
   it('lists load.crosstalk among the rules', async () => {
     const rules = await cli(['rules', 'ctai', '--json']);
     expect(JSON.parse(rules.stdout)).toContainEqual(expect.objectContaining({ id: 'load.crosstalk', severity: 'error' }));

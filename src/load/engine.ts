@@ -48,6 +48,10 @@ function missingVariables(suiteCase: SuiteCase, known: ReadonlySet<string>): str
   return [...missing];
 }
 
+/** How long a session waits after a case the server answered 429 or 503: doubling from the first to the second. */
+const MIN_BACKOFF_MS = 1_000;
+const MAX_BACKOFF_MS = 8_000;
+
 /**
  * Runs this shard's sessions at once until the duration is up, each looping over the plan's cases
  * (session s starts at case s, so that the cases overlap), every exchange judged by the suite's
@@ -81,11 +85,17 @@ export async function runLoad(plan: LoadPlan, options: LoadOptions, tally: LoadT
     // Bounded by the deadline: each round is bounded by the exchange limits. Every session plays at
     // least one case: the first exchange compiles the rules' schemas, synchronously, and on a busy
     // machine that alone can outlast a short duration before the later sessions have started.
+    let backoffMs = 0;
     for (let round = 0; (round === 0 || clock.now() < deadline) && !signal.aborted; round++) {
       const suiteCase = cases[(session + round) % cases.length];
       if (suiteCase === undefined) return;
       const report = await runCaseOnce(context, suiteCase);
       if (!signal.aborted) tally.add(report, session, Math.floor(round / cases.length));
+      // A server saying it is busy (429, 503) is not hammered: the session backs off, 1 s doubling to 8 s.
+      const busy = report.steps.some((step) => step.status === 429 || step.status === 503);
+      backoffMs = busy ? Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, backoffMs * 2)) : 0;
+      const wait = Math.min(backoffMs, deadline - clock.now());
+      if (wait > 0) await clock.sleep(wait, signal).catch(() => undefined);
     }
   };
   await Promise.all(

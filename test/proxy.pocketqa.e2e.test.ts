@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
 import pocketqa from '../src/protocols/pocketqa/index.js';
+import { io as connect } from 'socket.io-client';
 import { startProxyBin } from './proxy-helper.js';
 
 // Debian's interpreter, where Debian's python3-socketio is installed (.ci/run installs it).
@@ -80,5 +81,20 @@ describe("the document's Python Socket.IO client through chatwire proxy to the p
     expect(stderr).toMatch(/#0 EMIT CHAT_CS \/socket\.io\/: error pocketqa\.delta\.text at frame \d+ \(event CHAT_SS\)/);
     expect(code).toBe(1);
     expect(readFileSync(junit, 'utf8')).toContain('pocketqa.delta.text');
+  });
+
+  it('reports an answer broadcast to a client that asked nothing (pocketqa.answer.private), as a bystander of its own', async () => {
+    const proxy = await startProxyBin(['pocketqa', '--target', mock.url, '--port', '0', '--fail-on-deviation']);
+    mock.use('pocketqa', 'broadcast');
+    const bystander = connect(proxy.url, { transports: ['websocket'] });
+    await new Promise<void>((resolve) => bystander.once('connect', () => resolve()));
+    await runClient(proxy.url, '身份证丢了应该怎么办?', 'CHAT_CS');
+    await proxy.waitFor('pocketqa.answer.private');
+    bystander.close();
+    const { code, stderr } = await proxy.stop();
+    expect(stderr).toMatch(
+      /RECEIVE CHAT_SS \/socket\.io\/: error pocketqa\.answer\.private at frame 0 \(event CHAT_SS\): another connected client received "CHAT_SS"/,
+    );
+    expect(code).toBe(1);
   });
 });

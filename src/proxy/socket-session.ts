@@ -1,3 +1,4 @@
+import { ExchangeCheck } from '../core/engine.js';
 import type { SocketFrame } from '../core/exchange.js';
 import type { SocketProtocol } from '../protocols/protocol.js';
 import { argumentJson } from '../transports/socketio/session.js';
@@ -21,6 +22,8 @@ export class SocketConnection {
   #sawLast = false;
   #strays: AbortController | undefined;
   #closed = false;
+  /** Whether the client has asked anything yet: an answer to a socket that never asked was meant for another. */
+  #asked = false;
   #lastActivity = 0;
   #watch: AbortController | undefined;
 
@@ -37,6 +40,7 @@ export class SocketConnection {
     if (this.#closed) return;
     if (message.type === 'close') return this.close('client');
     if (message.type !== 'event' || !this.protocol.mock.socket.answers(message.event)) return;
+    this.#asked = true;
     this.#finish('next');
     const { context } = this;
     const [first] = message.args;
@@ -102,7 +106,11 @@ export class SocketConnection {
     }
     if (message.type === 'close') return this.close('server');
     const live = this.#live;
-    if (message.type !== 'event' || live === undefined || live.ended) return;
+    if (message.type !== 'event') return;
+    if (live === undefined || live.ended) {
+      if (!this.#asked) this.#unsolicited(message.event, message.args);
+      return;
+    }
     const frame: SocketFrame = {
       type: 'socketio',
       index: live.frames,
@@ -124,6 +132,23 @@ export class SocketConnection {
       },
       () => undefined,
     );
+  }
+
+  /**
+   * An event to a client that has asked nothing: judged as a bystander's, by the protocol's security
+   * rules alone (an answer broadcast to every client), and kept only when one of them finds it.
+   */
+  #unsolicited(event: string, args: readonly unknown[]): void {
+    const { context } = this;
+    const rules = this.protocol.rules.filter((rule) => rule.security === true && rule.scopes.includes('stream'));
+    const request = { method: 'EMIT (nothing)', url: context.target.href, headers: { ...this.headers }, body: undefined };
+    const check = new ExchangeCheck(rules, { request, requestJson: undefined, connectionId: this.#id });
+    check.frame({ type: 'socketio', index: 0, atMs: 0, event, socket: 'bystander', args, json: argumentJson(args) });
+    const found = check.end({ type: 'closed', atMs: 0 });
+    if (found.length === 0) return;
+    const exchange = { id: context.ledger.nextId(), method: `RECEIVE ${event}`, path: '/socket.io/' };
+    const deviations = found.map((deviation) => context.ledger.found(exchange, deviation));
+    context.ledger.add({ ...exchange, expect: 'stream', status: null, frames: 1, end: { type: 'closed', atMs: 0 }, durationMs: 0, deviations });
   }
 
   /** The connection ended: by the client, by the server, or because the proxy stopped. */

@@ -20,6 +20,15 @@ export function compilePath(path: string): BoundRoute['pattern'] {
   return { regex: new RegExp(`^${source}$`), names };
 }
 
+/** Whether a request names one of `routes` (method and path, :parameters matching a segment); compiled once. */
+export function routeMatcher(routes: readonly MockRoute[]): (method: string, pathname: string) => boolean {
+  const compiled = routes.map((route) => ({ method: route.method, path: route.path, pattern: compilePath(route.path) }));
+  return (method, pathname) => {
+    const asked = method.toUpperCase();
+    return compiled.some((route) => route.method === asked && (route.path === pathname || route.pattern?.regex.test(pathname) === true));
+  };
+}
+
 /**
  * Exchange ids, 12 hex digits each, cut from one buffer of random bytes refilled when used up:
  * one call into the random source per 1,024 requests instead of one per request.

@@ -3,8 +3,7 @@ import { parseJson, type RequestRecord, type StreamEnd } from '../core/exchange.
 import { mediaType } from '../core/kit.js';
 import type { Deviation, Scope } from '../core/rule.js';
 import { checkClientRequest } from '../mock/exchange.js';
-import type { AnswerKind, Protocol } from '../protocols/protocol.js';
-import { compilePath } from '../mock/routes.js';
+import type { AnswerKind } from '../protocols/protocol.js';
 import { httpRules } from '../transports/http/rules.js';
 import { decoded, streamSink, wholeSink, type BodySink } from './answer.js';
 import type { ProxyContext } from './context.js';
@@ -15,19 +14,12 @@ import { relayHttp, upstreamUrl, type RelayEnd } from './relay.js';
 export interface CheckedRequest {
   readonly json: unknown;
   readonly deviations: readonly Deviation[];
-  /** The first error the request rules found: the server must refuse it. */
+  /** Why the client got the request wrong (the first error of its rules, or no key where one is needed), if it did. */
   readonly because: string | undefined;
 }
 
 /** Methods whose documented calls carry their arguments in the query string, not in a body. */
 const BODILESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
-
-/** Whether a request is one of the protocol's documented calls (its mock's routes): others pass unjudged. */
-export function isDocumentedCall(protocol: Protocol, method: string, pathname: string): boolean {
-  return (protocol.mock.routes ?? []).some(
-    (route) => route.method === method.toUpperCase() && (route.path === pathname || compilePath(route.path)?.regex.test(pathname) === true),
-  );
-}
 
 /** Runs the protocol's request rules (the mock's client check) over a request that passed. */
 export function checkRequest(context: ProxyContext, record: RequestRecord, truncated: boolean): CheckedRequest {

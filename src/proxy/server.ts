@@ -7,7 +7,8 @@ import { isLoopback } from '../mock/server.js';
 import type { Protocol } from '../protocols/protocol.js';
 import type { WireObserver } from '../transports/observer.js';
 import type { ProxyContext } from './context.js';
-import { isDocumentedCall, proxyHttp } from './http.js';
+import { proxyHttp } from './http.js';
+import { routeMatcher } from '../mock/routes.js';
 import { Ledger, type DeviationEntry } from './ledger.js';
 import { PollingProxy } from './polling.js';
 import { relayHttp } from './relay.js';
@@ -70,6 +71,8 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
     signal: stopping.signal,
     onError: (error) => log(`Failed to judge an exchange: ${describeError(error)}`),
   };
+  // Only the protocol's documented calls (its mock's routes) are judged; anything else passes unjudged.
+  const isDocumented = routeMatcher(protocol.mock.routes ?? []);
   const polling = protocol.transport === 'polling' ? new PollingProxy(context, protocol) : undefined;
   const sockets = protocol.transport === 'socketio' ? new SocketProxy(context, protocol) : undefined;
   let boundPort = 0;
@@ -89,14 +92,14 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
       );
     switch (protocol.transport) {
       case 'http':
-        return isDocumentedCall(protocol, req.method ?? 'GET', pathname) ? proxyHttp(req, res, context, protocol.answerKind) : unjudged();
+        return isDocumented(req.method ?? 'GET', pathname) ? proxyHttp(req, res, context, protocol.answerKind) : unjudged();
       case 'polling':
         // A poll without the key is the client's own mistake: judged alone, as a refusal it may get.
         if (polling?.isPoll(req) === true)
           return protocol.mock.keyed === true && (req.headers.authorization ?? '').trim() === ''
             ? proxyHttp(req, res, context, () => 'answer')
             : polling.handle(req, res);
-        return isDocumentedCall(protocol, req.method ?? 'GET', pathname) ? proxyHttp(req, res, context, () => 'answer') : unjudged();
+        return isDocumented(req.method ?? 'GET', pathname) ? proxyHttp(req, res, context, () => 'answer') : unjudged();
       case 'socketio':
         // The protocol lives at /socket.io/.
         if (pathname.startsWith(ENGINE_PATH) && sockets !== undefined) return sockets.handlePolling(req, res);

@@ -2,6 +2,7 @@ import { request as httpRequest, type IncomingHttpHeaders, type IncomingMessage,
 import { request as httpsRequest } from 'node:https';
 import { describeError } from '../core/errors.js';
 import type { RequestRecord, ResponseHead } from '../core/exchange.js';
+import { UNREACHABLE } from '../transports/http/request.js';
 
 /** The most of a request body kept for the request rules; the whole body is forwarded whatever its size. */
 export const MAX_CHECKED_REQUEST_BYTES = 1024 * 1024;
@@ -142,7 +143,7 @@ export function relayHttp(
       res.writeHead(502, { 'content-type': 'application/json; charset=utf-8' });
       // Refused or unresolvable: not reached. Anything else: reached, but it hung up without an answer.
       const code = 'code' in error && typeof error.code === 'string' ? error.code : '';
-      const reached = !['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH'].includes(code);
+      const reached = !UNREACHABLE.has(code);
       const what = reached ? 'get an answer from the target' : 'reach the target';
       res.end(JSON.stringify({ error: `chatwire proxy: Failed to ${what}: ${describeError(error)}` }));
       finish({ type: 'upstream-failed', message: describeError(error), responded: false });

@@ -5,7 +5,7 @@ import { CutReason, endFromAbort } from '../abort.js';
 import { Watchdog, type WatchdogLimits } from '../watchdog.js';
 
 /** Error codes meaning nothing answers at that address: chatwire cannot do its job (exit 2). */
-const UNREACHABLE = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
+export const UNREACHABLE: ReadonlySet<string> = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'EHOSTUNREACH', 'ENETUNREACH', 'EADDRNOTAVAIL']);
 /** TLS failures: the target may be fine, but chatwire cannot trust it as configured (exit 2). */
 const UNTRUSTED = new Set([
   'DEPTH_ZERO_SELF_SIGNED_CERT',

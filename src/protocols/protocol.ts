@@ -27,6 +27,9 @@ interface MockCommon {
   readonly routes?: readonly MockRoute[];
 }
 
+/** Named ways to answer what a server asked with (a form's fields): the answer's text, or undefined when the value asks nothing. */
+export type AnswerMakers = Readonly<Record<string, (value: unknown) => string | undefined>>;
+
 /** What every protocol declares, whatever its transport. */
 interface ProtocolCommon {
   readonly id: string;
@@ -38,7 +41,7 @@ interface ProtocolCommon {
    * Answer makers a suite's capture can name (`answer`): each turns a value the server asked with (a
    * form's fields) into the text that answers it, or undefined when the value is not such a question.
    */
-  readonly answers?: Readonly<Record<string, (value: unknown) => string | undefined>>;
+  readonly answers?: AnswerMakers;
   /** The piece of the answer's text a frame carries (a delta, a chunk), for checks across frames. */
   readonly answerText?: (frame: Frame) => string | undefined;
   /** A frame that only keeps an answer alive (an empty partial event): it does not hold off the idle limit. */

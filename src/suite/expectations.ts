@@ -5,6 +5,7 @@ import { type Frame, frameText, eventName } from '../core/exchange.js';
 import { deviationOf, type Deviation, type Rule } from '../core/rule.js';
 import { isArray, isRecord } from '../core/schemas.js';
 import type { AbsentAssertion, Assertion, Capture, ValueAssertion } from './step-parts.js';
+import type { AnswerMakers } from '../protocols/protocol.js';
 
 /** The values at a JSON pointer; a `*` segment matches every item of an array or object. */
 export function valuesAt(root: unknown, pointer: string): unknown[] {
@@ -70,14 +71,9 @@ export class FrameWatch {
   /** Per assertion: the values at its pointer across every matching frame, and the frame to quote. */
   readonly #asserted = new Map<number, { frame: Frame; values: unknown[] }>();
 
-  readonly #answers: Readonly<Record<string, (value: unknown) => string | undefined>>;
+  readonly #answers: AnswerMakers;
 
-  constructor(
-    captures: Readonly<Record<string, Capture>> = {},
-    assertions: readonly Assertion[] = [],
-    answerText?: AnswerText,
-    answers: Readonly<Record<string, (value: unknown) => string | undefined>> = {},
-  ) {
+  constructor(captures: Readonly<Record<string, Capture>> = {}, assertions: readonly Assertion[] = [], answerText?: AnswerText, answers: AnswerMakers = {}) {
     this.#captures = Object.entries(captures);
     this.#answers = answers;
     this.#assertions = assertions.flatMap((assertion, index) => ('absent' in assertion ? [] : [[index, assertion] as const]));

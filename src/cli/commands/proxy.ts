@@ -71,7 +71,7 @@ export async function proxyCommand(protocolName: string, raw: Record<string, unk
   const { dropped } = proxy.ledger;
   if (dropped > 0)
     io.stderr.write(
-      `chatwire proxy: ${dropped} exchange(s) left out of the report (it keeps the newest ${MAX_KEPT}, passed ones dropped first); its totals count them all\n`,
+      `chatwire proxy: ${dropped} exchange(s) left out of the report (it keeps the newest ${MAX_KEPT.toLocaleString('en')}, passed ones dropped first); its totals count them all\n`,
     );
   return options.failOnDeviation ? exitCodeOf(report.totals, options.strict) : 0;
 }

@@ -41,7 +41,7 @@ export const requestEvent = defineRule({
   title: 'The client emits an event the server listens to: CHAT_CS (or SUM_CS, QA_CS, GEN_CS)',
   severity: 'error',
   basis: 'doc',
-  source: at('监听事件(request) (事件名: CHAT_CS)'),
+  source: at('监听事件(request) (名称: CHAT_CS)'),
   scopes: ['request'],
   create: (context, report) => ({
     end() {

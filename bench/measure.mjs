@@ -19,6 +19,9 @@ if (mode === 'baseline') {
   for await (const chunk of createReadStream(file, { highWaterMark: 16 * 1024 })) parser.feed(decoder.decode(chunk, { stream: true }));
 } else if (mode === 'chatwire') {
   // The real command, in-process so its peak RSS can be read: every ctai stream rule runs.
+  // As the bin does for validate, before the program loads (src/cli/main.ts).
+  const { processIo } = await import('../dist/cli/io.js');
+  processIo().tuneForStreaming();
   const { runCli } = await import('../dist/index.js');
   let out = '';
   const io = {

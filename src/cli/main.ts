@@ -17,6 +17,8 @@ async function run(): Promise<number> {
     io.stdout.write(`${version}\n`);
     return 0;
   }
+  // Before the program loads: what survives loading it is what grows the young generation.
+  if (args[0] === 'validate') io.tuneForStreaming?.();
   const { runCli } = await import('./program.js');
   return runCli(args, io);
 }

@@ -20,6 +20,8 @@ export interface SseStreamOptions {
 export async function* sseBatches(chunks: AsyncIterable<Uint8Array | string>, options: SseStreamOptions): AsyncGenerator<StreamBatch, void, undefined> {
   const { clock, startedAt, limits } = options;
   const elapsed = (): number => clock.now() - startedAt;
+  // A frame arrives with the chunk that completes it: one reading of the clock per chunk, not per frame.
+  let arrivedAtMs = 0;
   let batch: SseFrame[] = [];
   let frames = 0;
   let end: StreamEnd | undefined;
@@ -33,7 +35,7 @@ export async function* sseBatches(chunks: AsyncIterable<Uint8Array | string>, op
       frames++;
       batch.push(frame);
     },
-    elapsed,
+    elapsed: () => arrivedAtMs,
     maxEventSize: frameByteLimit(limits),
     onOversizedEvent: () => {
       const cap = frameByteLimit(limits);
@@ -45,6 +47,7 @@ export async function* sseBatches(chunks: AsyncIterable<Uint8Array | string>, op
   try {
     for await (const chunk of chunks) {
       bytes += chunk.length;
+      arrivedAtMs = elapsed();
       if (bytes > limits.maxBytes) end ??= { type: 'byte-limit', atMs: elapsed(), limit: limits.maxBytes };
       else parser.feed(chunk);
       if (batch.length > 0) {
@@ -54,6 +57,7 @@ export async function* sseBatches(chunks: AsyncIterable<Uint8Array | string>, op
       if (end !== undefined) break;
     }
     if (end === undefined) {
+      arrivedAtMs = elapsed();
       parser.finish();
       if (batch.length > 0) yield batch;
     }

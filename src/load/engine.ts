@@ -76,7 +76,8 @@ export async function runLoad(plan: LoadPlan, options: LoadOptions, tally: LoadT
   const stop = new AbortController();
   const signal = options.target.signal === undefined ? stop.signal : AbortSignal.any([options.target.signal, stop.signal]);
   let heard = false;
-  const target: StepTarget = { ...options.target, signal, onHeard: () => (heard = true) };
+  // Busy answers are counted and backed off from here, not asked again inside a step.
+  const target: StepTarget = { ...options.target, signal, onHeard: () => (heard = true), busyRetries: 0 };
   const { clock } = target;
   const deadline = clock.now() + options.durationMs;
   let failure: { error: unknown } | undefined;

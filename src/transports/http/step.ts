@@ -10,7 +10,8 @@ import type { StepContext, StepTarget } from '../../suite/step.js';
 import { sseBatches } from '../sse/stream.js';
 import { labelOf, tapped } from '../observer.js';
 import { bodyBatches } from './body.js';
-import { joinUrl, sendHttp } from './request.js';
+import { describeRetries, sendHttpPatiently } from './busy.js';
+import { joinUrl } from './request.js';
 import { httpRules } from './rules.js';
 import type { HttpStep } from './step-schema.js';
 
@@ -42,11 +43,18 @@ export async function runHttpStep(protocol: Protocol, step: HttpStep, context: S
   // start (the model writes it first), but once its body has begun it must not stall.
   const watch = step.expect === 'stream' ? target.limits : { firstFrameMs: target.limits.timeoutMs, idleMs: target.limits.idleMs };
   const tap = target.observer?.open({ type: 'request', request, label: labelOf(context.vars, index, step.expect) });
-  const exchange = await sendHttp(request, { limits: target.limits, clock: target.clock, signal: target.signal, watch });
+  const { exchange, retries } = await sendHttpPatiently(request, {
+    limits: target.limits,
+    clock: target.clock,
+    signal: target.signal,
+    watch,
+    retries: target.busyRetries,
+  });
   try {
     const { outcome } = exchange;
     if (outcome.type === 'response') tap?.response(outcome.head);
-    const base = { index, method: request.method, url: request.url, expect: step.expect };
+    const note = describeRetries(retries);
+    const base = { index, method: request.method, url: request.url, expect: step.expect, ...(note === undefined ? {} : { note }) };
     if (outcome.type === 'no-response') {
       check.end(outcome.end);
       tap?.end(outcome.end);

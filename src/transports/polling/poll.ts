@@ -1,7 +1,7 @@
 import type { Clock } from '../../core/clock.js';
 import { isEnd, type Limits, type PollFrame, type StreamBatch, type StreamEnd } from '../../core/exchange.js';
 import { bodyBatches } from '../http/body.js';
-import { sendHttp } from '../http/request.js';
+import { sendHttpPatiently } from '../http/busy.js';
 import { cutEnd as runCut } from '../abort.js';
 import { tapped, type WireObserver, type WireTap } from '../observer.js';
 
@@ -34,6 +34,8 @@ export interface PollOptions {
   /** Re-reads from offset 0 after the end, each following the cursor page by page to the end. */
   readonly replays: number;
   readonly signal?: AbortSignal | undefined;
+  /** How many times a poll is sent again to a server that says it is busy (see StepTarget.busyRetries). */
+  readonly busyRetries?: number | undefined;
   /** Records the series: each poll is opened on its observer as one request of it. */
   readonly series?: { readonly tap: WireTap; readonly observer: WireObserver } | undefined;
 }
@@ -60,7 +62,12 @@ export async function* pollBatches(options: PollOptions): AsyncGenerator<StreamB
     const cutEnd = (): StreamEnd => (byExchange ? exchangeTimeout() : { type: 'timeout', atMs: elapsed(), limitMs: limits.firstFrameMs, limit: 'first-frame' });
     const request = { method: 'GET', url: options.url(from), headers: options.headers, body: undefined };
     const tap = options.series?.observer.open({ type: 'request', request, label: {}, series: options.series.tap.id });
-    const exchange = await sendHttp(request, { limits: { timeoutMs, closeGraceMs: 0 }, clock, signal: options.signal });
+    const { exchange } = await sendHttpPatiently(request, {
+      limits: { timeoutMs, closeGraceMs: 0 },
+      clock,
+      signal: options.signal,
+      retries: options.busyRetries,
+    });
     // The poll as it ended, for its own record; the series goes on to its next poll.
     const ended = <T extends PollFrame | StreamEnd>(result: T): T => {
       const atMs = clock.now() - exchange.startedAt;

@@ -35,6 +35,7 @@ export async function runPollStep(protocol: PollingProtocol, step: PollStep, con
       pastEnd: step.pastEnd,
       replays: step.replays,
       signal: target.signal,
+      busyRetries: target.busyRetries,
       series: tap === undefined || observer === undefined ? undefined : { tap, observer },
     }),
     check,

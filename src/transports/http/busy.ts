@@ -1,0 +1,63 @@
+import type { Clock } from '../../core/clock.js';
+import type { RequestRecord, ResponseHead } from '../../core/exchange.js';
+import { sendHttp, type HttpExchange, type SendOptions } from './request.js';
+
+/** How many times a busy server is asked again before its busy answer is judged. */
+export const BUSY_RETRIES = 2;
+/** The longest chatwire waits before asking again, whatever Retry-After says: a run stays short. */
+export const MAX_BUSY_WAIT_MS = 5_000;
+const DEFAULT_BUSY_WAIT_MS = 1_000;
+
+/**
+ * How long a server asks to be left alone, or undefined when it is not busy: 429 (RFC 6585, 4), or 503
+ * with Retry-After (RFC 9110, 10.2.3). A 503 without it is an outage, judged as it is.
+ */
+export function busyWaitMs(head: ResponseHead, now: number = Date.now()): number | undefined {
+  const retryAfter = head.headers['retry-after']?.trim();
+  if (head.status !== 429 && !(head.status === 503 && retryAfter !== undefined)) return undefined;
+  let waitMs = DEFAULT_BUSY_WAIT_MS;
+  if (retryAfter !== undefined && /^\d+$/.test(retryAfter)) waitMs = Number(retryAfter) * 1000;
+  else if (retryAfter !== undefined && !Number.isNaN(Date.parse(retryAfter))) waitMs = Date.parse(retryAfter) - now;
+  return Math.min(Math.max(waitMs, 0), MAX_BUSY_WAIT_MS);
+}
+
+export interface BusyRetry {
+  readonly status: number;
+  readonly waitedMs: number;
+}
+
+/**
+ * sendHttp, asking again when the server says it is busy, as clients do (the OpenAI SDK retries 429 twice):
+ * a rate limiter under chatwire's concurrent cases is not a deviation of the protocol. The last answer,
+ * busy or not, is the one judged; `retries` says what was waited for.
+ */
+export async function sendHttpPatiently(
+  request: RequestRecord,
+  options: SendOptions & { readonly clock: Clock; readonly retries?: number | undefined },
+): Promise<{ readonly exchange: HttpExchange; readonly retries: readonly BusyRetry[] }> {
+  const retries: BusyRetry[] = [];
+  // The waits come out of the exchange's own time: asking again never makes a step outlast its limit.
+  const deadline = options.clock.now() + options.limits.timeoutMs;
+  for (;;) {
+    const exchange = await sendHttp(request, options);
+    const { outcome } = exchange;
+    const waitMs = outcome.type === 'response' && retries.length < (options.retries ?? BUSY_RETRIES) ? busyWaitMs(outcome.head) : undefined;
+    if (waitMs === undefined || outcome.type !== 'response' || options.clock.now() + waitMs >= deadline) return { exchange, retries };
+    exchange.dispose();
+    try {
+      await options.clock.sleep(waitMs, options.signal);
+    } catch {
+      // The run is over: with its signal aborted, the exchange ends at once and says why.
+      return { exchange: await sendHttp(request, options), retries };
+    }
+    retries.push({ status: outcome.head.status, waitedMs: waitMs });
+  }
+}
+
+/** The step report's words for what was waited for. */
+export function describeRetries(retries: readonly BusyRetry[]): string | undefined {
+  if (retries.length === 0) return undefined;
+  const waited = retries.reduce((sum, retry) => sum + retry.waitedMs, 0);
+  const statuses = [...new Set(retries.map((retry) => retry.status))].join(', ');
+  return `the server said it was busy (HTTP ${statuses}) ${retries.length === 1 ? 'once' : `${retries.length} times`}; chatwire waited ${waited} ms in all and asked again`;
+}

@@ -1,0 +1,150 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { createServer, request as httpRequest, type Server } from 'node:http';
+import type { Clock } from '../src/core/clock.js';
+import { reasonOf } from '../src/core/clock.js';
+import { busyWaitMs, describeRetries, MAX_BUSY_WAIT_MS, sendHttpPatiently } from '../src/transports/http/busy.js';
+import { startMockServer, type MockServer } from '../src/mock/server.js';
+import { selectProtocols } from '../src/protocols/index.js';
+import { cli } from './cli-helper.js';
+
+const servers: Server[] = [];
+let mock: MockServer | undefined;
+afterEach(async () => {
+  for (const server of servers.splice(0)) await new Promise<void>((resolve) => server.close(() => resolve()));
+  await mock?.close();
+  mock = undefined;
+});
+
+async function listen(server: Server): Promise<string> {
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as { port: number };
+  return `http://127.0.0.1:${port}`;
+}
+
+/** Answers `busy` requests with `status` and `headers`, then 200. */
+async function busyServer(busy: number, status: number, headers: Record<string, string>): Promise<{ url: string; requests: () => number }> {
+  let requests = 0;
+  const url = await listen(
+    createServer((req, res) => {
+      req.resume();
+      const answer = ++requests <= busy ? status : 200;
+      res.writeHead(answer, { 'content-type': 'application/json', ...(answer === 200 ? {} : headers) }).end('{}');
+    }),
+  );
+  return { url, requests: () => requests };
+}
+
+/** The busy waits (asked without a signal here) return at once and are recorded; the exchange's timers, which have one, never fire. */
+function waitRecorder(): { clock: Clock; waits: number[] } {
+  const waits: number[] = [];
+  let time = 0;
+  const clock: Clock = {
+    now: () => time,
+    sleep: (ms, signal) => {
+      if (signal !== undefined) return new Promise((_, reject) => signal.addEventListener('abort', () => reject(reasonOf(signal)), { once: true }));
+      waits.push(ms);
+      time += ms;
+      return Promise.resolve();
+    },
+  };
+  return { clock, waits };
+}
+
+const get = (url: string) => ({ method: 'GET', url, headers: {}, body: undefined });
+const limits = { timeoutMs: 60_000, closeGraceMs: 100 };
+
+describe('busyWaitMs', () => {
+  const head = (status: number, retryAfter?: string) => ({ status, atMs: 0, headers: retryAfter === undefined ? {} : { 'retry-after': retryAfter } });
+  it('reads Retry-After in seconds or as a date, capped, and 1 s without it', () => {
+    expect(busyWaitMs(head(429, '2'))).toBe(2000);
+    expect(busyWaitMs(head(429))).toBe(1000);
+    expect(busyWaitMs(head(429, '3600'))).toBe(MAX_BUSY_WAIT_MS);
+    expect(busyWaitMs(head(503, new Date(10_000).toUTCString()), 7_000)).toBe(3000);
+    expect(busyWaitMs(head(503, new Date(0).toUTCString()), 7_000)).toBe(0);
+    expect(busyWaitMs(head(429, 'soon'))).toBe(1000);
+  });
+  it('leaves every other answer alone: a 503 without Retry-After is an outage, a 500 an error', () => {
+    expect(busyWaitMs(head(503))).toBeUndefined();
+    expect(busyWaitMs(head(500, '1'))).toBeUndefined();
+    expect(busyWaitMs(head(200, '1'))).toBeUndefined();
+  });
+});
+
+describe('a busy server', () => {
+  it('is asked again after the wait it names, and its later answer is the one judged', async () => {
+    const server = await busyServer(2, 429, { 'retry-after': '3' });
+    const { clock, waits } = waitRecorder();
+    const { exchange, retries } = await sendHttpPatiently(get(server.url), { limits, clock });
+    exchange.dispose();
+    expect(exchange.outcome).toMatchObject({ type: 'response', head: { status: 200 } });
+    expect(server.requests()).toBe(3);
+    expect(waits).toEqual([3000, 3000]);
+    expect(describeRetries(retries)).toBe('the server said it was busy (HTTP 429) 2 times; chatwire waited 6000 ms in all and asked again');
+  });
+
+  it('keeps saying so after two more tries: its busy answer is judged', async () => {
+    const server = await busyServer(10, 503, { 'retry-after': '1' });
+    const { clock } = waitRecorder();
+    const { exchange, retries } = await sendHttpPatiently(get(server.url), { limits, clock });
+    exchange.dispose();
+    expect(exchange.outcome).toMatchObject({ type: 'response', head: { status: 503 } });
+    expect(server.requests()).toBe(3);
+    expect(retries).toHaveLength(2);
+  });
+
+  it('is not waited for past the exchange limit, nor when it is down (503 without Retry-After)', async () => {
+    const slow = await busyServer(1, 429, { 'retry-after': '4' });
+    const { clock } = waitRecorder();
+    const tight = await sendHttpPatiently(get(slow.url), { limits: { ...limits, timeoutMs: 3000 }, clock });
+    tight.exchange.dispose();
+    expect(tight.exchange.outcome).toMatchObject({ type: 'response', head: { status: 429 } });
+    expect(slow.requests()).toBe(1);
+    const down = await busyServer(1, 503, {});
+    const outage = await sendHttpPatiently(get(down.url), { limits, clock });
+    outage.exchange.dispose();
+    expect(outage.exchange.outcome).toMatchObject({ type: 'response', head: { status: 503 } });
+    expect(outage.retries).toEqual([]);
+  });
+});
+
+describe('chatwire run against a conformant server behind a rate limiter', () => {
+  it('waits as the limiter asks, passes, and says in the step what it waited for', async () => {
+    mock = await startMockServer({ protocols: await selectProtocols(['ctai']), port: 0 });
+    const upstream = new URL(mock.url);
+    // The first time each request (method, path, body) comes, it is turned away with 429; asked again, it goes to the mock.
+    const seen = new Set<string>();
+    const front = await listen(
+      createServer((req, res) => {
+        const chunks: Buffer[] = [];
+        req.on('data', (chunk: Buffer) => chunks.push(chunk));
+        req.on('end', () => {
+          const body = Buffer.concat(chunks);
+          const key = `${req.method} ${req.url} ${body.toString()}`;
+          if (!seen.has(key)) {
+            seen.add(key);
+            res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' }).end(JSON.stringify({ ret: '429', msg: 'slow down' }));
+            return;
+          }
+          const forward = httpRequest(
+            { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+            (answer) => {
+              res.writeHead(answer.statusCode ?? 502, answer.headers);
+              answer.pipe(res);
+            },
+          );
+          forward.end(body);
+        });
+      }),
+    );
+    const run = await cli(['run', 'ctai', '--target', front, '-r', 'json']);
+    if (run.code !== 0) console.log(run.stderr);
+    const report = JSON.parse(run.stdout) as { totals: { failed: number }; cases: { steps: { note?: string }[] }[] };
+    expect(report.totals.failed).toBe(0);
+    expect(run.code).toBe(0);
+    const notes = report.cases.flatMap((c) => c.steps.map((step) => step.note ?? '')).filter((note) => note.includes('busy'));
+    // Every step was turned away once, and asked again.
+    expect(notes.length).toBe(report.cases.flatMap((c) => c.steps).length);
+    expect(notes[0]).toMatch(/^the server said it was busy \(HTTP 429\) once; chatwire waited 0 ms in all and asked again$/);
+  });
+});

@@ -90,6 +90,29 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       { scope: 'answer', body: JSON.stringify({ ret: '500' }) },
     ],
   },
+  'ctai.msg.failure-carries-no-answer': {
+    keeps: [
+      { scope: 'stream', body: good },
+      { scope: 'stream', body: sseEvent({ ret: '10021', msg: 'not ready' }) },
+      // A failure after part of the answer, in a packet of its own.
+      {
+        scope: 'stream',
+        body: stream(packet(0, '你'), { ret: '500', msg: 'model failed', data: { msg_id: 'e', msg_sn: '1', event: 'stop', answer_text: '' } }),
+      },
+      { scope: 'answer', body: JSON.stringify({ ret: '500', msg: 'busy' }) },
+    ],
+    breaks: [
+      // Success labelled as an HTTP code: the document's client shows "success" as an error and drops the words.
+      {
+        scope: 'stream',
+        body: stream(
+          { ret: '200', msg: 'success', data: { msg_id: 'a', msg_sn: '0', event: '', answer_text: '你' } },
+          { ret: '200', msg: 'success', data: { msg_id: 'b', msg_sn: '1', event: 'stop', answer_text: '' } },
+        ),
+      },
+      { scope: 'answer', body: JSON.stringify({ ret: '200', msg: 'success', data: { answer_text: '你好' } }) },
+    ],
+  },
   'ctai.msg_id.unique': {
     keeps: [{ scope: 'stream', body: good }],
     breaks: [{ scope: 'stream', body: stream(packet(0, '你', '', {}, 'same'), packet(1, '好', '', {}, 'same'), packet(2, '', 'stop')) }],

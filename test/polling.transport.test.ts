@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createServer, type Server } from 'node:http';
-import { systemClock } from '../src/core/clock.js';
+import { reasonOf, systemClock, type Clock } from '../src/core/clock.js';
 import { defaultLimits, isEnd, type StreamBatch } from '../src/core/exchange.js';
 import { pollBatches } from '../src/transports/polling/poll.js';
 
@@ -40,6 +40,7 @@ async function series(base: string): Promise<string[]> {
       return typeof data?.next_offset === 'number' ? { next: data.next_offset, running: data.status === 'running' } : undefined;
     },
     pastEnd: 1,
+    pastEndAfterMs: 1,
     replays: 1,
   });
   for await (const batch of batches)
@@ -57,5 +58,51 @@ describe('a poll series', () => {
     const server = await start('busy');
     expect(await series(server.base)).toEqual(['poll:200', 'poll:503', 'closed']);
     expect(server.froms).toEqual([0, 1]);
+  });
+
+  it('waits before polling past the end, so that events a server appends after saying it ended are seen', async () => {
+    // The task says "completed" with one event; its worker flushes a last event a moment later.
+    let events = [{ type: 'text_chunk', data: { content: '你' } }];
+    const froms: number[] = [];
+    const server = createServer((req, res) => {
+      const from = Number(new URL(req.url ?? '/', 'http://x').searchParams.get('from'));
+      froms.push(from);
+      res.end(JSON.stringify({ data: { status: 'completed', events: events.slice(from), next_offset: events.length } }));
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    // The series' waits (no signal here) pass at once and are recorded; the exchanges' timers never fire.
+    const waits: number[] = [];
+    const clock: Clock = {
+      now: () => 0,
+      sleep: (ms, signal) => {
+        if (signal !== undefined) return new Promise((_, reject) => signal.addEventListener('abort', () => reject(reasonOf(signal)), { once: true }));
+        waits.push(ms);
+        events = [...events, { type: 'text_chunk', data: { content: '好' } }];
+        return Promise.resolve();
+      },
+    };
+    const pastEnd: unknown[] = [];
+    for await (const batch of pollBatches({
+      url: (from) => `http://127.0.0.1:${port}/api/v1/tasks/t1?from=${from}`,
+      headers: {},
+      limits: { ...defaultLimits, timeoutMs: 5000 },
+      clock,
+      start: 0,
+      intervalMs: 100,
+      cursor: (json) => {
+        const data = (json as { data?: { status?: string; next_offset?: number } }).data;
+        return typeof data?.next_offset === 'number' ? { next: data.next_offset, running: data.status === 'running' } : undefined;
+      },
+      pastEnd: 1,
+      pastEndAfterMs: 500,
+      replays: 0,
+    }))
+      if (!isEnd(batch))
+        for (const frame of batch) if (frame.type === 'poll' && frame.phase === 'past-end') pastEnd.push(frame.json.ok ? frame.json.value : undefined);
+    expect(waits).toEqual([500]);
+    expect(froms).toEqual([0, 1]);
+    expect(pastEnd).toEqual([{ data: { status: 'completed', events: [{ type: 'text_chunk', data: { content: '好' } }], next_offset: 2 } }]);
   });
 });

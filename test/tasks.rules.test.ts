@@ -147,11 +147,21 @@ const httpTable: Record<string, { keeps: HttpCase[]; breaks: HttpCase[] }> = {
     keeps: [
       create('/api/v1/workspaces/ws1/conversations', { conversation_id: 'c1' }),
       create('/api/v1/workspaces/ws1/messages', { task_id: 't1', extra: true }),
+      // Ids are never typed by the document: a numbering server's integers work with every client.
+      create('/api/v1/workspaces/ws1/conversations', { conversation_id: 5001 }),
+      create('/api/v1/workspaces/ws1/messages', { task_id: 7 }),
+      // The workspace answer's fields are not documented: any JSON.
+      create('/api/v1/workspaces', {}),
+      create('/api/v1/workspaces', { workspace_id: 'ws1', created: false }),
     ],
     breaks: [
       create('/api/v1/workspaces/ws1/conversations', { data: { conversation_id: 'c1' } }),
       create('/api/v1/workspaces/ws1/messages', { id: 't1' }),
-      create('/api/v1/workspaces/ws1/messages', { task_id: 7 }),
+      create('/api/v1/workspaces/ws1/messages', { task_id: 7.5 }),
+      create('/api/v1/workspaces/ws1/conversations', { conversation_id: '' }),
+      // 204 No Content: the Python client's r.json() and the JS client's res.json() fail on it.
+      { scope: 'answer', body: '', options: { url: 'http://t.invalid/api/v1/workspaces', head: { status: 204 } } },
+      { scope: 'answer', body: 'ok', options: { url: 'http://t.invalid/api/v1/workspaces', head: { status: 200 } } },
     ],
   },
   'tasks.auth.refused': {

@@ -4,14 +4,20 @@
  * Answer of POST /api/v1/workspaces/{ws}/conversations (no body): the id at the top level, not wrapped in data. Source: 003_2215f6354d6789dc.txt, 1) curl (step 2: json.load(sys.stdin)["conversation_id"]). The document shows no answer body, only the field its clients read; the id in the example is made up.
  */
 export interface TasksConversation {
-  conversation_id: string;
+  /**
+   * The document never gives its type: its clients print it and send it back (curl inside quotes, Python, JS and Dart as they got it), so a string or an integer (an auto-increment id) both work.
+   */
+  conversation_id: string | number;
   [k: string]: unknown | undefined;
 }
 /**
  * Body of POST /api/v1/workspaces/{ws}/messages. Source: 003_2215f6354d6789dc.txt, 1) curl (step 3) and 2) Python (max_iterations). Examples: the bodies of the curl, Python and JS flows (the conversation id made up).
  */
 export interface TasksMessageRequest {
-  conversation_id: string;
+  /**
+   * The id the conversation call answered, sent back as it came: a string, or an integer from a server that numbers its conversations.
+   */
+  conversation_id: string | number;
   message: string;
   run_mode?: string;
   max_iterations?: number;
@@ -47,7 +53,10 @@ export interface Event {
  * Answer of POST /api/v1/workspaces/{ws}/messages: the task id at the top level. Source: 003_2215f6354d6789dc.txt, 1) curl (step 3: json.load(sys.stdin)["task_id"]). The document shows no answer body, only the field its clients read; the id in the example is made up.
  */
 export interface TasksTask {
-  task_id: string;
+  /**
+   * The document never gives its type: its clients print it and put it in the poll URL, so a string or an integer both work.
+   */
+  task_id: string | number;
   [k: string]: unknown | undefined;
 }
 /**

@@ -31,6 +31,8 @@ export interface PollOptions {
   readonly cursor: (json: unknown) => PollCursor | undefined;
   /** Polls after the end, from the last offset: nothing new may come, and the status must stay ended. */
   readonly pastEnd: number;
+  /** The wait before each of those. */
+  readonly pastEndAfterMs: number;
   /** Re-reads from offset 0 after the end, each following the cursor page by page to the end. */
   readonly replays: number;
   readonly signal?: AbortSignal | undefined;
@@ -95,9 +97,9 @@ export async function* pollBatches(options: PollOptions): AsyncGenerator<StreamB
     }
   };
   const cursorOf = (frame: PollFrame): PollCursor | undefined => (frame.json.ok ? options.cursor(frame.json.value) : undefined);
-  const wait = async (): Promise<boolean> => {
+  const wait = async (ms: number): Promise<boolean> => {
     try {
-      await clock.sleep(Math.min(options.intervalMs, Math.max(0, remaining())), options.signal);
+      await clock.sleep(Math.min(ms, Math.max(0, remaining())), options.signal);
       return true;
     } catch {
       return false;
@@ -121,10 +123,13 @@ export async function* pollBatches(options: PollOptions): AsyncGenerator<StreamB
     if (!cursor.running) break;
     if (clock.now() - lastProgress >= limits.idleMs) return yield { type: 'timeout', atMs: elapsed(), limitMs: limits.idleMs, limit: 'idle' };
     // The wait ends early only when the run is stopped: its end says by what.
-    if (!(await wait())) return yield runCut(options.signal, elapsed()) ?? exchangeTimeout();
+    if (!(await wait(options.intervalMs))) return yield runCut(options.signal, elapsed()) ?? exchangeTimeout();
   }
   const end = from;
   for (let i = 0; i < options.pastEnd; i++) {
+    // A server still appending after it said the task was over shows it only to a poll that comes a
+    // while later (the documented clients poll every 0.5 s), not to one sent the same millisecond.
+    if (!(await wait(options.pastEndAfterMs))) return yield runCut(options.signal, elapsed()) ?? exchangeTimeout();
     const frame = await poll(end, 'past-end');
     if (frame.type !== 'poll') return yield frame;
     yield [frame];

@@ -33,6 +33,7 @@ export async function runPollStep(protocol: PollingProtocol, step: PollStep, con
       intervalMs: step.intervalMs,
       cursor: poll.cursor,
       pastEnd: step.pastEnd,
+      pastEndAfterMs: step.pastEndAfterMs,
       replays: step.replays,
       signal: target.signal,
       busyRetries: target.busyRetries,

@@ -103,6 +103,38 @@ export const msgExplainsFailure = defineRule({
   }),
 });
 
+// Could a legal server fail this? One that streams part of an answer and then fails would send the failure
+// in a packet of its own, with no answer_text; a packet with text under a failure code is a success
+// mislabelled (ret "200", msg "success"), and the document's client shows only the error for it.
+export const failureCarriesNoAnswer = defineRule({
+  id: 'ctai.msg.failure-carries-no-answer',
+  title: 'A failure packet (ret other than "0") carries no answer text: the document\'s client shows only its msg',
+  severity: 'error',
+  basis: 'doc',
+  source: at("前端使用流式应答API (if (ret === '0') { result += data.answer_text } else { getErrorInfo(ret, msg) }); field table: ret 成功是 0,失败是非 0"),
+  scopes: ['stream', 'answer'],
+  create: (_context, report) => {
+    let reported = false;
+    return {
+      frame(frame) {
+        const packet = packetOf(frame);
+        if (reported || packet === undefined || typeof packet.ret !== 'string' || isSuccess(packet)) return;
+        const text = packet.data?.['answer_text'];
+        if (typeof text !== 'string' || text === '') return;
+        reported = true;
+        report({
+          at: 'frame',
+          frame,
+          pointer: '/ret',
+          message: `a packet with answer text has ret ${show(packet.ret)}: a client drops the text of any packet whose ret is not "0" (only the first such packet is reported)`,
+          expected: '"0" on a packet that answers',
+          actual: show(packet.ret),
+        });
+      },
+    };
+  },
+});
+
 export const sseIdIsMsgId = defineRule({
   id: 'ctai.sse.id',
   title: "Each packet's SSE id: line equals its msg_id",

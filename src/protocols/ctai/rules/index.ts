@@ -8,7 +8,16 @@
  */
 import type { Rule } from '../../../core/rule.js';
 import { answerContentType, answerEnvelope, answerJson, answerShape, answerSingle, answerSucceeded } from './answer.js';
-import { msgEmptyOnSuccess, msgExplainsFailure, packetJson, packetShape, sseIdIsMsgId, streamContentType, streamStatus } from './frames.js';
+import {
+  failureCarriesNoAnswer,
+  msgEmptyOnSuccess,
+  msgExplainsFailure,
+  packetJson,
+  packetShape,
+  sseIdIsMsgId,
+  streamContentType,
+  streamStatus,
+} from './frames.js';
 import { errorShape, inputAccepted, inputRefused, refusalNoEffect } from './refusal.js';
 import { requestAccept, requestJson, requestShape } from './request.js';
 import { citationScope, citationsDisabled, sessionIsolated } from './scope.js';
@@ -24,6 +33,7 @@ export const ctaiRules: readonly Rule[] = [
   packetShape,
   msgEmptyOnSuccess,
   msgExplainsFailure,
+  failureCarriesNoAnswer,
   msgIdUnique,
   msgSnSequence,
   sseIdIsMsgId,

@@ -7,6 +7,7 @@ import { at } from './read.js';
 
 // ---- the create calls ------------------------------------------------------------------------
 
+/** Each create call's path and the schema of its answer (the workspace's: any JSON, since its fields are not documented). */
 const CREATES: ReadonlyArray<readonly [RegExp, string | undefined]> = [
   [/\/api\/v1\/workspaces$/, undefined],
   [/\/api\/v1\/workspaces\/[^/]+\/conversations$/, 'https://chatwire.dev/schemas/tasks/conversation.json'],
@@ -30,25 +31,30 @@ export const createStatus = defineRule({
   }),
 });
 
-// Could a legal server fail this? None: extra fields pass; the document's clients read the ids at the top
-// level.
+// Could a legal server fail this? None: extra fields pass, and an id may be a string or an integer (the
+// document never types it); the workspace answer may hold any JSON. An empty answer (204) fails: the
+// Python and JS clients parse the workspace answer too (post_json returns r.json(); api returns res.json()).
 export const createShape = defineRule({
   id: 'tasks.create.shape',
-  title: 'A create answer carries its id at the top level ({"conversation_id"} / {"task_id"}), not wrapped in data',
+  title: 'A create answer is JSON, the workspace\'s too, and carries its id at the top level ({"conversation_id"} / {"task_id"}), not wrapped in data',
   severity: 'error',
   basis: 'doc',
-  source: at('1) curl (json.load(sys.stdin)["conversation_id"], ["task_id"])'),
+  source: at('1) curl (json.load(sys.stdin)["conversation_id"], ["task_id"]); 2) Python (post_json: return r.json()); 3) JS (api: return await res.json())'),
   scopes: ['answer'],
   create: (context, report) => {
-    const schema = CREATES.find(([pattern]) => pattern.test(pathOf(context)))?.[1];
+    const call = CREATES.find(([pattern]) => pattern.test(pathOf(context)));
     return {
       frame(frame) {
-        if (schema === undefined) return;
+        if (call === undefined) return;
         if (!frame.json.ok) {
-          report({ at: 'frame', frame, pointer: '', message: `the answer is not JSON: ${frame.json.error}`, expected: 'a JSON object' });
+          const message =
+            frame.type === 'body' && frame.text.trim() === ''
+              ? 'the answer has no body; the documented clients parse it as JSON'
+              : `the answer is not JSON: ${frame.json.error}`;
+          report({ at: 'frame', frame, pointer: '', message, expected: call[1] === undefined ? 'a JSON body' : 'a JSON object' });
           return;
         }
-        reportFrameProblems(report, frame, schema, frame.json.value);
+        if (call[1] !== undefined) reportFrameProblems(report, frame, call[1], frame.json.value);
       },
     };
   },

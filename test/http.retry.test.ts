@@ -47,4 +47,33 @@ describe('a connection closed under a request', () => {
     expect(exchange.outcome).toMatchObject({ type: 'no-response' });
     expect(server.requests()).toBe(1);
   });
+
+  it('sends a POST again when the connection had carried an earlier answer: the close was the idle one', async () => {
+    // Each connection answers its first request and kept alive, then closes under the next one, as a
+    // server closing idle connections after a few milliseconds does when the client reuses one just then.
+    let requests = 0;
+    const server = createServer((socket: Socket) => {
+      let answered = 0;
+      socket.on('data', () => {
+        requests++;
+        if (answered++ === 0) socket.write('HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 11\r\n\r\n{"ok":true}');
+        else socket.destroy();
+      });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as { port: number };
+    const post = { method: 'POST', url: `http://127.0.0.1:${port}/api/core/chat/item/delete`, headers: { 'content-type': 'application/json' }, body: '{}' };
+    for (let i = 0; i < 2; i++) {
+      const exchange = await sendHttp(post, options);
+      const { outcome } = exchange;
+      if (outcome.type === 'response') for await (const chunk of outcome.body) void chunk;
+      // A turn of the event loop: the client puts the connection back in its pool for the next request.
+      await new Promise((resolve) => setImmediate(resolve));
+      exchange.dispose();
+      expect(outcome).toMatchObject({ type: 'response', head: { status: 200 } });
+    }
+    // The second POST went out on the first connection, was closed under, and was sent again on a new one.
+    expect(requests).toBe(3);
+  });
 });

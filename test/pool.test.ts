@@ -6,7 +6,7 @@ function tracker() {
   let inFlight = 0;
   let most = 0;
   const log: string[] = [];
-  const task = (name: string, ms: number, exclusive = false): PoolTask<string> => ({
+  const task = (name: string, ms: number, exclusive: boolean | string = false): PoolTask<string> => ({
     exclusive,
     run: async () => {
       inFlight++;
@@ -36,6 +36,15 @@ describe('runPool', () => {
     expect(log).toContain('start x (1 in flight)');
     // Nothing starts beside it either: c waits for x to finish.
     expect(log.indexOf('start c (1 in flight)')).toBeGreaterThan(log.indexOf('start x (1 in flight)'));
+  });
+
+  it('runs a named group together, whatever the concurrency, with nothing else in flight', async () => {
+    const { task, log } = tracker();
+    const results = await runPool([task('a', 10), task('p', 5, 'pair'), task('b', 5), task('q', 5, 'pair'), task('c', 5)], 1);
+    expect(results).toEqual(['a', 'p', 'b', 'q', 'c']);
+    // a finishes first; p and q start at once (q while p runs), and b waits for both.
+    expect(log.slice(0, 3)).toEqual(['start a (1 in flight)', 'start p (1 in flight)', 'start q (2 in flight)']);
+    expect(log.slice(3)).toEqual(['start b (1 in flight)', 'start c (1 in flight)']);
   });
 
   it('starts nothing more once a task throws, waits for those in flight, then throws', async () => {

@@ -1,14 +1,19 @@
 /** One unit of work for the pool. */
 export interface PoolTask<T> {
-  /** Runs with nothing else in flight (it shares state the others read or write). */
-  readonly exclusive: boolean;
+  /**
+   * true: runs with nothing else in flight (it shares state the others read or write). A name: the
+   * tasks of that name run at once, together, with nothing else in flight (they must overlap with each
+   * other and with nothing else, such as two sessions asked at the same time).
+   */
+  readonly exclusive: boolean | string;
   run(): Promise<T>;
 }
 
 /**
- * Runs tasks up to `concurrency` at a time (read again before each start), an exclusive one alone, and hands results over in the
- * tasks' order as soon as every earlier one is done, so progress reads like a sequential run.
- * When a task throws, no further task starts; the pool waits for those in flight, then throws.
+ * Runs tasks up to `concurrency` at a time (read again before each start), an exclusive one alone, a
+ * named group together and alone, and hands results over in the tasks' order as soon as every earlier
+ * one is done, so progress reads like a sequential run. When a task throws, no further task starts;
+ * the pool waits for those in flight, then throws.
  */
 export async function runPool<T>(
   tasks: readonly PoolTask<T>[],
@@ -44,12 +49,22 @@ export async function runPool<T>(
     running.add(promise);
     return promise;
   };
+  const grouped = new Set<string>();
   for (const [index, task] of tasks.entries()) {
-    if (task.exclusive) await Promise.all(running);
+    const group = typeof task.exclusive === 'string' ? task.exclusive : undefined;
+    if (group !== undefined && grouped.has(group)) continue; // started with the first of its group
+    if (task.exclusive !== false) await Promise.all(running);
+    if (failure !== undefined) break;
+    if (group !== undefined) {
+      // The whole group at once, whatever the concurrency: its point is that they overlap.
+      grouped.add(group);
+      await Promise.all([...tasks.entries()].filter(([, other]) => other.exclusive === group).map(([at, other]) => start(at, other)));
+      continue;
+    }
     while (running.size >= Math.max(1, limit())) await Promise.race(running);
     if (failure !== undefined) break;
     const started = start(index, task);
-    if (task.exclusive) await started;
+    if (task.exclusive === true) await started;
   }
   await Promise.all(running);
   if (failure !== undefined) throw failure.error;

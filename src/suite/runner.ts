@@ -66,9 +66,15 @@ class TargetState {
   silent: string | undefined;
   /** The target went silent mid-answer once: later silences get a short budget (see STALLED_LIMIT_MS). */
   stalled = false;
+  /** How many cases may start at once: halved each time the target says it is busy (429), so a rate limiter is met, not fought. */
+  busyCap = Number.POSITIVE_INFINITY;
 
   hear(): void {
     this.heard = true;
+  }
+
+  busy(running: number): void {
+    this.busyCap = Math.max(1, Math.floor(Math.min(this.busyCap, running) / 2));
   }
 
   learn(step: StepReport, judged: boolean): void {
@@ -109,6 +115,7 @@ export function runSuite(protocol: Protocol, suite: Suite, cases: readonly Suite
 export async function runSuites(plans: readonly SuitePlan[], options: SuiteRunOptions): Promise<CaseReport[]> {
   const run = randomBytes(4).toString('hex');
   const state = new TargetState();
+  let running = 0;
   const tasks = plans.flatMap(({ protocol, suite, cases, vars: planVars }) => {
     const transport = transportOf(protocol);
     const rules = new Map<string, Rule>([...protocol.rules, ...transport.rules, captureRule].map((rule) => [rule.id, rule]));
@@ -125,7 +132,13 @@ export async function runSuites(plans: readonly SuitePlan[], options: SuiteRunOp
         if (options.signal?.aborted === true) return skippedCase(protocol, suiteCase, `not run: ${stoppedBy(options.signal)}`);
         const stopped = options.stop?.();
         if (stopped !== undefined) return skippedCase(protocol, suiteCase, `not run: ${stopped}`);
-        return runCase(protocol, transport, suiteCase, { ...options, onHeard: () => state.hear(), memory: new Map() }, vars, rules, state);
+        running++;
+        try {
+          const target = { ...options, onHeard: () => state.hear(), onBusy: () => state.busy(running), memory: new Map() };
+          return await runCase(protocol, transport, suiteCase, target, vars, rules, state);
+        } finally {
+          running--;
+        }
       },
     }));
   });
@@ -133,7 +146,7 @@ export async function runSuites(plans: readonly SuitePlan[], options: SuiteRunOp
   // A stalled target's remaining cases wait on short timers only: they may all wait at once.
   return runPool(
     tasks,
-    () => (state.stalled ? Math.max(concurrency, STALLED_CONCURRENCY) : concurrency),
+    () => Math.min(state.busyCap, state.stalled ? Math.max(concurrency, STALLED_CONCURRENCY) : concurrency),
     (report) => options.onCase?.(report),
   );
 }

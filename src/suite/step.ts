@@ -21,8 +21,10 @@ export interface StepTarget {
   readonly memory?: Map<string, unknown> | undefined;
   /** Sees every exchange as it happens (`chatwire record`); the run is the same without it. */
   readonly observer?: WireObserver | undefined;
-  /** How many times a request is sent again to a server that says it is busy (429; default 2). Load counts busy answers and backs off itself: 0. */
+  /** How many times a request is sent again to a server that says it is busy (429; default 3). Load counts busy answers and backs off itself: 0. */
   readonly busyRetries?: number | undefined;
+  /** Called when the target says it is busy: the run starts fewer cases at once. */
+  readonly onBusy?: (() => void) | undefined;
 }
 
 /** What a transport's step driver gets to run one step of a case. */

@@ -26,9 +26,11 @@ const SuiteCase = z
       .default('doc')
       .describe("inferred: the document only implies this case, so its deviations are warnings (but a security rule's findings stay errors)."),
     exclusive: z
-      .boolean()
+      .union([z.boolean(), z.string().regex(/^[a-z][a-z0-9-]*$/)])
       .default(false)
-      .describe('The case changes state other cases read (e.g. it clears every chat): it runs alone, with no other case in flight.'),
+      .describe(
+        'true: the case changes state other cases read (e.g. it clears every chat), or must not be disturbed: it runs alone, with no other case in flight. A name: the cases of that name run at the same time, together and alone (two sessions asked at once, whose answers must not mix).',
+      ),
     steps: z.array(SuiteStep).min(1).max(100),
   })
   .strict();

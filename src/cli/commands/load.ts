@@ -26,10 +26,11 @@ const LoadOptions = optionsSchema(loadOptions);
 
 /**
  * The cases named by --case, or every case that expects a good answer. A case marked exclusive
- * (it clears what others read, or must not be disturbed) cannot run beside copies of itself.
+ * (it clears what others read, or must not be disturbed) cannot run beside copies of itself; one of a
+ * named group (asked at the same time as its partner) is made to run beside others, and can.
  */
 function casesOf(protocol: Protocol, suite: Suite, names: readonly string[]): SuiteCase[] {
-  const valid = (c: SuiteCase): boolean => !c.exclusive && c.steps.every((step) => step.expect !== 'refusal');
+  const valid = (c: SuiteCase): boolean => c.exclusive !== true && c.steps.every((step) => step.expect !== 'refusal');
   if (names.length === 0) return suite.cases.filter(valid);
   return names.map((name) => {
     const found = suite.cases.find((c) => name === c.name || name === `${protocol.id}/${c.name}`);
@@ -38,7 +39,7 @@ function casesOf(protocol: Protocol, suite: Suite, names: readonly string[]): Su
         hint: `the cases are listed in suites/${protocol.id}.json`,
       });
     }
-    if (found.exclusive) {
+    if (found.exclusive === true) {
       throw new ChatwireError('BAD_OPTION', `Failed to load case "${name}": it is marked exclusive and runs only alone`, {
         hint: 'chatwire run runs it; load the other cases',
       });

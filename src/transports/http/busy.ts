@@ -3,7 +3,7 @@ import type { RequestRecord, ResponseHead } from '../../core/exchange.js';
 import { sendHttp, type HttpExchange, type SendOptions } from './request.js';
 
 /** How many times a busy server is asked again before its busy answer is judged. */
-export const BUSY_RETRIES = 2;
+export const BUSY_RETRIES = 3;
 /** The longest chatwire waits before asking again, whatever Retry-After says: a run stays short. */
 export const MAX_BUSY_WAIT_MS = 5_000;
 const DEFAULT_BUSY_WAIT_MS = 1_000;
@@ -27,13 +27,20 @@ export interface BusyRetry {
 }
 
 /**
- * sendHttp, asking again when the server says it is busy, as clients do (the OpenAI SDK retries 429 twice):
+ * sendHttp, asking again when the server says it is busy, as clients do (the OpenAI SDK retries 429 twice, with jitter):
  * a rate limiter under chatwire's concurrent cases is not a deviation of the protocol. The last answer,
  * busy or not, is the one judged; `retries` says what was waited for.
  */
 export async function sendHttpPatiently(
   request: RequestRecord,
-  options: SendOptions & { readonly clock: Clock; readonly retries?: number | undefined },
+  options: SendOptions & {
+    readonly clock: Clock;
+    readonly retries?: number | undefined;
+    /** Called on each busy answer (the run then starts fewer cases at once). */
+    readonly onBusy?: (() => void) | undefined;
+    /** [0, 1): spreads the waits of requests turned away together, so they do not all come back at once. */
+    readonly random?: () => number;
+  },
 ): Promise<{ readonly exchange: HttpExchange; readonly retries: readonly BusyRetry[] }> {
   const retries: BusyRetry[] = [];
   // The waits come out of the exchange's own time: asking again never makes a step outlast its limit.
@@ -41,8 +48,13 @@ export async function sendHttpPatiently(
   for (;;) {
     const exchange = await sendHttp(request, options);
     const { outcome } = exchange;
-    const waitMs = outcome.type === 'response' && retries.length < (options.retries ?? BUSY_RETRIES) ? busyWaitMs(outcome.head) : undefined;
-    if (waitMs === undefined || outcome.type !== 'response' || options.clock.now() + waitMs >= deadline) return { exchange, retries };
+    const asked = outcome.type === 'response' ? busyWaitMs(outcome.head) : undefined;
+    if (asked !== undefined) options.onBusy?.();
+    // Requests turned away together come back spread over a quarter second or half the wait, not all at once.
+    const waitMs =
+      asked === undefined ? undefined : Math.min(MAX_BUSY_WAIT_MS, asked + Math.floor((options.random ?? Math.random)() * Math.max(250, asked / 2)));
+    if (waitMs === undefined || outcome.type !== 'response' || retries.length >= (options.retries ?? BUSY_RETRIES) || options.clock.now() + waitMs >= deadline)
+      return { exchange, retries };
     exchange.dispose();
     try {
       await options.clock.sleep(waitMs, options.signal);

@@ -100,9 +100,12 @@ export async function sendHttp(request: RequestRecord, options: SendOptions): Pr
   let response: Response;
   try {
     response = await send().catch((error: unknown) => {
-      // A kept-alive connection the server closed just as the request went out (RFC 9112, 9.3.1): an
-      // idempotent request is sent once more, as browsers do; another is not, as it may have been acted on.
-      if (signal.aborted || !IDEMPOTENT.has(request.method.toUpperCase()) || !CLOSED_UNDER.has(errorCode(error) ?? '')) throw error;
+      // A kept-alive connection the server closed just as the request went out (RFC 9112, 9.3.1; a server
+      // may close an idle connection at any time, 9.5): sent once more, as browsers do. An idempotent
+      // request always; another only when the connection had carried an earlier answer, so the close
+      // was the idle one and not this request's doing (Chromium resends on a reused socket alike).
+      if (signal.aborted || !CLOSED_UNDER.has(errorCode(error) ?? '')) throw error;
+      if (!IDEMPOTENT.has(request.method.toUpperCase()) && !onReusedConnection(error)) throw error;
       return send();
     });
   } catch (error) {
@@ -145,6 +148,16 @@ async function* iterate(body: ReadableStream<Uint8Array> | null): AsyncGenerator
     reader.releaseLock();
     await body.cancel().catch(() => undefined);
   }
+}
+
+/** Whether a failed request went out on a connection that had already read an answer (undici's SocketError says how many bytes it read). */
+function onReusedConnection(error: unknown): boolean {
+  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
+    const socket: unknown = (current as Error & { socket?: unknown }).socket;
+    if (typeof socket === 'object' && socket !== null && 'bytesRead' in socket && typeof socket.bytesRead === 'number') return socket.bytesRead > 0;
+    current = current.cause;
+  }
+  return false;
 }
 
 function errorCode(error: unknown): string | undefined {

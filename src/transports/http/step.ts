@@ -49,6 +49,7 @@ export async function runHttpStep(protocol: Protocol, step: HttpStep, context: S
     signal: target.signal,
     watch,
     retries: target.busyRetries,
+    onBusy: target.onBusy,
   });
   try {
     const { outcome } = exchange;

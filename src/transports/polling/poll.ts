@@ -38,6 +38,7 @@ export interface PollOptions {
   readonly signal?: AbortSignal | undefined;
   /** How many times a poll is sent again to a server that says it is busy (see StepTarget.busyRetries). */
   readonly busyRetries?: number | undefined;
+  readonly onBusy?: (() => void) | undefined;
   /** Records the series: each poll is opened on its observer as one request of it. */
   readonly series?: { readonly tap: WireTap; readonly observer: WireObserver } | undefined;
 }
@@ -69,6 +70,7 @@ export async function* pollBatches(options: PollOptions): AsyncGenerator<StreamB
       clock,
       signal: options.signal,
       retries: options.busyRetries,
+      onBusy: options.onBusy,
     });
     // The poll as it ended, for its own record; the series goes on to its next poll.
     const ended = <T extends PollFrame | StreamEnd>(result: T): T => {

@@ -37,6 +37,7 @@ export async function runPollStep(protocol: PollingProtocol, step: PollStep, con
       replays: step.replays,
       signal: target.signal,
       busyRetries: target.busyRetries,
+      onBusy: target.onBusy,
       series: tap === undefined || observer === undefined ? undefined : { tap, observer },
     }),
     check,

@@ -31,7 +31,19 @@ const valid = { sessionId: 's1', timeStamp: '2026-11-23T10:00:00.123456', text: 
 const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   'fastgpt-py.stream.content-type': { keeps: [stream(good)], breaks: [stream(good, { head: { headers: { 'content-type': 'application/json' } } })] },
   'fastgpt-py.stream.status': { keeps: [stream(good)], breaks: [stream(good, { head: { status: 202 } })] },
-  'fastgpt-py.event.json': { keeps: [stream(good)], breaks: [stream(sse(stage('1002'), ['text_delta', '{"text": '], done))] },
+  'fastgpt-py.event.json': {
+    keeps: [
+      stream(good),
+      refusalEvent({ msg: 'text 不能为空', code: '400' }),
+      // An HTTP refusal's body is not an event: FastAPI's {"detail"}, or plain text, is judged elsewhere.
+      refusal('Bad Request', { status: 400, headers: { 'content-type': 'text/plain' } }),
+    ],
+    breaks: [
+      stream(sse(stage('1002'), ['text_delta', '{"text": '], done)),
+      // A streaming refusal whose error event is plain text: the document's data format is a JSON object.
+      refusal('event: error\ndata: text is required\n\n', { status: 200, headers: { 'content-type': 'text/event-stream' } }),
+    ],
+  },
   'fastgpt-py.event.known': {
     keeps: [stream(good)],
     breaks: [stream(sse(stage('1002'), ['progress', { pct: 50 }], done)), stream(sse(stage('1002'), [undefined, { text: 'x' }], done))],

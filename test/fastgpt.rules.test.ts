@@ -131,6 +131,9 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
         status: 200,
         headers: { 'content-type': 'text/event-stream' },
       }),
+      // An error event whose data is plain text: the documented client JSON-parses every data: line.
+      refusal('event: error\ndata: messages is empty\n\n', COMPLETIONS, SSE_200),
+      detailed(sse(['answer', chunk('a')], ['error', 'model failed'])),
       detailed(sse(['answer', chunk('a')], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', { list: nodes }])),
       detailed(sse(['flowNodeStatus', { status: 'running' }], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes])),
       detailed(

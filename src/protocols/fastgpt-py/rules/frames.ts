@@ -34,17 +34,18 @@ export const streamStatus = statusRule(
   [200],
 );
 
-// Could a legal server fail this? None: the data format column shows a JSON object for every event.
+// Could a legal server fail this? None: the data format column shows a JSON object for every event, the
+// error event a refusal sends included. A body that is not an event stream is the content-type rules' to judge.
 export const eventJson = jsonFrameRule(
   {
     id: 'fastgpt-py.event.json',
-    title: "Every event's data is a JSON object",
+    title: "Every event's data is a JSON object (a refusal's error event too)",
     severity: 'error',
     basis: 'doc',
-    source: at('SSE 事件类型 (数据格式)'),
-    scopes: ['stream'],
+    source: at('SSE 事件类型 (数据格式: error {"msg": "错误描述", "code": "500"})'),
+    scopes: ['stream', 'refusal'],
   },
-  { object: true },
+  { object: true, select: (frame) => frame.type === 'sse' },
 );
 
 export const eventKnown = defineRule({

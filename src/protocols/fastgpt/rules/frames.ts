@@ -2,6 +2,7 @@
  * fastgpt rules on the stream, one frame at a time: served as an event stream, each payload JSON or
  * [DONE], answer chunks in the OpenAI chunk shape, detail events in theirs, under known names.
  */
+import type { Frame } from '../../../core/exchange.js';
 import { mediaType, frameSchemaRule, reportFrameProblems, statusRule } from '../../../core/kit.js';
 import { defineRule } from '../../../core/rule.js';
 import { at, eventOf, isChunkFrame, isDone, onCompletions } from './read.js';
@@ -82,7 +83,7 @@ export const framePayload = onCompletions(
     scopes: ['stream'],
     create: (_context, report) => ({
       frame(frame) {
-        if (frame.json.ok || isDone(frame)) return;
+        if (frame.json.ok || isDone(frame) || hasEventSchema(frame)) return;
         report({ at: 'frame', frame, pointer: '', message: `the payload is neither JSON nor [DONE]: ${frame.json.error}`, expected: 'JSON or [DONE]' });
       },
     }),
@@ -120,6 +121,12 @@ const EVENT_SCHEMAS: Readonly<Record<string, string>> = {
   flowNodeResponse: 'flowNodeResponse',
 };
 
+/** A detail event with a documented payload: fastgpt.event.shape judges it, JSON or not (a refusal's error event too). */
+function hasEventSchema(frame: Frame): boolean {
+  const event = eventOf(frame);
+  return event !== undefined && EVENT_SCHEMAS[event] !== undefined;
+}
+
 // Could a legal server fail this? None known: the schemas follow FastGPT's code (v4.11 to main) where it
 // differs from the document.
 export const eventShape = onCompletions(
@@ -135,7 +142,11 @@ export const eventShape = onCompletions(
       frame(frame) {
         const event = eventOf(frame);
         const def = event === undefined ? undefined : EVENT_SCHEMAS[event];
-        if (def === undefined || !frame.json.ok) return;
+        if (def === undefined) return;
+        if (!frame.json.ok) {
+          report({ at: 'frame', frame, pointer: '', message: `${event ?? ''}: the payload is not JSON: ${frame.json.error}`, expected: 'a JSON object' });
+          return;
+        }
         reportFrameProblems(report, frame, `https://chatwire.dev/schemas/fastgpt/events.json#/$defs/${def}`, frame.json.value, {
           messagePrefix: `${event ?? ''}: `,
         });

@@ -1,3 +1,4 @@
+import { createServer, request as httpRequest } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +18,8 @@ interface LoadJson {
   readonly load: {
     readonly shards: readonly string[];
     readonly exchanges: number;
+    readonly failed: number;
+    readonly busy: number;
     readonly rules: Readonly<Record<string, number>>;
     readonly latency: { readonly p50: number };
   };
@@ -127,16 +130,58 @@ describe('chatwire load', () => {
     }
   }, 30_000);
 
-  it('backs off a server that answers 429 instead of hammering it', async () => {
+  it('backs off a server that answers 429 instead of hammering it, and says it could not judge it', async () => {
     const busy = await startMock(['--fault', 'status:429', '--speed', '0']);
     try {
       const file = join(dir, 'busy.json');
-      const { code } = await cli(['load', 'ctai', '--target', busy.url, '--duration', '2500ms', '--concurrency', '2', '-r', `json:${file}`]);
-      expect(code).toBe(1);
-      // Two sessions, each waiting 1 s, then 2 s, after a busy answer: a handful of exchanges, not thousands.
-      expect(readJson(file).load.exchanges).toBeLessThan(40);
+      const { code, stderr } = await cli(['load', 'ctai', '--target', busy.url, '--duration', '2500ms', '--concurrency', '2', '-r', `json:${file}`]);
+      // Every case turned away: nothing was judged, which is no verdict on the protocol.
+      expect(code).toBe(2);
+      expect(stderr).toContain('the server turned away every case as busy');
+      expect(stderr).toContain('lower --concurrency');
+      // Two sessions, each waiting 1 s, then 2 s, after a busy answer: a handful of case runs, not thousands.
+      const { load } = readJson(file);
+      expect(load.busy).toBeGreaterThan(0);
+      expect(load.busy).toBeLessThan(40);
+      expect(load.exchanges).toBe(0);
     } finally {
       busy.stop();
+    }
+  });
+
+  it('counts the cases a rate limiter turns away, and judges the others: a conformant rate-limited server passes', async () => {
+    const mock = await startMock(['--speed', '0']);
+    // Every third request is turned away with 429, the rest reach the mock.
+    let seen = 0;
+    const front = createServer((req, res) => {
+      if (++seen % 3 === 0) {
+        req.resume();
+        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' }).end(JSON.stringify({ ret: '429', msg: 'slow down' }));
+        return;
+      }
+      const upstream = new URL(mock.url);
+      const forward = httpRequest(
+        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
+        (answer) => {
+          res.writeHead(answer.statusCode ?? 502, answer.headers);
+          answer.pipe(res);
+        },
+      );
+      req.pipe(forward);
+    });
+    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = front.address() as { port: number };
+      const file = join(dir, 'limited.json');
+      const { code } = await cli(['load', 'ctai', '--target', `http://127.0.0.1:${port}`, '--duration', '2s', '--concurrency', '2', '-r', `json:${file}`]);
+      const { load } = readJson(file);
+      expect(load.busy).toBeGreaterThan(0);
+      expect(load.exchanges).toBeGreaterThan(0);
+      expect(load.failed).toBe(0);
+      expect(code).toBe(0);
+    } finally {
+      await new Promise<void>((resolve) => front.close(() => resolve()));
+      mock.stop();
     }
   });
 

@@ -83,6 +83,7 @@ describe('chatwire merge', () => {
       exchanges,
       errors: 0,
       failed: crosstalk,
+      busy: 1,
       latency: latency.summary(),
       rules: crosstalk === 0 ? {} : { 'load.crosstalk': crosstalk },
       cases: [{ protocol: 'ctai', name: 'stream-answer', runs: exchanges, failed: crosstalk }],
@@ -118,7 +119,7 @@ describe('chatwire merge', () => {
     expect(merged.cases).toHaveLength(1);
     expect(merged.cases[0]?.outcome).toBe('failed');
     expect(merged.durationMs).toBe(2500);
-    expect(merged.load).toMatchObject({ shards: ['1/2', '2/2'], exchanges: 30, failed: 3, rules: { 'load.crosstalk': 3 } });
+    expect(merged.load).toMatchObject({ shards: ['1/2', '2/2'], exchanges: 30, failed: 3, busy: 2, rules: { 'load.crosstalk': 3 } });
     expect(merged.load?.cases).toEqual([{ protocol: 'ctai', name: 'stream-answer', runs: 30, failed: 3 }]);
     expect(merged.load?.latency.max).toBe(119);
   });

@@ -91,9 +91,13 @@ export async function runLoad(plan: LoadPlan, options: LoadOptions, tally: LoadT
       const suiteCase = cases[(session + round) % cases.length];
       if (suiteCase === undefined) return;
       const report = await runCaseOnce(context, suiteCase);
-      if (!signal.aborted) tally.add(report, session, Math.floor(round / cases.length));
-      // A server saying it is busy (429, 503) is not hammered: the session backs off, 1 s doubling to 8 s.
+      // A server saying it is busy (429, 503) turned the case away: its answer is a rate limit, not the
+      // protocol's, so it is counted and not judged; and the session backs off, 1 s doubling to 8 s.
       const busy = report.steps.some((step) => step.status === 429 || step.status === 503);
+      if (!signal.aborted) {
+        if (busy) tally.turnedAway();
+        else tally.add(report, session, Math.floor(round / cases.length));
+      }
       backoffMs = busy ? Math.min(MAX_BACKOFF_MS, Math.max(MIN_BACKOFF_MS, backoffMs * 2)) : 0;
       const wait = Math.min(backoffMs, deadline - clock.now());
       if (wait > 0) await clock.sleep(wait, signal).catch(() => undefined);

@@ -56,6 +56,7 @@ function mergeLoad(summaries: readonly LoadSummary[]): LoadSummary | undefined {
     exchanges: sum((summary) => summary.exchanges),
     errors: sum((summary) => summary.errors),
     failed: sum((summary) => summary.failed),
+    busy: sum((summary) => summary.busy),
     latency: latency.summary(),
     rules: Object.fromEntries(rules),
     cases: [...cases.values()],

@@ -18,6 +18,7 @@ export function progressLine(tally: LoadTally, elapsedMs: number, durationMs: nu
     `${tally.exchanges} exchanges`,
     `${(tally.exchanges / seconds).toFixed(1)}/s`,
     `errors ${tally.errors}`,
+    ...(tally.busy > 0 ? [`busy ${tally.busy}`] : []),
     `p50 ${tally.latency.percentile(0.5)} ms`,
     `p99 ${tally.latency.percentile(0.99)} ms`,
     `deviations ${tally.deviations}${top === '' ? '' : ` (${top})`}`,

@@ -25,6 +25,8 @@ export class LoadTally {
   exchanges = 0;
   errors = 0;
   failed = 0;
+  /** Case runs the server turned away as busy (429, 503): counted, not judged. */
+  busy = 0;
   readonly rules = new Map<string, number>();
   readonly #cases = new Map<string, CaseTally>();
   readonly #skipped: CaseReport[] = [];
@@ -33,6 +35,10 @@ export class LoadTally {
     let sum = 0;
     for (const count of this.rules.values()) sum += count;
     return sum;
+  }
+
+  turnedAway(): void {
+    this.busy += 1;
   }
 
   skip(report: CaseReport): void {

@@ -106,6 +106,8 @@ export interface LoadSummary {
   readonly errors: number;
   /** Exchanges with a deviation of severity error. */
   readonly failed: number;
+  /** Case runs the server turned away as busy (HTTP 429 or 503): counted, not judged. */
+  readonly busy: number;
   readonly latency: LatencySummary;
   /** Deviations per rule id, over every exchange (the cases keep one example each). */
   readonly rules: Readonly<Record<string, number>>;

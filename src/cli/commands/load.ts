@@ -118,6 +118,7 @@ export async function loadCommand(protocolName: string, raw: Record<string, unkn
         exchanges: tally.exchanges,
         errors: tally.errors,
         failed: tally.failed,
+        busy: tally.busy,
         latency: tally.latency.summary(),
         rules: Object.fromEntries(tally.rules),
         cases: tally.runs(),
@@ -131,6 +132,15 @@ export async function loadCommand(protocolName: string, raw: Record<string, unkn
         'MISCONFIGURED',
         `Failed to load ${protocol.id} at ${baseUrl}: every valid request failed the same way (${misconfigured.example})`,
         { hint: misconfigured.cause },
+      );
+    }
+    if (tally.busy > 0 && tally.exchanges === 0) {
+      throw new ChatwireError(
+        'MISCONFIGURED',
+        `Failed to load ${protocol.id} at ${baseUrl}: the server turned away every case as busy (${tally.busy} × HTTP 429 or 503)`,
+        {
+          hint: "lower --concurrency, or raise the server's rate limit for this test",
+        },
       );
     }
     if (tally.exchanges > 0 && tally.errors === tally.exchanges) {

@@ -31,6 +31,19 @@ describe('rules every HTTP exchange keeps', () => {
     }
     expect(ruleIds(await check(ctai, 'answer', answerBody, { head: { status: 200 } }))).not.toContain('http.path.found');
   });
+
+  it('http.path.not-redirected: a redirect breaks it, naming where to, with "check --target" for the run', async () => {
+    for (const status of [301, 302, 307, 308]) {
+      const found = await check(ctai, 'stream', '', { head: { status, headers: { location: 'https://ctai.example/v1/ctai/query_text_chat' } } });
+      expect(found.find((d) => d.rule === 'http.path.not-redirected')).toMatchObject({
+        severity: 'error',
+        message: expect.stringContaining(`answered HTTP ${status} to https://ctai.example/v1/ctai/query_text_chat`),
+        misconfiguration: expect.stringContaining('check --target'),
+      });
+    }
+    expect(ruleIds(await check(ctai, 'answer', answerBody, { head: { status: 200 } }))).not.toContain('http.path.not-redirected');
+    expect(ruleIds(await check(ctai, 'stream', 'x', { head: { status: 304 } }))).toContain('http.path.not-redirected');
+  });
 });
 
 describe('a refusal counts only when the server understood the call', () => {

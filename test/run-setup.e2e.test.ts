@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { loadProtocols } from '../src/protocols/index.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
 import type { Protocol } from '../src/protocols/protocol.js';
@@ -39,6 +41,22 @@ describe('a misconfigured run is never green: exit 2 with the likely cause', () 
     expect(result.stderr).toContain(`(POST ${mock.url}/gateway/v1/ctai/query_text_chat → HTTP 404) (check the path prefix of --target`);
     const report = JSON.parse(result.stdout) as { cases: Array<{ name: string; outcome: string }> };
     expect(report.cases.filter((c) => c.name.startsWith('refuse-')).map((c) => c.outcome)).not.toContain('passed');
+  });
+
+  it('a --target given as http:// for a server that redirects every call to https://', async () => {
+    const redirecting = createServer((req, res) => {
+      req.resume();
+      res.writeHead(308, { location: `https://ctai.example${req.url ?? '/'}` }).end();
+    });
+    await new Promise<void>((resolve) => redirecting.listen(0, '127.0.0.1', resolve));
+    try {
+      const { port } = redirecting.address() as AddressInfo;
+      const result = await cli(['run', 'ctai', '--target', `http://127.0.0.1:${port}`]);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toContain('→ HTTP 308) (check --target: the server redirects the documented paths');
+    } finally {
+      await new Promise<void>((resolve) => redirecting.close(() => resolve()));
+    }
   });
 
   it('a Socket.IO --target with a wrong path prefix', async () => {

@@ -68,8 +68,6 @@ export const responseComplete: Rule = defineRule({
 export const CHECK_TOKEN = 'check --token: the server refused the credentials of every valid request';
 
 /** What to check when every valid request lands on a path the server does not know. */
-// Could a legal server fail this? None with the right --token: a valid request refused for its credentials is
-// either a wrong setup (a run where all are refused exits 2) or a server refusing its own key.
 export const CHECK_PATH = 'check the path prefix of --target: chatwire appends the documented paths to it';
 
 // Could a legal server fail this? None with the right --token: a valid request refused for its credentials is
@@ -120,4 +118,34 @@ export const pathFound: Rule = defineRule({
   }),
 });
 
-export const httpRules: readonly Rule[] = [responseComplete, authAccepted, pathFound];
+/** What to check when every valid request is sent elsewhere. */
+export const CHECK_REDIRECT =
+  'check --target: the server redirects the documented paths (http:// to https://, another host or prefix); give the URL they redirect to';
+
+// Could a legal server fail this? One behind a proxy that redirects http:// to https:// when it is given
+// as http://: the setup, not the server, and a run where every request is redirected exits 2 saying so.
+// The documented clients post their JSON once; a redirect asks them to send it again elsewhere.
+export const pathNotRedirected: Rule = defineRule({
+  id: 'http.path.not-redirected',
+  title: 'The documented path answers a valid request in place: not a redirect (HTTP 3xx)',
+  severity: 'error',
+  basis: 'doc',
+  source: { doc: 'RFC 9110', section: '15.4 Redirection 3xx' },
+  scopes: ['stream', 'answer'],
+  create: (context, report) => ({
+    response(head) {
+      if (head.status < 300 || head.status >= 400) return;
+      const { method, url } = context.request;
+      const location = head.headers['location'];
+      report({
+        at: 'response',
+        message: `${method} ${url} answered HTTP ${head.status}${location === undefined ? '' : ` to ${location}`}`,
+        expected: 'the documented call, answered at its path',
+        actual: `HTTP ${head.status}`,
+        misconfiguration: CHECK_REDIRECT,
+      });
+    },
+  }),
+});
+
+export const httpRules: readonly Rule[] = [responseComplete, authAccepted, pathFound, pathNotRedirected];

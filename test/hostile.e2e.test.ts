@@ -142,10 +142,11 @@ const report = (stdout: string): RunReport => JSON.parse(stdout) as RunReport;
 const messages = (run: RunReport): string[] => run.cases.flatMap((c) => c.steps.flatMap((s) => s.deviations.map((d) => `${d.rule}: ${d.message}`)));
 
 /** Runs the bin against a hostile target: it must end as a deviation with a report, in time, in bounded memory. */
-async function against(target: string, args: readonly string[], maxMs = 10_000): Promise<RunReport> {
+async function against(target: string, args: readonly string[], maxMs = 10_000, code = 1, stderr = ''): Promise<RunReport> {
   const result = await measuredCli(['run', ...args, '--target', at[target] ?? 'http://unset', '-r', 'json']);
   expect(result.stderr).not.toContain('chatwire bug');
-  expect(result.code).toBe(1);
+  expect(result.stderr).toContain(stderr);
+  expect(result.code).toBe(code);
   expect(result.ms).toBeLessThan(maxMs);
   expect(result.peakMb).toBeLessThan(200);
   return report(result.stdout);
@@ -188,9 +189,10 @@ describe('hostile targets: each ends as a deviation with a report, within its li
     expect(run.cases[0]?.steps[0]).toMatchObject({ end: 'byte-limit' });
   });
 
-  it('a redirect loop is judged as the answer it is, never followed', async () => {
-    const run = await against('redirectLoop', ['ctai', '--case', 'stream-answer', '--timeout', '3s']);
+  it('a redirect loop is judged as the answer it is, never followed; every call redirected is a --target to check (exit 2)', async () => {
+    const run = await against('redirectLoop', ['ctai', '--case', 'stream-answer', '--timeout', '3s'], 10_000, 2, 'check --target: the server redirects');
     expect(run.cases[0]?.steps[0]).toMatchObject({ status: 302, end: 'closed' });
+    expect(run.cases[0]?.steps[0]?.deviations.map((d) => d.rule)).toContain('http.path.not-redirected');
   });
 
   it('a 200 MB JSON answer is cut at one frame', async () => {

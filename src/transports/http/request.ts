@@ -99,15 +99,7 @@ export async function sendHttp(request: RequestRecord, options: SendOptions): Pr
     });
   let response: Response;
   try {
-    response = await send().catch((error: unknown) => {
-      // A kept-alive connection the server closed just as the request went out (RFC 9112, 9.3.1; a server
-      // may close an idle connection at any time, 9.5): sent once more, as browsers do. An idempotent
-      // request always; another only when the connection had carried an earlier answer, so the close
-      // was the idle one and not this request's doing (Chromium resends on a reused socket alike).
-      if (signal.aborted || !CLOSED_UNDER.has(errorCode(error) ?? '')) throw error;
-      if (!IDEMPOTENT.has(request.method.toUpperCase()) && !onReusedConnection(error)) throw error;
-      return send();
-    });
+    response = await sendAgainIfClosedUnder(send, request, signal);
   } catch (error) {
     const code = errorCode(error) ?? (describeError(error).includes('bad port') ? 'a port fetch refuses to use' : undefined);
     if (code !== undefined && UNTRUSTED.has(code)) {
@@ -150,14 +142,57 @@ async function* iterate(body: ReadableStream<Uint8Array> | null): AsyncGenerator
   }
 }
 
-/** Whether a failed request went out on a connection that had already read an answer (undici's SocketError says how many bytes it read). */
-function onReusedConnection(error: unknown): boolean {
+/** Sends on a connection the server closed while it was idle, one after another, before giving up. */
+const MAX_STALE_CONNECTIONS = 16;
+
+/**
+ * Sends a request again when a kept-alive connection was closed under it before any answer (RFC 9112,
+ * 9.3.1; a server may close an idle connection at any time, 9.5), as browsers do. Again and again while
+ * the connection it went out on had carried an earlier answer (the pool may hold several such
+ * connections, all closed by the same idle timer; the close was that timer's, not this request's
+ * doing: Chromium resends on a reused socket alike, whatever the method); once more for an idempotent
+ * request on a fresh connection; never for another, which the server may have acted on.
+ */
+async function sendAgainIfClosedUnder(send: () => Promise<Response>, request: RequestRecord, signal: AbortSignal): Promise<Response> {
+  const { method } = request;
+  const origin = new URL(request.url).origin;
+  let freshRetried = false;
+  for (let stale = 0; ; stale++) {
+    try {
+      const response = await send();
+      answered.set(origin, Date.now());
+      return response;
+    } catch (error) {
+      if (signal.aborted || !CLOSED_UNDER.has(errorCode(error) ?? '')) throw error;
+      if (onReusedConnection(error, origin)) {
+        if (stale >= MAX_STALE_CONNECTIONS) throw error;
+        continue;
+      }
+      if (freshRetried || !IDEMPOTENT.has(method.toUpperCase())) throw error;
+      freshRetried = true;
+    }
+  }
+}
+
+/** When each origin last answered: within the client's keep-alive time, its connections may be in the pool. */
+const answered = new Map<string, number>();
+/** How long fetch keeps an idle connection for reuse (undici's default keepAliveTimeout, 4 s), with a margin. */
+const POOLED_MS = 5_000;
+
+/**
+ * Whether a failed request went out on a connection that had already carried an answer. undici's
+ * SocketError says how many bytes the connection read; a reset (ECONNRESET) says nothing, so then:
+ * whether the origin answered recently enough for a kept-alive connection of it to be in the pool.
+ */
+function onReusedConnection(error: unknown, origin: string): boolean {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
     const socket: unknown = (current as Error & { socket?: unknown }).socket;
     if (typeof socket === 'object' && socket !== null && 'bytesRead' in socket && typeof socket.bytesRead === 'number') return socket.bytesRead > 0;
     current = current.cause;
   }
-  return false;
+  const last = answered.get(origin);
+  if (answered.size > 1_000) answered.clear(); // bounded: a run talks to a handful of origins
+  return last !== undefined && Date.now() - last < POOLED_MS;
 }
 
 function errorCode(error: unknown): string | undefined {

@@ -1,15 +1,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { createServer, request as httpRequest, type Server } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { Clock } from '../src/core/clock.js';
 import { reasonOf } from '../src/core/clock.js';
 import { busyWaitMs, describeRetries, MAX_BUSY_WAIT_MS, sendHttpPatiently } from '../src/transports/http/busy.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
 import { selectProtocols } from '../src/protocols/index.js';
 import { cli } from './cli-helper.js';
+import { rateLimiter } from './rate-limiter.js';
 
 const servers: Server[] = [];
 let mock: MockServer | undefined;
+const limiters: Array<{ close(): Promise<void> }> = [];
 afterEach(async () => {
+  for (const limiter of limiters.splice(0)) await limiter.close();
   for (const server of servers.splice(0)) await new Promise<void>((resolve) => server.close(() => resolve()));
   await mock?.close();
   mock = undefined;
@@ -60,12 +63,13 @@ describe('busyWaitMs', () => {
     expect(busyWaitMs(head(429, '2'))).toBe(2000);
     expect(busyWaitMs(head(429))).toBe(1000);
     expect(busyWaitMs(head(429, '3600'))).toBe(MAX_BUSY_WAIT_MS);
-    expect(busyWaitMs(head(503, new Date(10_000).toUTCString()), 7_000)).toBe(3000);
-    expect(busyWaitMs(head(503, new Date(0).toUTCString()), 7_000)).toBe(0);
+    expect(busyWaitMs(head(429, new Date(10_000).toUTCString()), 7_000)).toBe(3000);
+    expect(busyWaitMs(head(429, new Date(0).toUTCString()), 7_000)).toBe(0);
     expect(busyWaitMs(head(429, 'soon'))).toBe(1000);
   });
-  it('leaves every other answer alone: a 503 without Retry-After is an outage, a 500 an error', () => {
+  it('leaves every other answer alone: a 503 is the server unavailable at any pace (the documented clients fail on it), a 500 an error', () => {
     expect(busyWaitMs(head(503))).toBeUndefined();
+    expect(busyWaitMs(head(503, '1'))).toBeUndefined();
     expect(busyWaitMs(head(500, '1'))).toBeUndefined();
     expect(busyWaitMs(head(200, '1'))).toBeUndefined();
   });
@@ -95,23 +99,23 @@ describe('a busy server', () => {
   });
 
   it('keeps saying so after three more tries: its busy answer is judged', async () => {
-    const server = await busyServer(10, 503, { 'retry-after': '1' });
+    const server = await busyServer(10, 429, { 'retry-after': '1' });
     const { clock } = waitRecorder();
     const { exchange, retries } = await sendHttpPatiently(get(server.url), { limits, clock });
     exchange.dispose();
-    expect(exchange.outcome).toMatchObject({ type: 'response', head: { status: 503 } });
+    expect(exchange.outcome).toMatchObject({ type: 'response', head: { status: 429 } });
     expect(server.requests()).toBe(4);
     expect(retries).toHaveLength(3);
   });
 
-  it('is not waited for past the exchange limit, nor when it is down (503 without Retry-After)', async () => {
+  it('is not waited for past the exchange limit, nor when it is down (503, even with Retry-After)', async () => {
     const slow = await busyServer(1, 429, { 'retry-after': '4' });
     const { clock } = waitRecorder();
     const tight = await sendHttpPatiently(get(slow.url), { limits: { ...limits, timeoutMs: 3000 }, clock });
     tight.exchange.dispose();
     expect(tight.exchange.outcome).toMatchObject({ type: 'response', head: { status: 429 } });
     expect(slow.requests()).toBe(1);
-    const down = await busyServer(1, 503, {});
+    const down = await busyServer(1, 503, { 'retry-after': '1' });
     const outage = await sendHttpPatiently(get(down.url), { limits, clock });
     outage.exchange.dispose();
     expect(outage.exchange.outcome).toMatchObject({ type: 'response', head: { status: 503 } });
@@ -122,32 +126,15 @@ describe('a busy server', () => {
 describe('chatwire run against a conformant server behind a rate limiter', () => {
   it('waits as the limiter asks, passes, and says in the step what it waited for', async () => {
     mock = await startMockServer({ protocols: await selectProtocols(['ctai']), port: 0 });
-    const upstream = new URL(mock.url);
-    // The first time each request (method, path, body) comes, it is turned away with 429; asked again, it goes to the mock.
+    // The first time each request (method, path, body) comes, it is turned away; asked again, it goes to the mock.
     const seen = new Set<string>();
-    const front = await listen(
-      createServer((req, res) => {
-        const chunks: Buffer[] = [];
-        req.on('data', (chunk: Buffer) => chunks.push(chunk));
-        req.on('end', () => {
-          const body = Buffer.concat(chunks);
-          const key = `${req.method} ${req.url} ${body.toString()}`;
-          if (!seen.has(key)) {
-            seen.add(key);
-            res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '0' }).end(JSON.stringify({ ret: '429', msg: 'slow down' }));
-            return;
-          }
-          const forward = httpRequest(
-            { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
-            (answer) => {
-              res.writeHead(answer.statusCode ?? 502, answer.headers);
-              answer.pipe(res);
-            },
-          );
-          forward.end(body);
-        });
-      }),
-    );
+    const limiter = await rateLimiter(mock.url, (key) => {
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    limiters.push(limiter);
+    const front = limiter.url;
     const run = await cli(['run', 'ctai', '--target', front, '-r', 'json']);
     if (run.code !== 0) console.log(run.stderr);
     const report = JSON.parse(run.stdout) as { totals: { failed: number }; cases: { steps: { note?: string }[] }[] };

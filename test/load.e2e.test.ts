@@ -1,9 +1,9 @@
-import { createServer, request as httpRequest } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cli } from './cli-helper.js';
+import { rateLimiter } from './rate-limiter.js';
 import { startMockProcess } from './mock-process.js';
 
 /** A `chatwire mock` of one protocol on a free port, as a user starts it. */
@@ -153,34 +153,18 @@ describe('chatwire load', () => {
     const mock = await startMock(['--speed', '0']);
     // Every third request is turned away with 429, the rest reach the mock.
     let seen = 0;
-    const front = createServer((req, res) => {
-      if (++seen % 3 === 0) {
-        req.resume();
-        res.writeHead(429, { 'content-type': 'application/json', 'retry-after': '1' }).end(JSON.stringify({ ret: '429', msg: 'slow down' }));
-        return;
-      }
-      const upstream = new URL(mock.url);
-      const forward = httpRequest(
-        { host: upstream.hostname, port: upstream.port, method: req.method, path: req.url, headers: { ...req.headers, host: upstream.host } },
-        (answer) => {
-          res.writeHead(answer.statusCode ?? 502, answer.headers);
-          answer.pipe(res);
-        },
-      );
-      req.pipe(forward);
-    });
-    await new Promise<void>((resolve) => front.listen(0, '127.0.0.1', resolve));
+    const limiter = await rateLimiter(mock.url, () => ++seen % 3 === 0, '1');
     try {
-      const { port } = front.address() as { port: number };
+      const front = limiter.url;
       const file = join(dir, 'limited.json');
-      const { code } = await cli(['load', 'ctai', '--target', `http://127.0.0.1:${port}`, '--duration', '2s', '--concurrency', '2', '-r', `json:${file}`]);
+      const { code } = await cli(['load', 'ctai', '--target', front, '--duration', '2s', '--concurrency', '2', '-r', `json:${file}`]);
       const { load } = readJson(file);
       expect(load.busy).toBeGreaterThan(0);
       expect(load.exchanges).toBeGreaterThan(0);
       expect(load.failed).toBe(0);
       expect(code).toBe(0);
     } finally {
-      await new Promise<void>((resolve) => front.close(() => resolve()));
+      await limiter.close();
       mock.stop();
     }
   });

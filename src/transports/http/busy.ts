@@ -9,12 +9,14 @@ export const MAX_BUSY_WAIT_MS = 5_000;
 const DEFAULT_BUSY_WAIT_MS = 1_000;
 
 /**
- * How long a server asks to be left alone, or undefined when it is not busy: 429 (RFC 6585, 4), or 503
- * with Retry-After (RFC 9110, 10.2.3). A 503 without it is an outage, judged as it is.
+ * How long a server asks to be left alone, or undefined when it is not asking: 429 (RFC 6585, 4) says
+ * this client went too fast, which chatwire's concurrent cases and quick polls may do where the
+ * documented clients, one request at a time, would not. A 503 says the server is unavailable whatever
+ * the pace: the documented clients fail on it (raise_for_status, !res.ok), so it is judged as it is.
  */
 export function busyWaitMs(head: ResponseHead, now: number = Date.now()): number | undefined {
+  if (head.status !== 429) return undefined;
   const retryAfter = head.headers['retry-after']?.trim();
-  if (head.status !== 429 && !(head.status === 503 && retryAfter !== undefined)) return undefined;
   let waitMs = DEFAULT_BUSY_WAIT_MS;
   if (retryAfter !== undefined && /^\d+$/.test(retryAfter)) waitMs = Number(retryAfter) * 1000;
   else if (retryAfter !== undefined && !Number.isNaN(Date.parse(retryAfter))) waitMs = Date.parse(retryAfter) - now;

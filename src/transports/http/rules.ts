@@ -1,5 +1,5 @@
 import { describeTimeout, FRAME_BUDGET_BYTES } from '../../core/exchange.js';
-import { defineRule, type Rule } from '../../core/rule.js';
+import { defineRule, type Rule, type RuleMeta } from '../../core/rule.js';
 import { INVALID_UTF8 } from '../abort.js';
 
 /**
@@ -94,29 +94,41 @@ export const authAccepted: Rule = defineRule({
   }),
 });
 
+/**
+ * A rule that a valid request's status breaks when it says the call went nowhere (unknown, moved): the
+ * deviation names the call and the status (and where to, for a redirect), and says what to check when
+ * every valid request of a run breaks it.
+ */
+function callAnsweredRule(meta: Omit<RuleMeta, 'scopes'>, breaks: (status: number) => boolean, expected: string, misconfiguration: string): Rule {
+  return defineRule({
+    ...meta,
+    scopes: ['stream', 'answer'],
+    create: (context, report) => ({
+      response(head) {
+        if (!breaks(head.status)) return;
+        const { method, url } = context.request;
+        const location = head.headers['location'];
+        const to = head.status >= 300 && head.status < 400 && location !== undefined ? ` to ${location}` : '';
+        report({ at: 'response', message: `${method} ${url} answered HTTP ${head.status}${to}`, expected, actual: `HTTP ${head.status}`, misconfiguration });
+      },
+    }),
+  });
+}
+
 // Could a legal server fail this? A server without one documented call (an older FastGPT without
 // createQuestionGuide): it lacks a call the document names.
-export const pathFound: Rule = defineRule({
-  id: 'http.path.found',
-  title: 'The documented path answers a valid request: not HTTP 404 or 405',
-  severity: 'error',
-  basis: 'doc',
-  source: { doc: 'RFC 9110', section: '15.5.5 404 Not Found, 15.5.6 405 Method Not Allowed' },
-  scopes: ['stream', 'answer'],
-  create: (context, report) => ({
-    response(head) {
-      if (head.status !== 404 && head.status !== 405) return;
-      const { method, url } = context.request;
-      report({
-        at: 'response',
-        message: `${method} ${url} answered HTTP ${head.status}`,
-        expected: 'the documented call',
-        actual: `HTTP ${head.status}`,
-        misconfiguration: CHECK_PATH,
-      });
-    },
-  }),
-});
+export const pathFound: Rule = callAnsweredRule(
+  {
+    id: 'http.path.found',
+    title: 'The documented path answers a valid request: not HTTP 404 or 405',
+    severity: 'error',
+    basis: 'doc',
+    source: { doc: 'RFC 9110', section: '15.5.5 404 Not Found, 15.5.6 405 Method Not Allowed' },
+  },
+  (status) => status === 404 || status === 405,
+  'the documented call',
+  CHECK_PATH,
+);
 
 /** What to check when every valid request is sent elsewhere. */
 export const CHECK_REDIRECT =
@@ -125,27 +137,17 @@ export const CHECK_REDIRECT =
 // Could a legal server fail this? One behind a proxy that redirects http:// to https:// when it is given
 // as http://: the setup, not the server, and a run where every request is redirected exits 2 saying so.
 // The documented clients post their JSON once; a redirect asks them to send it again elsewhere.
-export const pathNotRedirected: Rule = defineRule({
-  id: 'http.path.not-redirected',
-  title: 'The documented path answers a valid request in place: not a redirect (HTTP 3xx)',
-  severity: 'error',
-  basis: 'doc',
-  source: { doc: 'RFC 9110', section: '15.4 Redirection 3xx' },
-  scopes: ['stream', 'answer'],
-  create: (context, report) => ({
-    response(head) {
-      if (head.status < 300 || head.status >= 400) return;
-      const { method, url } = context.request;
-      const location = head.headers['location'];
-      report({
-        at: 'response',
-        message: `${method} ${url} answered HTTP ${head.status}${location === undefined ? '' : ` to ${location}`}`,
-        expected: 'the documented call, answered at its path',
-        actual: `HTTP ${head.status}`,
-        misconfiguration: CHECK_REDIRECT,
-      });
-    },
-  }),
-});
+export const pathNotRedirected: Rule = callAnsweredRule(
+  {
+    id: 'http.path.not-redirected',
+    title: 'The documented path answers a valid request in place: not a redirect (HTTP 3xx)',
+    severity: 'error',
+    basis: 'doc',
+    source: { doc: 'RFC 9110', section: '15.4 Redirection 3xx' },
+  },
+  (status) => status >= 300 && status < 400,
+  'the documented call, answered at its path',
+  CHECK_REDIRECT,
+);
 
 export const httpRules: readonly Rule[] = [responseComplete, authAccepted, pathFound, pathNotRedirected];

@@ -6,10 +6,11 @@ import { fileURLToPath } from 'node:url';
 
 const here = (file) => fileURLToPath(new URL(file, import.meta.url));
 
-/** Starts `file` with `env`; it prints "PORT <n>" once it listens. */
-function server(file, env, extra = {}) {
+/** Starts the server script at `path` with `env`; it prints "PORT <n>" once it listens. */
+export function spawnServer(path, env, extra = {}) {
+  const file = path.split('/').slice(-2).join('/');
   return async () => {
-    const child = spawn(process.execPath, [here(file)], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [path], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
     child.stderr.on('data', (chunk) => (stderr = (stderr + chunk).slice(-4000)));
     const exited = new Promise((resolve) => child.once('exit', resolve));
@@ -43,7 +44,8 @@ function server(file, env, extra = {}) {
   };
 }
 
-const variant = (expect, id, says, breaks, start) => ({ id: `audit-${id}`, expect, says, breaks, start });
+const server = (file, env, extra = {}) => spawnServer(here(file), env, extra);
+export const variant = (expect, id, says, breaks, start) => ({ id: `audit-${id}`, expect, says, breaks, start });
 
 const http = (name) => server('http-server.cjs', { VARIANT: name });
 const FASTGPT_VARS = { appId: '66e29b870b24ce35330c0f08', selectAppKey: 'SEL', formAppKey: 'FORM', pluginAppKey: 'PLUG' };

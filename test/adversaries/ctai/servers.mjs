@@ -7,8 +7,9 @@ import { extraPassVariants } from './variants-extra-pass.mjs';
 import { extraFailVariants } from './variants-extra-fail.mjs';
 // Third round (audit/): independent servers kept from an audit of chatwire's verdicts.
 import { auditVariants } from '../audit/variants.mjs';
+import { audit4Variants } from '../audit4/variants.mjs';
 
-export const variants = [...passVariants, ...failVariants, ...extraPassVariants, ...extraFailVariants, ...auditVariants.ctai];
+export const variants = [...passVariants, ...failVariants, ...extraPassVariants, ...extraFailVariants, ...auditVariants.ctai, ...audit4Variants.ctai];
 
 const ids = new Set();
 for (const v of variants) {

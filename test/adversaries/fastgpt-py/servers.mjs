@@ -6,6 +6,7 @@ import { startPython } from './python.mjs';
 import { extraVariants } from './variants-extra.mjs';
 // Third round (audit/): independent servers kept from an audit of chatwire's verdicts.
 import { auditVariants } from '../audit/variants.mjs';
+import { audit4Variants } from '../audit4/variants.mjs';
 
 const DOC = 'chat-stream-mode.md';
 const move = (frames, pred, where) => {
@@ -196,4 +197,5 @@ export const variants = [
   ...faulty.map((v) => ({ ...v, expect: 'fail' })),
   ...extraVariants, // second round (variants-extra.mjs)
   ...auditVariants['fastgpt-py'],
+  ...audit4Variants['fastgpt-py'],
 ];

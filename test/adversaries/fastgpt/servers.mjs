@@ -5,6 +5,7 @@ import { startServer } from './base.mjs';
 import { extraVariants } from './variants-extra.mjs';
 // Third round (audit/): independent servers kept from an audit of chatwire's verdicts.
 import { auditVariants } from '../audit/variants.mjs';
+import { audit4Variants } from '../audit4/variants.mjs';
 
 const LEGACY = { profile: 'legacy' };
 const NEWEST = { profile: 'newest' };
@@ -135,4 +136,5 @@ export const variants = [
   // ---- second round (variants-extra.mjs): other web stacks and further single faults ----------
   ...extraVariants,
   ...auditVariants.fastgpt,
+  ...audit4Variants.fastgpt,
 ];

@@ -7,6 +7,7 @@ import { extraPassVariants } from './variants-extra-pass.mjs';
 import { extraFailVariants } from './variants-extra-fail.mjs';
 // Third round (audit/): independent servers kept from an audit of chatwire's verdicts.
 import { auditVariants } from '../audit/variants.mjs';
+import { audit4Variants } from '../audit4/variants.mjs';
 
 export const variants = [
   ...passVariants.map((v) => ({ breaks: undefined, ...v })),
@@ -14,4 +15,5 @@ export const variants = [
   ...extraPassVariants.map((v) => ({ breaks: undefined, ...v })),
   ...extraFailVariants,
   ...auditVariants.tasks,
+  ...audit4Variants.tasks,
 ];

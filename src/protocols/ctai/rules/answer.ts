@@ -5,7 +5,7 @@
 import { show } from '../../../core/engine.js';
 import { contentTypeRule, frameSchemaRule, jsonFrameRule, singleBodyRule } from '../../../core/kit.js';
 import { defineRule } from '../../../core/rule.js';
-import { at, isSuccess, packetOf } from './read.js';
+import { at, failureOf } from './read.js';
 
 export const answerSucceeded = defineRule({
   id: 'ctai.answer.succeeded',
@@ -18,8 +18,8 @@ export const answerSucceeded = defineRule({
     let reported = false;
     return {
       frame(frame) {
-        const packet = packetOf(frame);
-        if (reported || packet === undefined || typeof packet.ret !== 'string' || isSuccess(packet)) return;
+        const packet = failureOf(frame);
+        if (reported || packet === undefined) return;
         reported = true;
         report({
           at: 'frame',

@@ -5,7 +5,7 @@
 import { show } from '../../../core/engine.js';
 import { contentTypeRule, frameSchemaRule, jsonFrameRule, statusRule } from '../../../core/kit.js';
 import { defineRule } from '../../../core/rule.js';
-import { at, isSuccess, packetOf } from './read.js';
+import { at, failureOf, isSuccess, packetOf } from './read.js';
 
 // ---- streaming answer -------------------------------------------------------------------------
 
@@ -88,8 +88,8 @@ export const msgExplainsFailure = defineRule({
   scopes: ['stream', 'answer'],
   create: (_context, report) => ({
     frame(frame) {
-      const packet = packetOf(frame);
-      if (packet === undefined || typeof packet.ret !== 'string' || isSuccess(packet)) return;
+      const packet = failureOf(frame);
+      if (packet === undefined) return;
       if (typeof packet.msg === 'string' && packet.msg.trim() !== '') return;
       report({
         at: 'frame',
@@ -117,8 +117,8 @@ export const failureCarriesNoAnswer = defineRule({
     let reported = false;
     return {
       frame(frame) {
-        const packet = packetOf(frame);
-        if (reported || packet === undefined || typeof packet.ret !== 'string' || isSuccess(packet)) return;
+        const packet = failureOf(frame);
+        if (reported || packet === undefined) return;
         const text = packet.data?.['answer_text'];
         if (typeof text !== 'string' || text === '') return;
         reported = true;

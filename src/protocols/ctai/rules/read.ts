@@ -39,6 +39,13 @@ export function isSuccess(packet: PacketView): boolean {
   return packet.ret === '0';
 }
 
+/** The packet a frame carries when it reports a failure: ret a string other than "0" (a number is the shape rule's). */
+export function failureOf(frame: Frame): (PacketView & { readonly ret: string }) | undefined {
+  const packet = packetOf(frame);
+  if (packet === undefined || typeof packet.ret !== 'string' || isSuccess(packet)) return undefined;
+  return { ...packet, ret: packet.ret };
+}
+
 /** A msg_sn as a number, accepting a number where a string belongs (the shape rule reports that). */
 export function sequenceNumber(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isSafeInteger(value)) return value;

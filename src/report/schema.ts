@@ -122,7 +122,9 @@ const LoadSummary = z
     exchanges: count,
     errors: count,
     failed: count,
-    busy: count.default(0).describe('Case runs the server turned away as busy (HTTP 429 or 503): counted, not judged (absent from reports of earlier versions).'),
+    busy: count
+      .default(0)
+      .describe('Case runs the server turned away as busy (HTTP 429 or 503): counted, not judged (absent from reports of earlier versions).'),
     latency: z.object({ p50: z.number(), p99: z.number(), max: z.number(), histogram: z.array(z.tuple([z.number().positive(), count])) }).strict(),
     rules: z.record(z.string(), count),
     cases: z.array(z.object({ protocol: z.string(), name: z.string(), runs: count, failed: count }).strict()),

@@ -26,7 +26,8 @@ const scenarios = readdirSync(join(root, 'mocks')).flatMap((protocol) =>
     })),
 );
 
-// A broadcast reaches every case in flight, which then breaks more rules; run alone, it breaks exactly what it names.
+// A broadcast reaches every case in flight, which then breaks more rules; one case at a time (the crosstalk pair
+// together, as always) it breaks exactly what it names.
 const alone = new Set(['pocketqa/broadcast']);
 
 describe.concurrent('chatwire run PROTOCOL against each mock scenario', () => {

@@ -199,7 +199,8 @@ describe('no credentials to another origin', () => {
     it(`${transport}: a redirect is not followed with --token or -H`, async () => {
       seen.length = 0;
       const result = await cli([...args, '--target', origin(redirecting), '--token', 'SECRET-token', '-H', 'X-Api-Key: SECRET-key', '--timeout', '3s']);
-      expect(result.code).toBe(1);
+      // Never green: a deviation, or (every call redirected) the setup to check.
+      expect([1, 2]).toContain(result.code);
       expect(leaked()).toEqual([]);
     });
   }

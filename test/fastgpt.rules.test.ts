@@ -223,6 +223,20 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     // The last one streamed although the request asked for stream: false.
     breaks: [nonStream('<html>502</html>'), records('oops'), nonStream(plain, undefined, { head: { headers: { 'content-type': 'text/event-stream' } } })],
   },
+  'fastgpt.answer.openai-fields': {
+    keeps: [
+      nonStream(answer),
+      // FastGPT's own values: model "" and a null finish_reason still are the fields.
+      nonStream(JSON.stringify({ ...JSON.parse(answer), choices: [{ message: { role: 'assistant', content: 'x' }, finish_reason: null, index: 0 }] })),
+      // A refusal envelope is not an answer.
+      nonStream(envelope(403, null, 'unAuthorization')),
+    ],
+    breaks: [
+      nonStream(JSON.stringify({ choices: [{ message: { role: 'assistant', content: '新海诚' } }] })),
+      nonStream(JSON.stringify({ ...JSON.parse(answer), usage: undefined })),
+      nonStream(JSON.stringify({ ...JSON.parse(answer), choices: [{ message: { role: 'assistant', content: 'x' }, index: 0 }] })),
+    ],
+  },
   'fastgpt.answer.shape': {
     keeps: [
       nonStream(answer),

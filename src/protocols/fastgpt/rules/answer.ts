@@ -92,3 +92,43 @@ export const answerShape = onCompletions(
     { select: (frame) => frame.type === 'body' && !isErrorEnvelope(frame) },
   ),
 );
+
+/** The fields of every example of the non-streaming answer that an OpenAI client reads, by where they sit. */
+function missingOpenAiFields(answer: Record<string, unknown>): string[] {
+  const missing = ['id', 'model'].filter((field) => !(field in answer));
+  if (!isRecord(answer['usage'])) missing.push('usage');
+  const choices = Array.isArray(answer['choices']) ? answer['choices'] : [];
+  for (const [index, choice] of choices.entries()) {
+    if (!isRecord(choice)) continue;
+    for (const field of ['finish_reason', 'index']) if (!(field in choice)) missing.push(`choices/${index}/${field}`);
+  }
+  return missing;
+}
+
+// Could a legal server fail this? One the document does not bind: its examples show these fields but no
+// text requires them, so their absence is a warning. FastGPT's code always sends them.
+export const answerOpenAiFields = onCompletions(
+  defineRule({
+    id: 'fastgpt.answer.openai-fields',
+    title: "A non-streaming answer carries what every example shows and OpenAI clients read: id, model, usage, and each choice's finish_reason and index",
+    severity: 'warn',
+    basis: 'inferred',
+    source: at('Response (stream=false examples); digest: non-stream answer'),
+    scopes: ['answer'],
+    create: (_context, report) => ({
+      frame(frame) {
+        if (frame.type !== 'body' || !frame.json.ok || !isRecord(frame.json.value) || isErrorEnvelope(frame)) return;
+        const missing = missingOpenAiFields(frame.json.value);
+        if (missing.length === 0) return;
+        report({
+          at: 'frame',
+          frame,
+          pointer: '',
+          message: `the answer lacks ${missing.join(', ')}, which every example of the document shows`,
+          expected: 'id, model, usage, choices[].finish_reason, choices[].index',
+          actual: `missing ${missing.join(', ')}`,
+        });
+      },
+    }),
+  }),
+);

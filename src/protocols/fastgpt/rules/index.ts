@@ -9,7 +9,7 @@
  * chats kept apart), request.ts (the client's request); read.ts reads frames for all of them.
  */
 import type { Rule } from '../../../core/rule.js';
-import { answerContentType, answerJson, answerShape, answerSucceeded } from './answer.js';
+import { answerContentType, answerJson, answerOpenAiFields, answerShape, answerSucceeded } from './answer.js';
 import { chunkShape, eventKnown, eventShape, framePayload, streamContentType, streamStatus } from './frames.js';
 import { answerDetail, answerPlain, detailNamed, plainNoDetailEvents, plainOpenAiFrames } from './mode.js';
 import { historiesOwnApp, listPaging, listTotal, listUnique } from './lists.js';
@@ -41,6 +41,7 @@ export const fastgptRules: readonly Rule[] = [
   answerContentType,
   answerJson,
   answerShape,
+  answerOpenAiFields,
   answerDetail,
   recordsEnvelope,
   recordsSuccess,

@@ -99,7 +99,8 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
         scope: 'stream',
         body: stream(packet(0, '你'), { ret: '500', msg: 'model failed', data: { msg_id: 'e', msg_sn: '1', event: 'stop', answer_text: '' } }),
       },
-      { scope: 'answer', body: JSON.stringify({ ret: '500', msg: 'busy' }) },
+      // One failure packet with a word of apology: the document says nothing of a failure's data.
+      { scope: 'stream', body: sseEvent({ ret: '1001', msg: '内容违规', data: { msg_id: 'e', msg_sn: '0', event: 'stop', answer_text: '抱歉，无法回答' } }) },
     ],
     breaks: [
       // Success labelled as an HTTP code: the document's client shows "success" as an error and drops the words.
@@ -107,10 +108,10 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
         scope: 'stream',
         body: stream(
           { ret: '200', msg: 'success', data: { msg_id: 'a', msg_sn: '0', event: '', answer_text: '你' } },
-          { ret: '200', msg: 'success', data: { msg_id: 'b', msg_sn: '1', event: 'stop', answer_text: '' } },
+          { ret: '200', msg: 'success', data: { msg_id: 'b', msg_sn: '1', event: '', answer_text: '好' } },
+          { ret: '200', msg: 'success', data: { msg_id: 'c', msg_sn: '2', event: 'stop', answer_text: '' } },
         ),
       },
-      { scope: 'answer', body: JSON.stringify({ ret: '200', msg: 'success', data: { answer_text: '你好' } }) },
     ],
   },
   'ctai.msg_id.unique': {

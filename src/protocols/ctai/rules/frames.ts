@@ -103,31 +103,33 @@ export const msgExplainsFailure = defineRule({
   }),
 });
 
-// Could a legal server fail this? One that streams part of an answer and then fails would send the failure
-// in a packet of its own, with no answer_text; a packet with text under a failure code is a success
-// mislabelled (ret "200", msg "success"), and the document's client shows only the error for it.
+// Could a legal server fail this? One that fails with a word of apology in answer_text sends one such
+// packet: it passes, since the document says nothing of a failure's data. A stream of them is an answer
+// under a failure code (ret "200", msg "success"): the document's client shows only the error for each
+// packet and drops every word. A non-streaming answer is one packet, so it is not judged here.
 export const failureCarriesNoAnswer = defineRule({
   id: 'ctai.msg.failure-carries-no-answer',
-  title: 'A failure packet (ret other than "0") carries no answer text: the document\'s client shows only its msg',
+  title: 'A stream does not carry its answer in failure packets (ret other than "0"): the document\'s client shows only their msg',
   severity: 'error',
   basis: 'doc',
   source: at("前端使用流式应答API (if (ret === '0') { result += data.answer_text } else { getErrorInfo(ret, msg) }); field table: ret 成功是 0,失败是非 0"),
-  scopes: ['stream', 'answer'],
+  scopes: ['stream'],
   create: (_context, report) => {
-    let reported = false;
+    let withText = 0;
     return {
       frame(frame) {
         const packet = failureOf(frame);
-        if (reported || packet === undefined) return;
+        if (packet === undefined) return;
         const text = packet.data?.['answer_text'];
         if (typeof text !== 'string' || text === '') return;
-        reported = true;
+        // The second such packet: one apology is a failure that explains itself, two are an answer.
+        if (++withText !== 2) return;
         report({
           at: 'frame',
           frame,
           pointer: '/ret',
-          message: `a packet with answer text has ret ${show(packet.ret)}: a client drops the text of any packet whose ret is not "0" (only the first such packet is reported)`,
-          expected: '"0" on a packet that answers',
+          message: `a second packet with answer text under ret ${show(packet.ret)}: the answer streams under a failure code, and a client drops the text of every packet whose ret is not "0"`,
+          expected: '"0" on the packets that answer',
           actual: show(packet.ret),
         });
       },

@@ -185,21 +185,27 @@ const POOLED_MS = 5_000;
  * whether the origin answered recently enough for a kept-alive connection of it to be in the pool.
  */
 function onReusedConnection(error: unknown, origin: string): boolean {
-  for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
-    const socket: unknown = (current as Error & { socket?: unknown }).socket;
+  for (const cause of causesOf(error)) {
+    const socket: unknown = (cause as Error & { socket?: unknown }).socket;
     if (typeof socket === 'object' && socket !== null && 'bytesRead' in socket && typeof socket.bytesRead === 'number') return socket.bytesRead > 0;
-    current = current.cause;
   }
   const last = answered.get(origin);
   if (answered.size > 1_000) answered.clear(); // bounded: a run talks to a handful of origins
   return last !== undefined && Date.now() - last < POOLED_MS;
 }
 
-function errorCode(error: unknown): string | undefined {
+/** An error and the causes under it, five deep at most (fetch wraps the socket's error in its own). */
+function* causesOf(error: unknown): Generator<Error> {
   for (let current: unknown = error, depth = 0; current instanceof Error && depth < 5; depth++) {
-    const code = (current as Error & { code?: unknown }).code;
-    if (typeof code === 'string') return code;
+    yield current;
     current = current.cause;
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  for (const cause of causesOf(error)) {
+    const code = (cause as Error & { code?: unknown }).code;
+    if (typeof code === 'string') return code;
   }
   return undefined;
 }

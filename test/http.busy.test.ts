@@ -146,3 +146,41 @@ describe('chatwire run against a conformant server behind a rate limiter', () =>
     expect(notes[0]).toMatch(/^the server said it was busy \(HTTP 429\) once; chatwire waited \d+ ms in all and asked again$/);
   });
 });
+
+describe('chatwire run against a server that never lets a request through', () => {
+  type Report = {
+    totals: { failed: number; skipped: number };
+    cases: { skipped?: string; steps: { status: number | null; deviations: { rule: string }[] }[] }[];
+  };
+
+  it('gives up after the first turned-away step: the rest is not run, and the run exits 2 saying to lower --concurrency', async () => {
+    mock = await startMockServer({ protocols: await selectProtocols(['ctai']), port: 0 });
+    const limiter = await rateLimiter(mock.url, () => true);
+    limiters.push(limiter);
+    const run = await cli(['run', 'ctai', '--target', limiter.url, '-r', 'json']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain('lower --concurrency');
+    const report = JSON.parse(run.stdout) as Report;
+    const ran = report.cases.filter((c) => c.skipped === undefined);
+    expect(report.totals.skipped).toBeGreaterThan(10);
+    expect(report.cases.find((c) => c.skipped !== undefined)?.skipped).toMatch(/turned away every request as busy \(HTTP 429\)/);
+    // A rate limiter's answer is not judged as ctai's: only the busy rule speaks.
+    const rules = new Set(ran.flatMap((c) => c.steps.flatMap((step) => step.deviations.map((d) => d.rule))));
+    expect([...rules]).toEqual(['http.busy.let-through']);
+  });
+
+  it('once some requests got through, a later one still turned away fails its case by the busy rule alone (exit 1)', async () => {
+    mock = await startMockServer({ protocols: await selectProtocols(['ctai']), port: 0 });
+    let requests = 0;
+    const limiter = await rateLimiter(mock.url, () => ++requests > 2);
+    limiters.push(limiter);
+    const cases = ['stream-answer', 'plain-answer', 'default-answer', 'two-turns', 'citations-off'].flatMap((name) => ['--case', name]);
+    const run = await cli(['run', 'ctai', '--target', limiter.url, '--concurrency', '1', ...cases, '-r', 'json']);
+    expect(run.code).toBe(1);
+    const report = JSON.parse(run.stdout) as Report;
+    const busySteps = report.cases.flatMap((c) => c.steps).filter((step) => step.status === 429);
+    expect(busySteps.length).toBeGreaterThan(0);
+    for (const step of busySteps) expect(step.deviations.map((d) => d.rule)).toEqual(['http.busy.let-through']);
+    expect(report.cases.some((c) => c.steps.length > 0 && c.steps.every((step) => step.status === 200 && step.deviations.length === 0))).toBe(true);
+  });
+});

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import ctai from '../src/protocols/ctai/index.js';
 import tasks from '../src/protocols/tasks/index.js';
+import { ExchangeCheck } from '../src/core/engine.js';
+import { busyLetThrough } from '../src/transports/http/rules.js';
 import { check, ruleIds } from './helpers.js';
 
 const refusalBody = JSON.stringify({ ret: '400', msg: 'lang must be one of zh_CN, en_US, ko_KR, ja_JP, th_TH' });
@@ -43,6 +45,32 @@ describe('rules every HTTP exchange keeps', () => {
     }
     expect(ruleIds(await check(ctai, 'answer', answerBody, { head: { status: 200 } }))).not.toContain('http.path.not-redirected');
     expect(ruleIds(await check(ctai, 'stream', 'x', { head: { status: 304 } }))).toContain('http.path.not-redirected');
+  });
+});
+
+describe('http.busy.let-through', () => {
+  it('an answer still 429 after chatwire asked again breaks it, with "lower --concurrency" for the run; any other answer keeps it', async () => {
+    for (const scope of ['stream', 'answer', 'refusal'] as const) {
+      const found = await check(ctai, scope, '{"error":"rate limited"}', { head: { status: 429, headers: { 'content-type': 'application/json' } } });
+      expect(found.find((d) => d.rule === 'http.busy.let-through')).toMatchObject({
+        severity: 'error',
+        message: expect.stringContaining('answered HTTP 429'),
+        misconfiguration: expect.stringContaining('lower --concurrency'),
+      });
+    }
+    expect(ruleIds(await check(ctai, 'answer', answerBody))).not.toContain('http.busy.let-through');
+    // A server unavailable at any pace is judged as the protocol's answer, not as busy.
+    expect(ruleIds(await check(ctai, 'answer', refusalBody, { head: { status: 503 } }))).not.toContain('http.busy.let-through');
+  });
+
+  it("live traffic (the proxy): the pace is the client's, so a 429 passed on is no deviation", async () => {
+    const live = new ExchangeCheck([busyLetThrough], {
+      request: { method: 'POST', url: 'http://test.invalid/', headers: {}, body: undefined },
+      requestJson: undefined,
+      live: true,
+    });
+    live.response({ status: 429, atMs: 0, headers: {} });
+    expect(live.end({ type: 'closed', atMs: 1 })).toEqual([]);
   });
 });
 

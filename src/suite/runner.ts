@@ -73,6 +73,9 @@ class TargetState {
     this.heard = true;
   }
 
+  /** The target answered something other than "busy" (429) at least once. */
+  served = false;
+
   busy(running: number): void {
     this.busyCap = Math.max(1, Math.floor(Math.min(this.busyCap, running) / 2));
   }
@@ -80,6 +83,12 @@ class TargetState {
   learn(step: StepReport, judged: boolean): void {
     // The run's own limit cutting an answer says nothing about the target.
     if (step.timeLimit === 'run') return;
+    if (step.status !== null && step.status !== 429) this.served = true;
+    // Turned away as busy even one case at a time, after waiting as asked, with nothing ever let
+    // through: every later case would wait the same way for the same answer.
+    if (step.status === 429 && !this.served) {
+      this.silent ??= `the target turned away every request as busy (HTTP 429), even after waiting as it asked (${step.method} ${step.url})`;
+    }
     if (judged && (step.timeLimit === 'first-frame' || step.timeLimit === 'idle')) this.stalled = true;
     if (step.status !== null || step.frames > 0) this.heard = true;
     else if (judged && !this.heard && step.end === 'timeout') {
@@ -87,6 +96,8 @@ class TargetState {
     }
   }
 }
+
+const joinNotes = (first: string | undefined, second: string): string => (first === undefined ? second : `${first}; ${second}`);
 
 /** Names a case uses as {{name}} that neither the run, the user, nor an earlier capture provides. */
 function missingVariables(suiteCase: SuiteCase, known: ReadonlySet<string>): string[] {
@@ -189,6 +200,15 @@ async function runCase(
         continue;
       }
       state.learn(report, step.expect !== 'refusal');
+      if (report.status === 429) {
+        // Still turned away as busy after asking again: nothing of the protocol was answered to judge,
+        // and later steps would build on an answer that never came.
+        const later = suiteCase.steps.length - index - 1;
+        steps.push(
+          later > 0 ? { ...report, note: joinNotes(report.note, `the ${later} later step(s) did not run: the server turned this one away as busy`) } : report,
+        );
+        break;
+      }
       const latency = meter.latency(report.durationMs);
       const timeline = meter.timeline();
       report = { ...report, latency, ...(timeline === undefined ? {} : { timeline }) };

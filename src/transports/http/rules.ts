@@ -99,13 +99,18 @@ export const authAccepted: Rule = defineRule({
  * deviation names the call and the status (and where to, for a redirect), and says what to check when
  * every valid request of a run breaks it.
  */
-function callAnsweredRule(meta: Omit<RuleMeta, 'scopes'>, breaks: (status: number) => boolean, expected: string, misconfiguration: string): Rule {
+function callAnsweredRule(
+  meta: RuleMeta,
+  breaks: (status: number) => boolean,
+  expected: string,
+  misconfiguration: string,
+  options: { readonly live?: boolean } = {},
+): Rule {
   return defineRule({
     ...meta,
-    scopes: ['stream', 'answer'],
     create: (context, report) => ({
       response(head) {
-        if (!breaks(head.status)) return;
+        if (!breaks(head.status) || (options.live === false && context.live === true)) return;
         const { method, url } = context.request;
         const location = head.headers['location'];
         const to = head.status >= 300 && head.status < 400 && location !== undefined ? ` to ${location}` : '';
@@ -124,6 +129,7 @@ export const pathFound: Rule = callAnsweredRule(
     severity: 'error',
     basis: 'doc',
     source: { doc: 'RFC 9110', section: '15.5.5 404 Not Found, 15.5.6 405 Method Not Allowed' },
+    scopes: ['stream', 'answer'],
   },
   (status) => status === 404 || status === 405,
   'the documented call',
@@ -144,10 +150,35 @@ export const pathNotRedirected: Rule = callAnsweredRule(
     severity: 'error',
     basis: 'doc',
     source: { doc: 'RFC 9110', section: '15.4 Redirection 3xx' },
+    scopes: ['stream', 'answer'],
   },
   (status) => status >= 300 && status < 400,
   'the documented call, answered at its path',
   CHECK_REDIRECT,
 );
 
-export const httpRules: readonly Rule[] = [responseComplete, authAccepted, pathFound, pathNotRedirected];
+/** What to check when every valid request is turned away as busy. */
+export const CHECK_BUSY =
+  "lower --concurrency, or raise the server's rate limit for this client: it answered HTTP 429 to every valid request, even one at a time after waiting as it asked";
+
+// Could a legal server fail this? One whose rate limit admits less than one request in five seconds
+// to this client: chatwire first asks again (Retry-After, three times) and starts fewer cases at once,
+// as clients do; a run where every request is turned away exits 2 saying so. Only the answer chatwire
+// gave up on is judged, and by this rule alone: a rate limiter's 429 is not the protocol's answer.
+export const busyLetThrough: Rule = callAnsweredRule(
+  {
+    id: 'http.busy.let-through',
+    title: 'A request is let through once the client slows down and asks again: not still answered HTTP 429',
+    severity: 'error',
+    basis: 'doc',
+    source: { doc: 'RFC 6585', section: '4. 429 Too Many Requests' },
+    scopes: ['stream', 'answer', 'refusal'],
+  },
+  (status) => status === 429,
+  'an answer once chatwire waited as the server asked and sent the request again',
+  CHECK_BUSY,
+  // Live traffic: the pace is the client's, and telling it to slow down is the server's right.
+  { live: false },
+);
+
+export const httpRules: readonly Rule[] = [responseComplete, authAccepted, pathFound, pathNotRedirected, busyLetThrough];

@@ -38,7 +38,6 @@ export async function runHttpStep(protocol: Protocol, step: HttpStep, context: S
   const { request, json } = buildRequest(step, target, context.vars, answerKind);
   const only = step.rules === undefined ? undefined : new Set(step.rules);
   const rules = rulesFor(protocol, step.expect, httpRules).filter((rule) => only === undefined || only.has(rule.id) || !rule.id.startsWith(`${protocol.id}.`));
-  const check = new ExchangeCheck(rules, { request, requestJson: json, because, memory: target.memory });
   // A stream is judged silent early. A whole answer may take as long as the exchange limit allows to
   // start (the model writes it first), but once its body has begun it must not stall.
   const watch = step.expect === 'stream' ? target.limits : { firstFrameMs: target.limits.timeoutMs, idleMs: target.limits.idleMs };
@@ -53,6 +52,15 @@ export async function runHttpStep(protocol: Protocol, step: HttpStep, context: S
   });
   try {
     const { outcome } = exchange;
+    // Still turned away as busy after asking again: a rate limiter's answer, not the protocol's; only
+    // the transport's rules judge it (http.busy.let-through says what happened).
+    const busy = outcome.type === 'response' && outcome.head.status === 429;
+    const check = new ExchangeCheck(busy ? rules.filter((rule) => httpRules.includes(rule)) : rules, {
+      request,
+      requestJson: json,
+      because,
+      memory: target.memory,
+    });
     if (outcome.type === 'response') tap?.response(outcome.head);
     const note = describeRetries(retries);
     const base = { index, method: request.method, url: request.url, expect: step.expect, ...(note === undefined ? {} : { note }) };

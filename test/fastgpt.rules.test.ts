@@ -78,6 +78,13 @@ const request = (body: unknown, url = COMPLETIONS): Case => ({
   options: { url, ...(typeof body === 'string' ? { requestBody: body } : { request: body }) },
 });
 
+/** A valid chat request with these headers. */
+const keyed = (requestHeaders: Record<string, string>): Case => ({
+  scope: 'request',
+  body: '',
+  options: { url: COMPLETIONS, request: { messages }, requestHeaders },
+});
+
 const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   'fastgpt.stream.content-type': {
     keeps: [
@@ -400,6 +407,10 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     ],
   },
   'fastgpt.request.json': { keeps: [request({ messages })], breaks: [request('{"messages": [}')] },
+  'fastgpt.request.key': {
+    keeps: [keyed({ authorization: 'Bearer fastgpt-xxxxxx' }), keyed({ Authorization: 'bearer  fastgpt-x' })],
+    breaks: [keyed({}), keyed({ authorization: 'fastgpt-xxxxxx' }), keyed({ authorization: 'Bearer ' }), keyed({ authorization: 'Basic dXNlcjpwYXNz' })],
+  },
   'fastgpt.request.shape': {
     keeps: [
       request({

@@ -86,11 +86,12 @@ describe('the proxy judges live traffic as the client sent it', () => {
       });
     await (await histories()).text();
     await judged(proxy, 1);
-    expect(rulesOf(proxy)).toEqual([]);
+    // The client's mistake is the client's deviation; the server refusing it is right.
+    expect(rulesOf(proxy)).toEqual(['error fastgpt.request.key']);
     leak = true;
     await (await histories()).text();
     await judged(proxy, 2);
-    expect(rulesOf(proxy)).toEqual(['error fastgpt.request.refused']);
+    expect(rulesOf(proxy)).toEqual(['error fastgpt.request.key', 'error fastgpt.request.key', 'error fastgpt.request.refused']);
   });
 
   it('does not blame the server for refusing a wrong key, nor judge a query-string call by its missing body', async () => {
@@ -127,7 +128,7 @@ describe('the proxy judges live traffic as the client sent it', () => {
     await (await fetch(`${proxy.url}/api/v1/tasks/t1?from=0`)).text();
     await (await fetch(`${proxy.url}/api/v1/tasks/made-up?from=0`, { headers: { authorization: 'Bearer k' } })).text();
     await judged(proxy, 1);
-    expect(rulesOf(proxy)).toEqual([]);
+    expect(rulesOf(proxy)).toEqual(['error tasks.request.key']);
     leak = true;
     await (await fetch(`${proxy.url}/api/v1/tasks/t1?from=0`)).text();
     await judged(proxy, 2);

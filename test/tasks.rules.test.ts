@@ -174,6 +174,19 @@ const httpTable: Record<string, { keeps: HttpCase[]; breaks: HttpCase[] }> = {
     breaks: [refusal(200, { task_id: 't' }), refusal(404, { task_id: 't' }), refusal(500)],
   },
   'tasks.input.refused': { keeps: [refusal(404), refusal(422)], breaks: [refusal(200, { task_id: 't1' }), refusal(500)] },
+  'tasks.request.key': {
+    keeps: [
+      {
+        scope: 'request',
+        body: '',
+        options: { url: 'http://t.invalid/api/v1/workspaces', request: { workspace_id: 'ws1' }, requestHeaders: { authorization: 'Bearer t0k' } },
+      },
+    ],
+    breaks: [
+      { scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces', request: { workspace_id: 'ws1' } } },
+      { scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/tasks/t1?from=0', requestHeaders: { authorization: 'Token t0k' } } },
+    ],
+  },
   'tasks.request.json': {
     keeps: [
       { scope: 'request', body: '', options: { url: 'http://t.invalid/api/v1/workspaces', request: { workspace_id: 'ws1' } } },

@@ -172,6 +172,40 @@ export function requestJsonRule(meta: RuleMeta): Rule {
   };
 }
 
+/** A header's value whatever the case of its name (a bridge may keep the client's spelling). */
+function headerOf(headers: Readonly<Record<string, string>>, name: string): string | undefined {
+  if (headers[name] !== undefined) return headers[name];
+  for (const [key, value] of Object.entries(headers)) if (key.toLowerCase() === name) return value;
+  return undefined;
+}
+
+/** Whether an Authorization value carries a key the documented way: `Bearer <key>`. */
+export const isBearer = (authorization: string | undefined): boolean => /^Bearer\s+\S/i.test(authorization?.trim() ?? '');
+
+/**
+ * For a protocol whose every call needs a key: the request carries it as the document shows it,
+ * `Authorization: Bearer <key>`. Judged by the mock and the proxy, whatever the server then answers;
+ * the key itself is never quoted.
+ */
+export function requestKeyRule(meta: RuleMeta): Rule {
+  return {
+    ...meta,
+    create: (context, report) => ({
+      end() {
+        const sent = headerOf(context.request.headers, 'authorization')?.trim() ?? '';
+        if (isBearer(sent)) return;
+        report({
+          at: 'request',
+          pointer: '',
+          message: sent === '' ? 'the request carries no API key (no Authorization header)' : 'the Authorization header does not use the Bearer scheme',
+          expected: 'Authorization: Bearer <key>',
+          actual: sent === '' ? '(absent)' : sent.includes(' ') ? `a "${sent.split(/\s+/)[0] ?? ''}" credential` : 'a bare value without "Bearer "',
+        });
+      },
+    }),
+  };
+}
+
 /**
  * What a rule keeps across the exchanges of one case under `key` (see ExchangeContext.memory), made
  * by `create` the first time; a fresh value when the exchange stands alone.

@@ -18,22 +18,16 @@ export interface CheckedRequest {
   readonly because: string | undefined;
 }
 
-/** Methods whose documented calls carry their arguments in the query string, not in a body. */
-const BODILESS = new Set(['GET', 'HEAD', 'DELETE', 'OPTIONS']);
-
 /** Runs the protocol's request rules (the mock's client check) over a request that passed. */
 export function checkRequest(context: ProxyContext, record: RequestRecord, truncated: boolean): CheckedRequest {
   context.ledger.learn(record.headers);
   const parsed = record.body === undefined ? undefined : parseJson(record.body);
   const json = parsed?.ok === true ? parsed.value : undefined;
-  // A body past the checked size is forwarded whole but not judged: a cut JSON text would be a false finding;
-  // a call that carries its arguments in the query string has no body to judge.
-  const unjudged = truncated || (record.body === undefined && BODILESS.has(record.method.toUpperCase()));
-  const deviations = unjudged ? [] : checkClientRequest(context.protocol, record, json, () => undefined);
-  const broken = deviations.find((deviation) => deviation.severity === 'error')?.message;
-  // A protocol that needs a key: a call without one is the client's mistake, whatever the server answers.
-  const keyless = context.protocol.mock.keyed === true && (record.headers['authorization'] ?? '').trim() === '' ? 'the request carries no API key' : undefined;
-  return { json, deviations, because: broken ?? keyless };
+  // A body past the checked size is forwarded whole but not judged: a cut JSON text would be a false finding.
+  // Only its key is judged then (a call without one is the client's mistake, whatever the server answers).
+  const all = checkClientRequest(context.protocol, record, json, () => undefined);
+  const deviations = truncated ? all.filter((deviation) => deviation.rule.endsWith('.request.key')) : all;
+  return { json, deviations, because: deviations.find((deviation) => deviation.severity === 'error')?.message };
 }
 
 /** How a relayed answer ended, as a stream end. */

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { systemClock, type Clock } from '../core/clock.js';
 import { ChatwireError, describeError } from '../core/errors.js';
 import { defaultLimits, type Limits } from '../core/exchange.js';
+import { isBearer } from '../core/kit.js';
 import { isLoopback } from '../mock/server.js';
 import type { Protocol } from '../protocols/protocol.js';
 import type { WireObserver } from '../transports/observer.js';
@@ -94,11 +95,9 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
       case 'http':
         return isDocumented(req.method ?? 'GET', pathname) ? proxyHttp(req, res, context, protocol.answerKind) : unjudged();
       case 'polling':
-        // A poll without the key is the client's own mistake: judged alone, as a refusal it may get.
+        // A poll without the key (as Bearer) is the client's own mistake: judged alone, as a refusal it may get.
         if (polling?.isPoll(req) === true)
-          return protocol.mock.keyed === true && (req.headers.authorization ?? '').trim() === ''
-            ? proxyHttp(req, res, context, () => 'answer')
-            : polling.handle(req, res);
+          return protocol.mock.keyed === true && !isBearer(req.headers.authorization) ? proxyHttp(req, res, context, () => 'answer') : polling.handle(req, res);
         return isDocumented(req.method ?? 'GET', pathname) ? proxyHttp(req, res, context, () => 'answer') : unjudged();
       case 'socketio':
         // The protocol lives at /socket.io/.

@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import type { MockExchange, Refusal } from '../../mock/exchange.js';
 import { approxBytes, BoundedStore, scriptReader, stateOf } from '../../mock/state.js';
 import { FastgptScript } from './script.js';
+import { requestKey } from './rules/request.js';
 
 /** The one app the mock serves; every key the mock accepts belongs to it. */
 export const MOCK_APP_ID = '6711c0ffee000000000c4a7e';
@@ -70,7 +71,11 @@ export function authFailure(exchange: MockExchange, script: FastgptScript): Fail
   const auth = exchange.auth();
   if (auth === 'ok' || (auth === 'missing' && script.faults.includes('ok-without-key') && exchange.mayWeakenAuth())) return undefined;
   return auth === 'missing'
-    ? { code: 403, statusText: 'unAuthorization', message: 'common:unAuthorization: the request has no API key (Authorization: Bearer <key>)' }
+    ? {
+        code: 403,
+        statusText: 'unAuthorization',
+        message: 'common:unAuthorization: the request has no API key (send it as a bearer token in the Authorization header)',
+      }
     : { code: 514, statusText: 'unAuthApiKey', message: 'common:unAuthApiKey: the API key is not valid' };
 }
 
@@ -78,15 +83,18 @@ export function authFailure(exchange: MockExchange, script: FastgptScript): Fail
 export async function readBody(exchange: MockExchange, fail: (failure: Failure) => void | Promise<void>): Promise<unknown> {
   // A GET, or a DELETE without a body, carries no body to check.
   const bodyless = exchange.method === 'GET' || (exchange.method === 'DELETE' && (await exchange.text()) === '');
-  const intake = await exchange.intake({ check: !bodyless });
+  // Judged whatever the method: the key is every call's (fastgpt.request.json leaves a bodiless call alone).
+  const intake = await exchange.intake();
   if (!intake.ok) {
     const { status, message } = intake.refusal;
     await fail({ code: status, statusText: status === 413 ? 'payloadTooLarge' : 'badRequest', message });
     return undefined;
   }
   if (bodyless) return {};
-  if (intake.errors.length > 0) {
-    const reasons = intake.errors.map((d) => `${d.type === 'request' && d.pointer !== '' ? `${d.pointer.slice(1)}: ` : ''}${d.message} (${d.rule})`);
+  // The key is the route's to settle (authFailure: a fault may accept its absence); only the body's problems are refused here.
+  const errors = intake.errors.filter((deviation) => deviation.rule !== requestKey.id);
+  if (errors.length > 0) {
+    const reasons = errors.map((d) => `${d.type === 'request' && d.pointer !== '' ? `${d.pointer.slice(1)}: ` : ''}${d.message} (${d.rule})`);
     await fail({ code: 400, statusText: 'badRequest', message: `Failed to accept the request: ${reasons.join('; ')}` });
     return undefined;
   }

@@ -10,10 +10,11 @@ function records(method: string, path: string, handle: (args: Record<string, unk
     async handle(exchange) {
       const script = scriptOf(exchange.scenario());
       const fail = (failure: Failure): void => envelope(exchange, script, failure.code, null, failure.statusText, failure.message);
+      // Read and judged before the key is refused, so that a call without one is a client deviation too.
       const auth = authFailure(exchange, script);
-      if (auth !== undefined) return fail(auth);
-      const body = await readBody(exchange, fail);
+      const body = await readBody(exchange, auth === undefined ? fail : () => fail(auth));
       if (body === undefined) return;
+      if (auth !== undefined) return fail(auth);
       // The document passes these in the query; newer code reads item/delete's from the body: take both.
       const args: Record<string, unknown> = { ...Object.fromEntries(exchange.url.searchParams), ...(isRecord(body) ? body : {}) };
       if (args['appId'] !== undefined && args['appId'] !== MOCK_APP_ID) {

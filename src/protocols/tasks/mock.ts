@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { isRecord } from '../../core/schemas.js';
 import type { MockExchange, MockRoute, Refusal } from '../../mock/exchange.js';
 import { BoundedStore, scriptReader, stateOf } from '../../mock/state.js';
+import { requestKey } from './rules/request.js';
 
 export const FAULTS = ['offset-stuck', 'repeat-events', 'never-ends', 'back-to-running', 'ok-without-token', 'create-without-id'] as const;
 
@@ -52,17 +53,23 @@ export function refuse(exchange: MockExchange, refusal: Refusal): void {
 /** Checks the token, the body and the scenario; answers the refusal itself when there is one. */
 async function begin(exchange: MockExchange): Promise<{ script: TasksScript; body: Record<string, unknown> } | undefined> {
   const script = scriptOf(exchange.scenario());
+  // Read and judged first, so that a call without its token is a client deviation too; refused for the token first.
+  const intake = await exchange.intake();
   const auth = exchange.auth();
   if (auth !== 'ok' && !(auth === 'missing' && script.faults.includes('ok-without-token') && exchange.mayWeakenAuth())) {
-    refuse(exchange, { status: 401, message: auth === 'missing' ? 'Not authenticated: send Authorization: Bearer <TOKEN>' : 'Invalid token' });
+    refuse(exchange, {
+      status: 401,
+      message: auth === 'missing' ? 'Not authenticated: send the token as a bearer token in the Authorization header' : 'Invalid token',
+    });
     return undefined;
   }
-  const intake = await exchange.intake();
   if (!intake.ok) {
     refuse(exchange, intake.refusal);
     return undefined;
   }
-  const { json: body, errors: problems } = intake;
+  const { json: body } = intake;
+  // The token was settled above (a fault may accept its absence): only the body's problems are refused as such.
+  const problems = intake.errors.filter((problem) => problem.rule !== requestKey.id);
   if (problems.length > 0) {
     exchange.json(422, {
       detail: problems.map((problem) => ({

@@ -1,17 +1,38 @@
 /**
  * fastgpt rules on the client's request, judged by the mock.
  */
-import { requestJsonRule, requestSchemaByPathRule } from '../../../core/kit.js';
+import { requestJsonRule, requestKeyRule, requestSchemaByPathRule } from '../../../core/kit.js';
+import type { Rule } from '../../../core/rule.js';
 import { at, COMPLETIONS } from './read.js';
 
 // ---- the client's request (judged by the mock) ------------------------------------------------
 
-export const requestJson = requestJsonRule({
+const bodyIsJson = requestJsonRule({
   id: 'fastgpt.request.json',
   title: 'A POST body is a JSON object',
   severity: 'error',
   basis: 'doc',
   source: at('Request (curl examples: JSON bodies)'),
+  scopes: ['request'],
+});
+
+// A GET, or a DELETE without a body, carries its arguments in the query string.
+export const requestJson: Rule = {
+  ...bodyIsJson,
+  create: (context, report) => {
+    const { method, body } = context.request;
+    return method === 'GET' || (method === 'DELETE' && (body === undefined || body === '')) ? {} : bodyIsJson.create(context, report);
+  },
+};
+
+// Could a legal client fail this? None: every call of the document needs the app's key, sent as a bearer
+// token ("This API requires an application-specific API key"; the Chat CRUD calls take any API key).
+export const requestKey = requestKeyRule({
+  id: 'fastgpt.request.key',
+  title: 'Every call carries the API key as Authorization: Bearer <key>',
+  severity: 'error',
+  basis: 'doc',
+  source: at('Start a Conversation (This API requires an application-specific API key; headers.Authorization: Bearer [apikey])'),
   scopes: ['request'],
 });
 

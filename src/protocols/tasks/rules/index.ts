@@ -10,7 +10,7 @@ import type { Rule } from '../../../core/rule.js';
 import { createShape, createStatus, taskDistinct } from './create.js';
 import { pollAdvances, pollOffset, pollShape, pollStatus } from './frames.js';
 import { authRefused, inputRefused, taskNotFound, workspaceIsolated, workspaceNoLeak } from './refusal.js';
-import { requestJson, requestShape } from './request.js';
+import { requestJson, requestKey, requestShape } from './request.js';
 import { finalPoll, pollReplay, pollSequence, statusEnds, statusStaysEnded } from './sequence.js';
 
 export { DOC, pollView, type PollView } from './read.js';
@@ -35,4 +35,5 @@ export const tasksRules: readonly Rule[] = [
   inputRefused,
   requestJson,
   requestShape,
+  requestKey,
 ];

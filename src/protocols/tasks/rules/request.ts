@@ -1,7 +1,7 @@
 /**
  * tasks rules on the client's request, judged by the mock.
  */
-import { requestJsonRule, requestSchemaByPathRule } from '../../../core/kit.js';
+import { requestJsonRule, requestKeyRule, requestSchemaByPathRule } from '../../../core/kit.js';
 import type { Rule } from '../../../core/rule.js';
 import { at } from './read.js';
 
@@ -21,6 +21,17 @@ export const requestJson: Rule = {
   ...bodyIsJson,
   create: (context, report) => (context.request.body === undefined || context.request.body === '' ? {} : bodyIsJson.create(context, report)),
 };
+
+// Could a legal client fail this? None: the document's common header is on every call, and each of its
+// clients (curl, Python, JS, Flutter) sends it.
+export const requestKey = requestKeyRule({
+  id: 'tasks.request.key',
+  title: 'Every call carries the token as Authorization: Bearer <TOKEN>',
+  severity: 'error',
+  basis: 'doc',
+  source: at('通用 Header (Authorization: Bearer <TOKEN>)'),
+  scopes: ['request'],
+});
 
 const REQUEST_SCHEMAS: ReadonlyArray<readonly [RegExp, string]> = [
   [/\/api\/v1\/workspaces$/, 'https://chatwire.dev/schemas/tasks/workspace.json'],

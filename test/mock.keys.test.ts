@@ -1,0 +1,65 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { instantClock } from '../src/core/clock.js';
+import { startMockServer, type MockServer } from '../src/mock/server.js';
+import fastgpt from '../src/protocols/fastgpt/index.js';
+import tasks from '../src/protocols/tasks/index.js';
+
+let mock: MockServer;
+beforeAll(async () => {
+  mock = await startMockServer({ protocols: [fastgpt, tasks], port: 0, clock: instantClock() });
+});
+afterAll(() => mock.close());
+beforeEach(() => mock.reset());
+
+const rules = (): string[] => mock.clientDeviations().map((record) => `${record.path} ${record.deviation.rule}`);
+const json = (body: unknown, authorization?: string): RequestInit => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', ...(authorization === undefined ? {} : { authorization }) },
+  body: JSON.stringify(body),
+});
+const chat = { stream: false, messages: [{ role: 'user', content: '你好' }] };
+
+describe('a call without its key is refused and reported against the client', () => {
+  it('fastgpt: no key, or a key without "Bearer ", on a chat or a records call; never the key itself in the report', async () => {
+    const keyless = await fetch(`${mock.url}/api/v1/chat/completions`, json(chat));
+    expect(await keyless.json()).toMatchObject({ code: 403, statusText: 'unAuthorization' });
+    const bare = await fetch(`${mock.url}/api/v1/chat/completions`, json(chat, 'fastgpt-secret-key'));
+    expect(await bare.json()).toMatchObject({ code: 403 });
+    const init = await fetch(`${mock.url}/api/core/chat/init?appId=a&chatId=c`);
+    expect(await init.json()).toMatchObject({ code: 403 });
+    expect(rules()).toEqual([
+      '/api/v1/chat/completions fastgpt.request.key',
+      '/api/v1/chat/completions fastgpt.request.key',
+      '/api/core/chat/init fastgpt.request.key',
+    ]);
+    expect(JSON.stringify(mock.clientDeviations())).not.toContain('fastgpt-secret-key');
+  });
+
+  it('fastgpt: a call with its key is served and reports nothing, a GET records call included', async () => {
+    const answer = await fetch(`${mock.url}/api/v1/chat/completions`, json(chat, 'Bearer fastgpt-k'));
+    expect(answer.status).toBe(200);
+    await answer.text();
+    await (await fetch(`${mock.url}/api/core/chat/init?appId=a&chatId=c`, { headers: { authorization: 'Bearer fastgpt-k' } })).text();
+    expect(rules()).toEqual([]);
+  });
+
+  it('tasks: refused 401 for the token before its body is looked at, and both are reported', async () => {
+    const keyless = await fetch(`${mock.url}/api/v1/workspaces`, json({ workspace: 1 }));
+    expect(keyless.status).toBe(401);
+    await keyless.text();
+    expect(rules().sort()).toEqual(['/api/v1/workspaces tasks.request.key', '/api/v1/workspaces tasks.request.shape']);
+    mock.reset();
+    const served = await fetch(`${mock.url}/api/v1/workspaces`, json({ workspace_id: 'ws1' }, 'Bearer t'));
+    expect(served.ok).toBe(true);
+    await served.text();
+    expect(rules()).toEqual([]);
+  });
+
+  it('a fault scenario that accepts a missing key still serves the call, and the client is still told', async () => {
+    mock.use('tasks', 'ok-without-token');
+    const served = await fetch(`${mock.url}/api/v1/workspaces`, json({ workspace_id: 'ws1' }));
+    expect(served.ok).toBe(true);
+    await served.text();
+    expect(rules()).toEqual(['/api/v1/workspaces tasks.request.key']);
+  });
+});

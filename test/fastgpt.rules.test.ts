@@ -441,6 +441,8 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       request({ messages: [{ role: 'user', content: [{ type: 'image_url' }] }] }),
       request({ stream: 'true', messages }),
       request({ offset: 0 }, HISTORIES),
+      // "长度小于250": shorter than 250.
+      request({ chatId: 'c'.repeat(250), messages }),
     ],
   },
   'http.response.complete': {

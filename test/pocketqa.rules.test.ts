@@ -62,7 +62,13 @@ const emitted = (payload: unknown): Case => ({ events: [], scope: 'request', pay
 
 const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   'pocketqa.request.shape': {
-    keeps: [emitted({ text: 'q', upload_id: '' }), emitted(JSON.stringify({ text: 'q', sid: '1234567', upload_id: '' }))],
+    keeps: [
+      emitted({ text: 'q', upload_id: '' }),
+      emitted(JSON.stringify({ text: 'q', sid: '1234567', upload_id: '' })),
+      // "聊天室id,可为空": a Python client's None says "no room" as well as "" does.
+      emitted({ text: 'q', room: null, upload_id: '' }),
+      emitted({ text: 'q', room: 'r'.repeat(20), dialogue: 'd', upload_id: '' }),
+    ],
     breaks: [emitted({ room: 'r' }), emitted('not json {'), emitted({ text: 5 })],
   },
   'pocketqa.request.event': {

@@ -49,7 +49,7 @@ export class SchemaRegistry {
   check(id: string, value: unknown): SchemaProblem[] {
     const validate = this.validator(id);
     if (validate(value)) return [];
-    return (validate.errors ?? []).filter(isReportable).map((error) => describe(error, value));
+    return reportable(validate.errors ?? []).map((error) => describe(error, value));
   }
 }
 
@@ -61,10 +61,24 @@ export function schemas(): SchemaRegistry {
   return shared;
 }
 
-/** `if` failures only restate the `then` failure next to them. */
-function isReportable(error: ErrorObject): boolean {
-  return error.keyword !== 'if';
+const SUMMARIES = new Set(['if', 'oneOf', 'anyOf']);
+
+/**
+ * The errors worth a reader's time. `if`, `oneOf` and `anyOf` failures only restate the ones beside
+ * them. Of a value that fits none of several alternatives, the alternative of its own type is the one
+ * it meant: an empty string id is told it is too short, not that it "must be integer".
+ */
+function reportable(errors: readonly ErrorObject[]): ErrorObject[] {
+  const detailed = errors.filter((error) => !SUMMARIES.has(error.keyword));
+  const typed = new Set(detailed.filter((error) => error.keyword !== 'type').map((error) => error.instancePath));
+  const kept = detailed.filter((error) => error.keyword !== 'type' || !typed.has(error.instancePath) || !isAlternative(error));
+  // A oneOf that matched two alternatives has no detail of its own to stand behind it: it stays.
+  const explained = (path: string): boolean => kept.some((error) => error.instancePath === path || error.instancePath.startsWith(`${path}/`));
+  return [...errors.filter((error) => error.keyword !== 'if' && SUMMARIES.has(error.keyword) && !explained(error.instancePath)), ...kept];
 }
+
+/** Whether an error comes from inside a oneOf / anyOf branch. */
+const isAlternative = (error: ErrorObject): boolean => /\/(oneOf|anyOf)\/\d+\//.test(error.schemaPath);
 
 function describe(error: ErrorObject, root: unknown): SchemaProblem {
   const at = error.instancePath;

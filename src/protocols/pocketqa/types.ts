@@ -59,9 +59,9 @@ export interface PocketqaRequest {
    */
   text: string;
   /**
-   * Chat-room id; may be empty (聊天室id,可为空).
+   * Chat-room id; may be empty (聊天室id,可为空): an empty string, or null as a Python client's None sends it, leaves the choice to the server.
    */
-  room?: string;
+  room?: string | null;
   dialogue?: string;
   /**
    * Upload id; may be empty.

@@ -127,7 +127,9 @@ export class SocketProxy {
       this.#sockets.delete(client);
     });
     upstream.on('close', (code, reason) => {
-      if (followed !== undefined) this.#end(followed, 'server');
+      // A client already closing its side left first, whichever close event comes first here.
+      const by = client.readyState === WebSocket.CLOSING || client.readyState === WebSocket.CLOSED ? 'client' : 'server';
+      if (followed !== undefined) this.#end(followed, by);
       client.close(validCode(code), reason);
       this.#sockets.delete(upstream);
     });

@@ -39,7 +39,8 @@ export class SocketConnection {
   fromClient(message: SocketMessage): void {
     if (this.#closed) return;
     if (message.type === 'close') return this.close('client');
-    if (message.type !== 'event' || !this.protocol.mock.socket.answers(message.event)) return;
+    if (message.type !== 'event') return;
+    if (!this.protocol.mock.socket.answers(message.event)) return this.#unanswered(message.event, message.args);
     this.#asked = true;
     this.#finish('next');
     const { context } = this;
@@ -132,6 +133,26 @@ export class SocketConnection {
       },
       () => undefined,
     );
+  }
+
+  /**
+   * An event the protocol's server does not listen to (a misspelt CHAT_CS gets no answer): judged by
+   * the request rules alone, which name the events they know, and kept only when one of them finds it.
+   */
+  #unanswered(event: string, args: readonly unknown[]): void {
+    const { context } = this;
+    const [first] = args;
+    const request = {
+      method: `EMIT ${event}`,
+      url: context.target.href,
+      headers: { ...this.headers },
+      body: typeof first === 'string' ? first : JSON.stringify(first ?? null),
+    };
+    const { deviations } = checkRequest(context, request, false);
+    if (deviations.length === 0) return;
+    const exchange = { id: context.ledger.nextId(), method: request.method, path: '/socket.io/' };
+    const found = deviations.map((deviation) => context.ledger.found(exchange, deviation));
+    context.ledger.add({ ...exchange, expect: 'refusal', status: null, frames: 0, end: { type: 'closed', atMs: 0 }, durationMs: 0, deviations: found });
   }
 
   /**

@@ -38,7 +38,7 @@ async function silentUpstream(closeAfterMs: number): Promise<string> {
 }
 
 /** Opens a raw WebSocket to the proxy's Socket.IO path and asks a question; leaving, it then sends a close frame and keeps its TCP connection open. */
-async function ask(proxy: ProxyServer, leave: boolean): Promise<Socket> {
+async function ask(proxy: ProxyServer, leave: boolean, event = 'CHAT_CS'): Promise<Socket> {
   // Half-open allowed: the proxy's end of the closing handshake does not end this side, as a slow client's would not.
   const socket = connect({ port: proxy.port, host: '127.0.0.1', allowHalfOpen: true });
   await once(socket, 'connect');
@@ -49,7 +49,7 @@ async function ask(proxy: ProxyServer, leave: boolean): Promise<Socket> {
   await once(socket, 'data');
   socket.write(frame(0x1, Buffer.from('40')));
   await new Promise((resolve) => setTimeout(resolve, 50));
-  socket.write(frame(0x1, Buffer.from('42["CHAT_CS",{"text":"你好","upload_id":""}]')));
+  socket.write(frame(0x1, Buffer.from(`42["${event}",{"text":"你好","upload_id":""}]`)));
   await new Promise((resolve) => setTimeout(resolve, 50));
   if (leave) socket.write(frame(0x8, Buffer.from([0x03, 0xe8])));
   return socket;
@@ -73,5 +73,20 @@ describe('the proxy, when a Socket.IO connection ends before the answer', () => 
 
   it('blames the server that drops a client still waiting for its answer', async () => {
     expect(await judge(false)).toContain('socketio.connection.kept');
+  });
+});
+
+describe('the proxy, when a Socket.IO client emits an event the server does not listen to', () => {
+  it('reports it against the client (pocketqa.request.event), as the mock does; CHAT_CS is not', async () => {
+    const rulesFor = async (event: string): Promise<string[]> => {
+      const proxy = await startProxy({ protocol: pocketqa, target: await silentUpstream(1_000), port: 0 });
+      closers.unshift(() => proxy.close());
+      const socket = await ask(proxy, false, event);
+      socket.destroy();
+      await proxy.close();
+      return proxy.ledger.report('', false).cases.flatMap((c) => c.steps.flatMap((step) => step.deviations.map((d) => d.rule)));
+    };
+    expect(await rulesFor('chat_cs')).toEqual(['pocketqa.request.event']);
+    expect(await rulesFor('CHAT_CS')).not.toContain('pocketqa.request.event');
   });
 });

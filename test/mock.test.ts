@@ -112,6 +112,19 @@ describe('ctai mock', () => {
     expect(res.status).toBe(413);
   });
 
+  it('refuses a documented path asked with another method (405) and reports it against the client; an unknown path is not its', async () => {
+    mock.reset();
+    const wrong = await fetch(`${mock.url}${PATH}?query_text=q`);
+    expect(wrong.status).toBe(405);
+    await wrong.text();
+    await (await fetch(`${mock.url}/favicon.ico`)).text();
+    await (await fetch(`${mock.url}${PATH}`, { method: 'DELETE', headers: { 'x-chatwire-suite': 'probe' } })).text();
+    expect(mock.clientDeviations().map((record) => [record.method, record.path, record.deviation.rule])).toEqual([['GET', PATH, 'http.request.method']]);
+    const answered = await post({ query_text: 'q' });
+    await answered.text();
+    expect(mock.clientDeviations()).toHaveLength(1);
+  });
+
   it('answers an unknown path with a 404 naming the routes it serves', async () => {
     const res = await fetch(`${mock.url}/v1/ctai/other`, { method: 'POST' });
     expect(res.status).toBe(404);

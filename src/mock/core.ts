@@ -6,7 +6,9 @@ import type { Protocol } from '../protocols/protocol.js';
 import { transportOf } from '../transports/index.js';
 import { checkClientRequest, MockExchange, type ClientDeviationRecord, type MockContext, type MockExchangeOptions } from './exchange.js';
 import type { MockRequest, MockResponse } from './io.js';
-import { MockAccess } from './access.js';
+import { MockAccess, SUITE_HEADER } from './access.js';
+import { deviationOf } from '../core/rule.js';
+import { requestMethod } from '../transports/http/rules.js';
 import { FAULT_HEADER, MockChoices, SCENARIO_HEADER, type FaultsInput, type Selection } from './choice.js';
 import { control, CONTROL_PREFIX, sendJson, type ControlTarget } from './control.js';
 import { CrosstalkBoard } from './crosstalk.js';
@@ -128,10 +130,19 @@ export class MockCore {
       // A protocol's path asked with the wrong method: refused in that protocol's words.
       const { protocol } = other;
       const exchange = this.#exchange({ protocol, req, res, signal, id: exchangeId(), params: {}, selection: this.#fallback(protocol) });
-      protocol.mock.refuse(exchange, {
-        status: 405,
-        message: `Failed to route ${req.method} ${url.pathname}: ${protocol.id} serves it with ${other.methods.join(', ')} only`,
-      });
+      const served = other.methods.join(', ');
+      protocol.mock.refuse(exchange, { status: 405, message: `Failed to route ${req.method} ${url.pathname}: ${protocol.id} serves it with ${served} only` });
+      // chatwire run's own probes excepted, a wrong method is the client's mistake.
+      if (req.headers[SUITE_HEADER] === undefined) {
+        const deviation = deviationOf(requestMethod, {
+          type: 'request',
+          pointer: '',
+          message: `${req.method} ${url.pathname}: ${protocol.id} serves this path with ${served} only`,
+          expected: served,
+          actual: req.method,
+        });
+        this.#onClientDeviation({ at: new Date().toISOString(), protocol: protocol.id, method: req.method, path: url.pathname, deviation });
+      }
       return;
     }
     if (found === undefined) {

@@ -181,4 +181,17 @@ export const busyLetThrough: Rule = callAnsweredRule(
   { live: false },
 );
 
-export const httpRules: readonly Rule[] = [responseComplete, authAccepted, pathFound, pathNotRedirected, busyLetThrough];
+// Could a legal client fail this? None: a documented path asked with a method it is not documented with
+// gets a 405 from any server that routes by method, and no answer of the protocol.
+/** Judged by the mock's router (it alone knows each path's methods): a client's call to a documented path with another method. */
+export const requestMethod: Rule = defineRule({
+  id: 'http.request.method',
+  title: "A client calls a documented path with that call's documented method",
+  severity: 'error',
+  basis: 'doc',
+  source: { doc: 'RFC 9110', section: '15.5.6 405 Method Not Allowed' },
+  scopes: ['request'],
+  create: () => ({}),
+});
+
+export const httpRules: readonly Rule[] = [responseComplete, authAccepted, pathFound, pathNotRedirected, busyLetThrough, requestMethod];

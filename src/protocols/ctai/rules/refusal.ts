@@ -44,23 +44,41 @@ export const errorShape = defineRule({
   basis: 'doc',
   source: at('应答示例 (field table: ret 失败是非 0, msg 错误信息)'),
   scopes: ['refusal'],
-  create: (_context, report) => ({
-    frame(frame) {
-      if (!frame.json.ok) return;
-      const packet = packetOf(frame);
-      if (packet !== undefined && typeof packet.ret === 'string' && !isSuccess(packet) && typeof packet.msg === 'string' && packet.msg !== '') return;
-      if (packet !== undefined && isSuccess(packet)) return; // an answer: ctai.input.refused reports it
-      const emptyMsg = packet !== undefined && typeof packet.ret === 'string' && typeof packet.msg === 'string';
-      report({
-        at: 'frame',
-        frame,
-        pointer: emptyMsg ? '/msg' : '',
-        message: emptyMsg ? "the refusal's msg is empty: it does not say why" : 'the refusal is not a ret / msg envelope',
-        expected: '{"ret": "<non-zero>", "msg": "<why>"}',
-        actual: show(frame.json.value),
-      });
-    },
-  }),
+  create: (_context, report) => {
+    let refusedByStatus = false;
+    return {
+      response(head) {
+        refusedByStatus = head.status >= 400;
+      },
+      frame(frame) {
+        if (!frame.json.ok) return;
+        const packet = packetOf(frame);
+        if (packet !== undefined && typeof packet.ret === 'string' && !isSuccess(packet) && typeof packet.msg === 'string' && packet.msg !== '') return;
+        if (packet !== undefined && isSuccess(packet)) {
+          // Answered under HTTP 200: an answer, which ctai.input.refused reports. Refused by the status, ret "0" still says success.
+          if (refusedByStatus)
+            report({
+              at: 'frame',
+              frame,
+              pointer: '/ret',
+              message: 'the refusal says ret "0", which means success',
+              expected: 'ret other than "0" (失败是非 0)',
+              actual: show(packet.ret),
+            });
+          return;
+        }
+        const emptyMsg = packet !== undefined && typeof packet.ret === 'string' && typeof packet.msg === 'string';
+        report({
+          at: 'frame',
+          frame,
+          pointer: emptyMsg ? '/msg' : '',
+          message: emptyMsg ? "the refusal's msg is empty: it does not say why" : 'the refusal is not a ret / msg envelope',
+          expected: '{"ret": "<non-zero>", "msg": "<why>"}',
+          actual: show(frame.json.value),
+        });
+      },
+    };
+  },
 });
 
 export const inputAccepted = assertedRule({

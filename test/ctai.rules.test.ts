@@ -274,7 +274,11 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       // The envelope, but a msg that does not say why.
       { scope: 'refusal', body: JSON.stringify({ ret: '40001', msg: '' }), options: { head: { status: 400 } } },
       // Refused by its status, yet ret "0": the envelope says success.
-      { scope: 'refusal', body: JSON.stringify({ ret: '0', msg: 'lang must be one of zh_CN, en_US, ko_KR, ja_JP, th_TH' }), options: { head: { status: 400 } } },
+      {
+        scope: 'refusal',
+        body: JSON.stringify({ ret: '0', msg: 'lang must be one of zh_CN, en_US, ko_KR, ja_JP, th_TH' }),
+        options: { head: { status: 400 } },
+      },
     ],
   },
   'ctai.input.refused': {

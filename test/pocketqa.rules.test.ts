@@ -146,7 +146,8 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     breaks: [{ events: [part('a', 'lobby'), stop({}, 'lobby')], payload: { text: 'q', upload_id: '' } }],
   },
   'pocketqa.received.clue-alter': {
-    keeps: [{ events: good }],
+    // No evidence found: an empty clue (its type and data are the example's, not the field table's).
+    keeps: [{ events: good }, { events: [part('a'), stop({ clue: {}, alter: [] })] }],
     breaks: [
       { events: [part('a'), stop({ clue: undefined, alter: undefined })] },
       { events: [part('a'), stop({ clue: { type: 't', data: ['a', 0.92] } })] },

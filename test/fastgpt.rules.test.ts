@@ -78,6 +78,16 @@ const request = (body: unknown, url = COMPLETIONS): Case => ({
   options: { url, ...(typeof body === 'string' ? { requestBody: body } : { request: body }) },
 });
 
+/** A chat turn with this chatId and responseChatItemId, judged with what the mock remembers of earlier turns. */
+const turn = (chatId: string, responseChatItemId: string, memory: Map<string, unknown>): Case => ({
+  scope: 'request',
+  body: '',
+  options: { url: COMPLETIONS, request: { chatId, responseChatItemId, messages }, requestHeaders: { authorization: 'Bearer k' }, memory },
+});
+// Chat c1 already used item id a1.
+const earlierTurns = new Map<string, unknown>();
+await check(fastgpt, 'request', '', turn('c1', 'a1', earlierTurns).options);
+
 /** A valid chat request with these headers. */
 const keyed = (requestHeaders: Record<string, string>): Case => ({
   scope: 'request',
@@ -407,6 +417,10 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     ],
   },
   'fastgpt.request.json': { keeps: [request({ messages })], breaks: [request('{"messages": [}')] },
+  'fastgpt.request.item-id': {
+    keeps: [turn('c1', 'a2', earlierTurns), turn('c2', 'a1', earlierTurns), turn('c1', 'a1', new Map())],
+    breaks: [turn('c1', 'a1', earlierTurns)],
+  },
   'fastgpt.request.key': {
     keeps: [keyed({ authorization: 'Bearer fastgpt-xxxxxx' }), keyed({ Authorization: 'bearer  fastgpt-x' })],
     breaks: [keyed({}), keyed({ authorization: 'fastgpt-xxxxxx' }), keyed({ authorization: 'Bearer ' }), keyed({ authorization: 'Basic dXNlcjpwYXNz' })],

@@ -109,7 +109,7 @@ export class MockCore {
       faultClock: this.faultClock,
       access: this.access,
       state: this.#state(protocol.id),
-      checkRequest: (request, requestJson) => checkClientRequest(protocol, request, requestJson, this.#onClientDeviation),
+      checkRequest: (request, requestJson) => checkClientRequest(protocol, request, requestJson, this.#onClientDeviation, this.#state(protocol.id)),
       select: (asked) => this.choices.select(protocol.id, protocol.mock.defaultScenario, asked),
       log: this.#log,
     };

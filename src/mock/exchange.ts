@@ -58,8 +58,10 @@ export function checkClientRequest(
   request: RequestRecord,
   requestJson: unknown,
   onClientDeviation: (record: ClientDeviationRecord) => void,
+  /** What the request rules keep between one client's requests (a chat's item ids), when the caller keeps it. */
+  memory?: Map<string, unknown>,
 ): readonly Deviation[] {
-  const deviations = new ExchangeCheck(requestRules(protocol), { request, requestJson }).end({ type: 'closed', atMs: 0 });
+  const deviations = new ExchangeCheck(requestRules(protocol), { request, requestJson, memory }).end({ type: 'closed', atMs: 0 });
   // chatwire run's own refusal cases: refused as they must be, but no deviation of a user's client.
   if (deviations.length === 0 || request.headers[SUITE_HEADER] !== undefined) return deviations;
   const path = new URL(request.url, 'http://mock.invalid').pathname;
@@ -212,7 +214,7 @@ export class MockExchange {
    * them so the route can refuse what must be refused.
    */
   checkRequest(body: string | undefined, requestJson: unknown): readonly Deviation[] {
-    return checkClientRequest(this.protocol, this.record(body), requestJson, this.#onClientDeviation);
+    return checkClientRequest(this.protocol, this.record(body), requestJson, this.#onClientDeviation, this.state);
   }
 
   /**

@@ -17,4 +17,6 @@ export interface ProxyContext {
   readonly onError: (error: unknown) => void;
   /** Aborts when the proxy stops: exchanges still open end then. */
   readonly signal: AbortSignal;
+  /** What the request rules keep between the client's requests (a chat's item ids), bounded by each rule. */
+  readonly requestMemory: Map<string, unknown>;
 }

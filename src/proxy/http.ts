@@ -25,7 +25,7 @@ export function checkRequest(context: ProxyContext, record: RequestRecord, trunc
   const json = parsed?.ok === true ? parsed.value : undefined;
   // A body past the checked size is forwarded whole but not judged: a cut JSON text would be a false finding.
   // Only its key is judged then (a call without one is the client's mistake, whatever the server answers).
-  const all = checkClientRequest(context.protocol, record, json, () => undefined);
+  const all = checkClientRequest(context.protocol, record, json, () => undefined, context.requestMemory);
   const deviations = truncated ? all.filter((deviation) => deviation.rule.endsWith('.request.key')) : all;
   return { json, deviations, because: deviations.find((deviation) => deviation.severity === 'error')?.message };
 }

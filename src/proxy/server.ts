@@ -71,6 +71,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
     observer: options.observer,
     signal: stopping.signal,
     onError: (error) => log(`Failed to judge an exchange: ${describeError(error)}`),
+    requestMemory: new Map(),
   };
   // Only the protocol's documented calls (its mock's routes) are judged; anything else passes unjudged.
   const isDocumented = routeMatcher(protocol.mock.routes ?? []);

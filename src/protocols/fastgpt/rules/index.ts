@@ -15,7 +15,7 @@ import { answerDetail, answerPlain, detailNamed, plainNoDetailEvents, plainOpenA
 import { historiesOwnApp, listPaging, listTotal, listUnique } from './lists.js';
 import { recordsData, recordsEffect, recordsEnvelope, recordsSuccess, recordsSuccessStatus } from './records.js';
 import { authAccepted, refusalNoEffect, requestRefused } from './refusal.js';
-import { requestJson, requestKey, requestShape } from './request.js';
+import { requestItemId, requestJson, requestKey, requestShape } from './request.js';
 import { chatIsolated, interactiveResumed } from './scope.js';
 import { closeAfterDone, doneEvent, doneLast, donePresent, errorLast, flowResponsesOnce, stopPresent, stopSingle } from './sequence.js';
 
@@ -63,4 +63,5 @@ export const fastgptRules: readonly Rule[] = [
   requestJson,
   requestShape,
   requestKey,
+  requestItemId,
 ];

@@ -1,9 +1,12 @@
 /**
  * fastgpt rules on the client's request, judged by the mock.
  */
-import { requestJsonRule, requestKeyRule, requestSchemaByPathRule } from '../../../core/kit.js';
+import { remember, requestJsonRule, requestKeyRule, requestSchemaByPathRule } from '../../../core/kit.js';
+import { defineRule } from '../../../core/rule.js';
+import { isRecord } from '../../../core/schemas.js';
+import { show } from '../../../core/engine.js';
 import type { Rule } from '../../../core/rule.js';
-import { at, COMPLETIONS } from './read.js';
+import { at, COMPLETIONS, pathOf } from './read.js';
 
 // ---- the client's request (judged by the mock) ------------------------------------------------
 
@@ -57,3 +60,55 @@ export const requestShape = requestSchemaByPathRule(
   },
   REQUEST_SCHEMAS,
 );
+
+/** How many chats, and item ids in each, the mock remembers: a mock serving for days stays bounded. */
+const MAX_CHATS = 1_000;
+const MAX_ITEM_IDS = 1_000;
+
+/** The responseChatItemIds each chatId has used, oldest chat first. */
+class ItemIds {
+  readonly byChat = new Map<string, Set<string>>();
+}
+
+// Could a legal client fail this? None: "请确保,在当前chatId下,responseChatItemId是唯一的" (make sure it is
+// unique under the current chatId). Judged across one client's requests to the mock, which remembers them.
+export const requestItemId = defineRule({
+  id: 'fastgpt.request.item-id',
+  title: 'A responseChatItemId is used once within its chatId',
+  severity: 'error',
+  basis: 'doc',
+  source: at('Request (Parameters: responseChatItemId, 在当前chatId下是唯一的)'),
+  scopes: ['request'],
+  create: (context, report) => ({
+    end() {
+      const body = context.requestJson;
+      if (!isRecord(body) || !COMPLETIONS.test(pathOf(context))) return;
+      const { chatId, responseChatItemId: itemId } = body;
+      if (typeof chatId !== 'string' || chatId === '' || typeof itemId !== 'string' || itemId === '') return;
+      const ids = remember(
+        context,
+        'fastgpt.request.item-id',
+        () => new ItemIds(),
+        (value) => value instanceof ItemIds,
+      );
+      let used = ids.byChat.get(chatId);
+      if (used?.has(itemId) === true) {
+        report({
+          at: 'request',
+          pointer: '/responseChatItemId',
+          message: `responseChatItemId ${show(itemId)} was already used in chat ${show(chatId)}: the answer would take an existing item's id`,
+          expected: 'an id this chatId has not used',
+          actual: show(itemId),
+        });
+        return;
+      }
+      if (used === undefined) {
+        const oldest = ids.byChat.size >= MAX_CHATS ? ids.byChat.keys().next().value : undefined;
+        if (oldest !== undefined) ids.byChat.delete(oldest);
+        used = new Set();
+        ids.byChat.set(chatId, used);
+      }
+      if (used.size < MAX_ITEM_IDS) used.add(itemId);
+    },
+  }),
+});

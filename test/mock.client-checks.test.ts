@@ -63,3 +63,18 @@ describe('a call without its key is refused and reported against the client', ()
     expect(rules()).toEqual(['/api/v1/workspaces tasks.request.key']);
   });
 });
+
+describe('what the mock remembers of a client across its requests', () => {
+  it('a responseChatItemId used twice in one chat is refused and reported the second time; in another chat, or after reset, it is new', async () => {
+    const turn = async (chatId: string, responseChatItemId: string): Promise<unknown> =>
+      (await fetch(`${mock.url}/api/v1/chat/completions`, json({ ...chat, chatId, responseChatItemId }, 'Bearer k'))).json();
+    expect(await turn('c1', 'a1')).toMatchObject({ choices: [{ message: { role: 'assistant' } }] });
+    await turn('c2', 'a1');
+    expect(rules()).toEqual([]);
+    expect(await turn('c1', 'a1')).toMatchObject({ code: 400, message: expect.stringContaining('fastgpt.request.item-id') });
+    expect(rules()).toEqual(['/api/v1/chat/completions fastgpt.request.item-id']);
+    mock.reset();
+    await turn('c1', 'a1');
+    expect(rules()).toEqual([]);
+  });
+});

@@ -33,6 +33,11 @@ describe('a call without its key is refused and reported against the client', ()
       '/api/core/chat/init fastgpt.request.key',
     ]);
     expect(JSON.stringify(mock.clientDeviations())).not.toContain('fastgpt-secret-key');
+    // Worded so that redacting credentials leaves it readable.
+    expect(mock.clientDeviations()[1]?.deviation).toMatchObject({
+      message: 'the Authorization header lacks the "Bearer " prefix before the key',
+      expected: 'the header Authorization with "Bearer " before the key',
+    });
   });
 
   it('fastgpt: a call with its key is served and reports nothing, a GET records call included', async () => {

@@ -197,8 +197,10 @@ export function requestKeyRule(meta: RuleMeta): Rule {
         report({
           at: 'request',
           pointer: '',
-          message: sent === '' ? 'the request carries no API key (no Authorization header)' : 'the Authorization header does not use the Bearer scheme',
-          expected: 'Authorization: Bearer <key>',
+          // Worded so that the mock's redaction of credentials leaves it readable.
+          message:
+            sent === '' ? 'the request carries no API key (no Authorization header)' : 'the Authorization header lacks the "Bearer " prefix before the key',
+          expected: 'the header Authorization with "Bearer " before the key',
           actual: sent === '' ? '(absent)' : sent.includes(' ') ? `a "${sent.split(/\s+/)[0] ?? ''}" credential` : 'a bare value without "Bearer "',
         });
       },

@@ -74,7 +74,7 @@ export function authFailure(exchange: MockExchange, script: FastgptScript): Fail
     ? {
         code: 403,
         statusText: 'unAuthorization',
-        message: 'common:unAuthorization: the request has no API key (send it as a bearer token in the Authorization header)',
+        message: 'common:unAuthorization: the request has no API key in the Authorization header, with "Bearer " before it',
       }
     : { code: 514, statusText: 'unAuthApiKey', message: 'common:unAuthApiKey: the API key is not valid' };
 }

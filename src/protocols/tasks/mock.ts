@@ -59,7 +59,7 @@ async function begin(exchange: MockExchange): Promise<{ script: TasksScript; bod
   if (auth !== 'ok' && !(auth === 'missing' && script.faults.includes('ok-without-token') && exchange.mayWeakenAuth())) {
     refuse(exchange, {
       status: 401,
-      message: auth === 'missing' ? 'Not authenticated: send the token as a bearer token in the Authorization header' : 'Invalid token',
+      message: auth === 'missing' ? 'Not authenticated: send the token in the Authorization header, with "Bearer " before it' : 'Invalid token',
     });
     return undefined;
   }

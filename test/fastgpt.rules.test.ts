@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { awaitedReplies } from '../src/protocols/fastgpt/rules/interactive-reply.js';
 import fastgpt from '../src/protocols/fastgpt/index.js';
 import type { Scope } from '../src/core/rule.js';
 import { check, sseEvent, type CheckOptions } from './helpers.js';
@@ -87,6 +88,28 @@ const turn = (chatId: string, responseChatItemId: string, memory: Map<string, un
 // Chat c1 already used item id a1.
 const earlierTurns = new Map<string, unknown>();
 await check(fastgpt, 'request', '', turn('c1', 'a1', earlierTurns).options);
+
+// Chat sel waits at a userSelect node, chat form at a form (as the mock remembers them).
+const waiting = new Map<string, unknown>();
+awaitedReplies(waiting).expect('sel', {
+  type: 'userSelect',
+  userSelectOptions: [
+    { key: 'option1', value: '确认' },
+    { key: 'option2', value: '取消' },
+  ],
+});
+awaitedReplies(waiting).expect('form', {
+  type: 'userInput',
+  inputForm: [
+    { type: 'input', key: '姓名', valueType: 'string', required: true },
+    { type: 'numberInput', key: '年龄', valueType: 'number' },
+  ],
+});
+const reply = (chatId: string, content: string): Case => ({
+  scope: 'request',
+  body: '',
+  options: { url: COMPLETIONS, request: { chatId, messages: [{ role: 'user', content }] }, requestHeaders: { authorization: 'Bearer k' }, memory: waiting },
+});
 
 /** A valid chat request with these headers. */
 const keyed = (requestHeaders: Record<string, string>): Case => ({
@@ -417,6 +440,22 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     ],
   },
   'fastgpt.request.json': { keeps: [request({ messages })], breaks: [request('{"messages": [}')] },
+  'fastgpt.request.interactive-reply': {
+    keeps: [
+      reply('sel', '确认'),
+      reply('form', JSON.stringify({ 姓名: '张三', 年龄: 30 })),
+      reply('form', JSON.stringify({ 姓名: '张三' })),
+      // A chat waiting at no node takes any message.
+      reply('other', 'option1'),
+    ],
+    breaks: [
+      reply('sel', 'option1'),
+      reply('sel', '好的'),
+      reply('form', '姓名=张三, 年龄=30'),
+      reply('form', JSON.stringify({ 年龄: 30 })),
+      reply('form', JSON.stringify({ 姓名: '张三', 年龄: '三十' })),
+    ],
+  },
   'fastgpt.request.item-id': {
     keeps: [turn('c1', 'a2', earlierTurns), turn('c2', 'a1', earlierTurns), turn('c1', 'a1', new Map())],
     breaks: [turn('c1', 'a1', earlierTurns)],

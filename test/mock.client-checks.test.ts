@@ -83,3 +83,35 @@ describe('what the mock remembers of a client across its requests', () => {
     expect(rules()).toEqual([]);
   });
 });
+
+describe('a reply to the interactive node a chat waits at', () => {
+  const ask = async (chatId: string, content: string, scenario?: string): Promise<unknown> =>
+    (
+      await fetch(`${mock.url}/api/v1/chat/completions${scenario === undefined ? '' : `?scenario=${scenario}`}`, {
+        ...json({ chatId, stream: false, detail: true, messages: [{ role: 'user', content }] }, 'Bearer k'),
+      })
+    ).json();
+
+  it("an option's key instead of its value is refused and reported; its value continues the workflow", async () => {
+    await ask('s1', '开始', 'interactive-select');
+    const wrong = await ask('s1', 'option1');
+    expect(wrong).toMatchObject({ code: 400, message: expect.stringContaining('fastgpt.request.interactive-reply') });
+    expect(rules()).toEqual(['/api/v1/chat/completions fastgpt.request.interactive-reply']);
+    expect(mock.clientDeviations()[0]?.deviation.message).toMatch(/an option's key; send its value/);
+    mock.reset();
+    await ask('s2', '开始', 'interactive-select');
+    expect(await ask('s2', 'Confirm')).toMatchObject({ choices: [{ message: { role: 'assistant' } }] });
+    expect(rules()).toEqual([]);
+  });
+
+  it('a form without its required field is refused and reported; the form as the document sends it is taken', async () => {
+    await ask('f1', '报名', 'interactive-form');
+    await ask('f1', JSON.stringify({ 年龄: 30 }));
+    expect(rules()).toEqual(['/api/v1/chat/completions fastgpt.request.interactive-reply']);
+    mock.reset();
+    await ask('f2', '报名', 'interactive-form');
+    const done = await ask('f2', JSON.stringify({ 姓名: '张三', 年龄: 30 }));
+    expect(done).toMatchObject({ choices: [{ message: { role: 'assistant' } }] });
+    expect(rules()).toEqual([]);
+  });
+});

@@ -1,3 +1,4 @@
+import { awaitedReplies } from './rules/interactive-reply.js';
 import { isRecord } from '../../core/schemas.js';
 import type { MockRoute } from '../../mock/exchange.js';
 import { approxBytes } from '../../mock/state.js';
@@ -84,6 +85,8 @@ const completions: MockRoute['handle'] = async (exchange) => {
     };
     target.updateTime = new Date();
     target.pending = run.pauses ? script : undefined;
+    // What the client's next message on this chat must be (fastgpt.request.interactive-reply judges it).
+    awaitedReplies(exchange.state).expect(chatId, run.pauses ? script.interactive : undefined);
     const dataId = typeof body['responseChatItemId'] === 'string' ? body['responseChatItemId'] : id();
     target.items.push({ _id: id(), dataId: id(), obj: 'Human', value: textValue(asked), customFeedbacks: [] });
     target.items.push({

@@ -103,7 +103,7 @@ const completions: MockRoute['handle'] = async (exchange) => {
     state.chats.set(chatId, target);
   }
 
-  if (wantsStream(body)) await exchange.playStream(streamFrames(run, detail));
+  if (wantsStream(body)) await exchange.playStream(streamFrames(run, detail, exchange.url.pathname.includes('/api/v2/')));
   else await exchange.playAnswer(answerBody(run, detail, chatId ?? id()));
 };
 

@@ -43,8 +43,11 @@ export function interactivePayload(script: FastgptScript): Record<string, unknow
   return { type, params };
 }
 
-/** The frames of a stream, in order, for detail=true or false. */
-export function streamFrames(run: Run, detail: boolean): ScenarioStream {
+/**
+ * The frames of a stream, in order, for detail=true or false. `perNode`: the v2 call, which sends each
+ * node's result as a flowNodeResponse event instead of one flowResponses array.
+ */
+export function streamFrames(run: Run, detail: boolean, perNode = false): ScenarioStream {
   const { script } = run;
   const faults = new Set(script.faults);
   const frames: ScenarioFrame[] = [];
@@ -56,7 +59,10 @@ export function streamFrames(run: Run, detail: boolean): ScenarioStream {
     const named = detail && !unnamed ? event : event === 'error' || event === 'chatTitle' ? event : undefined;
     frames.push({ delayMs, ...(named === undefined ? {} : { event: named }), data });
   };
-  const flowResponses = (): void => push('flowResponses', faults.has('flow-responses-object') ? { list: nodeResults(run) } : nodeResults(run));
+  const flowResponses = (): void => {
+    if (perNode) for (const result of nodeResults(run)) push('flowNodeResponse', result);
+    else push('flowResponses', faults.has('flow-responses-object') ? { list: nodeResults(run) } : nodeResults(run));
+  };
 
   if (script.chatTitle !== undefined) push('chatTitle', { title: script.chatTitle });
   for (const node of script.nodes) push('flowNodeStatus', { status: 'running', name: node.name });
@@ -91,11 +97,12 @@ export function streamFrames(run: Run, detail: boolean): ScenarioStream {
   const interactive = run.pauses ? interactivePayload(script) : undefined;
   if (interactive !== undefined) push('interactive', { interactive });
   push('workflowDuration', { durationSeconds: 1.3 });
-  if (script.flowResponses === 'before-done') flowResponses();
+  // v2 sends each node's result as the node finishes: before the stop chunk, whatever v1 would do.
+  if (script.flowResponses === 'before-done' || perNode) flowResponses();
   if (!faults.has('no-stop-chunk')) push('answer', chunk({ content: null }, 'stop'));
   if (!faults.has('no-done')) push('answer', '[DONE]');
   if (faults.has('text-after-done')) push('answer', chunk({ content: '……还有一句。' }));
-  if (script.flowResponses === 'after-done') flowResponses();
+  if (script.flowResponses === 'after-done' && !perNode) flowResponses();
   return { status: 200, headers: SSE_HEADERS, lineEnding: 'lf', frames, end: 'close', holdMs: 0 };
 }
 

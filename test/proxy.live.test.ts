@@ -94,6 +94,16 @@ describe('the proxy judges live traffic as the client sent it', () => {
     expect(rulesOf(proxy)).toEqual(['error fastgpt.request.key', 'error fastgpt.request.key', 'error fastgpt.request.refused']);
   });
 
+  it('reports a documented path asked with another method against the client, and passes it on; a preflight is not one', async () => {
+    const proxy = await through(ctai, (_req, _body, res) => res.writeHead(405, { 'content-type': 'application/json' }).end('{"ret":"405","msg":"POST only"}'));
+    const wrong = await fetch(`${proxy.url}/v1/ctai/query_text_chat?query_text=q`);
+    expect(wrong.status).toBe(405);
+    await wrong.text();
+    await (await fetch(`${proxy.url}/v1/ctai/query_text_chat`, { method: 'OPTIONS' })).text();
+    await (await fetch(`${proxy.url}/favicon.ico`)).text();
+    expect(rulesOf(proxy)).toEqual(['error http.request.method']);
+  });
+
   it('does not blame the server for refusing a wrong key, nor judge a query-string call by its missing body', async () => {
     const proxy = await through(fastgpt, (req, _body, res) => {
       if (req.url?.startsWith('/api/core/chat/init') === true) {

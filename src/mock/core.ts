@@ -132,8 +132,8 @@ export class MockCore {
       const exchange = this.#exchange({ protocol, req, res, signal, id: exchangeId(), params: {}, selection: this.#fallback(protocol) });
       const served = other.methods.join(', ');
       protocol.mock.refuse(exchange, { status: 405, message: `Failed to route ${req.method} ${url.pathname}: ${protocol.id} serves it with ${served} only` });
-      // chatwire run's own probes excepted, a wrong method is the client's mistake.
-      if (req.headers[SUITE_HEADER] === undefined) {
+      // chatwire run's own probes, a preflight and a HEAD excepted, a wrong method is the client's mistake.
+      if (req.headers[SUITE_HEADER] === undefined && req.method !== 'OPTIONS' && req.method !== 'HEAD') {
         const deviation = deviationOf(requestMethod, {
           type: 'request',
           pointer: '',

@@ -29,6 +29,12 @@ export function routeMatcher(routes: readonly MockRoute[]): (method: string, pat
   };
 }
 
+/** The methods the routes answer at a path (none when no route has the path). */
+export function routeMethods(routes: readonly MockRoute[]): (pathname: string) => string[] {
+  const compiled = routes.map((route) => ({ method: route.method, path: route.path, pattern: compilePath(route.path) }));
+  return (pathname) => compiled.filter((route) => route.path === pathname || route.pattern?.regex.test(pathname) === true).map((route) => route.method);
+}
+
 /**
  * Exchange ids, 12 hex digits each, cut from one buffer of random bytes refilled when used up:
  * one call into the random source per 1,024 requests instead of one per request.

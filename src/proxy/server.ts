@@ -9,7 +9,9 @@ import type { Protocol } from '../protocols/protocol.js';
 import type { WireObserver } from '../transports/observer.js';
 import type { ProxyContext } from './context.js';
 import { proxyHttp } from './http.js';
-import { routeMatcher } from '../mock/routes.js';
+import { routeMatcher, routeMethods } from '../mock/routes.js';
+import { deviationOf } from '../core/rule.js';
+import { requestMethod } from '../transports/http/rules.js';
 import { Ledger, type DeviationEntry } from './ledger.js';
 import { PollingProxy } from './polling.js';
 import { relayHttp } from './relay.js';
@@ -75,6 +77,20 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
   };
   // Only the protocol's documented calls (its mock's routes) are judged; anything else passes unjudged.
   const isDocumented = routeMatcher(protocol.mock.routes ?? []);
+  const methodsAt = routeMethods(protocol.mock.routes ?? []);
+  const wrongMethod = (method: string, path: string, methods: readonly string[]): void => {
+    const exchange = { id: ledger.nextId(), method, path };
+    const served = methods.join(', ');
+    const body = {
+      type: 'request',
+      pointer: '',
+      message: `${method} ${path}: ${protocol.id} serves this path with ${served} only`,
+      expected: served,
+      actual: method,
+    } as const;
+    const deviation = ledger.found(exchange, deviationOf(requestMethod, body));
+    ledger.add({ ...exchange, expect: 'refusal', status: null, frames: 0, end: { type: 'closed', atMs: 0 }, durationMs: 0, deviations: [deviation] });
+  };
   const polling = protocol.transport === 'polling' ? new PollingProxy(context, protocol) : undefined;
   const sockets = protocol.transport === 'socketio' ? new SocketProxy(context, protocol) : undefined;
   let boundPort = 0;
@@ -82,8 +98,12 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
   const route = (req: IncomingMessage, res: ServerResponse): void => {
     const pathname = new URL(req.url ?? '/', 'http://proxy.invalid').pathname;
     if (pathname === '/_chatwire/deviations') return serveDeviations(req, res, ledger, host, boundPort);
-    // Whatever else the server serves (its pages, a CORS preflight, an undocumented call) passes unjudged.
-    const unjudged = (): void =>
+    // Whatever else the server serves (its pages, a CORS preflight, an undocumented call) passes unjudged;
+    // a documented path asked with another method is the client's mistake, said before it passes.
+    const unjudged = (): void => {
+      const method = (req.method ?? 'GET').toUpperCase();
+      const methods = methodsAt(pathname);
+      if (methods.length > 0 && !methods.includes(method) && method !== 'OPTIONS' && method !== 'HEAD') wrongMethod(method, pathname, methods);
       relayHttp(
         req,
         res,
@@ -92,6 +112,7 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
         { request: () => undefined, response: () => undefined, chunk: () => undefined, end: () => undefined },
         context.onError,
       );
+    };
     switch (protocol.transport) {
       case 'http':
         return isDocumented(req.method ?? 'GET', pathname) ? proxyHttp(req, res, context, protocol.answerKind) : unjudged();

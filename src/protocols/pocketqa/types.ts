@@ -32,12 +32,15 @@ export interface Received {
   room?: string;
   dialogue?: string;
   upload_id?: string;
+  /**
+   * Evidence for the answer. Only its presence is the field table's; its type and data come from the example, so an empty object (no evidence found) is legal.
+   */
   clue?: {
     type?: string;
     /**
      * Evidence as strings; a score too is a string.
      */
-    data: string[];
+    data?: string[];
     [k: string]: unknown | undefined;
   };
   /**

@@ -115,3 +115,42 @@ describe('a reply to the interactive node a chat waits at', () => {
     expect(rules()).toEqual([]);
   });
 });
+
+describe('where a tasks client polls from', () => {
+  const start = async (): Promise<string> => {
+    const auth = 'Bearer t';
+    await (await fetch(`${mock.url}/api/v1/workspaces`, json({ workspace_id: 'ws1' }, auth))).text();
+    const { conversation_id } = (await (
+      await fetch(`${mock.url}/api/v1/workspaces/ws1/conversations`, { method: 'POST', headers: { authorization: auth } })
+    ).json()) as {
+      conversation_id: string;
+    };
+    const sent = (await (
+      await fetch(`${mock.url}/api/v1/workspaces/ws1/messages`, json({ conversation_id, message: '你好', run_mode: 'fast' }, auth))
+    ).json()) as {
+      task_id: string;
+    };
+    return sent.task_id;
+  };
+  const poll = async (task: string, from: number): Promise<{ next_offset: number }> =>
+    (
+      (await (await fetch(`${mock.url}/api/v1/tasks/${task}?from=${from}`, { headers: { authorization: 'Bearer t' } })).json()) as {
+        data: { next_offset: number };
+      }
+    ).data;
+
+  it('from 0, then from each next_offset, as the documented loops do: nothing reported', async () => {
+    const task = await start();
+    let from = 0;
+    for (let i = 0; i < 3; i++) from = (await poll(task, from)).next_offset;
+    await poll(task, 0);
+    expect(rules()).toEqual([]);
+  });
+
+  it('an offset the server never gave (one past next_offset) is reported, and still answered', async () => {
+    const task = await start();
+    const { next_offset } = await poll(task, 0);
+    expect(await poll(task, next_offset + 1)).toHaveProperty('next_offset');
+    expect(rules()).toEqual([`/api/v1/tasks/${task} tasks.request.offset`]);
+  });
+});

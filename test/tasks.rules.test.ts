@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { givenOffsets } from '../src/protocols/tasks/rules/offsets.js';
 import tasks from '../src/protocols/tasks/index.js';
 import { ExchangeCheck } from '../src/core/engine.js';
 import type { PollFrame, StreamEnd } from '../src/core/exchange.js';
@@ -57,6 +58,14 @@ interface HttpCase {
   readonly body: string;
   readonly options?: CheckOptions;
 }
+// Task t1 was made, then answered next_offset 3, then 5.
+const offsets = new Map<string, unknown>();
+for (const offset of [0, 3, 5]) givenOffsets(offsets).give('t1', offset);
+const polled = (task: string, from: number): HttpCase => ({
+  scope: 'request',
+  body: '',
+  options: { url: `http://t.invalid/api/v1/tasks/${task}?from=${from}`, requestHeaders: { authorization: 'Bearer t' }, memory: offsets },
+});
 const create = (path: string, body: unknown, status = 200): HttpCase => ({
   scope: 'answer',
   body: JSON.stringify(body),
@@ -177,6 +186,10 @@ const httpTable: Record<string, { keeps: HttpCase[]; breaks: HttpCase[] }> = {
     breaks: [refusal(200, { task_id: 't' }), refusal(404, { task_id: 't' }), refusal(500)],
   },
   'tasks.input.refused': { keeps: [refusal(404), refusal(422)], breaks: [refusal(200, { task_id: 't1' }), refusal(500)] },
+  'tasks.request.offset': {
+    keeps: [polled('t1', 0), polled('t1', 3), polled('t1', 5), polled('unknown', 7)],
+    breaks: [polled('t1', 4), polled('t1', 6)],
+  },
   'tasks.request.key': {
     keeps: [
       {

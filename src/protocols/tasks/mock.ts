@@ -4,6 +4,7 @@ import { isRecord } from '../../core/schemas.js';
 import type { MockExchange, MockRoute, Refusal } from '../../mock/exchange.js';
 import { BoundedStore, scriptReader, stateOf } from '../../mock/state.js';
 import { requestKey } from './rules/request.js';
+import { givenOffsets, requestOffset } from './rules/offsets.js';
 
 export const FAULTS = ['offset-stuck', 'repeat-events', 'never-ends', 'back-to-running', 'ok-without-token', 'create-without-id'] as const;
 
@@ -68,8 +69,9 @@ async function begin(exchange: MockExchange): Promise<{ script: TasksScript; bod
     return undefined;
   }
   const { json: body } = intake;
-  // The token was settled above (a fault may accept its absence): only the body's problems are refused as such.
-  const problems = intake.errors.filter((problem) => problem.rule !== requestKey.id);
+  // The token was settled above (a fault may accept its absence), and a server cannot tell an offset of the
+  // client's own (reported, still served): only the body's problems are refused as such.
+  const problems = intake.errors.filter((problem) => problem.rule !== requestKey.id && problem.rule !== requestOffset.id);
   if (problems.length > 0) {
     exchange.json(422, {
       detail: problems.map((problem) => ({
@@ -128,6 +130,8 @@ export const tasksRoutes: readonly MockRoute[] = [
       for (const event of script.events) times.push((at += event.afterMs));
       const task = id('task');
       store.tasks.set(task, { createdAt: exchange.clock.now(), script, times, endsAt: at + script.endAfterMs, endedPolls: 0 });
+      // Where the client may poll from (tasks.request.offset judges it): 0, then each next_offset.
+      givenOffsets(exchange.state).give(task, 0);
       exchange.json(200, { task_id: task });
     },
   },
@@ -152,6 +156,7 @@ export const tasksRoutes: readonly MockRoute[] = [
       const start = faults.has('repeat-events') && from > 0 && released > from ? from - 1 : from;
       const events = task.script.events.slice(Math.min(start, released), released).map(({ type, data }) => ({ type, data }));
       const next = faults.has('offset-stuck') ? from : Math.max(from, released);
+      givenOffsets(exchange.state).give(exchange.params['id'] ?? '', next);
       exchange.json(200, { data: { status: ended ? task.script.status : 'running', next_offset: next, events } });
     },
   },

@@ -11,6 +11,7 @@ import { createShape, createStatus, taskDistinct } from './create.js';
 import { pollAdvances, pollOffset, pollShape, pollStatus } from './frames.js';
 import { authRefused, inputRefused, taskNotFound, workspaceIsolated, workspaceNoLeak } from './refusal.js';
 import { requestJson, requestKey, requestShape } from './request.js';
+import { requestOffset } from './offsets.js';
 import { finalPoll, pollReplay, pollSequence, statusEnds, statusStaysEnded } from './sequence.js';
 
 export { DOC, pollView, type PollView } from './read.js';
@@ -36,4 +37,5 @@ export const tasksRules: readonly Rule[] = [
   requestJson,
   requestShape,
   requestKey,
+  requestOffset,
 ];

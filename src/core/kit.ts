@@ -213,11 +213,25 @@ export function requestKeyRule(meta: RuleMeta): Rule {
  * by `create` the first time; a fresh value when the exchange stands alone.
  */
 export function remember<T>(context: ExchangeContext, key: string, create: () => T, is: (value: unknown) => value is T): T {
-  const kept = context.memory?.get(key);
+  return context.memory === undefined ? create() : keptIn(context.memory, key, create, is);
+}
+
+/** What `memory` keeps under `key`, made by `create` the first time (the mock writes there what its rules read). */
+export function keptIn<T>(memory: Map<string, unknown>, key: string, create: () => T, is: (value: unknown) => value is T): T {
+  const kept = memory.get(key);
   if (is(kept)) return kept;
   const value = create();
-  context.memory?.set(key, value);
+  memory.set(key, value);
   return value;
+}
+
+/** Sets `key` in a map of at most `max` entries, the oldest let go first: what a long-running mock remembers stays bounded. */
+export function setBounded<K, V>(map: Map<K, V>, key: K, value: V, max: number): void {
+  if (!map.has(key) && map.size >= max) {
+    const oldest = map.keys().next();
+    if (oldest.done !== true) map.delete(oldest.value);
+  }
+  map.set(key, value);
 }
 
 /** A non-streaming answer is one body: an event stream where one JSON answer belongs is a deviation. */

@@ -5,6 +5,7 @@
  * chats wait at, in the memory the request rules share.
  */
 import { show } from '../../../core/engine.js';
+import { keptIn, setBounded } from '../../../core/kit.js';
 import type { ExchangeContext } from '../../../core/rule.js';
 import { defineRule } from '../../../core/rule.js';
 import { isRecord } from '../../../core/schemas.js';
@@ -27,12 +28,7 @@ export class AwaitedReplies {
   expect(chatId: string, node: unknown): void {
     this.#byChat.delete(chatId);
     const awaited = awaitedOf(node);
-    if (awaited === undefined) return;
-    if (this.#byChat.size >= MAX_CHATS) {
-      const oldest = this.#byChat.keys().next().value;
-      if (oldest !== undefined) this.#byChat.delete(oldest);
-    }
-    this.#byChat.set(chatId, awaited);
+    if (awaited !== undefined) setBounded(this.#byChat, chatId, awaited, MAX_CHATS);
   }
 
   settle(chatId: string): void {
@@ -46,11 +42,12 @@ export class AwaitedReplies {
 
 /** The replies awaited in a memory the request rules read (the mock's protocol state). */
 export function awaitedReplies(memory: Map<string, unknown>): AwaitedReplies {
-  const kept = memory.get(KEY);
-  if (kept instanceof AwaitedReplies) return kept;
-  const made = new AwaitedReplies();
-  memory.set(KEY, made);
-  return made;
+  return keptIn(
+    memory,
+    KEY,
+    () => new AwaitedReplies(),
+    (value) => value instanceof AwaitedReplies,
+  );
 }
 
 function awaitedOf(node: unknown): AwaitedReply | undefined {

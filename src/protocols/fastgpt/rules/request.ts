@@ -1,7 +1,7 @@
 /**
  * fastgpt rules on the client's request, judged by the mock.
  */
-import { remember, requestJsonRule, requestKeyRule, requestSchemaByPathRule } from '../../../core/kit.js';
+import { remember, requestJsonRule, requestKeyRule, requestSchemaByPathRule, setBounded } from '../../../core/kit.js';
 import { defineRule } from '../../../core/rule.js';
 import { isRecord } from '../../../core/schemas.js';
 import { show } from '../../../core/engine.js';
@@ -102,12 +102,7 @@ export const requestItemId = defineRule({
         });
         return;
       }
-      if (used === undefined) {
-        const oldest = ids.byChat.size >= MAX_CHATS ? ids.byChat.keys().next().value : undefined;
-        if (oldest !== undefined) ids.byChat.delete(oldest);
-        used = new Set();
-        ids.byChat.set(chatId, used);
-      }
+      if (used === undefined) setBounded(ids.byChat, chatId, (used = new Set()), MAX_CHATS);
       if (used.size < MAX_ITEM_IDS) used.add(itemId);
     },
   }),

@@ -5,7 +5,7 @@
  * memory the request rules share.
  */
 import { show } from '../../../core/engine.js';
-import { requestPath } from '../../../core/kit.js';
+import { keptIn, requestPath, setBounded } from '../../../core/kit.js';
 import { defineRule } from '../../../core/rule.js';
 import { at } from './read.js';
 
@@ -29,12 +29,7 @@ export class GivenOffsets {
 
   give(taskId: string, offset: number): void {
     let given = this.#byTask.get(taskId);
-    if (given === undefined) {
-      const oldest = this.#byTask.size >= MAX_TASKS ? this.#byTask.keys().next().value : undefined;
-      if (oldest !== undefined) this.#byTask.delete(oldest);
-      given = new Set();
-      this.#byTask.set(taskId, given);
-    }
+    if (given === undefined) setBounded(this.#byTask, taskId, (given = new Set()), MAX_TASKS);
     if (given.size < MAX_OFFSETS) given.add(offset);
   }
 
@@ -47,11 +42,12 @@ export class GivenOffsets {
 
 /** The offsets given, in a memory the request rules read (the mock's protocol state). */
 export function givenOffsets(memory: Map<string, unknown>): GivenOffsets {
-  const kept = memory.get(KEY);
-  if (kept instanceof GivenOffsets) return kept;
-  const made = new GivenOffsets();
-  memory.set(KEY, made);
-  return made;
+  return keptIn(
+    memory,
+    KEY,
+    () => new GivenOffsets(),
+    (value) => value instanceof GivenOffsets,
+  );
 }
 
 // Could a legal client fail this? None that polls as the document's four clients do; one that adds up

@@ -100,6 +100,17 @@ export class Ledger {
     return deviation;
   }
 
+  /**
+   * One message judged on its own, not an answer (a request sent with a wrong method, an event no
+   * handler listens to, an event to a bystander): each deviation is found, and kept as a case.
+   */
+  addAlone(method: string, path: string, expect: string, deviations: readonly Deviation[], frames = 0): void {
+    if (deviations.length === 0) return;
+    const exchange = { id: this.nextId(), method, path };
+    const found = deviations.map((deviation) => this.found(exchange, deviation));
+    this.add({ ...exchange, expect, status: null, frames, end: { type: 'closed', atMs: 0 }, durationMs: 0, deviations: found });
+  }
+
   /** An exchange that ended, with the deviations `found` returned for it: a case of the report. */
   add(exchange: JudgedExchange): void {
     const { deviations } = exchange;

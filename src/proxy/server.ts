@@ -79,17 +79,9 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
   const isDocumented = routeMatcher(protocol.mock.routes ?? []);
   const methodsAt = routeMethods(protocol.mock.routes ?? []);
   const wrongMethod = (method: string, path: string, methods: readonly string[]): void => {
-    const exchange = { id: ledger.nextId(), method, path };
     const served = methods.join(', ');
-    const body = {
-      type: 'request',
-      pointer: '',
-      message: `${method} ${path}: ${protocol.id} serves this path with ${served} only`,
-      expected: served,
-      actual: method,
-    } as const;
-    const deviation = ledger.found(exchange, deviationOf(requestMethod, body));
-    ledger.add({ ...exchange, expect: 'refusal', status: null, frames: 0, end: { type: 'closed', atMs: 0 }, durationMs: 0, deviations: [deviation] });
+    const message = `${method} ${path}: ${protocol.id} serves this path with ${served} only`;
+    ledger.addAlone(method, path, 'refusal', [deviationOf(requestMethod, { type: 'request', pointer: '', message, expected: served, actual: method })]);
   };
   const polling = protocol.transport === 'polling' ? new PollingProxy(context, protocol) : undefined;
   const sockets = protocol.transport === 'socketio' ? new SocketProxy(context, protocol) : undefined;

@@ -148,11 +148,7 @@ export class SocketConnection {
       headers: { ...this.headers },
       body: typeof first === 'string' ? first : JSON.stringify(first ?? null),
     };
-    const { deviations } = checkRequest(context, request, false);
-    if (deviations.length === 0) return;
-    const exchange = { id: context.ledger.nextId(), method: request.method, path: '/socket.io/' };
-    const found = deviations.map((deviation) => context.ledger.found(exchange, deviation));
-    context.ledger.add({ ...exchange, expect: 'refusal', status: null, frames: 0, end: { type: 'closed', atMs: 0 }, durationMs: 0, deviations: found });
+    context.ledger.addAlone(request.method, '/socket.io/', 'refusal', checkRequest(context, request, false).deviations);
   }
 
   /**
@@ -165,11 +161,7 @@ export class SocketConnection {
     const request = { method: 'EMIT (nothing)', url: context.target.href, headers: { ...this.headers }, body: undefined };
     const check = new ExchangeCheck(rules, { request, requestJson: undefined, connectionId: this.#id });
     check.frame({ type: 'socketio', index: 0, atMs: 0, event, socket: 'bystander', args, json: argumentJson(args) });
-    const found = check.end({ type: 'closed', atMs: 0 });
-    if (found.length === 0) return;
-    const exchange = { id: context.ledger.nextId(), method: `RECEIVE ${event}`, path: '/socket.io/' };
-    const deviations = found.map((deviation) => context.ledger.found(exchange, deviation));
-    context.ledger.add({ ...exchange, expect: 'stream', status: null, frames: 1, end: { type: 'closed', atMs: 0 }, durationMs: 0, deviations });
+    context.ledger.addAlone(`RECEIVE ${event}`, '/socket.io/', 'stream', check.end({ type: 'closed', atMs: 0 }), 1);
   }
 
   /** The connection ended: by the client, by the server, or because the proxy stopped. */

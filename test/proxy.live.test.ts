@@ -94,6 +94,24 @@ describe('the proxy judges live traffic as the client sent it', () => {
     expect(rulesOf(proxy)).toEqual(['error fastgpt.request.key', 'error fastgpt.request.key', 'error fastgpt.request.refused']);
   });
 
+  it('a body past the judged size is not judged, but a call without its key still is', async () => {
+    const proxy = await through(fastgpt, (_req, _body, res) =>
+      res
+        .writeHead(500, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ code: 403, statusText: 'unAuthorization', message: 'no key', data: null })),
+    );
+    // Over 1 MiB: cut JSON would be a false finding of its shape.
+    const huge = JSON.stringify({ stream: false, messages: [{ role: 'user', content: 'x'.repeat(1100 * 1024) }] });
+    const post = (headers: Record<string, string>) =>
+      fetch(`${proxy.url}/api/v1/chat/completions`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: huge });
+    await (await post({ authorization: 'Bearer fastgpt-k' })).text();
+    await judged(proxy, 1);
+    expect(rulesOf(proxy).filter((rule) => rule.includes('fastgpt.request.'))).toEqual([]);
+    await (await post({})).text();
+    await judged(proxy, 2);
+    expect(rulesOf(proxy).filter((rule) => rule.includes('fastgpt.request.'))).toEqual(['error fastgpt.request.key']);
+  });
+
   it('reports a documented path asked with another method against the client, and passes it on; a preflight is not one', async () => {
     const proxy = await through(ctai, (_req, _body, res) => res.writeHead(405, { 'content-type': 'application/json' }).end('{"ret":"405","msg":"POST only"}'));
     const wrong = await fetch(`${proxy.url}/v1/ctai/query_text_chat?query_text=q`);

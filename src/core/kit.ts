@@ -182,12 +182,18 @@ function headerOf(headers: Readonly<Record<string, string>>, name: string): stri
 /** Whether an Authorization value carries a key the documented way: `Bearer <key>`. */
 export const isBearer = (authorization: string | undefined): boolean => /^Bearer\s+\S/i.test(authorization?.trim() ?? '');
 
+const KEY_RULES = new Set<string>();
+
+/** Whether a deviation is a requestKeyRule's: judged on the headers alone, it stands when the body cannot be judged. */
+export const isKeyRule = (ruleId: string): boolean => KEY_RULES.has(ruleId);
+
 /**
  * For a protocol whose every call needs a key: the request carries it as the document shows it,
  * `Authorization: Bearer <key>`. Judged by the mock and the proxy, whatever the server then answers;
  * the key itself is never quoted.
  */
 export function requestKeyRule(meta: RuleMeta): Rule {
+  KEY_RULES.add(meta.id);
   return {
     ...meta,
     create: (context, report) => ({

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseJson, type RequestRecord, type StreamEnd } from '../core/exchange.js';
-import { mediaType } from '../core/kit.js';
+import { isKeyRule, mediaType } from '../core/kit.js';
 import type { Deviation, Scope } from '../core/rule.js';
 import { checkClientRequest } from '../mock/exchange.js';
 import type { AnswerKind } from '../protocols/protocol.js';
@@ -26,7 +26,7 @@ export function checkRequest(context: ProxyContext, record: RequestRecord, trunc
   // A body past the checked size is forwarded whole but not judged: a cut JSON text would be a false finding.
   // Only its key is judged then (a call without one is the client's mistake, whatever the server answers).
   const all = checkClientRequest(context.protocol, record, json, () => undefined, context.requestMemory);
-  const deviations = truncated ? all.filter((deviation) => deviation.rule.endsWith('.request.key')) : all;
+  const deviations = truncated ? all.filter((deviation) => isKeyRule(deviation.rule)) : all;
   return { json, deviations, because: deviations.find((deviation) => deviation.severity === 'error')?.message };
 }
 

@@ -8,8 +8,9 @@ import { extraFailVariants } from './variants-extra-fail.mjs';
 // Third round (audit/): independent servers kept from an audit of chatwire's verdicts.
 import { auditVariants } from '../audit/variants.mjs';
 import { audit4Variants } from '../audit4/variants.mjs';
+import { audit5Variants } from '../audit5/variants.mjs';
 
-export const variants = [...passVariants, ...failVariants, ...extraPassVariants, ...extraFailVariants, ...auditVariants.ctai, ...audit4Variants.ctai];
+export const variants = [...passVariants, ...failVariants, ...extraPassVariants, ...extraFailVariants, ...auditVariants.ctai, ...audit4Variants.ctai, ...audit5Variants.ctai];
 
 const ids = new Set();
 for (const v of variants) {

@@ -6,6 +6,7 @@ import { extraVariants } from './variants-extra.mjs';
 // Third round (audit/): independent servers kept from an audit of chatwire's verdicts.
 import { auditVariants } from '../audit/variants.mjs';
 import { audit4Variants } from '../audit4/variants.mjs';
+import { audit5Variants } from '../audit5/variants.mjs';
 
 const LEGACY = { profile: 'legacy' };
 const NEWEST = { profile: 'newest' };
@@ -137,4 +138,5 @@ export const variants = [
   ...extraVariants,
   ...auditVariants.fastgpt,
   ...audit4Variants.fastgpt,
+  ...audit5Variants.fastgpt,
 ];

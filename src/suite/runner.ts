@@ -73,21 +73,21 @@ class TargetState {
     this.heard = true;
   }
 
-  /** The target answered something other than "busy" (429) at least once. */
+  /** The target answered a step without turning it away as busy at least once. */
   served = false;
 
   busy(running: number): void {
     this.busyCap = Math.max(1, Math.floor(Math.min(this.busyCap, running) / 2));
   }
 
-  learn(step: StepReport, judged: boolean): void {
+  learn(step: StepReport, judged: boolean, turnedAway: string | undefined): void {
     // The run's own limit cutting an answer says nothing about the target.
     if (step.timeLimit === 'run') return;
-    if (step.status !== null && step.status !== 429) this.served = true;
+    if (step.status !== null && turnedAway === undefined) this.served = true;
     // Turned away as busy even one case at a time, after waiting as asked, with nothing ever let
     // through: every later case would wait the same way for the same answer.
-    if (step.status === 429 && !this.served) {
-      this.silent ??= `the target turned away every request as busy (HTTP 429), even after waiting as it asked (${step.method} ${step.url})`;
+    if (turnedAway !== undefined && !this.served) {
+      this.silent ??= `the target turned away every request as busy (${turnedAway}), even after waiting as it asked (${step.method} ${step.url})`;
     }
     if (judged && (step.timeLimit === 'first-frame' || step.timeLimit === 'idle')) this.stalled = true;
     if (step.status !== null || step.frames > 0) this.heard = true;
@@ -199,8 +199,8 @@ async function runCase(
         steps.push({ ...report, deviations: [], note: result.notOffered });
         continue;
       }
-      state.learn(report, step.expect !== 'refusal');
-      if (report.status === 429) {
+      state.learn(report, step.expect !== 'refusal', result.turnedAway);
+      if (result.turnedAway !== undefined) {
         // Still turned away as busy after asking again: nothing of the protocol was answered to judge,
         // and later steps would build on an answer that never came.
         const later = suiteCase.steps.length - index - 1;

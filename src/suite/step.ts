@@ -47,6 +47,11 @@ export interface StepResult {
    * words for the report's note. The step is then not judged.
    */
   readonly notOffered?: string;
+  /**
+   * Set when the target still turned the step away as busy after being asked again (HTTP 429): what
+   * it said, for the report. The step is judged by the transport's rules alone, and its case ends.
+   */
+  readonly turnedAway?: string;
 }
 
 /** What a case keeps open across its steps (a socket a follow-up turn needs); closed when it ends. */

@@ -16,7 +16,8 @@ export const httpTransport: Transport<'http'> = {
   steps: ['http'],
   runStep: async (protocol, step, context) => {
     if (step.type !== 'http') throw stepMismatch('http', step);
-    return { report: await runHttpStep(protocol, step, context, protocol.answerKind) };
+    const report = await runHttpStep(protocol, step, context, protocol.answerKind);
+    return report.status === 429 ? { report, turnedAway: 'HTTP 429' } : { report };
   },
   label: (step) => (step.type === 'http' ? step.method : step.type),
   offline: (protocol) => ({

@@ -55,6 +55,11 @@ export interface HttpProtocol extends ProtocolCommon {
   readonly transport: 'http';
   /** Which kind of answer a request asks for (used by `validate` and by the suite runner). */
   readonly answerKind: (requestJson: unknown, url?: string) => AnswerKind;
+  /**
+   * The call a saved answer is taken to answer, unless `validate --path` names another: rules that
+   * judge by the path (a protocol of several calls) need one.
+   */
+  readonly capturePath?: string;
   /** Its calls, as data, for `chatwire spec` (OpenAPI). */
   readonly api?: HttpApi;
   readonly mock: MockCommon & { readonly routes: readonly MockRoute[] };

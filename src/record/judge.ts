@@ -100,7 +100,7 @@ export async function judgeRecording(protocol: Protocol, recording: Recording, l
         request = { method: opening.method, url: opening.url, headers: opening.headers, body: opening.body };
         const parsed = opening.body === undefined ? undefined : parseJson(opening.body);
         requestJson = parsed?.ok === true ? parsed.value : undefined;
-        const kind: AnswerKind = transport.offline?.kindOf(requestJson) ?? 'answer';
+        const kind: AnswerKind = transport.offline?.kindOf(requestJson, opening.url) ?? 'answer';
         scope = expect ?? kind;
         const asStream = scope === 'stream' || mediaType(exchange.response?.headers['content-type']) === 'text/event-stream';
         const time = new RecordedTime();

@@ -21,8 +21,10 @@ export interface OfflineReadOptions {
 
 /** How a saved answer of a protocol is read back offline (`chatwire validate`). */
 export interface OfflineReader {
+  /** The call a saved answer is taken to answer when not told, if the protocol names one. */
+  readonly path?: string;
   /** The kind of answer a request asks for. */
-  kindOf(requestJson: unknown): AnswerKind;
+  kindOf(requestJson: unknown, url: string): AnswerKind;
   read(chunks: AsyncIterable<Uint8Array | string>, kind: AnswerKind, options: OfflineReadOptions): AsyncIterable<StreamBatch>;
 }
 

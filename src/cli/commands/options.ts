@@ -213,6 +213,11 @@ export const validateOptions = defineOptions({
     description: 'the JSON request that produced the answer (checked too, and decides stream or answer)',
     schema: z.string().min(1).optional(),
   },
+  path: {
+    flags: '--path <path>',
+    description: "the call the answer came from, as the target's path and query (default: the protocol's chat call)",
+    schema: z.string().regex(/^\//, 'a path starting with /, such as /api/v1/chat/completions').optional(),
+  },
   kind: {
     flags: '--kind <kind>',
     description: 'what the file holds (default: guessed from its first bytes)',

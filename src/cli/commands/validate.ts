@@ -5,6 +5,7 @@ import { systemClock } from '../../core/clock.js';
 import { ChatwireError } from '../../core/errors.js';
 import type { RequestRecord } from '../../core/exchange.js';
 import { readJsonFile } from '../../core/input.js';
+import { isKeyRule } from '../../core/kit.js';
 import { ExchangeCheck } from '../../core/engine.js';
 import { selectProtocols } from '../../protocols/index.js';
 import type { AnswerKind } from '../../protocols/protocol.js';
@@ -17,6 +18,8 @@ import type { CliIo } from '../io.js';
 import { parseOptions } from '../options.js';
 import { optionsSchema } from '../spec.js';
 import { validateOptions } from './options.js';
+import type { MockRoute } from '../../mock/exchange.js';
+import { routeMethods } from '../../mock/routes.js';
 import { isRecordingFile } from '../../record/reader.js';
 import { validateRecording } from './validate-recording.js';
 
@@ -67,6 +70,15 @@ async function sniff(chunks: Chunks): Promise<{ kind: AnswerKind; chunks: Chunks
   return { kind, chunks: replay() };
 }
 
+/** The method of the documented call at `path`; a path none of the protocol's calls answers would leave its rules judging nothing. */
+function documentedMethod(path: string, routes: readonly MockRoute[], protocolId: string): string {
+  const [method] = routeMethods(routes)(path.split('?')[0] ?? path);
+  if (method !== undefined) return method;
+  throw new ChatwireError('BAD_OPTION', `Failed to parse --path ${JSON.stringify(path)}: it is none of the ${protocolId} calls`, {
+    hint: `give one of ${[...new Set(routes.map((route) => route.path))].join(', ')}`,
+  });
+}
+
 /** Checks a saved answer (an event-stream body or a JSON answer), optionally with its request, offline. */
 export async function validateCommand(file: string, raw: Record<string, unknown>, io: CliIo): Promise<number> {
   const options = parseOptions(ValidateOptions, raw, 'validate');
@@ -93,11 +105,14 @@ export async function validateCommand(file: string, raw: Record<string, unknown>
   const steps: StepReport[] = [];
 
   let requestJson: unknown;
-  let request: RequestRecord = { method: 'POST', url: '(capture)', headers: {}, body: undefined };
+  const method = options.path === undefined ? 'POST' : documentedMethod(options.path, protocol.mock.routes ?? [], protocol.id);
+  let request: RequestRecord = { method, url: options.path ?? reader.path ?? '(capture)', headers: {}, body: undefined };
   if (options.request !== undefined) {
     requestJson = readJsonFile(options.request, 'request');
     request = { ...request, body: JSON.stringify(requestJson) };
-    const requestCheck = new ExchangeCheck(rulesFor(protocol, 'request', transport.rules), { request, requestJson });
+    // A saved body carries no headers: the key a client sends in them cannot be judged here.
+    const requestRules = rulesFor(protocol, 'request', transport.rules).filter((rule) => !isKeyRule(rule.id));
+    const requestCheck = new ExchangeCheck(requestRules, { request, requestJson });
     const deviations = requestCheck.end({ type: 'closed', atMs: 0 });
     steps.push({ index: 0, method: 'POST', url: options.request, expect: 'request', status: null, frames: 0, end: 'closed', durationMs: 0, deviations });
   }
@@ -105,7 +120,7 @@ export async function validateCommand(file: string, raw: Record<string, unknown>
   let chunks: Chunks;
   try {
     chunks = open(file);
-    let kind = options.kind ?? (options.request !== undefined ? reader.kindOf(requestJson) : undefined);
+    let kind = options.kind ?? (options.request !== undefined ? reader.kindOf(requestJson, request.url) : undefined);
     if (kind === undefined) ({ kind, chunks } = await sniff(chunks));
     const check = new ExchangeCheck(rulesFor(protocol, kind, transport.rules), { request, requestJson });
     const limits = { maxFrames: options.maxFrames, maxBytes: options.maxBytes };

@@ -12,6 +12,7 @@ export default defineProtocol({
   rules: ctaiRules,
   api: ctaiApi,
   answerKind: (request) => (isRecord(request) && request['stream'] === '1' ? 'stream' : 'answer'),
+  capturePath: chatRoute.path,
   isLastFrame: isStopPacket,
   answerText: (frame) => {
     const text = packetOf(frame)?.data?.['answer_text'];

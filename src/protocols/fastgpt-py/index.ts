@@ -17,6 +17,7 @@ export default defineProtocol({
     const query = url === undefined ? null : new URL(url, 'http://request.invalid').searchParams.get('stream');
     return asksStream(query, request) ? 'stream' : 'answer';
   },
+  capturePath: chatRoute.path,
   isLastFrame: (frame) => frame.type === 'sse' && frame.event === 'done',
   // text_delta events carry the answer's fragments; a non-streaming answer its whole text.
   answerText: (frame) => {

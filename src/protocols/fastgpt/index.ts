@@ -14,6 +14,7 @@ export default defineProtocol({
   api: fastgptApi,
   rules: fastgptRules,
   answerKind: (request) => (isRecord(request) && request['stream'] === true ? 'stream' : 'answer'),
+  capturePath: '/api/v1/chat/completions',
   // [DONE] ends the answer; FastGPT v4.11–v4.14 writes flowResponses right after it, within the grace.
   isLastFrame: isDone,
   answerText,

@@ -21,7 +21,8 @@ export const httpTransport: Transport<'http'> = {
   },
   label: (step) => (step.type === 'http' ? step.method : step.type),
   offline: (protocol) => ({
-    kindOf: (requestJson) => protocol.answerKind(requestJson),
+    ...(protocol.capturePath === undefined ? {} : { path: protocol.capturePath }),
+    kindOf: (requestJson, url) => protocol.answerKind(requestJson, url),
     read: (chunks, kind, options) => (kind === 'stream' ? sseBatches(chunks, options) : bodyBatches(chunks, options)),
   }),
 };

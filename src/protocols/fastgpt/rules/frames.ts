@@ -35,18 +35,21 @@ export const streamContentType = defineRule({
   source: at('Response (stream) and, for the pre-stream error, the digest: errors (code)'),
   scopes: ['stream'],
   create: (_context, report) => {
-    let contentType: string | undefined;
+    // A saved stream (validate) has no head: nothing to judge.
+    let head: { contentType: string | undefined } | undefined;
     let frames = 0;
     let onlyError = true;
     return {
-      response(head) {
-        contentType = head.headers['content-type'];
+      response(response) {
+        head = { contentType: response.headers['content-type'] };
       },
       frame(frame) {
         frames++;
         if (eventOf(frame) !== 'error') onlyError = false;
       },
       end(end) {
+        if (head === undefined) return;
+        const { contentType } = head;
         if (mediaType(contentType) === 'text/event-stream' || (frames === 1 && onlyError)) return;
         report({
           at: 'end',

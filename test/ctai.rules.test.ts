@@ -71,6 +71,21 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       { scope: 'stream', body: stream({ ret: '0', data: { msg_id: 'a', msg_sn: '0', event: 'done', answer_text: 'x' } }, packet(1, '', 'stop')) },
       { scope: 'stream', body: stream(packet(0, 'x', '', { ref_doc_list: {} }), packet(1, '', 'stop')) },
       { scope: 'stream', body: stream({ ret: '0', data: { msg_id: 'a', msg_sn: '0', event: '' } }, packet(1, '', 'stop')) },
+      // The table types extend_info as a JSON object.
+      { scope: 'stream', body: stream(packet(0, 'x', '', { extend_info: [] }), packet(1, '', 'stop')) },
+    ],
+  },
+  'ctai.packet.example-fields': {
+    keeps: [
+      { scope: 'stream', body: good },
+      {
+        scope: 'stream',
+        body: stream(packet(0, 'x'), packet(1, '', 'stop', { illegal_status: '0', extend_info: { ialgo_extend_info: { doc_score: [{ doc_id: 'd', score: '1.2' }] } } })),
+      },
+    ],
+    breaks: [
+      { scope: 'stream', body: stream(packet(0, 'x'), packet(1, '', 'stop', { illegal_status: 0 })) },
+      { scope: 'stream', body: stream(packet(0, 'x'), packet(1, '', 'stop', { extend_info: { ialgo_extend_info: { doc_score: [{ doc_id: 'd', score: 1.2 }] } } })) },
     ],
   },
   'ctai.msg.empty-on-success': {

@@ -46,18 +46,38 @@ export const packetJson = jsonFrameRule({
   scopes: ['stream'],
 });
 
+/** Fields the field table does not type: illegal_status and what extend_info holds appear only in the formatted example. */
+const isExampleOnlyPointer = (pointer: string): boolean => pointer === '/data/illegal_status' || pointer.startsWith('/data/extend_info/');
+
 // Could a legal server fail this? One that sends null for an optional list (ref_doc_list: null): the field
-// table types them as arrays, so it stays an error. Absent optional fields and extra fields pass.
+// table types them as arrays, so it stays an error. Absent optional fields and extra fields pass; fields
+// only the example shows are ctai.packet.example-fields'.
 export const packetShape = frameSchemaRule(
   {
     id: 'ctai.packet.shape',
-    title: 'Every packet has the documented fields and types (schemas/ctai/packet.schema.json)',
+    title: 'Every packet has the fields and types of the field table (schemas/ctai/packet.schema.json)',
     severity: 'error',
     basis: 'doc',
     source: at('应答示例 (field table)'),
     scopes: ['stream'],
   },
   'https://chatwire.dev/schemas/ctai/packet.json',
+  { pointers: (pointer) => !isExampleOnlyPointer(pointer) },
+);
+
+// Could a legal server fail this? It warns only: a score as a number, or illegal_status as 0, contradicts
+// only the formatted example, which the table does not back.
+export const packetExampleFields = frameSchemaRule(
+  {
+    id: 'ctai.packet.example-fields',
+    title: 'illegal_status and extend_info\'s inner fields have the types of the formatted example (strings)',
+    severity: 'warn',
+    basis: 'inferred',
+    source: at('应答示例 (the formatted packet: illegal_status "0", doc_score[].score "1.233")'),
+    scopes: ['stream'],
+  },
+  'https://chatwire.dev/schemas/ctai/packet.json',
+  { pointers: isExampleOnlyPointer },
 );
 
 // Could a legal server fail this? One that says msg "success" on success: the table says msg is "" then. A

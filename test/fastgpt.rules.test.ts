@@ -299,8 +299,24 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
         }),
         { stream: false, detail: true, messages },
       ),
+      // The newer FastGPT's /api/v2 leaves out each value's type: its key says what it is.
+      nonStream(
+        JSON.stringify({
+          choices: [{ message: { role: 'assistant', content: [{ reasoning: { content: 'r' }, text: { content: 't' } }, { tools: [] }] }, finish_reason: 'stop', index: 0 }],
+          responseData: [],
+        }),
+        { stream: false, detail: true, messages },
+      ),
     ],
-    breaks: [nonStream(JSON.stringify({ choices: [] })), nonStream(JSON.stringify({ choices: [{ message: { role: 'assistant', content: 42 } }] }))],
+    breaks: [
+      nonStream(JSON.stringify({ choices: [] })),
+      nonStream(JSON.stringify({ choices: [{ message: { role: 'assistant', content: 42 } }] })),
+      nonStream(JSON.stringify({ choices: [{ message: { role: 'assistant', content: [{}] }, finish_reason: 'stop', index: 0 }], responseData: [] }), {
+        stream: false,
+        detail: true,
+        messages,
+      }),
+    ],
   },
   'fastgpt.answer.detail': {
     keeps: [
@@ -486,6 +502,8 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
         temperature: 0.2,
       }),
       request({ stream: false, variables: { query: '你好' } }),
+      // A plugin call written with the openai SDK, whose types make messages mandatory.
+      request({ stream: false, detail: true, variables: { query: '你好' }, messages: [] }),
       request({ appId: 'a', offset: 0, pageSize: 20, source: 'api' }, HISTORIES),
     ],
     breaks: [

@@ -54,10 +54,10 @@ export interface FastgptAnswer {
   [k: string]: unknown | undefined;
 }
 /**
- * One typed value of a multi-part answer content (detail=true): text, reasoning, tool or interactive.
+ * One value of a multi-part answer content (detail=true): text, reasoning, tools or interactive. /api/v1 names its kind in type; the newer FastGPT's /api/v2 leaves type out (its key says what it is), as the document's chat records do.
  */
 export interface ContentValue {
-  type: string;
+  type?: string;
   text?: {
     content?: string;
     [k: string]: unknown | undefined;
@@ -237,11 +237,9 @@ export interface FastgptChatRequest {
     [k: string]: unknown | undefined;
   };
   /**
-   * OpenAI chat messages; with chatId only the last one is used. Absent for a plugin call; never empty.
-   *
-   * @minItems 1
+   * OpenAI chat messages; with chatId only the last one is used. Absent or empty for a plugin call (it carries its inputs in variables); otherwise never empty.
    */
-  messages?: [Message, ...Message[]];
+  messages?: Message[];
   model?: string;
   temperature?: number;
   [k: string]: unknown | undefined;

@@ -68,8 +68,10 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       // "聊天室id,可为空": a Python client's None says "no room" as well as "" does.
       emitted({ text: 'q', room: null, upload_id: '' }),
       emitted({ text: 'q', room: 'r'.repeat(20), dialogue: 'd', upload_id: '' }),
+      // dialogue and sid are untyped by the table: a Python client's None for either is no fault.
+      emitted({ text: 'q', room: '12345', dialogue: null, sid: null, upload_id: '' }),
     ],
-    breaks: [emitted({ room: 'r' }), emitted('not json {'), emitted({ text: 5 })],
+    breaks: [emitted({ room: 'r' }), emitted('not json {'), emitted({ text: 5 }), emitted({ text: 'q', dialogue: 67890 })],
   },
   'pocketqa.request.event': {
     keeps: [emitted({ text: 'q', upload_id: '' }), { ...emitted({ text: 'q', upload_id: '' }), emit: 'SUM_CS' }],
@@ -102,6 +104,13 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     keeps: [
       { events: good },
       { events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: '', finish_reason: 'stop', received: { clue: { data: [] }, alter: [] } } }]] },
+      // A Python server keeping one dict: received None until the stop, echo fields None when not sent.
+      {
+        events: [
+          ['CHAT_SS', { data: { room: 'r1', delta: 'a', finish_reason: null, received: null } }],
+          ['CHAT_SS', { data: { room: 'r1', delta: '', finish_reason: 'stop', received: { ...received, sid: null, dialogue: null, prompt: null } } }],
+        ],
+      },
     ],
     breaks: [
       { events: [['CHAT_SS', { delta: 'x' }]] },
@@ -121,10 +130,12 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
           ['CHAT_SS', { data: { room: 'r1', finish_reason: 'stop', received } }],
         ],
       },
+      { events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: null, finish_reason: 'stop', received } }]] },
     ],
     breaks: [
       { events: [part(['根据']), stop()] },
       { events: [part(42), stop()] },
+      { events: [part(null), stop()] },
       { events: [['CHAT_SS', { data: { room: 'r1', content: '根据规定', finish_reason: null } }], stop()] },
     ],
   },

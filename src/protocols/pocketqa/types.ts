@@ -10,14 +10,17 @@ export interface PocketqaAnswer {
   data: {
     room: string;
     /**
-     * Output text.
+     * Output text; the stop event may say null (nothing left to say): pocketqa.delta.text judges the events before it.
      */
-    delta?: string;
+    delta?: string | null;
     /**
      * "stop" on the last event of an answer; empty or null before it. Absent on a partial event means not finished; "stop" ends the answer.
      */
     finish_reason?: string | null;
-    received?: Received;
+    /**
+     * null on an event that has nothing to echo yet, as a server keeping one dict until the stop sends it.
+     */
+    received?: Received | null;
     [k: string]: unknown | undefined;
   };
   [k: string]: unknown | undefined;
@@ -27,11 +30,11 @@ export interface PocketqaAnswer {
  */
 export interface Received {
   text?: string;
-  prompt?: string;
-  sid?: string;
-  room?: string;
-  dialogue?: string;
-  upload_id?: string;
+  prompt?: string | null;
+  sid?: string | null;
+  room?: string | null;
+  dialogue?: string | null;
+  upload_id?: string | null;
   /**
    * Evidence for the answer. Only its presence is the field table's; its type and data come from the example, so an empty object (no evidence found) is legal.
    */
@@ -65,11 +68,17 @@ export interface PocketqaRequest {
    * Chat-room id; may be empty (聊天室id,可为空): an empty string, or null as a Python client's None sends it, leaves the choice to the server.
    */
   room?: string | null;
-  dialogue?: string;
+  /**
+   * Dialogue id (example 2); null as a Python client's None sends it.
+   */
+  dialogue?: string | null;
   /**
    * Upload id; may be empty.
    */
   upload_id?: string;
-  sid?: string;
+  /**
+   * Session id (the test code); null as a Python client's None sends it.
+   */
+  sid?: string | null;
   [k: string]: unknown | undefined;
 }

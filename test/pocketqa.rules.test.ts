@@ -111,6 +111,8 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
           ['CHAT_SS', { data: { room: 'r1', delta: '', finish_reason: 'stop', received: { ...received, sid: null, dialogue: null, prompt: null } } }],
         ],
       },
+      // history and clue have rules of their own: their shapes are not this rule's to report.
+      { events: [part('a'), stop({ history: [{ q: '你好', a: '您好' }] })] },
     ],
     breaks: [
       { events: [['CHAT_SS', { delta: 'x' }]] },

@@ -1,34 +1,9 @@
 /* Generated from schemas/pocketqa/ by `npm run types` (json-schema-to-typescript). Do not edit by hand. */
 
 /**
- * The payload of CHAT_SS. Source: 001_6e6f726506b3aba0.txt, 发送事件(response): data.finish_reason (发送状态), data.delta (输出内容), data.room (聊天室id), data.received (其他包装字段,包括clue、alter). received's other fields follow the example (inferred). The example is the document's (示例 under 发送事件), written as JSON where the document prints a Python dict with single quotes.
+ * What the server received, echoed with its evidence (clue), related questions (alter) and the room's history; null on an event that has nothing to echo yet, as a server keeping one dict until the stop sends it.
  */
-export interface PocketqaAnswer {
-  /**
-   * delta is required on every event before the stop; the stop event (finish_reason "stop") may leave it out, having nothing left to say (pocketqa.delta.text).
-   */
-  data: {
-    room: string;
-    /**
-     * Output text; the stop event may say null (nothing left to say): pocketqa.delta.text judges the events before it.
-     */
-    delta?: string | null;
-    /**
-     * "stop" on the last event of an answer; empty or null before it. Absent on a partial event means not finished; "stop" ends the answer.
-     */
-    finish_reason?: string | null;
-    /**
-     * null on an event that has nothing to echo yet, as a server keeping one dict until the stop sends it.
-     */
-    received?: Received | null;
-    [k: string]: unknown | undefined;
-  };
-  [k: string]: unknown | undefined;
-}
-/**
- * What the server received, echoed with its evidence (clue), related questions (alter) and the room's history.
- */
-export interface Received {
+export type Received = {
   text?: string;
   prompt?: string | null;
   sid?: string | null;
@@ -54,6 +29,28 @@ export interface Received {
    * Earlier turns of the room as [question, answer] pairs.
    */
   history?: [string, string][];
+  [k: string]: unknown | undefined;
+} | null;
+/**
+ * The payload of CHAT_SS. Source: 001_6e6f726506b3aba0.txt, 发送事件(response): data.finish_reason (发送状态), data.delta (输出内容), data.room (聊天室id), data.received (其他包装字段,包括clue、alter). received's other fields follow the example (inferred). The example is the document's (示例 under 发送事件), written as JSON where the document prints a Python dict with single quotes.
+ */
+export interface PocketqaAnswer {
+  /**
+   * delta is required on every event before the stop; the stop event (finish_reason "stop") may leave it out, having nothing left to say (pocketqa.delta.text).
+   */
+  data: {
+    room: string;
+    /**
+     * Output text; the stop event may say null (nothing left to say): pocketqa.delta.text judges the events before it.
+     */
+    delta?: string | null;
+    /**
+     * "stop" on the last event of an answer; empty or null before it. Absent on a partial event means not finished; "stop" ends the answer.
+     */
+    finish_reason?: string | null;
+    received?: Received;
+    [k: string]: unknown | undefined;
+  };
   [k: string]: unknown | undefined;
 }
 /**

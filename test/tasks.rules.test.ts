@@ -80,9 +80,15 @@ const refusal = (status: number, body: unknown = { detail: 'x' }): HttpCase => (
 const pollTable: Record<string, { keeps: Poll[][]; breaks: Array<{ polls: Poll[]; end?: StreamEnd }> }> = {
   'tasks.poll.status': {
     // A server that forgets a task once it ended: only the re-read from 0 fails (tasks.poll.replay).
-    keeps: [good, replace(4, ['replay', 0, { detail: 'Not Found' }, 404])],
+    keeps: [
+      good,
+      replace(4, ['replay', 0, { detail: 'Not Found' }, 404]),
+      // 202 while running: res.ok and raise_for_status() take any 2xx.
+      replace(1, ['poll', 1, answer('running', 1, []), 202]),
+    ],
     breaks: [
       { polls: replace(1, ['poll', 1, { detail: 'busy' }, 503]) },
+      { polls: replace(1, ['poll', 1, answer('running', 1, []), 304]) },
       // A long poll past the end that never returns: the document's loop would wait forever.
       { polls: good.slice(0, 3), end: { type: 'timeout', atMs: 15_000, limitMs: 15_000, limit: 'first-frame' } },
     ],

@@ -5,14 +5,14 @@
 import { show } from '../../../core/engine.js';
 import { reportFrameProblems } from '../../../core/kit.js';
 import { defineRule } from '../../../core/rule.js';
-import { asPoll, at, viewOf } from './read.js';
+import { asPoll, at, isSuccessStatus, viewOf } from './read.js';
 
 // Could a legal server fail this? None: every poll of the document's loop expects 200 (raise_for_status,
 // res.ok), and the poll past the end is one more turn of that loop. A server that forgets a task once it
 // ended fails the re-read from 0 only, which is tasks.poll.replay's warning.
 export const pollStatus = defineRule({
   id: 'tasks.poll.status',
-  title: 'A poll answers, promptly, with HTTP 200',
+  title: 'A poll answers, promptly, with HTTP 2xx',
   severity: 'error',
   basis: 'doc',
   source: at('2) Python (r.raise_for_status()) and 3) JS (if (!res.ok) throw)'),
@@ -21,7 +21,7 @@ export const pollStatus = defineRule({
     frame(frame) {
       const poll = asPoll(frame);
       // A re-read from 0 is chatwire's own, beyond the document's loop: tasks.poll.replay warns about it.
-      if (poll === undefined || poll.status === 200 || poll.phase === 'replay') return;
+      if (poll === undefined || isSuccessStatus(poll.status) || poll.phase === 'replay') return;
       // Live traffic: a first poll answered 404 asked for a task id the client made up (tasks.task.not-found's case).
       if (context.live === true && poll.index === 0 && poll.status === 404) return;
       report({
@@ -29,7 +29,7 @@ export const pollStatus = defineRule({
         frame,
         pointer: '',
         message: `a poll from ${poll.from} answered HTTP ${poll.status}`,
-        expected: '200',
+        expected: 'a 2xx status (200)',
         actual: String(poll.status),
       });
     },
@@ -54,7 +54,7 @@ export const pollShape = defineRule({
   create: (_context, report) => ({
     frame(frame) {
       const poll = asPoll(frame);
-      if (poll === undefined || poll.status !== 200) return;
+      if (poll === undefined || !isSuccessStatus(poll.status)) return;
       if (!frame.json.ok) {
         report({ at: 'frame', frame, pointer: '', message: `the poll answer is not JSON: ${frame.json.error}`, expected: 'a JSON object' });
         return;

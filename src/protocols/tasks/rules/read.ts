@@ -25,3 +25,6 @@ export function pollView(value: unknown): PollView | undefined {
 
 export const asPoll = (frame: Frame): PollFrame | undefined => (frame.type === 'poll' ? frame : undefined);
 export const viewOf = (frame: Frame): PollView | undefined => (frame.json.ok ? pollView(frame.json.value) : undefined);
+
+/** A poll the document's clients take: `res.ok` and `raise_for_status()` accept any 2xx (a 202 while running too). */
+export const isSuccessStatus = (status: number): boolean => status >= 200 && status < 300;

@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { show } from '../../../core/engine.js';
 import type { Frame } from '../../../core/exchange.js';
 import { defineRule } from '../../../core/rule.js';
-import { asPoll, at, viewOf } from './read.js';
+import { asPoll, at, isSuccessStatus, viewOf } from './read.js';
 
 /**
  * The events of a task as the polls delivered them, as re-read from offset 0, and whether every
@@ -95,7 +95,7 @@ export const pollReplay = defineRule({
     return {
       frame(frame) {
         const poll = asPoll(frame);
-        if (poll?.phase === 'replay' && poll.status !== 200 && !refused) {
+        if (poll?.phase === 'replay' && !isSuccessStatus(poll.status) && !refused) {
           refused = true;
           report({
             at: 'frame',

@@ -6,6 +6,7 @@ import { startPython } from './pylaunch.mjs';
 import { extraVariants } from './variants-extra.mjs';
 // Third round (audit/): independent servers kept from an audit of chatwire's verdicts.
 import { auditVariants } from '../audit/variants.mjs';
+import { audit7Variants } from '../audit7/variants.mjs';
 
 const DOC = '001 对话(socketio) §发送事件(response) CHAT_SS';
 const last = (a) => a[a.length - 1];
@@ -157,6 +158,7 @@ export const variants = [
     `${DOC}: exactly one "stop" per answer, partial frames carry a non-final finish_reason (digest pocketqa)`,
     () => startBase({ partialFinish: 'stop' })),
   ...auditVariants.pocketqa,
+  ...audit7Variants.pocketqa,
 ];
 
 function parseObject(p) {

@@ -8,6 +8,7 @@ import { extraFailVariants } from './variants-extra-fail.mjs';
 // Third round (audit/): independent servers kept from an audit of chatwire's verdicts.
 import { auditVariants } from '../audit/variants.mjs';
 import { audit4Variants } from '../audit4/variants.mjs';
+import { audit7Variants } from '../audit7/variants.mjs';
 
 export const variants = [
   ...passVariants.map((v) => ({ breaks: undefined, ...v })),
@@ -16,4 +17,5 @@ export const variants = [
   ...extraFailVariants,
   ...auditVariants.tasks,
   ...audit4Variants.tasks,
+  ...audit7Variants.tasks,
 ];

@@ -80,12 +80,18 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       { scope: 'stream', body: good },
       {
         scope: 'stream',
-        body: stream(packet(0, 'x'), packet(1, '', 'stop', { illegal_status: '0', extend_info: { ialgo_extend_info: { doc_score: [{ doc_id: 'd', score: '1.2' }] } } })),
+        body: stream(
+          packet(0, 'x'),
+          packet(1, '', 'stop', { illegal_status: '0', extend_info: { ialgo_extend_info: { doc_score: [{ doc_id: 'd', score: '1.2' }] } } }),
+        ),
       },
     ],
     breaks: [
       { scope: 'stream', body: stream(packet(0, 'x'), packet(1, '', 'stop', { illegal_status: 0 })) },
-      { scope: 'stream', body: stream(packet(0, 'x'), packet(1, '', 'stop', { extend_info: { ialgo_extend_info: { doc_score: [{ doc_id: 'd', score: 1.2 }] } } })) },
+      {
+        scope: 'stream',
+        body: stream(packet(0, 'x'), packet(1, '', 'stop', { extend_info: { ialgo_extend_info: { doc_score: [{ doc_id: 'd', score: 1.2 }] } } })),
+      },
     ],
   },
   'ctai.msg.empty-on-success': {

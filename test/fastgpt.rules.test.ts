@@ -302,7 +302,13 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       // The newer FastGPT's /api/v2 leaves out each value's type: its key says what it is.
       nonStream(
         JSON.stringify({
-          choices: [{ message: { role: 'assistant', content: [{ reasoning: { content: 'r' }, text: { content: 't' } }, { tools: [] }] }, finish_reason: 'stop', index: 0 }],
+          choices: [
+            {
+              message: { role: 'assistant', content: [{ reasoning: { content: 'r' }, text: { content: 't' } }, { tools: [] }] },
+              finish_reason: 'stop',
+              index: 0,
+            },
+          ],
           responseData: [],
         }),
         { stream: false, detail: true, messages },

@@ -24,11 +24,23 @@ const file = (name: string, text: string): string => {
 
 const chunk = (content: string | null, finish: string | null): string =>
   `data: ${JSON.stringify({ id: '', object: '', created: 0, model: '', choices: [{ delta: { role: 'assistant', content }, index: 0, finish_reason: finish }] })}\n\n`;
-const answer = { id: 'a', model: 'm', usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 }, choices: [{ message: { role: 'assistant', content: '新海诚' }, finish_reason: 'stop', index: 0 }] };
+const answer = {
+  id: 'a',
+  model: 'm',
+  usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 },
+  choices: [{ message: { role: 'assistant', content: '新海诚' }, finish_reason: 'stop', index: 0 }],
+};
 
 describe('chatwire validate, fastgpt', () => {
   it('passes a saved stream, which carries no headers, and fails one without its stop chunk', async () => {
-    const good = await cli(['validate', file('good.sse', chunk('新海诚', null) + chunk(null, 'stop') + 'data: [DONE]\n\n'), '--protocol', 'fastgpt', '-r', 'json']);
+    const good = await cli([
+      'validate',
+      file('good.sse', chunk('新海诚', null) + chunk(null, 'stop') + 'data: [DONE]\n\n'),
+      '--protocol',
+      'fastgpt',
+      '-r',
+      'json',
+    ]);
     expect(good.code, good.stdout).toBe(0);
     const bad = await cli(['validate', file('no-stop.sse', chunk('新海诚', null) + 'data: [DONE]\n\n'), '--protocol', 'fastgpt', '-r', 'json']);
     expect(bad.code).toBe(1);

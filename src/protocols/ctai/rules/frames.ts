@@ -70,7 +70,7 @@ export const packetShape = frameSchemaRule(
 export const packetExampleFields = frameSchemaRule(
   {
     id: 'ctai.packet.example-fields',
-    title: 'illegal_status and extend_info\'s inner fields have the types of the formatted example (strings)',
+    title: "illegal_status and extend_info's inner fields have the types of the formatted example (strings)",
     severity: 'warn',
     basis: 'inferred',
     source: at('应答示例 (the formatted packet: illegal_status "0", doc_score[].score "1.233")'),

@@ -148,6 +148,8 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
     reported = true;
     emitReports(report, outputs, { progressShown: true }, io);
     if (error !== undefined) throw error;
+    const queued = unstartedUnderLoad(cases, options.concurrency);
+    if (queued !== undefined) io.stderr.write(`chatwire: hint: ${queued}\n`);
     return exitCodeOf(report.totals, options.strict);
   } catch (error) {
     // Exit 2 still leaves every report: the cases done so far and why the run stopped.
@@ -165,6 +167,18 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
     timers.abort();
     await mock?.close();
   }
+}
+
+/**
+ * A server that answers fewer requests at a time than the run sends leaves the others waiting
+ * unanswered, and they look like stalls: said, when some answers never started while others came.
+ */
+function unstartedUnderLoad(cases: readonly CaseReport[], concurrency: number): string | undefined {
+  if (concurrency <= 1) return undefined;
+  const steps = cases.flatMap((c) => c.steps);
+  const unstarted = steps.filter((step) => step.status === null && step.timeLimit === 'first-frame').length;
+  if (unstarted === 0 || !steps.some((step) => step.status !== null)) return undefined;
+  return `${unstarted} request(s) got no answer within the first-frame limit while up to ${concurrency} cases ran at once; if the server answers fewer requests at a time, run again with --concurrency 1`;
 }
 
 /** After the run's limit: how many cases it cut short or kept from running, or undefined when it touched none. */

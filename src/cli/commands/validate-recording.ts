@@ -10,7 +10,7 @@ import { emitReports } from '../emit.js';
 import type { CliIo } from '../io.js';
 import type { ReportOutput } from '../outputs.js';
 import { optionsSchema } from '../spec.js';
-import { validateOptions } from './options.js';
+import { validateOptions } from './options-validate.js';
 
 type ValidateOptions = ReturnType<typeof optionsSchema<typeof validateOptions>>;
 

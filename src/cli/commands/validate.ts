@@ -17,7 +17,7 @@ import { planOutputs } from '../outputs.js';
 import type { CliIo } from '../io.js';
 import { parseOptions } from '../options.js';
 import { optionsSchema } from '../spec.js';
-import { validateOptions } from './options.js';
+import { validateOptions } from './options-validate.js';
 import type { MockRoute } from '../../mock/exchange.js';
 import { routeMethods } from '../../mock/routes.js';
 import { isRecordingFile } from '../../record/reader.js';

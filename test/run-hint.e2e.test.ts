@@ -48,7 +48,7 @@ describe('chatwire run against a server that answers one request at a time', () 
   it('names --concurrency 1 when answers never started while other cases ran', async () => {
     const result = await cli(['run', 'ctai', '--target', url, ...limits]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/hint: \d+ request\(s\) got no answer within the first-frame limit while up to 8 cases ran at once; .*--concurrency 1/);
+    expect(result.stderr).toMatch(/hint: \d+ request\(s\) got no answer at all within their time limit while up to 8 cases ran at once; .*--concurrency 1/);
   });
 
   it('says nothing of it one case at a time', async () => {

@@ -176,9 +176,10 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
 function unstartedUnderLoad(cases: readonly CaseReport[], concurrency: number): string | undefined {
   if (concurrency <= 1) return undefined;
   const steps = cases.flatMap((c) => c.steps);
-  const unstarted = steps.filter((step) => step.status === null && step.timeLimit === 'first-frame').length;
+  // No answer at all (no status line) before a limit of the exchange's own: waiting, not answering.
+  const unstarted = steps.filter((step) => step.status === null && step.end === 'timeout' && step.timeLimit !== 'run').length;
   if (unstarted === 0 || !steps.some((step) => step.status !== null)) return undefined;
-  return `${unstarted} request(s) got no answer within the first-frame limit while up to ${concurrency} cases ran at once; if the server answers fewer requests at a time, run again with --concurrency 1`;
+  return `${unstarted} request(s) got no answer at all within their time limit while up to ${concurrency} cases ran at once; if the server answers fewer requests at a time, run again with --concurrency 1`;
 }
 
 /** After the run's limit: how many cases it cut short or kept from running, or undefined when it touched none. */

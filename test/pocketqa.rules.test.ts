@@ -132,12 +132,12 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
           ['CHAT_SS', { data: { room: 'r1', finish_reason: 'stop', received } }],
         ],
       },
-      { events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: null, finish_reason: 'stop', received } }]] },
     ],
     breaks: [
       { events: [part(['根据']), stop()] },
       { events: [part(42), stop()] },
       { events: [part(null), stop()] },
+      { events: [part('a'), ['CHAT_SS', { data: { room: 'r1', delta: null, finish_reason: 'stop', received } }]] },
       { events: [['CHAT_SS', { data: { room: 'r1', content: '根据规定', finish_reason: null } }], stop()] },
     ],
   },

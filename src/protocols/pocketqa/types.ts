@@ -41,9 +41,9 @@ export interface PocketqaAnswer {
   data: {
     room: string;
     /**
-     * Output text; the stop event may say null (nothing left to say): pocketqa.delta.text judges the events before it.
+     * Output text.
      */
-    delta?: string | null;
+    delta?: string;
     /**
      * "stop" on the last event of an answer; empty or null before it. Absent on a partial event means not finished; "stop" ends the answer.
      */

@@ -67,8 +67,8 @@ export const deltaText = answerDataRule(
         });
       return;
     }
-    // A stop event's null is its having nothing left to say, as a Python server's None writes it.
-    if (typeof data['delta'] === 'string' || (data['delta'] === null && isStop(frame))) return;
+    // The digest: delta is a string (doc). A stop event may leave it out, but null is no string.
+    if (typeof data['delta'] === 'string') return;
     report({ at: 'frame', frame, pointer: '/data/delta', message: 'delta is not a string', expected: 'a string', actual: show(data['delta']) });
   },
 );

@@ -53,7 +53,11 @@ function eventLog() {
 function describeDifference(delivered: readonly unknown[], reference: readonly unknown[]): string {
   const first = delivered.findIndex((event, i) => !isDeepStrictEqual(event, reference[i]));
   const what =
-    delivered.length > reference.length ? 'repeated events' : delivered.length < reference.length ? 'missing events (a gap)' : 'events in another order';
+    delivered.length > reference.length
+      ? 'more than the log holds (events repeated by the polls, or lost from the re-read)'
+      : delivered.length < reference.length
+        ? 'fewer than the log holds (a gap in the polls)'
+        : 'events that differ or come in another order';
   return `the polls delivered ${delivered.length} event(s), the log from 0 holds ${reference.length}: ${what}${first >= 0 ? `, first at event ${first}` : ''}`;
 }
 
@@ -102,7 +106,7 @@ export const pollReplay = defineRule({
             frame,
             pointer: '',
             message: `a re-read from offset ${poll.from} answered HTTP ${poll.status}`,
-            expected: '200',
+            expected: 'a 2xx status (200)',
             actual: String(poll.status),
           });
         }

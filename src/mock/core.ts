@@ -7,15 +7,15 @@ import { transportOf } from '../transports/index.js';
 import { checkClientRequest, MockExchange, type ClientDeviationRecord, type MockContext, type MockExchangeOptions } from './exchange.js';
 import type { MockRequest, MockResponse } from './io.js';
 import { MockAccess, SUITE_HEADER } from './access.js';
-import { deviationOf } from '../core/rule.js';
-import { requestMethod } from '../transports/http/rules.js';
+import { wrongMethod } from '../transports/http/rules.js';
 import { FAULT_HEADER, MockChoices, SCENARIO_HEADER, type FaultsInput, type Selection } from './choice.js';
 import { control, CONTROL_PREFIX, sendJson, type ControlTarget } from './control.js';
 import { CrosstalkBoard } from './crosstalk.js';
 import { FaultyResponse } from './fault-response.js';
 import { formatFault, reaches, retryAfterHeaders, type Fault } from './faults.js';
 import { redactRecord } from './redact.js';
-import { compilePath, exchangeId, safeDecode, type BoundRoute } from './routes.js';
+import { safeDecode } from '../core/url.js';
+import { compilePath, exchangeId, type BoundRoute } from './routes.js';
 import type { ScenarioSet } from './scenario.js';
 import { scenarioKindOf } from './scenario-kind.js';
 import { loadScenarios } from './scenario-load.js';
@@ -132,17 +132,10 @@ export class MockCore {
       const exchange = this.#exchange({ protocol, req, res, signal, id: exchangeId(), params: {}, selection: this.#fallback(protocol) });
       const served = other.methods.join(', ');
       protocol.mock.refuse(exchange, { status: 405, message: `Failed to route ${req.method} ${url.pathname}: ${protocol.id} serves it with ${served} only` });
-      // chatwire run's own probes, a preflight and a HEAD excepted, a wrong method is the client's mistake.
-      if (req.headers[SUITE_HEADER] === undefined && req.method !== 'OPTIONS' && req.method !== 'HEAD') {
-        const deviation = deviationOf(requestMethod, {
-          type: 'request',
-          pointer: '',
-          message: `${req.method} ${url.pathname}: ${protocol.id} serves this path with ${served} only`,
-          expected: served,
-          actual: req.method,
-        });
+      // chatwire run's own probes excepted, a wrong method is the client's mistake.
+      const deviation = req.headers[SUITE_HEADER] === undefined ? wrongMethod(req.method, url.pathname, protocol.id, other.methods) : undefined;
+      if (deviation !== undefined)
         this.#onClientDeviation({ at: new Date().toISOString(), protocol: protocol.id, method: req.method, path: url.pathname, deviation });
-      }
       return;
     }
     if (found === undefined) {

@@ -48,12 +48,3 @@ export function exchangeId(): string {
   ids.next += 6;
   return ids.pool.toString('hex', ids.next - 6, ids.next);
 }
-
-/** A path segment decoded, or kept as it is when its %-escapes are malformed. */
-export function safeDecode(segment: string): string {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-}

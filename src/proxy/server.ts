@@ -10,8 +10,7 @@ import type { WireObserver } from '../transports/observer.js';
 import type { ProxyContext } from './context.js';
 import { proxyHttp } from './http.js';
 import { routeMatcher, routeMethods } from '../mock/routes.js';
-import { deviationOf } from '../core/rule.js';
-import { requestMethod } from '../transports/http/rules.js';
+import { wrongMethod } from '../transports/http/rules.js';
 import { Ledger, type DeviationEntry } from './ledger.js';
 import { PollingProxy } from './polling.js';
 import { relayHttp } from './relay.js';
@@ -78,11 +77,6 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
   // Only the protocol's documented calls (its mock's routes) are judged; anything else passes unjudged.
   const isDocumented = routeMatcher(protocol.mock.routes ?? []);
   const methodsAt = routeMethods(protocol.mock.routes ?? []);
-  const wrongMethod = (method: string, path: string, methods: readonly string[]): void => {
-    const served = methods.join(', ');
-    const message = `${method} ${path}: ${protocol.id} serves this path with ${served} only`;
-    ledger.addAlone(method, path, 'refusal', [deviationOf(requestMethod, { type: 'request', pointer: '', message, expected: served, actual: method })]);
-  };
   const polling = protocol.transport === 'polling' ? new PollingProxy(context, protocol) : undefined;
   const sockets = protocol.transport === 'socketio' ? new SocketProxy(context, protocol) : undefined;
   let boundPort = 0;
@@ -95,7 +89,8 @@ export async function startProxy(options: ProxyOptions): Promise<ProxyServer> {
     const unjudged = (): void => {
       const method = (req.method ?? 'GET').toUpperCase();
       const methods = methodsAt(pathname);
-      if (methods.length > 0 && !methods.includes(method) && method !== 'OPTIONS' && method !== 'HEAD') wrongMethod(method, pathname, methods);
+      const deviation = methods.length > 0 ? wrongMethod(method, pathname, protocol.id, methods) : undefined;
+      if (deviation !== undefined) ledger.addAlone(method, pathname, 'refusal', [deviation]);
       relayHttp(
         req,
         res,

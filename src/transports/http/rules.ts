@@ -1,5 +1,5 @@
 import { describeTimeout, FRAME_BUDGET_BYTES } from '../../core/exchange.js';
-import { defineRule, type Rule, type RuleMeta } from '../../core/rule.js';
+import { defineRule, deviationOf, type Deviation, type Rule, type RuleMeta } from '../../core/rule.js';
 import { INVALID_UTF8 } from '../abort.js';
 
 /**
@@ -193,5 +193,17 @@ export const requestMethod: Rule = defineRule({
   scopes: ['request'],
   create: () => ({}),
 });
+
+/**
+ * The deviation of a client's call to a documented path with a method that path is not served with
+ * (`methods`, never empty); none for a preflight or a HEAD, which any client may send.
+ */
+export function wrongMethod(method: string, path: string, protocolId: string, methods: readonly string[]): Deviation | undefined {
+  const asked = method.toUpperCase();
+  if (methods.includes(asked) || asked === 'OPTIONS' || asked === 'HEAD') return undefined;
+  const served = methods.join(', ');
+  const message = `${asked} ${path}: ${protocolId} serves this path with ${served} only`;
+  return deviationOf(requestMethod, { type: 'request', pointer: '', message, expected: served, actual: asked });
+}
 
 export const httpRules: readonly Rule[] = [responseComplete, authAccepted, pathFound, pathNotRedirected, busyLetThrough, requestMethod];

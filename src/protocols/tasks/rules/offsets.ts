@@ -7,6 +7,7 @@
 import { show } from '../../../core/engine.js';
 import { keptIn, requestPath, setBounded } from '../../../core/kit.js';
 import { defineRule } from '../../../core/rule.js';
+import { safeDecode } from '../../../core/url.js';
 import { at } from './read.js';
 
 /** The latest tasks whose offsets are remembered, and how many offsets each: bounded whatever a client does. */
@@ -14,14 +15,6 @@ const MAX_TASKS = 1_000;
 const MAX_OFFSETS = 10_000;
 const KEY = 'tasks.offsets.given';
 const POLL = /\/api\/v1\/tasks\/([^/?]+)$/;
-
-const decoded = (segment: string): string => {
-  try {
-    return decodeURIComponent(segment);
-  } catch {
-    return segment;
-  }
-};
 
 /** The next_offsets the server gave each task's polls (0 from the moment it made the task). */
 export class GivenOffsets {
@@ -66,7 +59,7 @@ export const requestOffset = defineRule({
       const fromText = new URL(context.request.url, 'http://mock.invalid').searchParams.get('from');
       if (memory === undefined || task === undefined || fromText === null || !/^\d+$/.test(fromText)) return;
       const from = Number(fromText);
-      if (givenOffsets(memory).follows(decoded(task), from)) return;
+      if (givenOffsets(memory).follows(safeDecode(task), from)) return;
       report({
         at: 'request',
         pointer: '',

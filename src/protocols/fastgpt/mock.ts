@@ -1,4 +1,5 @@
 import { awaitedReplies } from './rules/interactive-reply.js';
+import { messageText } from './rules/read.js';
 import { isRecord } from '../../core/schemas.js';
 import type { MockRoute } from '../../mock/exchange.js';
 import { approxBytes } from '../../mock/state.js';
@@ -15,11 +16,7 @@ const MAX_CHAT_BYTES = 4 * 1024 * 1024;
 /** The user's question: the last message's text. */
 function question(body: Record<string, unknown>): string {
   const messages = body['messages'];
-  const last: unknown = Array.isArray(messages) ? messages.at(-1) : undefined;
-  const content = isRecord(last) ? last['content'] : undefined;
-  if (typeof content === 'string') return content;
-  if (Array.isArray(content)) return content.map((part) => (isRecord(part) && typeof part['text'] === 'string' ? part['text'] : '')).join('');
-  return JSON.stringify(body['variables'] ?? {});
+  return messageText(Array.isArray(messages) ? messages.at(-1) : undefined) ?? JSON.stringify(body['variables'] ?? {});
 }
 
 const textValue = (content: string): unknown[] => [{ type: 'text', text: { content } }];

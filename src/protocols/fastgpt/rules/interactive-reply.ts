@@ -9,7 +9,7 @@ import { keptIn, setBounded } from '../../../core/kit.js';
 import type { ExchangeContext } from '../../../core/rule.js';
 import { defineRule } from '../../../core/rule.js';
 import { isRecord } from '../../../core/schemas.js';
-import { at, COMPLETIONS, pathOf } from './read.js';
+import { at, COMPLETIONS, messageText, pathOf } from './read.js';
 
 /** What a chat's next message must be: one of these values, or a form with these fields. */
 export type AwaitedReply =
@@ -70,14 +70,7 @@ function lastMessage(body: Record<string, unknown>): { readonly text: string; re
   const messages = body['messages'];
   if (!Array.isArray(messages) || messages.length === 0) return undefined;
   const index = messages.length - 1;
-  const last: unknown = messages[index];
-  const content = isRecord(last) ? last['content'] : undefined;
-  const text =
-    typeof content === 'string'
-      ? content
-      : Array.isArray(content)
-        ? content.map((part) => (isRecord(part) && typeof part['text'] === 'string' ? part['text'] : '')).join('')
-        : undefined;
+  const text = messageText(messages[index]);
   return text === undefined ? undefined : { text, pointer: `/messages/${index}/content` };
 }
 

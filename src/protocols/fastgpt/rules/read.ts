@@ -65,3 +65,11 @@ export function answerText(frame: Frame): string | undefined {
   // detail=true answers may carry content as an array of typed values; their text is enough here.
   return Array.isArray(content) ? JSON.stringify(content) : undefined;
 }
+
+/** A chat message's text: its content string, or the text parts of its content array joined. */
+export function messageText(message: unknown): string | undefined {
+  const content = isRecord(message) ? message['content'] : undefined;
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return undefined;
+  return content.map((part) => (isRecord(part) && typeof part['text'] === 'string' ? part['text'] : '')).join('');
+}

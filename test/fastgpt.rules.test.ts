@@ -329,7 +329,12 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       nonStream(JSON.stringify({ ...JSON.parse(answer), responseData: nodes, newVariables: {} }), { stream: false, detail: true, messages }),
       nonStream(answer),
     ],
-    breaks: [nonStream(answer, { stream: false, detail: true, messages }), nonStream(answer, { stream: false, variables: { query: 'q' } })],
+    breaks: [
+      nonStream(answer, { stream: false, detail: true, messages }),
+      nonStream(answer, { stream: false, variables: { query: 'q' } }),
+      // A plugin call with messages: [] (the openai SDK's way) is still a plugin call: detail is forced on.
+      nonStream(answer, { stream: false, variables: { query: 'q' }, messages: [] }),
+    ],
   },
   'fastgpt.records.envelope': {
     keeps: [records(envelope(200, { list: [], total: 0 })), records(envelope(403, null, 'unAuthorization'), HISTORIES, 'refusal')],
@@ -436,6 +441,8 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     keeps: [
       nonStream(answer),
       nonStream(JSON.stringify({ ...JSON.parse(answer), responseData: nodes, newVariables: {} }), { stream: false, detail: true, messages }),
+      // A plugin call with messages: [], detail left out: FastGPT forces detail on for it.
+      nonStream(JSON.stringify({ ...JSON.parse(answer), responseData: nodes, newVariables: {} }), { stream: false, variables: { query: 'q' }, messages: [] }),
     ],
     breaks: [
       nonStream(JSON.stringify({ ...JSON.parse(answer), responseData: nodes })),

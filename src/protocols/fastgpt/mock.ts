@@ -1,5 +1,5 @@
 import { awaitedReplies } from './rules/interactive-reply.js';
-import { messageText } from './rules/read.js';
+import { isPluginCall, messageText } from './rules/read.js';
 import { isRecord } from '../../core/schemas.js';
 import type { MockRoute } from '../../mock/exchange.js';
 import { approxBytes } from '../../mock/state.js';
@@ -49,7 +49,7 @@ const completions: MockRoute['handle'] = async (exchange) => {
   if (auth !== undefined) return failBeforeStream(auth);
   if (script.error?.when === 'before') return failBeforeStream({ code: 500, statusText: '', message: script.error.message });
 
-  const detail = body['detail'] === true || body['messages'] === undefined;
+  const detail = body['detail'] === true || isPluginCall(body);
   const chatId = typeof body['chatId'] === 'string' && body['chatId'] !== '' ? body['chatId'] : undefined;
   const variables = isRecord(body['variables']) ? body['variables'] : {};
   const state = stateOfExchange(exchange);

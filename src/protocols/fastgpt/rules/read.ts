@@ -18,10 +18,16 @@ export const pathOf = requestPath;
 
 export const isCompletions = (context: ExchangeContext): boolean => COMPLETIONS.test(pathOf(context));
 
-/** detail=true, or a plugin call (no messages), for which FastGPT forces detail on. */
+/** A plugin call: no messages, or none beside variables (the openai SDK's way); FastGPT refuses an empty list elsewhere. */
+export function isPluginCall(body: Record<string, unknown>): boolean {
+  const messages = body['messages'];
+  return messages === undefined || (Array.isArray(messages) && messages.length === 0 && body['variables'] !== undefined);
+}
+
+/** detail=true, or a plugin call, for which FastGPT forces detail on. */
 export function detailOf(context: ExchangeContext): boolean {
   const body = context.requestJson;
-  return isRecord(body) && (body['detail'] === true || body['messages'] === undefined);
+  return isRecord(body) && (body['detail'] === true || isPluginCall(body));
 }
 
 export const isDone = (frame: Frame): boolean => frame.type === 'sse' && frame.data.trim() === DONE;

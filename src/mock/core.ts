@@ -169,8 +169,15 @@ export class MockCore {
     const faults = selection.faults.filter((fault) => reaches(fault, 'http'));
     if (faults.length > 0) this.#log(`fault ${faults.map(formatFault).join(', ')} on ${req.method} ${url.pathname} (${protocol.id}, exchange ${id})`);
     const status = faults.find((fault): fault is Extract<Fault, { kind: 'status' }> => fault.kind === 'status');
-    const crosstalk = { board: this.#crosstalk, channel: protocol.id, request: () => exchange.text() };
-    const answer = faults.length === 0 ? res : new FaultyResponse(res, faults, { clock: this.faultClock, signal, crosstalk }, retryAfterHeaders(status));
+    const answer =
+      faults.length === 0
+        ? res
+        : new FaultyResponse(
+            res,
+            faults,
+            { clock: this.faultClock, signal, crosstalk: { board: this.#crosstalk, channel: protocol.id, request: () => exchange.text() } },
+            retryAfterHeaders(status),
+          );
     const exchange = exchangeFor(selection, answer);
     if (status !== undefined) {
       // Asked for a bare status: answer it in the protocol's error form, and do nothing else.

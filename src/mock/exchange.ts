@@ -206,7 +206,7 @@ export class MockExchange {
 
   /** The request as a record for the rules. */
   record(body: string | undefined): RequestRecord {
-    return { method: this.req.method, url: this.url.pathname + this.url.search, headers: { ...this.req.headers }, body };
+    return { method: this.req.method, url: this.url.pathname + this.url.search, headers: this.req.headers, body };
   }
 
   /**

@@ -16,22 +16,26 @@ function finishReason(frame: Frame): unknown {
   return isRecord(first) ? first['finish_reason'] : undefined;
 }
 
-/** Tracks the terminal frames of a completions stream, for the rules about its end. */
-function streamEnding() {
-  let doneAt: number | undefined;
-  let errorAt: number | undefined;
-  return {
-    see(frame: Frame): void {
-      if (errorAt === undefined && eventOf(frame) === 'error') errorAt = frame.index;
-      if (doneAt === undefined && isDone(frame)) doneAt = frame.index;
-    },
-    get doneAt() {
-      return doneAt;
-    },
-    get errorAt() {
-      return errorAt;
-    },
-  };
+/**
+ * Tracks the terminal frames of a completions stream, for the rules about its end. A class: object
+ * literals with getters get a hidden class each, which makes every frame's call megamorphic.
+ */
+class StreamEnding {
+  #doneAt: number | undefined;
+  #errorAt: number | undefined;
+
+  see(frame: Frame): void {
+    if (this.#errorAt === undefined && eventOf(frame) === 'error') this.#errorAt = frame.index;
+    if (this.#doneAt === undefined && isDone(frame)) this.#doneAt = frame.index;
+  }
+
+  get doneAt(): number | undefined {
+    return this.#doneAt;
+  }
+
+  get errorAt(): number | undefined {
+    return this.#errorAt;
+  }
 }
 
 // Could a legal server fail this? None: a stream ended by an error event needs no [DONE], as in FastGPT's
@@ -45,7 +49,7 @@ export const donePresent = onCompletions(
     source: at('Response (stream examples end with [DONE])'),
     scopes: ['stream'],
     create: (_context, report) => {
-      const ending = streamEnding();
+      const ending = new StreamEnding();
       let frames = 0;
       return {
         frame(frame) {
@@ -208,7 +212,7 @@ export const flowResponsesOnce = onCompletions(
     source: at('Response (Event Values: flowResponses); digest: before or after [DONE] by version'),
     scopes: ['stream'],
     create: (context, report) => {
-      const ending = streamEnding();
+      const ending = new StreamEnding();
       let count = 0;
       let perNode = false;
       return {

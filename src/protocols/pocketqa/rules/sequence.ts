@@ -41,25 +41,29 @@ export const answerStarted = defineRule({
 });
 
 /** The first event on the asking socket under another name than the answer's, and whether the answer's came. */
-function otherEvents(context: ExchangeContext) {
-  const expected = answerEvent(context);
-  let first: SocketFrame | undefined;
-  let answered = false;
-  return {
-    expected,
-    see(frame: Frame): void {
-      const socket = socketFrame(frame);
-      if (socket === undefined || socket.socket !== 'asker') return;
-      if (socket.event === expected) answered = true;
-      else first ??= socket;
-    },
-    get first() {
-      return first;
-    },
-    get answered() {
-      return answered;
-    },
-  };
+class OtherEvents {
+  readonly expected: string;
+  #first: SocketFrame | undefined;
+  #answered = false;
+
+  constructor(context: ExchangeContext) {
+    this.expected = answerEvent(context);
+  }
+
+  see(frame: Frame): void {
+    const socket = socketFrame(frame);
+    if (socket === undefined || socket.socket !== 'asker') return;
+    if (socket.event === this.expected) this.#answered = true;
+    else this.#first ??= socket;
+  }
+
+  get first(): SocketFrame | undefined {
+    return this.#first;
+  }
+
+  get answered(): boolean {
+    return this.#answered;
+  }
 }
 
 // Could a legal server fail this? Only one that answers under another name; events beside CHAT_SS
@@ -72,7 +76,7 @@ export const answerEventName = defineRule({
   source: at('发送事件(response) (名称: CHAT_SS)'),
   scopes: ['stream'],
   create: (context, report) => {
-    const events = otherEvents(context);
+    const events = new OtherEvents(context);
     return {
       frame: (frame) => events.see(frame),
       end() {
@@ -92,7 +96,7 @@ export const eventExtra = defineRule({
   source: at('发送事件(response) (名称: CHAT_SS)'),
   scopes: ['stream'],
   create: (context, report) => {
-    const events = otherEvents(context);
+    const events = new OtherEvents(context);
     return {
       frame: (frame) => events.see(frame),
       end() {

@@ -12,42 +12,41 @@ import { asPoll, at, isSuccessStatus, viewOf } from './read.js';
  * The events of a task as the polls delivered them, as re-read from offset 0, and whether every
  * poll's event count matched how far its offset moved (offsets that count events).
  */
-function eventLog() {
-  const delivered: unknown[] = [];
+class EventLog {
+  readonly delivered: unknown[] = [];
   // One entry per re-read from 0: a paging server answers it over several polls, joined here. `ended`:
   // its last page said the task had ended, so it holds the whole log (a client may stop after one page).
-  const replays: Array<{ frame: Frame; events: unknown[]; ended: boolean }> = [];
-  let offsetsMatch = true;
-  return {
-    see(frame: Frame): void {
-      const poll = asPoll(frame);
-      const view = viewOf(frame);
-      const events = view?.events;
-      if (poll === undefined || events === undefined) return;
-      if (poll.phase === 'replay') {
-        const replay = replays[poll.pass];
-        const ended = view?.status !== undefined && view.status !== 'running';
-        if (replay === undefined) replays[poll.pass] = { frame, events: [...events], ended };
-        else {
-          if (replay.events.length < 100_000) replay.events.push(...events);
-          replay.ended = ended;
-        }
-        return;
+  readonly replays: Array<{ frame: Frame; events: unknown[]; ended: boolean }> = [];
+  #offsetsMatch = true;
+
+  see(frame: Frame): void {
+    const poll = asPoll(frame);
+    const view = viewOf(frame);
+    const events = view?.events;
+    if (poll === undefined || events === undefined) return;
+    if (poll.phase === 'replay') {
+      const replay = this.replays[poll.pass];
+      const ended = view?.status !== undefined && view.status !== 'running';
+      if (replay === undefined) this.replays[poll.pass] = { frame, events: [...events], ended };
+      else {
+        if (replay.events.length < 100_000) replay.events.push(...events);
+        replay.ended = ended;
       }
-      if (delivered.length < 100_000) delivered.push(...events);
-      if (typeof view?.nextOffset === 'number' && view.nextOffset - poll.from !== events.length) offsetsMatch = false;
-    },
-    delivered,
-    replays,
-    /** Whether what the polls delivered agrees with a re-read from 0: all of it, or as far as a re-read cut short went. */
-    agrees(replay: { readonly events: readonly unknown[]; readonly ended: boolean }): boolean {
-      const read = replay.ended ? delivered : delivered.slice(0, replay.events.length);
-      return isDeepStrictEqual(read, replay.events);
-    },
-    get offsetsMatch() {
-      return offsetsMatch;
-    },
-  };
+      return;
+    }
+    if (this.delivered.length < 100_000) this.delivered.push(...events);
+    if (typeof view?.nextOffset === 'number' && view.nextOffset - poll.from !== events.length) this.#offsetsMatch = false;
+  }
+
+  /** Whether what the polls delivered agrees with a re-read from 0: all of it, or as far as a re-read cut short went. */
+  agrees(replay: { readonly events: readonly unknown[]; readonly ended: boolean }): boolean {
+    const read = replay.ended ? this.delivered : this.delivered.slice(0, replay.events.length);
+    return isDeepStrictEqual(read, replay.events);
+  }
+
+  get offsetsMatch(): boolean {
+    return this.#offsetsMatch;
+  }
 }
 
 function describeDifference(delivered: readonly unknown[], reference: readonly unknown[]): string {
@@ -72,7 +71,7 @@ export const pollSequence = defineRule({
   source: at("1) curl (the client prints every poll's events: the answer is their concatenation)"),
   scopes: ['stream'],
   create: (_context, report) => {
-    const log = eventLog();
+    const log = new EventLog();
     return {
       frame: (frame) => log.see(frame),
       end(end) {
@@ -94,7 +93,7 @@ export const pollReplay = defineRule({
   source: at('1) curl (FROM=0 starts the loop)'),
   scopes: ['stream'],
   create: (_context, report) => {
-    const log = eventLog();
+    const log = new EventLog();
     let refused = false;
     return {
       frame(frame) {
@@ -228,7 +227,7 @@ export const finalPoll = defineRule({
   source: at("1) curl (the client prints the final poll's events, then stops)"),
   scopes: ['stream'],
   create: (_context, report) => {
-    const log = eventLog();
+    const log = new EventLog();
     return {
       frame(frame) {
         const poll = asPoll(frame);

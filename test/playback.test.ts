@@ -38,6 +38,7 @@ const stream: ScenarioStream = {
   frames: [
     { event: 'answer-{{exchange}}', id: '{{exchange}}-0', data: { text: 'a {{exchange}} b {{unknown}}', n: 1 } },
     { data: 'line one\n{{exchange}}\nline three' },
+    { id: '{{exchange}}', data: { answer_text: '首班车 {{exchange}} 发车。', emoji: '🚌' } },
     { raw: 'data: {{exchange}}\r\n\r\n' },
   ],
 };
@@ -50,7 +51,15 @@ async function play(vars: Record<string, string>): Promise<string> {
 
 describe('scripted stream playback', () => {
   it('writes the same bytes on every request as encoding each frame afresh, whatever the values', async () => {
-    for (const vars of [{ exchange: 'e1' }, { exchange: 'e2' }, { exchange: 'with\nbreak' }, { exchange: 'cr\rlf\r\n' }, {}, { exchange: '{{exchange}}' }]) {
+    for (const vars of [
+      { exchange: 'e1' },
+      { exchange: 'e2' },
+      { exchange: 'with\nbreak' },
+      { exchange: 'cr\rlf\r\n' },
+      {},
+      { exchange: '{{exchange}}' },
+      { exchange: '车é🚌' },
+    ]) {
       const expected = stream.frames.map((frame) => encodeFrame(frame, stream.lineEnding, vars)).join('');
       // Played three times: the first plays each frame as it is, later ones from its compiled text.
       for (let round = 0; round < 3; round++) expect(await play(vars)).toBe(expected);

@@ -185,6 +185,30 @@ describe('the proxy judges live traffic as the client sent it', () => {
     expect(rulesOf(closed)).toEqual([]);
   });
 
+  it('starts the close grace again at a frame after the last one: a server that closes soon after it is not held open', async () => {
+    // The stop packet, a stray packet 200 ms later, the end 200 ms after that: 400 ms after the stop,
+    // but never 300 ms without a frame. The stray packet is its own fault, and the only one.
+    const proxy = await through(
+      ctai,
+      (_req, _body, res) => {
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        res.write(packet(0) + packet(1, 'stop'));
+        setTimeout(() => res.write(packet(2)), 200);
+        setTimeout(() => res.end(), 400);
+      },
+      { closeGraceMs: 300 },
+    );
+    await (
+      await fetch(`${proxy.url}/v1/ctai/query_text_chat`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: '{"query_text":"你好","stream":"1"}',
+      })
+    ).text();
+    await judged(proxy, 1);
+    expect(rulesOf(proxy)).toEqual(['error ctai.stop.last']);
+  });
+
   it('passes an answer longer than --max-frames unjudged past the limit, with no finding about its end', async () => {
     const proxy = await through(
       ctai,

@@ -281,13 +281,16 @@ export function closedAfterRule(meta: RuleMeta, isLast: (frame: Frame, context: 
     ...meta,
     create: (context, report) => {
       let seen = false;
+      let after = 0;
       return {
         frame(frame) {
-          if (isLast(frame, context)) seen = true;
+          if (seen) after++;
+          else if (isLast(frame, context)) seen = true;
         },
         end(end) {
           if (!seen || (end.type !== 'held-open' && end.type !== 'timeout')) return;
-          const actual = end.type === 'held-open' ? `still open ${end.graceMs} ms after ${last}` : `open after ${last} until the timeout`;
+          const since = after === 0 ? last : `${last} and the ${after} frame(s) after it`;
+          const actual = end.type === 'held-open' ? `still open ${end.graceMs} ms after ${since}` : `open after ${since} until the timeout`;
           report({ at: 'end', end, message: `the response stayed open after ${last}`, expected: 'the server ends the response', actual });
         },
       };

@@ -81,7 +81,14 @@ export function proxyHttp(req: IncomingMessage, res: ServerResponse, context: Pr
           tap,
           ...(context.protocol.isLastFrame === undefined
             ? {}
-            : { closeAfter: { isLast: context.protocol.isLastFrame, graceMs: limits.closeGraceMs, signal: context.signal } }),
+            : {
+                closeAfter: {
+                  isLast: context.protocol.isLastFrame,
+                  isHeartbeat: context.protocol.isHeartbeat,
+                  graceMs: limits.closeGraceMs,
+                  signal: context.signal,
+                },
+              }),
         });
       },
       response(head) {

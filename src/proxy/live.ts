@@ -25,7 +25,15 @@ export interface LiveOptions {
    * The protocol's last frame, and how long the server may keep the answer open after it: past the
    * grace the exchange is judged as held open (the traffic still passes until the server closes it).
    */
-  readonly closeAfter?: { readonly isLast: (frame: Frame) => boolean; readonly graceMs: number; readonly signal: AbortSignal } | undefined;
+  readonly closeAfter?:
+    | {
+        readonly isLast: (frame: Frame) => boolean;
+        /** Frames that are no sign of an answer going on (a keep-alive event): they do not start the grace again. */
+        readonly isHeartbeat?: ((frame: Frame) => boolean) | undefined;
+        readonly graceMs: number;
+        readonly signal: AbortSignal;
+      }
+    | undefined;
 }
 
 /** The most request deviations of later requests kept for one exchange. */
@@ -127,7 +135,10 @@ export class LiveExchange {
     this.#catchUp();
     this.#options.tap?.frame(frame);
     const close = this.#options.closeAfter;
-    if (close !== undefined && this.#grace === undefined && close.isLast(frame)) {
+    // The grace runs from the last frame: one after the last (flowResponses after [DONE]) starts it again.
+    const again = this.#grace !== undefined && close?.isHeartbeat?.(frame) !== true;
+    if (close !== undefined && (again || (this.#grace === undefined && close.isLast(frame)))) {
+      this.#grace?.abort();
       this.#grace = new AbortController();
       this.#options.clock.sleep(close.graceMs, AbortSignal.any([close.signal, this.#grace.signal])).then(
         () => this.end({ type: 'held-open', atMs: this.elapsed(), graceMs: close.graceMs }),

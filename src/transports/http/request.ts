@@ -70,18 +70,27 @@ export async function sendHttp(request: RequestRecord, options: SendOptions): Pr
   };
   arm(limits.timeoutMs, new CutReason('timeout', limits.timeoutMs));
   const watchdog = options.watch === undefined ? undefined : new Watchdog(clock, options.watch, timers.signal, (reason) => cut.abort(reason));
-  let graceArmed = false;
+  // The close grace runs from the last frame: what may follow the last frame (FastGPT's flowResponses
+  // after [DONE]) starts it again, so only a server that stays silent and open past it is cut.
+  let grace: AbortController | undefined;
+  const armGrace = (): void => {
+    grace?.abort();
+    grace = new AbortController();
+    clock.sleep(limits.closeGraceMs, AbortSignal.any([timers.signal, grace.signal])).then(
+      () => cut.abort(new CutReason('held-open', limits.closeGraceMs)),
+      () => undefined,
+    );
+  };
   const exchange = (outcome: HttpOutcome): HttpExchange => ({
     startedAt,
     signal,
     outcome,
     activity() {
       watchdog?.activity();
+      if (grace !== undefined) armGrace();
     },
     expectClose() {
-      if (graceArmed) return;
-      graceArmed = true;
-      arm(limits.closeGraceMs, new CutReason('held-open', limits.closeGraceMs));
+      if (grace === undefined) armGrace();
     },
     dispose() {
       timers.abort();

@@ -8,7 +8,7 @@ import { socketRules } from '../src/transports/socketio/rules.js';
 import { ruleIds } from './helpers.js';
 import { keepBreak, trials } from './keep-break.js';
 
-type Event = readonly [event: string, payload: unknown, socket?: 'asker' | 'bystander'];
+type Event = readonly [event: string, payload: unknown, socket?: 'asker' | 'bystander', more?: readonly unknown[]];
 const SID = 'dDV49Eg3sxnyjZz4AAAR';
 
 interface Case {
@@ -32,8 +32,8 @@ function run({
     connectionId: SID,
     event: emit,
   });
-  events.forEach(([event, value, socket = 'asker'], index) => {
-    const frame: SocketFrame = { type: 'socketio', index, atMs: index, event, socket, args: [value], json: { ok: true, value } };
+  events.forEach(([event, value, socket = 'asker', more = []], index) => {
+    const frame: SocketFrame = { type: 'socketio', index, atMs: index, event, socket, args: [value, ...more], json: { ok: true, value } };
     check.frame(frame);
   });
   return [...check.end(end)];
@@ -113,6 +113,8 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       },
       // history and clue have rules of their own: their shapes are not this rule's to report.
       { events: [part('a'), stop({ history: [{ q: '你好', a: '您好' }] })] },
+      // An acknowledgement the server asks for reaches a listener as a function after the data.
+      { events: [['CHAT_SS', { data: { room: 'r1', delta: 'a', finish_reason: null } }, 'asker', [() => undefined]], stop()] },
     ],
     breaks: [
       { events: [['CHAT_SS', { delta: 'x' }]] },
@@ -120,6 +122,8 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       { events: [['CHAT_SS', { data: { delta: 'x', finish_reason: 'stop' } }]] },
       // The answer as a JSON string of the object, not the object.
       { events: [['CHAT_SS', JSON.stringify({ data: { room: 'r1', delta: 'x', finish_reason: 'stop', received } })]] },
+      // Two arguments: the document's client handler, receive_message(response), takes one.
+      { events: [['CHAT_SS', { data: { room: 'r1', delta: 'a', finish_reason: null } }, 'asker', [{ seq: 1 }]], stop()] },
     ],
   },
   'pocketqa.delta.text': {

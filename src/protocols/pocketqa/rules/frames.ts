@@ -14,10 +14,10 @@ const OWN = [/^\/data\/delta$/, /^\/data\/received\/(clue|alter)(\/|$)/, /^\/dat
 // to judge.
 export const answerShape = defineRule({
   id: 'pocketqa.answer.shape',
-  title: 'Each answer event is {data: {room, delta, finish_reason, received?}} with the documented types (schemas/pocketqa/answer.schema.json)',
+  title: 'Each answer event is one argument, {data: {room, delta, finish_reason, received?}}, with the documented types (schemas/pocketqa/answer.schema.json)',
   severity: 'error',
   basis: 'doc',
-  source: at('发送事件(response) (字段)'),
+  source: at('发送事件(response) (字段); 测试代码 (receive_message(response))'),
   scopes: ['stream'],
   create: (context, report) => {
     const expected = answerEvent(context);
@@ -35,6 +35,20 @@ export const answerShape = defineRule({
             actual: 'a string',
           });
           return;
+        }
+        // The document's client handler takes one argument (receive_message(response)): python-socketio
+        // calls it with every argument the server sent, and a second one is a TypeError. An
+        // acknowledgement the server asks for reaches a listener as a function, and is no argument.
+        const sent = frame.type === 'socketio' ? frame.args.filter((arg) => typeof arg !== 'function').length : 1;
+        if (sent > 1) {
+          report({
+            at: 'frame',
+            frame,
+            pointer: '',
+            message: `the answer event carries ${sent} arguments`,
+            expected: "one argument, as the document's client handler receive_message(response) takes",
+            actual: `${sent} arguments`,
+          });
         }
         reportFrameProblems(report, frame, 'https://chatwire.dev/schemas/pocketqa/answer.json', frame.json.value, {
           skip: (pointer) => OWN.some((pattern) => pattern.test(pointer)),

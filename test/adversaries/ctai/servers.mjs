@@ -9,8 +9,9 @@ import { extraFailVariants } from './variants-extra-fail.mjs';
 import { auditVariants } from '../audit/variants.mjs';
 import { audit4Variants } from '../audit4/variants.mjs';
 import { audit5Variants } from '../audit5/variants.mjs';
+import { audit8Variants } from '../audit8/variants.mjs';
 
-export const variants = [...passVariants, ...failVariants, ...extraPassVariants, ...extraFailVariants, ...auditVariants.ctai, ...audit4Variants.ctai, ...audit5Variants.ctai];
+export const variants = [...passVariants, ...failVariants, ...extraPassVariants, ...extraFailVariants, ...auditVariants.ctai, ...audit4Variants.ctai, ...audit5Variants.ctai, ...audit8Variants.ctai];
 
 const ids = new Set();
 for (const v of variants) {

@@ -7,6 +7,7 @@ import { extraVariants } from './variants-extra.mjs';
 // Third round (audit/): independent servers kept from an audit of chatwire's verdicts.
 import { auditVariants } from '../audit/variants.mjs';
 import { audit4Variants } from '../audit4/variants.mjs';
+import { audit8Variants } from '../audit8/variants.mjs';
 
 const DOC = 'chat-stream-mode.md';
 const move = (frames, pred, where) => {
@@ -198,4 +199,5 @@ export const variants = [
   ...extraVariants, // second round (variants-extra.mjs)
   ...auditVariants['fastgpt-py'],
   ...audit4Variants['fastgpt-py'],
+  ...audit8Variants['fastgpt-py'],
 ];

@@ -7,6 +7,7 @@ import { extraVariants } from './variants-extra.mjs';
 import { auditVariants } from '../audit/variants.mjs';
 import { audit4Variants } from '../audit4/variants.mjs';
 import { audit5Variants } from '../audit5/variants.mjs';
+import { audit8Variants } from '../audit8/variants.mjs';
 
 const LEGACY = { profile: 'legacy' };
 const NEWEST = { profile: 'newest' };
@@ -139,4 +140,5 @@ export const variants = [
   ...auditVariants.fastgpt,
   ...audit4Variants.fastgpt,
   ...audit5Variants.fastgpt,
+  ...audit8Variants.fastgpt,
 ];

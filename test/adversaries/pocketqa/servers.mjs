@@ -7,6 +7,7 @@ import { extraVariants } from './variants-extra.mjs';
 // Third round (audit/): independent servers kept from an audit of chatwire's verdicts.
 import { auditVariants } from '../audit/variants.mjs';
 import { audit7Variants } from '../audit7/variants.mjs';
+import { audit8Variants } from '../audit8/variants.mjs';
 
 const DOC = '001 对话(socketio) §发送事件(response) CHAT_SS';
 const last = (a) => a[a.length - 1];
@@ -159,6 +160,7 @@ export const variants = [
     () => startBase({ partialFinish: 'stop' })),
   ...auditVariants.pocketqa,
   ...audit7Variants.pocketqa,
+  ...audit8Variants.pocketqa,
 ];
 
 function parseObject(p) {

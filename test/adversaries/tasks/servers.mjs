@@ -9,6 +9,7 @@ import { extraFailVariants } from './variants-extra-fail.mjs';
 import { auditVariants } from '../audit/variants.mjs';
 import { audit4Variants } from '../audit4/variants.mjs';
 import { audit7Variants } from '../audit7/variants.mjs';
+import { audit8Variants } from '../audit8/variants.mjs';
 
 export const variants = [
   ...passVariants.map((v) => ({ breaks: undefined, ...v })),
@@ -18,4 +19,5 @@ export const variants = [
   ...auditVariants.tasks,
   ...audit4Variants.tasks,
   ...audit7Variants.tasks,
+  ...audit8Variants.tasks,
 ];

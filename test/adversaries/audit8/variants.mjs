@@ -1,0 +1,54 @@
+// An eighth round of independent servers, written from the documents by two auditors who saw only the
+// built CLI: one faithful server per protocol, changed by one mutation at a time (MUT). Kept here: the
+// mutations chatwire passed when they were written (values the request table allows refused, a token
+// that only looks like the server's accepted, ?stream=false streamed, a FastGPT record holding the
+// first message rather than the last, CHAT_SS with two arguments), the legal one it refused (flowResponses
+// late after [DONE], the server closing soon after it), and the faithful servers beside them.
+import { fileURLToPath } from 'node:url';
+import { spawnServer, variant } from '../audit/variants.mjs';
+
+const TOKEN = 'tok-audit8';
+const serve = (file, mut, extra = {}) => spawnServer(fileURLToPath(new URL(`./${file}`, import.meta.url)), { MUT: mut, TOKEN }, extra);
+const ctai = (mut) => serve('ctai-server.mjs', mut);
+const py = (mut) => serve('fgpy-server.mjs', mut);
+const tasks = (mut) => serve('tasks-server.mjs', mut, { token: TOKEN });
+const FASTGPT_VARS = { appId: 'app000000000000000000main', selectAppKey: 'fastgpt-select', formAppKey: 'fastgpt-form', pluginAppKey: 'fastgpt-plugin' };
+const fastgpt = (mut) => serve('fastgpt-server.mjs', mut, { token: 'fastgpt-main', vars: FASTGPT_VARS });
+const pocketqa = (mut) => serve('pocketqa-server.mjs', mut);
+
+const CTAI = '002_cba551f1a5d093b7.txt';
+const PY = '000_a17f2b116e8d969e.txt';
+const TASKS = '003_2215f6354d6789dc.txt';
+const FG = '004_2a3e4b61cfa92e1b.txt';
+const PQ = '001_6e6f726506b3aba0.txt';
+
+export const audit8Variants = {
+  ctai: [
+    variant('pass', 'r8-ct-faithful', 'Every field of the request table honoured, sessions remembered', `${CTAI} 请求参数, 流式应答`, ctai('')),
+    variant('fail', 'r8-ct-refuse-ko', 'lang "ko_KR" refused with HTTP 400', `${CTAI} 请求参数 (lang 可选值有 zh_CN / en_US / ko_KR / ja_JP / th_TH)`, ctai('refuse-ko')),
+    variant('fail', 'r8-ct-refuse-en-us', 'lang "en_US" refused with HTTP 400', `${CTAI} 请求参数 (lang 可选值)`, ctai('refuse-en-US')),
+    variant('fail', 'r8-ct-refuse-context', 'Any context refused, though the document\'s example sends one', `${CTAI} 请求参数 (context)`, ctai('refuse-context')),
+    variant('fail', 'r8-ct-refuse-elaborate-0', 'enable_elaborate "0" refused', `${CTAI} 请求参数 (enable_elaborate 0:关闭)`, ctai('refuse-elaborate-0')),
+    variant('fail', 'r8-ct-refuse-writer', 'ctprofile_id "writer" refused', `${CTAI} 请求参数 (ctprofile_id writer, 默认值)`, ctai('refuse-writer')),
+    variant('fail', 'r8-ct-refuse-doc-chat', 'category "doc_chat" named explicitly refused', `${CTAI} 请求参数 (category doc_chat, 默认值)`, ctai('refuse-doc-chat')),
+  ],
+  'fastgpt-py': [
+    variant('pass', 'r8-py-faithful', 'stream read from the query or the body, stage codes over a session', `${PY} 请求参数, SSE 事件类型`, py('')),
+    variant('fail', 'r8-py-stream-false-streams', '?stream=false (any stream parameter at all) answered with an event stream', `${PY} 请求参数 (stream: 设为 true 启用流式响应)`, py('stream-false-streams')),
+  ],
+  fastgpt: [
+    variant('pass', 'r8-fg-faithful', 'Chat completions streamed and not, detail on and off, interactive nodes, plugin calls, the records calls', `${FG} Request, Response, Chat CRUD`, fastgpt('none')),
+    variant('pass', 'r8-fg-late-flowresponses', 'flowResponses 1.2 s after [DONE], the response ended 1 s after it', `${FG} Response (detail=true); digest: flowResponses after [DONE] in v4.11–v4.14`, fastgpt('legal-late-flowresponses+legal-linger-1s')),
+    variant('fail', 'r8-fg-first-message-question', 'With a chatId, the first message is taken as the question and stored, not the last', `${FG} Parameters (chatId: 使用 messages数组最后一个内容作为用户问题)`, fastgpt('first-message-question')),
+    variant('fail', 'r8-fg-human-record-placeholder', "The Human record holds a placeholder, not the question asked", `${FG} getPaginationRecords (Human value)`, fastgpt('rec-human-wrong-text')),
+  ],
+  pocketqa: [
+    variant('pass', 'r8-pq-faithful', 'CHAT_SS partial events and a stop, in the room asked', `${PQ} 发送事件(response)`, pocketqa('none')),
+    variant('fail', 'r8-pq-two-args', 'CHAT_SS emitted with a second argument, which the document\'s client handler cannot take', `${PQ} 测试代码 (receive_message(response))`, pocketqa('two-args')),
+  ],
+  tasks: [
+    variant('pass', 'r8-tk-faithful', 'Workspaces, conversations, messages and polls as the document shows them', `${TASKS} 1) curl`, tasks('')),
+    variant('fail', 'r8-tk-token-prefix', 'A token that starts with the real one is accepted', `${TASKS} 通用 Header (Authorization: Bearer <TOKEN>)`, tasks('token-prefix')),
+    variant('fail', 'r8-tk-empty-bearer', 'Authorization: Bearer with no token is served', `${TASKS} 通用 Header (Authorization: Bearer <TOKEN>)`, tasks('empty-bearer-accepted')),
+  ],
+};

@@ -3,6 +3,7 @@ import { ExchangeCheck } from '../core/engine.js';
 import type { Frame, ResponseHead, StreamEnd } from '../core/exchange.js';
 import type { Deviation, ExchangeContext, Rule, Scope } from '../core/rule.js';
 import type { WireTap } from '../transports/observer.js';
+import { Watchdog } from '../transports/watchdog.js';
 import type { Ledger } from './ledger.js';
 
 export interface LiveOptions {
@@ -56,7 +57,9 @@ export class LiveExchange {
   #fromEngine = 0;
   #later = 0;
   /** Armed at the protocol's last frame; aborted when the exchange ends in time. */
-  #grace: AbortController | undefined;
+  /** The close grace, from the last frame, started again by each frame after it. */
+  #grace: Watchdog | undefined;
+  readonly #stopGrace = new AbortController();
 
   constructor(options: LiveOptions) {
     this.#options = options;
@@ -135,14 +138,15 @@ export class LiveExchange {
     this.#catchUp();
     this.#options.tap?.frame(frame);
     const close = this.#options.closeAfter;
-    // The grace runs from the last frame: one after the last (flowResponses after [DONE]) starts it again.
-    const again = this.#grace !== undefined && close?.isHeartbeat?.(frame) !== true;
-    if (close !== undefined && (again || (this.#grace === undefined && close.isLast(frame)))) {
-      this.#grace?.abort();
-      this.#grace = new AbortController();
-      this.#options.clock.sleep(close.graceMs, AbortSignal.any([close.signal, this.#grace.signal])).then(
-        () => this.end({ type: 'held-open', atMs: this.elapsed(), graceMs: close.graceMs }),
-        () => undefined,
+    // The grace runs from the last frame: a frame after the last (a summary some protocols send) starts it again.
+    if (close === undefined) return;
+    if (this.#grace !== undefined) {
+      if (close.isHeartbeat?.(frame) !== true) this.#grace.activity();
+    } else if (close.isLast(frame)) {
+      const ms = close.graceMs;
+      const stop = AbortSignal.any([close.signal, this.#stopGrace.signal]);
+      this.#grace = new Watchdog(this.#options.clock, { firstFrameMs: ms, idleMs: ms }, stop, () =>
+        this.end({ type: 'held-open', atMs: this.elapsed(), graceMs: ms }),
       );
     }
   }
@@ -154,7 +158,7 @@ export class LiveExchange {
   end(end: StreamEnd, options: { readonly clientGone?: boolean } = {}): void {
     if (this.#ended) return;
     this.#ended = true;
-    this.#grace?.abort();
+    this.#stopGrace.abort();
     // Past --max-frames or --max-bytes the answer passes unjudged: how it ends is not known here.
     if (end.type !== 'frame-limit' && end.type !== 'byte-limit') this.#check.end(end);
     this.#catchUp((deviation) => options.clientGone !== true || deviation.type !== 'stream');

@@ -70,27 +70,20 @@ export async function sendHttp(request: RequestRecord, options: SendOptions): Pr
   };
   arm(limits.timeoutMs, new CutReason('timeout', limits.timeoutMs));
   const watchdog = options.watch === undefined ? undefined : new Watchdog(clock, options.watch, timers.signal, (reason) => cut.abort(reason));
-  // The close grace runs from the last frame: what may follow the last frame (FastGPT's flowResponses
-  // after [DONE]) starts it again, so only a server that stays silent and open past it is cut.
-  let grace: AbortController | undefined;
-  const armGrace = (): void => {
-    grace?.abort();
-    grace = new AbortController();
-    clock.sleep(limits.closeGraceMs, AbortSignal.any([timers.signal, grace.signal])).then(
-      () => cut.abort(new CutReason('held-open', limits.closeGraceMs)),
-      () => undefined,
-    );
-  };
+  // The close grace runs from the last frame and starts again at each frame after it (a protocol may
+  // send more after its last frame, as a summary of the run): a watchdog whose limits are both the grace.
+  let grace: Watchdog | undefined;
   const exchange = (outcome: HttpOutcome): HttpExchange => ({
     startedAt,
     signal,
     outcome,
     activity() {
       watchdog?.activity();
-      if (grace !== undefined) armGrace();
+      grace?.activity();
     },
     expectClose() {
-      if (grace === undefined) armGrace();
+      const ms = limits.closeGraceMs;
+      grace ??= new Watchdog(clock, { firstFrameMs: ms, idleMs: ms }, timers.signal, () => cut.abort(new CutReason('held-open', ms)));
     },
     dispose() {
       timers.abort();

@@ -554,4 +554,13 @@ describe('fastgpt rules', () => {
     expect(await check(fastgpt, 'stream', detail, { url: COMPLETIONS, request: detailRequest })).toEqual([]);
     expect(await check(fastgpt, 'stream', plain, { url: COMPLETIONS, request: plainRequest, chunkBytes: 3 })).toEqual([]);
   });
+
+  it('says a stream held open after [DONE] was silent since the frames after it, when some came', async () => {
+    const heldOpen = { type: 'held-open', atMs: 3000, graceMs: 2000 } as const;
+    const actual = async (body: string) =>
+      (await check(fastgpt, 'stream', body, { url: COMPLETIONS, request: detailRequest, end: heldOpen })).find((d) => d.rule === 'fastgpt.close.after-done')
+        ?.actual;
+    expect(await actual(detail)).toBe('still open 2000 ms after [DONE] and the 1 frame(s) after it');
+    expect(await actual(sse(['answer', chunk('电影')], ['answer', stop], ['answer', '[DONE]']))).toBe('still open 2000 ms after [DONE]');
+  });
 });

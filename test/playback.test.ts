@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { instantClock } from '../src/core/clock.js';
+import { instantClock, reasonOf } from '../src/core/clock.js';
 import { startMockServer } from '../src/mock/server.js';
 import ctai from '../src/protocols/ctai/index.js';
-import type { MockChunk, MockResponse } from '../src/mock/io.js';
+import { LazyLeaving, type MockChunk, type MockResponse } from '../src/mock/io.js';
 import { encodeFrame, playStream } from '../src/mock/playback.js';
 import type { ScenarioStream } from '../src/mock/scenario.js';
 
@@ -45,7 +45,7 @@ const stream: ScenarioStream = {
 
 async function play(vars: Record<string, string>): Promise<string> {
   const res = recorder();
-  await playStream(stream, { res, clock: instantClock(), signal: new AbortController().signal, vars });
+  await playStream(stream, { res, clock: instantClock(), leaving: new LazyLeaving(), vars });
   return res.text();
 }
 
@@ -105,5 +105,59 @@ describe('ctai answers shaped by the request, played many times', () => {
     } finally {
       await mock.close();
     }
+  });
+});
+
+describe('a client leaving during playback', () => {
+  it('stops the stream at the next frame once the client has left', async () => {
+    const leaving = new LazyLeaving();
+    const res = recorder();
+    let writes = 0;
+    const leavesAfterTwo: MockResponse = {
+      ...res,
+      write: async (chunk) => {
+        await res.write(chunk);
+        if (++writes === 2) leaving.leave(new Error('client closed the connection'));
+      },
+    };
+    const frames = Array.from({ length: 10 }, (_, n) => ({ data: { n } }));
+    await playStream({ ...stream, lineEnding: 'lf', frames }, { res: leavesAfterTwo, clock: instantClock(), leaving, vars: {} });
+    expect(writes).toBe(2);
+    expect(res.text().match(/^data: /gm)).toHaveLength(2);
+  });
+
+  it('ends a stream held open when the client leaves, however long it was to be held', async () => {
+    const leaving = new LazyLeaving();
+    const res = recorder();
+    // Sleeps that end only when their signal aborts: the hold must be listening to the client.
+    const neverWakes = {
+      now: () => 0,
+      sleep: (_ms: number, signal?: AbortSignal) => new Promise<void>((_, reject) => signal?.addEventListener('abort', () => reject(reasonOf(signal)))),
+    };
+    const played = playStream({ ...stream, frames: [{ data: 'one' }], end: 'hang', holdMs: 3_600_000 }, { res, clock: neverWakes, leaving, vars: {} });
+    await Promise.resolve();
+    leaving.leave(new Error('client closed the connection'));
+    await played;
+    expect(res.ended).toBe(true);
+  });
+
+  it('gives an aborted signal, with the reason, to a wait that asks only after the client left', () => {
+    const leaving = new LazyLeaving();
+    expect(leaving.left).toBe(false);
+    leaving.leave(new Error('client closed the connection'));
+    expect(leaving.left).toBe(true);
+    expect(leaving.signal.aborted).toBe(true);
+    expect(reasonOf(leaving.signal).message).toBe('client closed the connection');
+  });
+
+  it('aborts a signal asked for before the client left, once', () => {
+    const leaving = new LazyLeaving();
+    const { signal } = leaving;
+    let aborts = 0;
+    signal.addEventListener('abort', () => aborts++);
+    leaving.leave(new Error('first'));
+    leaving.leave(new Error('second'));
+    expect(aborts).toBe(1);
+    expect(reasonOf(signal).message).toBe('first');
   });
 });

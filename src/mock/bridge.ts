@@ -2,7 +2,7 @@ import { ChatwireError } from '../core/errors.js';
 import type { Protocol } from '../protocols/protocol.js';
 import { transportOf } from '../transports/index.js';
 import type { MockCore } from './core.js';
-import { overLimit, type MockRequest, type MockResponse } from './io.js';
+import { overLimit, SignalLeaving, type MockRequest, type MockResponse } from './io.js';
 
 /**
  * What in-process stand-ins (msw handlers, nock interceptors) share: where the simulated upstream
@@ -148,7 +148,7 @@ export function answerThrough(core: MockCore, req: MockRequest, signal: AbortSig
   if (signal.aborted) gone.abort(signal.reason);
   else signal.addEventListener('abort', () => gone.abort(signal.reason), { once: true });
   const { res, answer } = responseBridge(gone);
-  const handled = core.handle(req, res, gone.signal).catch(() => res.abort());
+  const handled = core.handle(req, res, new SignalLeaving(gone.signal)).catch(() => res.abort());
   const headless = handled.then(async () => {
     if (res.headersSent) return answer;
     const body = new Blob(['chatwire mock wrote no answer']).stream();

@@ -44,6 +44,50 @@ export interface MockResponse {
   abort(): void;
 }
 
+/** When the client left: read cheaply per frame, with an AbortSignal for a wait that must end with it. */
+export interface ClientLeaving {
+  readonly left: boolean;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * The client of a node:http response, its AbortSignal made only when a wait asks for it: most
+ * answers never wait, and node's AbortController took V8's slow paths on every request.
+ */
+export class LazyLeaving implements ClientLeaving {
+  #controller: AbortController | undefined;
+  #left = false;
+  #reason: unknown;
+
+  get left(): boolean {
+    return this.#left;
+  }
+
+  get signal(): AbortSignal {
+    if (this.#controller === undefined) {
+      this.#controller = new AbortController();
+      if (this.#left) this.#controller.abort(this.#reason);
+    }
+    return this.#controller.signal;
+  }
+
+  leave(reason: unknown): void {
+    if (this.#left) return;
+    this.#left = true;
+    this.#reason = reason;
+    this.#controller?.abort(reason);
+  }
+}
+
+/** An AbortSignal one has already (msw's request, a bridge's), as ClientLeaving. */
+export class SignalLeaving implements ClientLeaving {
+  constructor(readonly signal: AbortSignal) {}
+
+  get left(): boolean {
+    return this.signal.aborted;
+  }
+}
+
 /**
  * What a write that the client kept up with returns: resolved already, the same promise every
  * time, so a writer may skip awaiting it (see playStream) and no promise is made per write.

@@ -1,13 +1,13 @@
 import type { Clock } from '../core/clock.js';
-import { WRITTEN, type MockResponse } from './io.js';
+import { WRITTEN, type ClientLeaving, type MockResponse } from './io.js';
 import { compileTemplate, fillTemplate, type CompiledTemplate, type TemplateVars } from '../core/template.js';
 import type { ScenarioAnswer, ScenarioFrame, ScenarioStream } from './scenario.js';
 
 export interface PlaybackContext {
   readonly res: MockResponse;
   readonly clock: Clock;
-  /** Aborts when the client goes away, so playback stops writing. */
-  readonly signal: AbortSignal;
+  /** When the client goes away, so playback stops writing. */
+  readonly leaving: ClientLeaving;
   readonly vars: TemplateVars;
 }
 
@@ -64,13 +64,13 @@ const SHORT_WAIT_MS = 1_000;
 
 /** Writes a scripted event stream with its delays; stops early when the client leaves. */
 export async function playStream(stream: ScenarioStream, context: PlaybackContext): Promise<void> {
-  const { res, clock, signal, vars } = context;
+  const { res, clock, leaving, vars } = context;
   const encode = hasLineBreak(vars) ? encodeFrame : encodeCompiled;
   res.writeHead(stream.status, stream.headers);
   try {
     for (const frame of stream.frames) {
-      if (frame.delayMs !== undefined && frame.delayMs > 0) await clock.sleep(frame.delayMs, frame.delayMs > SHORT_WAIT_MS ? signal : undefined);
-      if (signal.aborted) return;
+      if (frame.delayMs !== undefined && frame.delayMs > 0) await clock.sleep(frame.delayMs, frame.delayMs > SHORT_WAIT_MS ? leaving.signal : undefined);
+      if (leaving.left) return;
       const written = res.write(encode(frame, stream.lineEnding, vars));
       // A write the client kept up with needs no turn of the microtask queue per frame.
       if (written !== WRITTEN) await written;
@@ -81,7 +81,7 @@ export async function playStream(stream: ScenarioStream, context: PlaybackContex
         return;
       case 'hang':
         // Held open on purpose, but never without bound: the client leaving or holdMs ends it.
-        await clock.sleep(stream.holdMs, signal);
+        await clock.sleep(stream.holdMs, leaving.signal);
         await res.end();
         return;
       case 'abort':
@@ -95,10 +95,10 @@ export async function playStream(stream: ScenarioStream, context: PlaybackContex
 }
 
 export async function playAnswer(answer: ScenarioAnswer, context: PlaybackContext): Promise<void> {
-  const { res, clock, signal, vars } = context;
+  const { res, clock, leaving, vars } = context;
   if (answer.delayMs !== undefined && answer.delayMs > 0) {
     try {
-      await clock.sleep(answer.delayMs, signal);
+      await clock.sleep(answer.delayMs, leaving.signal);
     } catch {
       return;
     }

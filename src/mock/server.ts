@@ -7,7 +7,7 @@ import { MockCore, type MockCoreOptions } from './core.js';
 import type { FaultsInput } from './choice.js';
 import { corsGate, corsPolicy } from './cors.js';
 import type { ClientDeviationRecord, HostCheck } from './exchange.js';
-import { nodeRequest, nodeResponse } from './io.js';
+import { LazyLeaving, nodeRequest, nodeResponse } from './io.js';
 import { checkScenarioDirs, type ScenarioJudgement } from './scenario-check.js';
 import type { ScenarioSet } from './scenario.js';
 
@@ -92,11 +92,11 @@ export async function startMockServer(options: MockServerOptions): Promise<MockS
       return;
     }
     if (cors.handle(req, res)) return;
-    const gone = new AbortController();
+    const leaving = new LazyLeaving();
     res.on('close', () => {
-      if (!res.writableFinished) gone.abort(new Error('client closed the connection'));
+      if (!res.writableFinished) leaving.leave(new Error('client closed the connection'));
     });
-    core.handle(nodeRequest(req), nodeResponse(res), gone.signal).catch((error: unknown) => {
+    core.handle(nodeRequest(req), nodeResponse(res), leaving).catch((error: unknown) => {
       if (res.headersSent) res.destroy();
       else res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: describeError(error) }));
     });

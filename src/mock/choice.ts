@@ -77,6 +77,8 @@ export class MockChoices {
   }
 
   #fromHeader(protocol: string, set: ScenarioSet, header: string): string | undefined {
+    // The usual header, one scenario of this protocol named alone: nothing to split.
+    if (!header.includes(',') && !header.includes('=') && set.get(header) !== undefined) return header;
     const entries = header
       .split(',')
       .map((entry) => entry.trim())

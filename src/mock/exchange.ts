@@ -9,6 +9,7 @@ import type { CorsPolicy } from './cors.js';
 import { playAnswer, playStream } from './playback.js';
 import type { Scenario, ScenarioAnswer, ScenarioSet, ScenarioStream } from './scenario.js';
 import type { Asked, Selection } from './choice.js';
+import { RequestTarget } from './routes.js';
 
 export { SCENARIO_HEADER } from './choice.js';
 export const MAX_REQUEST_BYTES = 1024 * 1024;
@@ -138,12 +139,12 @@ export interface MockExchangeOptions {
   /** What plays for this request: its scenario and faults (see MockChoices). */
   readonly selection: Selection;
   /** `req.url` parsed already, when the caller has it. */
-  readonly url?: URL | undefined;
+  readonly target?: RequestTarget | undefined;
 }
 
 /** One request to the mock and the means to answer it. */
 export class MockExchange {
-  readonly url: URL;
+  readonly target: RequestTarget;
   readonly id: string;
   readonly protocol: ServedProtocol;
   readonly req: MockRequest;
@@ -171,7 +172,12 @@ export class MockExchange {
     this.selection = options.selection;
     this.params = options.params ?? {};
     this.#onClientDeviation = options.onClientDeviation;
-    this.url = options.url ?? new URL(this.req.url, 'http://mock.invalid');
+    this.target = options.target ?? new RequestTarget(this.req.url);
+  }
+
+  /** The request's path and query. */
+  get url(): URL {
+    return this.target.url;
   }
 
   /** Aborts when the client goes away before the answer is complete. */
@@ -210,7 +216,7 @@ export class MockExchange {
 
   /** The request as a record for the rules. */
   record(body: string | undefined): RequestRecord {
-    return { method: this.req.method, url: this.url.pathname + this.url.search, headers: this.req.headers, body };
+    return { method: this.req.method, url: this.target.pathname + this.target.search, headers: this.req.headers, body };
   }
 
   /**

@@ -112,6 +112,26 @@ describe('fastgpt.records.effect through suite assertions', () => {
     ]);
   });
 
+  it('text: kept by a chunk with words in delta.content, broken when the words travel elsewhere', () => {
+    const sse = (index: number, delta: Record<string, unknown>, finish: string | null = null): Frame => {
+      const data = JSON.stringify({ id: '', object: '', created: 0, choices: [{ delta, index: 0, finish_reason: finish }] });
+      return { type: 'sse', index, atMs: 0, event: undefined, id: undefined, data, json: parseJson(data) };
+    };
+    const answer = (...frames: Frame[]) => {
+      const watch = new FrameWatch({}, [{ rule: 'fastgpt.chunk.shape', pointer: '/choices/0/delta/content', text: true }]);
+      for (const frame of frames) watch.see(frame);
+      return watch.judge(rules, (value) => value);
+    };
+    // OpenAI's shape: a role chunk with "" first, words, a stop chunk with an empty delta.
+    expect(answer(sse(0, { role: 'assistant', content: '' }), sse(1, { content: '电' }), sse(2, {}, 'stop'))).toEqual([]);
+    // The words under delta.text: content is there, but "" and null only.
+    expect(
+      answer(sse(0, { role: 'assistant', content: '' }), sse(1, { role: 'assistant', text: '电' }), sse(2, { role: 'assistant', content: null }, 'stop')),
+    ).toMatchObject([{ rule: 'fastgpt.chunk.shape', pointer: '/choices/0/delta/content', expected: 'a string with words in it' }]);
+    expect(answer(sse(0, { content: '  ' }))).toHaveLength(1);
+    expect(answer()).toMatchObject([{ type: 'stream', rule: 'fastgpt.chunk.shape' }]);
+  });
+
   it('reports an answer that never came as a deviation, not a pass', () => {
     const watch = new FrameWatch({}, [{ rule: 'fastgpt.records.effect', pointer: '/data', exists: true }]);
     expect(watch.judge(rules, (value) => value)).toMatchObject([{ type: 'stream', rule: 'fastgpt.records.effect' }]);

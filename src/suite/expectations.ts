@@ -151,7 +151,14 @@ export class FrameWatch {
       const frame = seen?.frame;
       if (seen === undefined || frame === undefined) {
         // Nothing to look at keeps what only forbids (excludes, atMost, exists: false).
-        if (assertion.exists !== true && assertion.equals === undefined && assertion.includes === undefined && assertion.only === undefined) continue;
+        if (
+          assertion.exists !== true &&
+          assertion.text !== true &&
+          assertion.equals === undefined &&
+          assertion.includes === undefined &&
+          assertion.only === undefined
+        )
+          continue;
         deviations.push(
           deviationOf(rule, {
             type: 'stream',
@@ -186,6 +193,9 @@ function check(assertion: ValueAssertion, values: readonly unknown[], fill: (val
   const at = assertion.pointer;
   if (assertion.exists !== undefined && values.length > 0 !== assertion.exists) {
     return { message: assertion.exists ? `${at} is missing` : `${at} should not be there`, expected: assertion.exists ? 'present' : 'absent' };
+  }
+  if (assertion.text === true && !values.some((value) => typeof value === 'string' && value.trim() !== '')) {
+    return { message: `${at} holds no text`, expected: 'a string with words in it' };
   }
   if (assertion.atMost !== undefined && values.length > assertion.atMost) {
     return { message: `${at} has ${values.length} values`, expected: `at most ${assertion.atMost}` };

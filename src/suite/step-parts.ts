@@ -33,6 +33,10 @@ const ValueAssertion = z
     includes: z.unknown().optional().describe('Some value at the pointer equals this.'),
     excludes: z.unknown().optional().describe('No value at the pointer equals this.'),
     exists: z.boolean().optional(),
+    text: z
+      .literal(true)
+      .optional()
+      .describe('Some value at the pointer, in some matching frame, is a string with more than white space (an answer with words in it).'),
     atMost: z.number().int().min(0).optional().describe('At most this many values at the pointer (e.g. a page of pageSize items).'),
     only: z.unknown().optional().describe('Every value at the pointer, in every matching frame, equals this (and there is one).'),
     because,

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { RequestTarget } from '../src/mock/routes.js';
+import { RequestTarget } from '../src/mock/target.js';
 
 const viaUrl = (raw: string): { pathname: string; search: string } | 'refused' => {
   try {

@@ -9,7 +9,7 @@ import type { CorsPolicy } from './cors.js';
 import { playAnswer, playStream } from './playback.js';
 import type { Scenario, ScenarioAnswer, ScenarioSet, ScenarioStream } from './scenario.js';
 import type { Asked, Selection } from './choice.js';
-import { RequestTarget } from './routes.js';
+import { RequestTarget } from './target.js';
 
 export { SCENARIO_HEADER } from './choice.js';
 export const MAX_REQUEST_BYTES = 1024 * 1024;

@@ -149,6 +149,39 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       stream(sse([U, { text: '电影' }], [U, stop], [U, '[DONE]'])),
     ],
   },
+  'fastgpt.chunk.words': {
+    keeps: [
+      stream(plain),
+      detailed(detail),
+      // OpenAI's own: a role chunk with "" first, the stop chunk's delta empty.
+      stream(
+        sse([U, chunk('', null, { role: 'assistant' })], [U, chunk('电影')], [U, { choices: [{ delta: {}, index: 0, finish_reason: 'stop' }] }], [U, '[DONE]']),
+      ),
+      // No words at all: an answer that stops at an interactive node, a reasoning model's thoughts alone.
+      detailed(
+        sse(
+          ['interactive', { interactive: { type: 'userSelect', params: { userSelectOptions: [{ key: 'o1', value: '确认' }] } } }],
+          ['answer', stop],
+          ['answer', '[DONE]'],
+          ['flowResponses', nodes],
+        ),
+      ),
+      stream(sse([U, chunk(null, null, { content: undefined, reasoning_content: '想' })], [U, stop], [U, '[DONE]'])),
+      // Words in content, and the same words again under a key of the server's own.
+      stream(sse([U, chunk('电影', null, { text: '电影' })], [U, stop], [U, '[DONE]'])),
+    ],
+    breaks: [
+      stream(
+        sse(
+          [U, chunk(null, null, { content: undefined, role: 'assistant', text: '电影' })],
+          [U, chunk(null, null, { content: undefined, text: '新海诚' })],
+          [U, stop],
+          [U, '[DONE]'],
+        ),
+      ),
+      detailed(sse(['answer', chunk('', null, { text: '电影' })], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes])),
+    ],
+  },
   'fastgpt.event.shape': {
     keeps: [
       refusal(sseEvent({ code: 403, statusText: 'unAuthorization', message: 'unAuthorization' }, { event: 'error' }), COMPLETIONS, {

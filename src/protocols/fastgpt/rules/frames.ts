@@ -5,6 +5,7 @@
 import type { Frame } from '../../../core/exchange.js';
 import { mediaType, frameSchemaRule, reportFrameProblems, statusRule } from '../../../core/kit.js';
 import { defineRule } from '../../../core/rule.js';
+import { isRecord } from '../../../core/schemas.js';
 import { at, eventOf, isChunkFrame, isDone, onCompletions } from './read.js';
 
 /** Event names the document or FastGPT's code define; others are newer or foreign (a warning). */
@@ -109,6 +110,54 @@ export const chunkShape = onCompletions(
     'https://chatwire.dev/schemas/fastgpt/chunk.json',
     { select: (frame) => isChunkFrame(frame) },
   ),
+);
+
+/** Keys of a delta whose strings are not the answer's words: OpenAI's and FastGPT's own. */
+const NOT_WORDS = new Set(['role', 'reasoning_content', 'reasoning', 'refusal', 'name', 'id', 'type', 'tool_calls', 'function_call']);
+
+// Could a legal server fail this? One whose words come only in a delta key of its own with none in
+// content; no known server does. An answer with no words at all (an interactive node, an error, a
+// reasoning model's thoughts alone) passes: only words sent elsewhere are reported.
+export const chunkWords = onCompletions(
+  defineRule({
+    id: 'fastgpt.chunk.words',
+    title: "An answer's words travel in each chunk's choices[].delta.content, where OpenAI clients read them, not only under another key",
+    severity: 'error',
+    basis: 'doc',
+    source: at('Response (stream examples: choices[0].delta.content)'),
+    scopes: ['stream'],
+    create: (_context, report) => {
+      let words = false;
+      // The first words found elsewhere: one frame kept, reported only if content never has any.
+      let elsewhere: { readonly frame: Frame; readonly pointer: string; readonly key: string } | undefined;
+      return {
+        frame(frame) {
+          if (words || !isChunkFrame(frame) || !frame.json.ok || !isRecord(frame.json.value)) return;
+          const choices = frame.json.value['choices'];
+          if (!Array.isArray(choices)) return;
+          for (const [index, choice] of choices.entries()) {
+            const delta: unknown = isRecord(choice) ? choice['delta'] : undefined;
+            if (!isRecord(delta)) continue;
+            for (const [key, value] of Object.entries(delta)) {
+              if (typeof value !== 'string' || value.trim() === '') continue;
+              if (key === 'content') return void (words = true);
+              if (!NOT_WORDS.has(key)) elsewhere ??= { frame, pointer: `/choices/${index}/delta/${key}`, key };
+            }
+          }
+        },
+        end() {
+          if (words || elsewhere === undefined) return;
+          report({
+            at: 'frame',
+            frame: elsewhere.frame,
+            pointer: elsewhere.pointer,
+            message: `the answer's words come in delta.${elsewhere.key}, and no chunk has any in delta.content: OpenAI clients show an empty answer`,
+            expected: 'the words in choices[].delta.content',
+          });
+        },
+      };
+    },
+  }),
 );
 
 const EVENT_SCHEMAS: Readonly<Record<string, string>> = {

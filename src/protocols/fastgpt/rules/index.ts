@@ -10,7 +10,7 @@
  */
 import type { Rule } from '../../../core/rule.js';
 import { answerContentType, answerJson, answerOpenAiFields, answerShape, answerSucceeded } from './answer.js';
-import { chunkShape, eventKnown, eventShape, framePayload, streamContentType, streamStatus } from './frames.js';
+import { chunkShape, chunkWords, eventKnown, eventShape, framePayload, streamContentType, streamStatus } from './frames.js';
 import { answerDetail, answerPlain, detailNamed, plainNoDetailEvents, plainOpenAiFrames } from './mode.js';
 import { historiesOwnApp, listPaging, listTotal, listUnique } from './lists.js';
 import { recordsData, recordsEffect, recordsEnvelope, recordsSuccess, recordsSuccessStatus } from './records.js';
@@ -27,6 +27,7 @@ export const fastgptRules: readonly Rule[] = [
   streamStatus,
   framePayload,
   chunkShape,
+  chunkWords,
   eventShape,
   eventKnown,
   detailNamed,

@@ -7,6 +7,7 @@ import type { CaseReport } from '../report/model.js';
 import { runPool } from '../suite/pool.js';
 import { DEFAULT_CONCURRENCY, runSuite, type SuiteRunOptions } from '../suite/runner.js';
 import { loadSuite } from '../suite/suite.js';
+import { tokenVars } from '../suite/token-vars.js';
 import { SCENARIO_HEADER } from './exchange.js';
 import type { Scenario } from './scenario.js';
 
@@ -128,7 +129,7 @@ export async function judgeScenario(
   const started = systemClock.now();
   if (options.signal?.aborted) throw reasonOf(options.signal);
   const suite = loadSuite(protocol);
-  const vars: Record<string, string> = { token: JUDGE_TOKEN };
+  const vars: Record<string, string> = tokenVars(JUDGE_TOKEN);
   for (const [name, variable] of Object.entries(suite.variables)) if (variable.mock !== undefined) vars[name] = fillTemplate(variable.mock, vars);
   const onMock = async (run: (options: SuiteRunOptions) => Promise<CaseReport[]>): Promise<CaseReport[]> => {
     const mock = await start({ protocols: [protocol], scenarioDirs: { [protocol.id]: dirs }, clock, token: JUDGE_TOKEN, allowAuthFaults: true });

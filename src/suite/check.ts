@@ -4,9 +4,10 @@ import type { Protocol } from '../protocols/protocol.js';
 import { transportOf } from '../transports/index.js';
 import { captureRule } from './rules.js';
 import type { Suite } from './suite-file.js';
+import { TOKEN_VARS } from './token-vars.js';
 
-/** Names every run provides: a run id, the case's name, and the key in use. */
-const BUILT_IN = ['run', 'case', 'token'];
+/** Names every run provides: a run id, the case's name, and the key in use with the near keys made from it. */
+const BUILT_IN = ['run', 'case', ...TOKEN_VARS];
 
 interface Problem {
   readonly path: string;

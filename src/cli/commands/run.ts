@@ -21,6 +21,7 @@ import { runOptions } from './options.js';
 import { listCases } from './run-list.js';
 import { RunVerdict } from './run-verdict.js';
 import { CutReason } from '../../transports/abort.js';
+import { tokenVars } from '../../suite/token-vars.js';
 
 /** How long after --max-run-time a run still waits for its cases to end (they all watch its signal). */
 const STOP_GRACE_MS = 5_000;
@@ -105,7 +106,7 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
     if (embedded) mock = await startMockServer({ protocols: planned.map((p) => p.protocol), allowAuthFaults: true, ...(token === undefined ? {} : { token }) });
     baseUrl = options.target ?? (mock as MockServer).url;
     const plans = planned.map((p): SuitePlan => {
-      const vars: Record<string, string> = token === undefined ? {} : { token };
+      const vars: Record<string, string> = token === undefined ? {} : tokenVars(token);
       // Against the embedded mock, the suite's own mock values stand in for what a target would need.
       if (embedded)
         for (const [name, variable] of Object.entries(p.suite.variables)) if (variable.mock !== undefined) vars[name] = fillTemplate(variable.mock, vars);

@@ -50,6 +50,8 @@ export const audit8Variants = {
   tasks: [
     variant('pass', 'r8-tk-faithful', 'Workspaces, conversations, messages and polls as the document shows them', `${TASKS} 1) curl`, tasks('')),
     variant('fail', 'r8-tk-token-prefix', 'A token that starts with the real one is accepted', `${TASKS} 通用 Header (Authorization: Bearer <TOKEN>)`, tasks('token-prefix')),
+    variant('fail', 'r8-tk-token-truncated', 'A token that is a leading part of the real one is accepted', `${TASKS} 通用 Header (Authorization: Bearer <TOKEN>)`, tasks('token-truncated')),
+    variant('fail', 'r8-tk-token-case', 'The token is compared without case', `${TASKS} 通用 Header (Authorization: Bearer <TOKEN>)`, tasks('token-case')),
     variant('fail', 'r8-tk-empty-bearer', 'Authorization: Bearer with no token is served', `${TASKS} 通用 Header (Authorization: Bearer <TOKEN>)`, tasks('empty-bearer-accepted')),
   ],
 };

@@ -121,6 +121,9 @@ async function chatCompletions(req, res, version) {
   try { body = JSON.parse(raw); } catch { body = null; }
   const stream = !!(body && body.stream);
   if (has('stream-wrong-key-accepted') && stream && key && !APP[key]) key = 'fastgpt-main';
+  // Added with chatwire's near-key case: keys looked up without case, or by a leading part.
+  if (has('key-case') && key) key = Object.keys(APP).find((known) => known.toLowerCase() === key.toLowerCase()) ?? key;
+  if (has('key-leading-part') && key) key = Object.keys(APP).find((known) => known.startsWith(key)) ?? key;
   if (!key || !APP[key]) return authFail(res, key, stream);
   if (!body || typeof body !== 'object' || Array.isArray(body)) return refuse(res, stream, 'invalid body');
   const kind = KIND[key];

@@ -41,6 +41,8 @@ export const audit8Variants = {
     variant('pass', 'r8-fg-late-flowresponses', 'flowResponses 1.2 s after [DONE], the response ended 1 s after it', `${FG} Response (detail=true); digest: flowResponses after [DONE] in v4.11–v4.14`, fastgpt('legal-late-flowresponses+legal-linger-1s')),
     variant('fail', 'r8-fg-first-message-question', 'With a chatId, the first message is taken as the question and stored, not the last', `${FG} Parameters (chatId: 使用 messages数组最后一个内容作为用户问题)`, fastgpt('first-message-question')),
     variant('fail', 'r8-fg-human-record-placeholder', "The Human record holds a placeholder, not the question asked", `${FG} getPaginationRecords (Human value)`, fastgpt('rec-human-wrong-text')),
+    variant('fail', 'r8-fg-key-case', 'API keys looked up without case', `${FG} Start a Conversation (application-specific API key)`, fastgpt('key-case')),
+    variant('fail', 'r8-fg-key-leading-part', 'A leading part of an API key is taken for the key', `${FG} Start a Conversation (application-specific API key)`, fastgpt('key-leading-part')),
     variant('fail', 'r8-fg-text-in-delta-text', 'Streamed text sent in choices[0].delta.text, never in delta.content', `${FG} Response (stream examples: delta.content)`, fastgpt('st-text-in-wrong-field')),
   ],
   pocketqa: [

@@ -119,6 +119,13 @@ describe('chatwire load', () => {
     expect(exclusive.stderr).toContain('it is marked exclusive');
   }, 30_000);
 
+  it('runs a named case that sends keys made from --token, not skipping it for want of them', async () => {
+    const named = await cli(['load', 'tasks', '--case', 'refuse-near-token', '--concurrency', '1', '--duration', '1s']);
+    expect(named.stdout).not.toContain('skipped');
+    expect(named.stdout).toContain('1 passed');
+    expect(named.code).toBe(0);
+  }, 30_000);
+
   it('finds cross-talk between Socket.IO answers too', async () => {
     const mock = await startMock(['--fault', 'crosstalk:2'], 'pocketqa');
     try {

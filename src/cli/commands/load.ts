@@ -21,6 +21,7 @@ import { parseOptions } from '../options.js';
 import { optionsSchema } from '../spec.js';
 import { loadOptions } from './options-load.js';
 import { MOCK_TOKEN } from './run.js';
+import { tokenVars } from '../../suite/token-vars.js';
 
 const LoadOptions = optionsSchema(loadOptions);
 
@@ -71,7 +72,7 @@ export async function loadCommand(protocolName: string, raw: Record<string, unkn
   const headers: Record<string, string> = Object.fromEntries(options.header);
   if (token !== undefined) headers['authorization'] = `Bearer ${token}`;
   headers[SUITE_HEADER] = `chatwire/${version}`;
-  const vars: Record<string, string> = token === undefined ? {} : { token };
+  const vars: Record<string, string> = token === undefined ? {} : tokenVars(token);
   if (embedded) for (const [name, variable] of Object.entries(suite.variables)) if (variable.mock !== undefined) vars[name] = fillTemplate(variable.mock, vars);
   for (const entry of options.var) vars[entry.slice(0, entry.indexOf('='))] = entry.slice(entry.indexOf('=') + 1);
   const markers = new Markers(options.runId ?? randomRunId(), options.concurrency);

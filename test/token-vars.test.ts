@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { tokenVars } from '../src/suite/token-vars.js';
+import { neededFlags, tokenVars } from '../src/suite/token-vars.js';
 
 describe('the near keys a run makes from its key', () => {
   it('cuts the last character and swaps the case of every letter', () => {
@@ -15,5 +15,13 @@ describe('the near keys a run makes from its key', () => {
       expect(near.tokenCase).not.toBe(token);
       expect(near.tokenCut).not.toBe(token);
     }
+  });
+
+  it('asks for --token once for the key and its near keys, and --var for the rest', () => {
+    const variables = { appId: { description: 'the app whose chats are read' } };
+    expect(neededFlags(['token', 'tokenCut', 'tokenCase'], variables)).toBe('--token … (the key the server expects)');
+    expect(neededFlags(['tokenCase', 'appId', 'other'], variables)).toBe(
+      '--token … (the key the server expects); --var appId=… (the app whose chats are read); --var other=… (not declared by the suite)',
+    );
   });
 });

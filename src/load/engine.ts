@@ -8,6 +8,7 @@ import { skippedCase } from '../suite/case-reports.js';
 import { crosstalkRule, type Markers } from './crosstalk.js';
 import { runCaseOnce, type SessionCase } from './session.js';
 import { LoadTally } from './tally.js';
+import { neededFlags } from '../suite/token-vars.js';
 
 /** This machine's share of the sessions: i of every n, counted from 1. */
 export interface Shard {
@@ -65,8 +66,7 @@ export async function runLoad(plan: LoadPlan, options: LoadOptions, tally: LoadT
   const cases = plan.cases.filter((suiteCase) => {
     const missing = missingVariables(suiteCase, known);
     if (missing.length === 0) return true;
-    const needs = missing.map((name) => `--var ${name}=… (${plan.suite.variables[name]?.description ?? 'not declared by the suite'})`).join('; ');
-    tally.skip(skippedCase(protocol, suiteCase, `needs ${needs}`));
+    tally.skip(skippedCase(protocol, suiteCase, `needs ${neededFlags(missing, plan.suite.variables)}`));
     return false;
   });
   const sessions = sessionsOf(options.markers.sessions, options.shard);

@@ -15,6 +15,7 @@ import { captureRule } from './rules.js';
 import { CaseScope, type StepResult, type StepTarget } from './step.js';
 import type { Suite, SuiteCase } from './suite.js';
 import { asWarning, captureDeviation, lostTargetStep, skippedCase } from './case-reports.js';
+import { neededFlags } from './token-vars.js';
 
 export interface SuiteRunOptions extends StepTarget {
   /** Values for the suite's variables (--var), plus `token` when one is in use. */
@@ -136,8 +137,7 @@ export async function runSuites(plans: readonly SuitePlan[], options: SuiteRunOp
         const vars = { ...options.vars, ...planVars, run, case: suiteCase.name };
         const missing = missingVariables(suiteCase, new Set(Object.keys(vars)));
         if (missing.length > 0) {
-          const needs = missing.map((name) => `--var ${name}=… (${suite.variables[name]?.description ?? 'not declared by the suite'})`).join('; ');
-          return skippedCase(protocol, suiteCase, `needs ${needs}`);
+          return skippedCase(protocol, suiteCase, `needs ${neededFlags(missing, suite.variables)}`);
         }
         if (state.silent !== undefined) return skippedCase(protocol, suiteCase, `not run: ${state.silent}`);
         if (options.signal?.aborted === true) return skippedCase(protocol, suiteCase, `not run: ${stoppedBy(options.signal)}`);

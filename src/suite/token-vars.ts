@@ -14,3 +14,14 @@ export function tokenVars(token: string): Record<'token' | 'tokenCut' | 'tokenCa
 
 /** The names of tokenVars, which every run that has a key provides. */
 export const TOKEN_VARS: readonly string[] = ['token', 'tokenCut', 'tokenCase'];
+
+/**
+ * What a user passes for the variables a case lacks: `--token` once for the key and the near keys
+ * made from it, `--var` with the suite's description for each other one.
+ */
+export function neededFlags(missing: readonly string[], variables: Readonly<Record<string, { readonly description?: string | undefined }>>): string {
+  const keyed = missing.some((name) => TOKEN_VARS.includes(name));
+  const others = missing.filter((name) => !TOKEN_VARS.includes(name));
+  const flags = others.map((name) => `--var ${name}=… (${variables[name]?.description ?? 'not declared by the suite'})`);
+  return [...(keyed ? ['--token … (the key the server expects)'] : []), ...flags].join('; ');
+}

@@ -21,7 +21,7 @@ if (mode === 'baseline') {
   // The real command, in-process so its peak RSS can be read: every ctai stream rule runs.
   // As the bin does for validate, before the program loads (src/cli/main.ts).
   const { processIo } = await import('../dist/cli/io.js');
-  processIo().tuneForStreaming();
+  processIo().tuneCollector('validate');
   const { runCli } = await import('../dist/index.js');
   let out = '';
   const io = {

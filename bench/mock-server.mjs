@@ -32,6 +32,9 @@ if (mode === 'bare') {
   await new Promise((resolve) => server.listen({ port: 0, host: '127.0.0.1', backlog: 4096 }, resolve));
   port = server.address().port;
 } else if (mode === 'mock') {
+  // Run as `chatwire mock` runs it: its collector tuned as the bin tunes it (src/cli/main.ts).
+  const { tuneCollector } = await import('../dist/cli/io.js');
+  tuneCollector('mock');
   // Not judged on load: the 100 ms stream lasts exactly the default --timeout (30 s), a race on a busy machine.
   const { startMockServer, selectProtocols } = await import('../dist/index.js');
   const mock = await startMockServer({ protocols: await selectProtocols(['ctai']), scenarioDirs: { ctai: [scenarioDir] }, speed: 1, judgeScenarios: false });

@@ -18,7 +18,7 @@ async function run(): Promise<number> {
     return 0;
   }
   // Before the program loads: what survives loading it is what grows the young generation.
-  if (args[0] === 'validate') io.tuneForStreaming?.();
+  if (args[0] !== undefined) io.tuneCollector?.(args[0]);
   const { runCli } = await import('./program.js');
   return runCli(args, io);
 }

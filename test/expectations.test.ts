@@ -28,6 +28,28 @@ describe('valuesAt', () => {
     expect(valuesAt(value, '/a/9')).toEqual([]);
     expect(valuesAt(value, '')).toEqual([value]);
   });
+
+  it('selects the items whose member has a value with *[name=value]', () => {
+    const records = {
+      list: [
+        { dataId: 'q1', obj: 'Human', like: 'yes', n: 1 },
+        { dataId: 'a1', obj: 'AI', like: 'no', n: 2, on: true },
+        { dataId: 'a]2', obj: 'AI', n: 3 },
+      ],
+      byKey: { x: { obj: 'AI', n: 4 }, y: { obj: 'Human', n: 5 } },
+    };
+    expect(valuesAt(records, '/list/*[dataId=a1]/like')).toEqual(['no']);
+    expect(valuesAt(records, '/list/*[obj=AI]/n')).toEqual([2, 3]);
+    expect(valuesAt(records, '/byKey/*[obj=Human]/n')).toEqual([5]);
+    // A number or boolean is matched by its JSON; a value may hold ].
+    expect(valuesAt(records, '/list/*[n=3]/dataId')).toEqual(['a]2']);
+    expect(valuesAt(records, '/list/*[on=true]/dataId')).toEqual(['a1']);
+    expect(valuesAt(records, '/list/*[dataId=a]2]/n')).toEqual([3]);
+    // No item matches, or the member is missing: nothing, not every item.
+    expect(valuesAt(records, '/list/*[dataId=zz]/like')).toEqual([]);
+    expect(valuesAt(records, '/list/*[missing=1]')).toEqual([]);
+    expect(valuesAt(records, '/list/0/*[obj=AI]')).toEqual([]);
+  });
 });
 
 describe('a capture with an answer maker', () => {

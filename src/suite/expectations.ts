@@ -7,17 +7,31 @@ import { isArray, isRecord } from '../core/schemas.js';
 import type { AbsentAssertion, Assertion, Capture, ValueAssertion } from './step-parts.js';
 import type { AnswerMakers } from '../protocols/protocol.js';
 
-/** The values at a JSON pointer; a `*` segment matches every item of an array or object. */
+/** `*[name=value]`: every item whose member `name` is `value` (a string, or a number or boolean written as JSON). */
+const SELECTOR = /^\*\[([^=\]]+)=(.*)\]$/;
+
+function selected(value: unknown, name: string, wanted: string): boolean {
+  if (!isRecord(value) || !Object.hasOwn(value, name)) return false;
+  const member = value[name];
+  return typeof member === 'string' ? member === wanted : JSON.stringify(member) === wanted;
+}
+
+/**
+ * The values at a JSON pointer; a `*` segment matches every item of an array or object, and
+ * `*[name=value]` only the items whose member `name` is `value` (a record by its dataId).
+ */
 export function valuesAt(root: unknown, pointer: string): unknown[] {
   let current: unknown[] = [root];
   if (pointer === '') return current;
   for (const raw of pointer.slice(1).split('/')) {
     const key = raw.replaceAll('~1', '/').replaceAll('~0', '~');
+    const selector = key.startsWith('*[') ? SELECTOR.exec(key) : null;
     const next: unknown[] = [];
     for (const value of current) {
-      if (key === '*') {
-        if (isArray(value)) next.push(...value);
-        else if (isRecord(value)) next.push(...Object.values(value));
+      if (key === '*' || selector !== null) {
+        const items = isArray(value) ? value : isRecord(value) ? Object.values(value) : [];
+        if (selector === null) next.push(...items);
+        else for (const item of items) if (selected(item, selector[1] ?? '', selector[2] ?? '')) next.push(item);
       } else if (Array.isArray(value) && /^\d+$/.test(key)) {
         if (Number(key) < value.length) next.push(value[Number(key)]);
       } else if (isRecord(value) && Object.hasOwn(value, key)) {

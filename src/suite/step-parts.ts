@@ -7,7 +7,10 @@ export const varName = z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/, 'a variable n
 /** Where a value sits in an answer: the first frame with this event name (any, when absent). */
 const FrameSelector = {
   event: z.string().optional().describe('Only frames with this SSE event name; omit for any frame (or the body).'),
-  pointer: z.string().regex(/^(\/[^/]*)*$/, 'a JSON pointer such as /data/list/0/chatId (* matches every item)'),
+  pointer: z
+    .string()
+    .regex(/^(\/[^/]*)*$/, 'a JSON pointer such as /data/list/0/chatId (* matches every item)')
+    .describe('A JSON pointer; a * segment matches every item, and *[name=value] every item whose member name is value (e.g. /data/list/*[obj=AI]/value).'),
 };
 
 const Capture = z

@@ -2,7 +2,8 @@
 // built CLI: one faithful server per protocol, changed by one mutation at a time (MUT). Kept here: the
 // mutations chatwire passed when they were written (values the request table allows refused, a token
 // that only looks like the server's accepted, ?stream=false streamed, a FastGPT record holding the
-// first message rather than the last, CHAT_SS with two arguments), the legal one it refused (flowResponses
+// first message rather than the last, an empty answer record, feedback stored on the question, no node
+// results kept, CHAT_SS with two arguments), the legal one it refused (flowResponses
 // late after [DONE], the server closing soon after it), and the faithful servers beside them.
 import { fileURLToPath } from 'node:url';
 import { spawnServer, variant } from '../audit/variants.mjs';
@@ -43,6 +44,10 @@ export const audit8Variants = {
     variant('fail', 'r8-fg-human-record-placeholder', "The Human record holds a placeholder, not the question asked", `${FG} getPaginationRecords (Human value)`, fastgpt('rec-human-wrong-text')),
     variant('fail', 'r8-fg-key-case', 'API keys looked up without case', `${FG} Start a Conversation (application-specific API key)`, fastgpt('key-case')),
     variant('fail', 'r8-fg-key-leading-part', 'A leading part of an API key is taken for the key', `${FG} Start a Conversation (application-specific API key)`, fastgpt('key-leading-part')),
+    variant('pass', 'r8-fg-records-newest-first', 'getPaginationRecords lists a page newest first', `${FG} getPaginationRecords (offset, pageSize: any order)`, fastgpt('legal-records-newest-first')),
+    variant('fail', 'r8-fg-ai-record-empty', 'The AI record holds an empty text, not the answer', `${FG} getPaginationRecords (AI value)`, fastgpt('rec-ai-value-empty')),
+    variant('fail', 'r8-fg-feedback-on-question', 'Feedback on an answer is stored on the record before it, the question', `${FG} Like / Unlike (dataId - Chat Record ID)`, fastgpt('rec-feedback-on-human')),
+    variant('fail', 'r8-fg-resdata-empty', 'getResData answers [] for an answer that ran its nodes', `${FG} getResData (dataId: the node results of that record)`, fastgpt('rec-resdata-empty')),
     variant('fail', 'r8-fg-text-in-delta-text', 'Streamed text sent in choices[0].delta.text, never in delta.content', `${FG} Response (stream examples: delta.content)`, fastgpt('st-text-in-wrong-field')),
   ],
   pocketqa: [

@@ -244,14 +244,21 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     ],
   },
   'fastgpt.stop.present': {
-    keeps: [stream(plain), stream(sse([U, chunk('a')], [U, chunk('', 'stop')], [U, '[DONE]']))],
-    breaks: [stream(sse([U, chunk('a')], [U, '[DONE]']))],
+    keeps: [
+      stream(plain),
+      stream(sse([U, chunk('a')], [U, chunk('', 'stop')], [U, '[DONE]'])),
+      // "" where null belongs on the chunks before a real stop.
+      stream(sse([U, chunk('a', '')], [U, chunk('b', '')], [U, stop], [U, '[DONE]'])),
+    ],
+    breaks: [stream(sse([U, chunk('a')], [U, '[DONE]'])), stream(sse([U, chunk('a', '')], [U, chunk(null, '')], [U, '[DONE]']))],
   },
   'fastgpt.stop.single': {
     keeps: [
       stream(plain),
       // Heartbeats are answer chunks with empty content; they are not stops.
       stream(sse([U, chunk('')], [U, chunk('a')], [U, chunk('')], [U, stop], [U, '[DONE]'])),
+      // finish_reason "" is not a stop: the chunks after it are the answer's.
+      stream(sse([U, chunk('a', '')], [U, chunk('b', '')], [U, stop], [U, '[DONE]'])),
     ],
     breaks: [stream(sse([U, chunk('a', 'stop')], [U, chunk('b')], [U, stop], [U, '[DONE]'])), stream(sse([U, stop], [U, stop], [U, '[DONE]']))],
   },

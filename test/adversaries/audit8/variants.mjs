@@ -2,9 +2,10 @@
 // built CLI: one faithful server per protocol, changed by one mutation at a time (MUT). Kept here: the
 // mutations chatwire passed when they were written (values the request table allows refused, a token
 // that only looks like the server's accepted, ?stream=false streamed, a FastGPT record holding the
-// first message rather than the last, an empty answer record, feedback stored on the question, no node
-// results kept, chats listed without title or updateTime, CHAT_SS with two arguments), the legal one it refused (flowResponses
-// late after [DONE], the server closing soon after it), and the faithful servers beside them.
+// first message rather than the last, an empty answer record, feedback stored on the question, no
+// node results kept, chats listed without title or updateTime, a stop chunk with finish_reason "",
+// CHAT_SS with two arguments), the legal one it refused (flowResponses late after [DONE], the server
+// closing soon after it), and the faithful servers beside them.
 import { fileURLToPath } from 'node:url';
 import { spawnServer, variant } from '../audit/variants.mjs';
 
@@ -50,6 +51,7 @@ export const audit8Variants = {
     variant('fail', 'r8-fg-resdata-empty', 'getResData answers [] for an answer that ran its nodes', `${FG} getResData (dataId: the node results of that record)`, fastgpt('rec-resdata-empty')),
     variant('fail', 'r8-fg-histories-no-title', 'getHistories items without title', `${FG} getHistories (Response Example: title)`, fastgpt('rec-hist-no-title-only')),
     variant('fail', 'r8-fg-histories-no-updatetime', 'getHistories items without updateTime', `${FG} getHistories (Response Example: updateTime)`, fastgpt('rec-hist-no-updatetime')),
+    variant('fail', 'r8-fg-finish-empty-string', 'The stop chunk says finish_reason "" instead of "stop"', `${FG} Response (stream examples: finish_reason "stop" before [DONE])`, fastgpt('st-finish-empty-string')),
     variant('fail', 'r8-fg-text-in-delta-text', 'Streamed text sent in choices[0].delta.text, never in delta.content', `${FG} Response (stream examples: delta.content)`, fastgpt('st-text-in-wrong-field')),
   ],
   pocketqa: [

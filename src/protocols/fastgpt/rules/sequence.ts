@@ -17,6 +17,16 @@ function finishReason(frame: Frame): unknown {
 }
 
 /**
+ * A chunk that ends the answer: finish_reason set. "" is not a reason: some OpenAI-compatible servers
+ * send it where null belongs, and a client testing `if (finish_reason)` never sees it as the end.
+ */
+function isStopChunk(frame: Frame): boolean {
+  if (!isChunkFrame(frame)) return false;
+  const reason = finishReason(frame);
+  return reason !== null && reason !== undefined && reason !== '';
+}
+
+/**
  * Tracks the terminal frames of a completions stream, for the rules about its end. A class: object
  * literals with getters get a hidden class each, which makes every frame's call megamorphic.
  */
@@ -99,7 +109,7 @@ export const doneEvent = onCompletions(
 );
 
 // Could a legal server fail this? None: FastGPT writes the stop chunk after every workflow, an interactive
-// stop included.
+// stop included. finish_reason "" on every chunk is no stop; "" before a real one passes.
 export const stopPresent = onCompletions(
   defineRule({
     id: 'fastgpt.stop.present',
@@ -110,17 +120,21 @@ export const stopPresent = onCompletions(
     scopes: ['stream'],
     create: (_context, report) => {
       let stopSeen = false;
+      let emptySeen = false;
       let reported = false;
       return {
         frame(frame) {
-          if (isChunkFrame(frame) && finishReason(frame) !== null && finishReason(frame) !== undefined) stopSeen = true;
+          if (isStopChunk(frame)) stopSeen = true;
+          else if (isChunkFrame(frame) && finishReason(frame) === '') emptySeen = true;
           if (isDone(frame) && !stopSeen && !reported) {
             reported = true;
             report({
               at: 'frame',
               frame,
               pointer: '',
-              message: '[DONE] came without a stop chunk before it',
+              message: emptySeen
+                ? '[DONE] came without a stop chunk before it (a chunk said finish_reason "", which is no reason: a client testing it never sees the end)'
+                : '[DONE] came without a stop chunk before it',
               expected: 'a chunk with finish_reason "stop" before [DONE]',
               actual: '[DONE]',
             });
@@ -160,8 +174,7 @@ export const stopSingle = onCompletions(
             });
             return;
           }
-          const reason = finishReason(frame);
-          if (reason !== null && reason !== undefined) stopAt = frame.index;
+          if (isStopChunk(frame)) stopAt = frame.index;
         },
       };
     },

@@ -5,7 +5,8 @@
 // first message rather than the last, an empty answer record, feedback stored on the question, no
 // node results kept, chats listed without title or updateTime, a stop chunk with finish_reason "",
 // CHAT_SS with two arguments), the legal one it refused (flowResponses late after [DONE], the server
-// closing soon after it), and the faithful servers beside them.
+// closing soon after it), and the faithful servers beside them. Some mutations were added to the
+// auditors' servers later, each with the chatwire case that finds it (near keys, records near keys).
 import { fileURLToPath } from 'node:url';
 import { spawnServer, variant } from '../audit/variants.mjs';
 
@@ -52,6 +53,7 @@ export const audit8Variants = {
     variant('fail', 'r8-fg-histories-no-title', 'getHistories items without title', `${FG} getHistories (Response Example: title)`, fastgpt('rec-hist-no-title-only')),
     variant('fail', 'r8-fg-histories-no-updatetime', 'getHistories items without updateTime', `${FG} getHistories (Response Example: updateTime)`, fastgpt('rec-hist-no-updatetime')),
     variant('fail', 'r8-fg-finish-empty-string', 'The stop chunk says finish_reason "" instead of "stop"', `${FG} Response (stream examples: finish_reason "stop" before [DONE])`, fastgpt('st-finish-empty-string')),
+    variant('fail', 'r8-fg-records-key-leading-part', 'The records calls take a leading part of an API key for the key', `${FG} Chat CRUD (called with an application-specific API key)`, fastgpt('rec-key-leading-part')),
     variant('fail', 'r8-fg-text-in-delta-text', 'Streamed text sent in choices[0].delta.text, never in delta.content', `${FG} Response (stream examples: delta.content)`, fastgpt('st-text-in-wrong-field')),
   ],
   pocketqa: [

@@ -8,6 +8,7 @@ import { auditVariants } from '../audit/variants.mjs';
 import { audit4Variants } from '../audit4/variants.mjs';
 import { audit5Variants } from '../audit5/variants.mjs';
 import { audit8Variants } from '../audit8/variants.mjs';
+import { audit9Variants } from '../audit9/variants.mjs';
 
 const LEGACY = { profile: 'legacy' };
 const NEWEST = { profile: 'newest' };
@@ -141,4 +142,5 @@ export const variants = [
   ...audit4Variants.fastgpt,
   ...audit5Variants.fastgpt,
   ...audit8Variants.fastgpt,
+  ...audit9Variants.fastgpt,
 ];

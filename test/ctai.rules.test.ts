@@ -366,9 +366,25 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     keeps: [
       { scope: 'request', body: '', options: { request: { query_text: 'q', stream: '1' }, requestHeaders: { accept: 'text/event-stream' } } },
       { scope: 'request', body: '', options: { request: { query_text: 'q', stream: '0' }, requestHeaders: { accept: 'application/json' } } },
+      // JSON listed with q=0 is declined, not asked for.
+      {
+        scope: 'request',
+        body: '',
+        options: { request: { query_text: 'q', stream: '1' }, requestHeaders: { accept: 'text/event-stream, application/json;q=0' } },
+      },
+      {
+        scope: 'request',
+        body: '',
+        options: { request: { query_text: 'q', stream: '1' }, requestHeaders: { accept: 'text/event-stream, application/json; q=0.0' } },
+      },
     ],
     breaks: [
       { scope: 'request', body: '', options: { request: { query_text: 'q', stream: '1' }, requestHeaders: { Accept: 'application/json, text/plain' } } },
+      {
+        scope: 'request',
+        body: '',
+        options: { request: { query_text: 'q', stream: '1' }, requestHeaders: { accept: 'text/event-stream, Application/JSON;q=0.5' } },
+      },
     ],
   },
   'http.response.complete': {

@@ -29,6 +29,18 @@ export const requestShape = requestSchemaRule(
   'https://chatwire.dev/schemas/ctai/request.json',
 );
 
+/** Whether an Accept header lists the media type with a weight above 0 (`q=0` says "not this", RFC 9110 §12.4.2). */
+function asksFor(accept: string, type: string): boolean {
+  return accept.split(',').some((range) => {
+    const [name, ...params] = range.split(';').map((part) => part.trim().toLowerCase());
+    if (name !== type) return false;
+    const weight = params.find((param) => param.startsWith('q='));
+    return weight === undefined || Number(weight.slice(2)) > 0;
+  });
+}
+
+// Could a legal client fail this? None: Accept: application/json on a stream is what the note forbids;
+// listing JSON with q=0 declines it and passes.
 export const requestAccept = defineRule({
   id: 'ctai.request.accept',
   title: 'A streaming request does not send Accept: application/json',
@@ -41,7 +53,7 @@ export const requestAccept = defineRule({
       const body = context.requestJson;
       if (!isRecord(body) || body['stream'] !== '1') return;
       const accept = Object.entries(context.request.headers).find(([name]) => name.toLowerCase() === 'accept')?.[1];
-      if (accept === undefined || !/application\/json/i.test(accept)) return;
+      if (accept === undefined || !asksFor(accept, 'application/json')) return;
       report({
         at: 'request',
         pointer: '',

@@ -5,8 +5,10 @@ import fastgpt from '../src/protocols/fastgpt/index.js';
 import tasks from '../src/protocols/tasks/index.js';
 
 let mock: MockServer;
+/** Virtual time: a test moves it on with clock.sleep(ms). */
+const clock = instantClock();
 beforeAll(async () => {
-  mock = await startMockServer({ protocols: [fastgpt, tasks], port: 0, clock: instantClock() });
+  mock = await startMockServer({ protocols: [fastgpt, tasks], port: 0, clock });
 });
 afterAll(() => mock.close());
 beforeEach(() => mock.reset());
@@ -151,6 +153,22 @@ describe('where a tasks client polls from', () => {
     const task = await start();
     const { next_offset } = await poll(task, 0);
     expect(await poll(task, next_offset + 1)).toHaveProperty('next_offset');
+    expect(rules()).toEqual([`/api/v1/tasks/${task} tasks.request.offset`]);
+  });
+
+  it('an offset inside what a poll delivered is a re-read: a warning, answered', async () => {
+    const task = await start();
+    await clock.sleep(60_000); // the task has run to its end
+    const from = (await poll(task, 0)).next_offset;
+    expect(from).toBeGreaterThan(1);
+    expect(await poll(task, from - 1)).toHaveProperty('next_offset');
+    expect(mock.clientDeviations().map(({ deviation }) => `${deviation.rule} ${deviation.severity}`)).toEqual(['tasks.request.offset-reread warn']);
+  });
+
+  it('a from that is no offset is reported as the poll is refused', async () => {
+    const task = await start();
+    const answer = await fetch(`${mock.url}/api/v1/tasks/${task}?from=xyz`, { headers: { authorization: 'Bearer t' } });
+    expect(answer.status).toBe(422);
     expect(rules()).toEqual([`/api/v1/tasks/${task} tasks.request.offset`]);
   });
 });

@@ -61,7 +61,7 @@ interface HttpCase {
 // Task t1 was made, then answered next_offset 3, then 5.
 const offsets = new Map<string, unknown>();
 for (const offset of [0, 3, 5]) givenOffsets(offsets).give('t1', offset);
-const polled = (task: string, from: number): HttpCase => ({
+const polled = (task: string, from: number | string): HttpCase => ({
   scope: 'request',
   body: '',
   options: { url: `http://t.invalid/api/v1/tasks/${task}?from=${from}`, requestHeaders: { authorization: 'Bearer t' }, memory: offsets },
@@ -193,8 +193,13 @@ const httpTable: Record<string, { keeps: HttpCase[]; breaks: HttpCase[] }> = {
   },
   'tasks.input.refused': { keeps: [refusal(404), refusal(422)], breaks: [refusal(200, { task_id: 't1' }), refusal(500)] },
   'tasks.request.offset': {
-    keeps: [polled('t1', 0), polled('t1', 3), polled('t1', 5), polled('unknown', 7)],
-    breaks: [polled('t1', 4), polled('t1', 6)],
+    // 4 re-reads (offset-reread's warning), it skips nothing.
+    keeps: [polled('t1', 0), polled('t1', 3), polled('t1', 5), polled('t1', 4), polled('unknown', 7)],
+    breaks: [polled('t1', 6), polled('t1', 'xyz'), polled('t1', '-1'), polled('unknown', '1.5')],
+  },
+  'tasks.request.offset-reread': {
+    keeps: [polled('t1', 0), polled('t1', 3), polled('t1', 5), polled('t1', 6), polled('unknown', 2), polled('t1', 'xyz')],
+    breaks: [polled('t1', 4), polled('t1', 1)],
   },
   'tasks.request.key': {
     keeps: [

@@ -4,7 +4,7 @@ import { isRecord } from '../../core/schemas.js';
 import type { MockExchange, MockRoute, Refusal } from '../../mock/exchange.js';
 import { BoundedStore, scriptReader, stateOf } from '../../mock/state.js';
 import { requestKey } from './rules/request.js';
-import { givenOffsets, requestOffset } from './rules/offsets.js';
+import { givenOffsets, requestOffset, requestOffsetReread } from './rules/offsets.js';
 
 export const FAULTS = ['offset-stuck', 'repeat-events', 'never-ends', 'back-to-running', 'ok-without-token', 'create-without-id'] as const;
 
@@ -71,7 +71,7 @@ async function begin(exchange: MockExchange): Promise<{ script: TasksScript; bod
   const { json: body } = intake;
   // The token was settled above (a fault may accept its absence), and a server cannot tell an offset of the
   // client's own (reported, still served): only the body's problems are refused as such.
-  const problems = intake.errors.filter((problem) => problem.rule !== requestKey.id && problem.rule !== requestOffset.id);
+  const problems = intake.errors.filter((problem) => ![requestKey.id, requestOffset.id, requestOffsetReread.id].includes(problem.rule));
   if (problems.length > 0) {
     exchange.json(422, {
       detail: problems.map((problem) => ({

@@ -11,7 +11,7 @@ import { createShape, createStatus, taskDistinct } from './create.js';
 import { pollAdvances, pollOffset, pollShape, pollStatus } from './frames.js';
 import { authRefused, inputRefused, taskNotFound, workspaceIsolated, workspaceNoLeak } from './refusal.js';
 import { requestJson, requestKey, requestShape } from './request.js';
-import { requestOffset } from './offsets.js';
+import { requestOffset, requestOffsetReread } from './offsets.js';
 import { finalPoll, pollReplay, pollSequence, statusEnds, statusStaysEnded } from './sequence.js';
 
 export { DOC, pollView, type PollView } from './read.js';
@@ -38,4 +38,5 @@ export const tasksRules: readonly Rule[] = [
   requestShape,
   requestKey,
   requestOffset,
+  requestOffsetReread,
 ];

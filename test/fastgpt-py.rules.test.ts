@@ -27,6 +27,7 @@ const refusal = (body: string, head: NonNullable<CheckOptions['head']>): Case =>
 const refusalEvent = (data: unknown): Case => refusal(sseEvent(data, { event: 'error' }), { status: 200, headers: { 'content-type': 'text/event-stream' } });
 const request = (body: unknown): Case => ({ scope: 'request', body: '', options: typeof body === 'string' ? { requestBody: body } : { request: body } });
 const valid = { sessionId: 's1', timeStamp: '2026-11-23T10:00:00.123456', text: '发生了交通事故' };
+const queried = (query: string): Case => ({ scope: 'request', body: '', options: { request: valid, url: `http://t.invalid/chat?${query}` } });
 
 const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
   'fastgpt-py.stream.content-type': { keeps: [stream(good)], breaks: [stream(good, { head: { headers: { 'content-type': 'application/json' } } })] },
@@ -144,6 +145,10 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       request({ ...valid, text: 42 }),
       request({ ...valid, stream: 'true' }),
     ],
+  },
+  'fastgpt-py.request.stream-query': {
+    keeps: [request(valid), queried('stream=true'), queried('stream=True'), queried('stream=0'), queried('stream=yes'), queried('other=maybe')],
+    breaks: [queried('stream=maybe'), queried('stream='), queried('stream=2')],
   },
   'http.response.complete': { keeps: [stream(good)], breaks: [stream(good, { end: { type: 'broken', atMs: 1, message: 'reset' } })] },
 };

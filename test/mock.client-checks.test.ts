@@ -2,13 +2,14 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { instantClock } from '../src/core/clock.js';
 import { startMockServer, type MockServer } from '../src/mock/server.js';
 import fastgpt from '../src/protocols/fastgpt/index.js';
+import fastgptPy from '../src/protocols/fastgpt-py/index.js';
 import tasks from '../src/protocols/tasks/index.js';
 
 let mock: MockServer;
 /** Virtual time: a test moves it on with clock.sleep(ms). */
 const clock = instantClock();
 beforeAll(async () => {
-  mock = await startMockServer({ protocols: [fastgpt, tasks], port: 0, clock });
+  mock = await startMockServer({ protocols: [fastgpt, fastgptPy, tasks], port: 0, clock });
 });
 afterAll(() => mock.close());
 beforeEach(() => mock.reset());
@@ -170,5 +171,24 @@ describe('where a tasks client polls from', () => {
     const answer = await fetch(`${mock.url}/api/v1/tasks/${task}?from=xyz`, { headers: { authorization: 'Bearer t' } });
     expect(answer.status).toBe(422);
     expect(rules()).toEqual([`/api/v1/tasks/${task} tasks.request.offset`]);
+  });
+});
+
+describe('a fastgpt-py client', () => {
+  const chat = (query: string): Promise<Response> =>
+    fetch(`${mock.url}/chat${query}`, json({ sessionId: 's1', timeStamp: '2026-11-30T09:00:00', text: '你好' }));
+
+  it('stream=maybe in the query is refused as FastAPI refuses it, and reported', async () => {
+    const answer = await chat('?stream=maybe');
+    expect(answer.status).toBe(422);
+    expect(await answer.json()).toMatchObject({ detail: [{ loc: ['query', 'stream'], type: 'bool_parsing' }] });
+    expect(rules()).toEqual(['/chat fastgpt-py.request.stream-query']);
+  });
+
+  it('stream=True, as requests sends it, is served and reports nothing', async () => {
+    const answer = await chat('?stream=True');
+    expect(answer.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    await answer.text();
+    expect(rules()).toEqual([]);
   });
 });

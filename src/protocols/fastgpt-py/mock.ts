@@ -4,6 +4,7 @@ import type { MockExchange, MockRoute, Refusal } from '../../mock/exchange.js';
 import type { ScenarioFrame } from '../../mock/scenario.js';
 import { BoundedStore, scriptReader, stateOf } from '../../mock/state.js';
 import { STAGES } from './rules/index.js';
+import { requestStreamQuery } from './rules/request.js';
 import { asksStream, queryFlag } from './stream-flag.js';
 
 const Turn = z
@@ -53,7 +54,9 @@ function streamFrames(turn: Turn, script: FastgptPyScript): ScenarioFrame[] {
 const chat: MockRoute['handle'] = async (exchange) => {
   const intake = await exchange.intake();
   if (!intake.ok) return refuse(exchange, intake.refusal);
-  const { json: body, errors: problems } = intake;
+  const { json: body } = intake;
+  // A stream query parameter no bool parser reads is answered below, as FastAPI answers it.
+  const problems = intake.errors.filter((problem) => problem.rule !== requestStreamQuery.id);
   if (problems.length > 0) {
     exchange.json(422, {
       detail: problems.map((problem) => ({

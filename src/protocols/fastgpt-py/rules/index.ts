@@ -11,7 +11,7 @@ import type { Rule } from '../../../core/rule.js';
 import { answerContentType, answerFields, answerJson, answerSucceeded } from './answer.js';
 import { errorCode, eventJson, eventKnown, eventShape, eventSpelling, streamContentType, streamStatus } from './frames.js';
 import { inputRefused, refusalNoEffect } from './refusal.js';
-import { requestJson, requestShape } from './request.js';
+import { requestJson, requestShape, requestStreamQuery } from './request.js';
 import { sessionIsolated } from './scope.js';
 import { closeAfterDone, doneLast, donePresent } from './sequence.js';
 import { sessionStages, stageCodeFormat, stageKnown, stageName } from './stages.js';
@@ -43,4 +43,5 @@ export const fastgptPyRules: readonly Rule[] = [
   inputRefused,
   requestJson,
   requestShape,
+  requestStreamQuery,
 ];

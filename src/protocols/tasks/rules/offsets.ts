@@ -70,7 +70,13 @@ export const requestOffset = defineRule({
       const poll = pollOf(context.request.url, requestPath(context));
       if (poll === undefined || poll.from === null) return;
       if (!/^\d+$/.test(poll.from)) {
-        report({ at: 'request', pointer: '', message: `the poll asks from=${poll.from}, which is no offset`, expected: 'a non-negative integer', actual: show(poll.from) });
+        report({
+          at: 'request',
+          pointer: '',
+          message: `the poll asks from=${poll.from}, which is no offset`,
+          expected: 'a non-negative integer',
+          actual: show(poll.from),
+        });
         return;
       }
       const from = Number(poll.from);
@@ -90,10 +96,11 @@ export const requestOffset = defineRule({
 // seen: the document's loops append every poll's events, so it warns only.
 export const requestOffsetReread = defineRule({
   id: 'tasks.request.offset-reread',
-  title: 'A poll does not start inside what earlier polls delivered (an offset between two the server gave): the documented clients would show those events twice',
+  title:
+    'A poll does not start inside what earlier polls delivered (an offset between two the server gave): the documented clients would show those events twice',
   severity: 'warn',
   basis: 'inferred',
-  source: at('1) curl (FROM=$NEXT; each loop appends every poll\'s events)'),
+  source: at("1) curl (FROM=$NEXT; each loop appends every poll's events)"),
   scopes: ['request'],
   create: (context, report) => ({
     end() {

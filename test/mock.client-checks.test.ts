@@ -192,3 +192,16 @@ describe('a fastgpt-py client', () => {
     expect(rules()).toEqual([]);
   });
 });
+
+describe('a path within a typo of a documented one, in a mock serving several protocols', () => {
+  it('is reported under the protocol whose path it misses', async () => {
+    await (await fetch(`${mock.url}/api/v1/workspace/ws1/messages`, json({ message: 'x' }, 'Bearer t'))).text();
+    await (await fetch(`${mock.url}/api/v1/chat/completion`, json({ messages: [] }, 'Bearer k'))).text();
+    await (await fetch(`${mock.url}/chats`, json({}))).text();
+    expect(mock.clientDeviations().map((record) => `${record.protocol} ${record.path} ${record.deviation.rule}`)).toEqual([
+      'tasks /api/v1/workspace/ws1/messages http.request.path',
+      'fastgpt /api/v1/chat/completion http.request.path',
+      'fastgpt-py /chats http.request.path',
+    ]);
+  });
+});

@@ -125,6 +125,20 @@ describe('ctai mock', () => {
     expect(mock.clientDeviations()).toHaveLength(1);
   });
 
+  it('reports a path within a typo of a documented one against the client; a probe, another API or its own suite is not', async () => {
+    mock.reset();
+    for (const path of [`${PATH}s`, `${PATH}/`, '/v1/ctai/Query_text_chat']) await (await fetch(`${mock.url}${path}`, { method: 'POST', body: '{}' })).text();
+    for (const path of ['/', '/favicon.ico', '/v1/models', '/v1/ctai/other', `/${'x'.repeat(300)}`]) await (await fetch(`${mock.url}${path}`)).text();
+    await (await fetch(`${mock.url}${PATH}s`, { method: 'POST', headers: { 'x-chatwire-suite': 'probe' } })).text();
+    const seen = mock.clientDeviations();
+    expect(seen.map((record) => [record.protocol, record.path, record.deviation.rule])).toEqual([
+      ['ctai', `${PATH}s`, 'http.request.path'],
+      ['ctai', `${PATH}/`, 'http.request.path'],
+      ['ctai', '/v1/ctai/Query_text_chat', 'http.request.path'],
+    ]);
+    expect(seen[0]?.deviation).toMatchObject({ severity: 'error', expected: PATH, message: expect.stringContaining(`the document names ${PATH}`) });
+  });
+
   it('answers an unknown path with a 404 naming the routes it serves', async () => {
     const res = await fetch(`${mock.url}/v1/ctai/other`, { method: 'POST' });
     expect(res.status).toBe(404);

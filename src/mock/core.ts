@@ -7,7 +7,7 @@ import { transportOf } from '../transports/index.js';
 import { checkClientRequest, MockExchange, type ClientDeviationRecord, type MockContext, type MockExchangeOptions } from './exchange.js';
 import type { ClientLeaving, MockRequest, MockResponse } from './io.js';
 import { MockAccess, SUITE_HEADER } from './access.js';
-import { wrongMethod } from '../transports/http/rules.js';
+import { mistypedPath, wrongMethod } from '../transports/http/rules.js';
 import { FAULT_HEADER, MockChoices, SCENARIO_HEADER, type FaultsInput, type Selection } from './choice.js';
 import { control, CONTROL_PREFIX, sendJson, type ControlTarget } from './control.js';
 import { CrosstalkBoard } from './crosstalk.js';
@@ -15,7 +15,7 @@ import { FaultyResponse } from './fault-response.js';
 import { formatFault, reaches, retryAfterHeaders, type Fault } from './faults.js';
 import { redactRecord } from './redact.js';
 import { safeDecode } from '../core/url.js';
-import { compilePath, exchangeId, type BoundRoute } from './routes.js';
+import { compilePath, exchangeId, mistypedRoute, type BoundRoute } from './routes.js';
 import { RequestTarget } from './target.js';
 import type { ScenarioSet } from './scenario.js';
 import { scenarioKindOf } from './scenario-kind.js';
@@ -143,6 +143,11 @@ export class MockCore {
       return;
     }
     if (found === undefined) {
+      const meant = req.headers[SUITE_HEADER] === undefined ? mistypedRoute(target.pathname, this.#routes.values()) : undefined;
+      if (meant !== undefined) {
+        const deviation = mistypedPath(req.method, target.pathname, meant.protocol.id, meant.route.path);
+        this.#onClientDeviation({ at: new Date().toISOString(), protocol: meant.protocol.id, method: req.method, path: target.pathname, deviation });
+      }
       sendJson(res, 404, {
         error: `Failed to route ${req.method} ${target.pathname}: no protocol of this mock serves it`,
         routes: [...this.#routes.keys()].sort(),

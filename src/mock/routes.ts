@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { editDistance } from '../core/near.js';
 import type { Protocol } from '../protocols/protocol.js';
 import type { MockRoute } from './exchange.js';
 
@@ -33,6 +34,28 @@ export function routeMatcher(routes: readonly MockRoute[]): (method: string, pat
 export function routeMethods(routes: readonly MockRoute[]): (pathname: string) => string[] {
   const compiled = routes.map((route) => ({ method: route.method, path: route.path, pattern: compilePath(route.path) }));
   return (pathname) => compiled.filter((route) => route.path === pathname || route.pattern?.regex.test(pathname) === true).map((route) => route.method);
+}
+
+/** Paths longer than this are not compared: a mistyped documented path is short. */
+const MAX_COMPARED = 256;
+
+/**
+ * The route an unknown path most likely meant to call: the nearest documented path (its :parameters
+ * filled with the request's own segments) within a typo's distance, or none. A probe such as
+ * /favicon.ico, or another API's path, is not a mistyped call.
+ */
+export function mistypedRoute(pathname: string, routes: Iterable<BoundRoute>): BoundRoute | undefined {
+  if (pathname.length > MAX_COMPARED) return undefined;
+  const segments = pathname.split('/');
+  let best: { bound: BoundRoute; far: number } | undefined;
+  for (const bound of routes) {
+    const template = bound.route.path.split('/');
+    const filled =
+      template.length === segments.length ? template.map((segment, i) => (segment.startsWith(':') ? segments[i] : segment)).join('/') : bound.route.path;
+    const far = editDistance(pathname, filled);
+    if (best === undefined || far < best.far) best = { bound, far };
+  }
+  return best !== undefined && best.far <= Math.max(2, Math.floor(best.bound.route.path.length / 8)) ? best.bound : undefined;
 }
 
 /**

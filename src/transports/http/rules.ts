@@ -206,4 +206,23 @@ export function wrongMethod(method: string, path: string, protocolId: string, me
   return deviationOf(requestMethod, { type: 'request', pointer: '', message, expected: served, actual: asked });
 }
 
-export const httpRules: readonly Rule[] = [responseComplete, authAccepted, pathFound, pathNotRedirected, busyLetThrough, requestMethod];
+// Could a legal client fail this? One whose server routes a near path too (FastAPI redirects /chat/ to
+// /chat): the document names the path, and a client that leans on that leniency breaks elsewhere.
+/** Judged by the mock's router: a call to an unknown path within a typo of a documented one. */
+export const requestPath: Rule = defineRule({
+  id: 'http.request.path',
+  title: 'A client calls the paths the document names, not a near miss of one',
+  severity: 'error',
+  basis: 'doc',
+  source: { doc: 'RFC 9110', section: '15.5.5 404 Not Found' },
+  scopes: ['request'],
+  create: () => ({}),
+});
+
+/** The deviation of a client's call to `path`, which no route serves, when it looks like a typo of `documented`. */
+export function mistypedPath(method: string, path: string, protocolId: string, documented: string): Deviation {
+  const message = `${method.toUpperCase()} ${path}: no ${protocolId} call has this path; the document names ${documented}`;
+  return deviationOf(requestPath, { type: 'request', pointer: '', message, expected: documented, actual: path });
+}
+
+export const httpRules: readonly Rule[] = [responseComplete, authAccepted, pathFound, pathNotRedirected, busyLetThrough, requestMethod, requestPath];

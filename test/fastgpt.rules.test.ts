@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { awaitedReplies } from '../src/protocols/fastgpt/rules/interactive-reply.js';
 import fastgpt from '../src/protocols/fastgpt/index.js';
+import { fastgptApi } from '../src/protocols/fastgpt/api.js';
+import { QUERY_CALLS } from '../src/protocols/fastgpt/rules/request-query.js';
 import type { Scope } from '../src/core/rule.js';
 import { check, sseEvent, type CheckOptions } from './helpers.js';
 import { keepBreak, trials } from './keep-break.js';
@@ -77,6 +79,13 @@ const request = (body: unknown, url = COMPLETIONS): Case => ({
   scope: 'request',
   body: '',
   options: { url, ...(typeof body === 'string' ? { requestBody: body } : { request: body }) },
+});
+
+/** A records call with its input in the query string (and, for some, a body). */
+const queried = (pathAndQuery: string, body?: unknown): Case => ({
+  scope: 'request',
+  body: '',
+  options: { url: `http://t.invalid${pathAndQuery}`, ...(body === undefined ? {} : { request: body }) },
 });
 
 /** A chat turn with this chatId and responseChatItemId, judged with what the mock remembers of earlier turns. */
@@ -533,6 +542,24 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     keeps: [keyed({ authorization: 'Bearer fastgpt-xxxxxx' }), keyed({ Authorization: 'bearer  fastgpt-x' })],
     breaks: [keyed({}), keyed({ authorization: 'fastgpt-xxxxxx' }), keyed({ authorization: 'Bearer ' }), keyed({ authorization: 'Basic dXNlcjpwYXNz' })],
   },
+  'fastgpt.request.query': {
+    keeps: [
+      queried('/api/core/chat/history/delHistory?chatId=c1&appId=a1'),
+      queried('/api/core/chat/getResData?appId=a1&chatId=c1&dataId=d1&extra=1'),
+      // Newer FastGPT reads item/delete's parameters from the body.
+      queried('/api/core/chat/item/delete', { contentId: 'd1', chatId: 'c1', appId: 'a1' }),
+      queried('/api/core/chat/item/delete?appId=a1', { contentId: 'd1', chatId: 'c1' }),
+      queried('/api/core/chat/history/getHistories'),
+    ],
+    breaks: [
+      queried('/api/core/chat/history/delHistory?chatId=c1'),
+      queried('/api/core/chat/history/clearHistories'),
+      queried('/api/core/chat/history/clearHistories?appId='),
+      queried('/api/core/chat/init?chatId=c1'),
+      queried('/api/core/chat/getResData?appId=a1&chatId=c1'),
+      queried('/api/core/chat/item/delete?chatId=c1&appId=a1'),
+    ],
+  },
   'fastgpt.request.shape': {
     keeps: [
       request({
@@ -602,5 +629,17 @@ describe('fastgpt rules', () => {
         ?.actual;
     expect(await actual(detail)).toBe('still open 2000 ms after [DONE] and the 1 frame(s) after it');
     expect(await actual(sse(['answer', chunk('电影')], ['answer', stop], ['answer', '[DONE]']))).toBe('still open 2000 ms after [DONE]');
+  });
+});
+
+describe('fastgpt.request.query', () => {
+  it('requires the query parameters the API description (chatwire spec fastgpt) marks required, and no others', () => {
+    const described = fastgptApi.operations
+      .filter((operation) => (operation.parameters ?? []).some((parameter) => parameter.in === 'query'))
+      .map((operation): [string, string[]] => [
+        operation.path,
+        (operation.parameters ?? []).filter((parameter) => parameter.required === true).map((parameter) => parameter.name),
+      ]);
+    expect(new Map(described)).toEqual(QUERY_CALLS);
   });
 });

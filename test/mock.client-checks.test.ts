@@ -205,3 +205,21 @@ describe('a path within a typo of a documented one, in a mock serving several pr
     ]);
   });
 });
+
+describe('a fastgpt records call with its input in the query string', () => {
+  const call = (method: string, pathAndQuery: string): Promise<Response> =>
+    fetch(`${mock.url}${pathAndQuery}`, { method, headers: { authorization: 'Bearer k' } });
+
+  it('is refused missingParams and reported when a parameter it lists is missing', async () => {
+    const answer = await call('DELETE', '/api/core/chat/history/delHistory?chatId=c1');
+    expect(await answer.json()).toMatchObject({ code: 500, statusText: 'missingParams', message: expect.stringContaining('appId') });
+    await (await call('GET', '/api/core/chat/getResData?appId=6711c0ffee000000000c4a7e&chatId=c1')).text();
+    expect(rules()).toEqual(['/api/core/chat/history/delHistory fastgpt.request.query', '/api/core/chat/getResData fastgpt.request.query']);
+  });
+
+  it('with every parameter, is served and reports nothing', async () => {
+    const answer = await call('DELETE', '/api/core/chat/history/clearHistories?appId=6711c0ffee000000000c4a7e');
+    expect(await answer.json()).toMatchObject({ code: 200 });
+    expect(rules()).toEqual([]);
+  });
+});

@@ -4,6 +4,7 @@ import type { MockExchange, Refusal } from '../../mock/exchange.js';
 import { approxBytes, BoundedStore, scriptReader, stateOf } from '../../mock/state.js';
 import { FastgptScript } from './script.js';
 import { requestKey } from './rules/request.js';
+import { requestQuery } from './rules/request-query.js';
 
 /** The one app the mock serves; every key the mock accepts belongs to it. */
 export const MOCK_APP_ID = '6711c0ffee000000000c4a7e';
@@ -90,9 +91,15 @@ export async function readBody(exchange: MockExchange, fail: (failure: Failure) 
     await fail({ code: status, statusText: status === 413 ? 'payloadTooLarge' : 'badRequest', message });
     return undefined;
   }
-  if (bodyless) return {};
-  // The key is the route's to settle (authFailure: a fault may accept its absence); only the body's problems are refused here.
+  // The key is the route's to settle (authFailure: a fault may accept its absence); only the input's problems are refused here.
   const errors = intake.errors.filter((deviation) => deviation.rule !== requestKey.id);
+  // A query-string call without a parameter it needs, answered as FastGPT answers it.
+  const unnamed = errors.find((deviation) => deviation.rule === requestQuery.id);
+  if (unnamed !== undefined) {
+    await fail({ code: 500, statusText: 'missingParams', message: `common:missingParams: ${unnamed.message}` });
+    return undefined;
+  }
+  if (bodyless) return {};
   if (errors.length > 0) {
     const reasons = errors.map((d) => `${d.type === 'request' && d.pointer !== '' ? `${d.pointer.slice(1)}: ` : ''}${d.message} (${d.rule})`);
     await fail({ code: 400, statusText: 'badRequest', message: `Failed to accept the request: ${reasons.join('; ')}` });

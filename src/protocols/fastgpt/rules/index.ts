@@ -16,6 +16,7 @@ import { historiesOwnApp, listPaging, listTotal, listUnique } from './lists.js';
 import { recordsData, recordsEffect, recordsEnvelope, recordsSuccess, recordsSuccessStatus } from './records.js';
 import { authAccepted, refusalNoEffect, requestRefused } from './refusal.js';
 import { requestItemId, requestJson, requestKey, requestShape } from './request.js';
+import { requestQuery } from './request-query.js';
 import { requestInteractiveReply } from './interactive-reply.js';
 import { chatIsolated, interactiveResumed } from './scope.js';
 import { closeAfterDone, doneEvent, doneLast, donePresent, errorLast, flowResponsesOnce, stopPresent, stopSingle } from './sequence.js';
@@ -64,6 +65,7 @@ export const fastgptRules: readonly Rule[] = [
   refusalNoEffect,
   requestJson,
   requestShape,
+  requestQuery,
   requestKey,
   requestItemId,
   requestInteractiveReply,

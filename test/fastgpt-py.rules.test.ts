@@ -146,6 +146,19 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
       request({ ...valid, stream: 'true' }),
     ],
   },
+  'fastgpt-py.delta.fragment': {
+    keeps: [
+      stream(good),
+      // One delta that repeats the one before it is a coincidence, not a cumulative stream.
+      stream(sse(stage('1002'), delta('您好，请问'), delta('您好，请问发生了什么情况？'), delta('我们马上派人。'), done)),
+      // Short fragments that begin alike.
+      stream(sse(stage('1002'), delta('哈'), delta('哈哈'), delta('哈哈哈'), delta('哈哈哈哈'), done)),
+    ],
+    breaks: [
+      stream(sse(stage('1002'), delta('您好，'), delta('您好，请问'), delta('您好，请问发生了'), delta('您好，请问发生了什么情况？'), done)),
+      stream(sse(stage('1002'), delta('Hello'), delta('Hello, what'), delta('Hello, what happened?'), done)),
+    ],
+  },
   'fastgpt-py.request.stream-query': {
     keeps: [request(valid), queried('stream=true'), queried('stream=True'), queried('stream=0'), queried('stream=yes'), queried('other=maybe')],
     breaks: [queried('stream=maybe'), queried('stream='), queried('stream=2')],

@@ -10,8 +10,9 @@ import { auditVariants } from '../audit/variants.mjs';
 import { audit4Variants } from '../audit4/variants.mjs';
 import { audit5Variants } from '../audit5/variants.mjs';
 import { audit8Variants } from '../audit8/variants.mjs';
+import { audit10Variants } from '../audit10/variants.mjs';
 
-export const variants = [...passVariants, ...failVariants, ...extraPassVariants, ...extraFailVariants, ...auditVariants.ctai, ...audit4Variants.ctai, ...audit5Variants.ctai, ...audit8Variants.ctai];
+export const variants = [...passVariants, ...failVariants, ...extraPassVariants, ...extraFailVariants, ...auditVariants.ctai, ...audit4Variants.ctai, ...audit5Variants.ctai, ...audit8Variants.ctai, ...audit10Variants.ctai];
 
 const ids = new Set();
 for (const v of variants) {

@@ -8,6 +8,7 @@ import { extraVariants } from './variants-extra.mjs';
 import { auditVariants } from '../audit/variants.mjs';
 import { audit4Variants } from '../audit4/variants.mjs';
 import { audit8Variants } from '../audit8/variants.mjs';
+import { audit10Variants } from '../audit10/variants.mjs';
 
 const DOC = 'chat-stream-mode.md';
 const move = (frames, pred, where) => {
@@ -200,4 +201,5 @@ export const variants = [
   ...auditVariants['fastgpt-py'],
   ...audit4Variants['fastgpt-py'],
   ...audit8Variants['fastgpt-py'],
+  ...audit10Variants['fastgpt-py'],
 ];

@@ -10,6 +10,7 @@ import { auditVariants } from '../audit/variants.mjs';
 import { audit4Variants } from '../audit4/variants.mjs';
 import { audit7Variants } from '../audit7/variants.mjs';
 import { audit8Variants } from '../audit8/variants.mjs';
+import { audit10Variants } from '../audit10/variants.mjs';
 
 export const variants = [
   ...passVariants.map((v) => ({ breaks: undefined, ...v })),
@@ -20,4 +21,5 @@ export const variants = [
   ...audit4Variants.tasks,
   ...audit7Variants.tasks,
   ...audit8Variants.tasks,
+  ...audit10Variants.tasks,
 ];

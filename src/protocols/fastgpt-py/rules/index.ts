@@ -4,7 +4,7 @@
  * of four-digit stage codes.
  *
  * One file per thing judged: frames.ts (each event), stages.ts (stage codes), sequence.ts (done, the
- * end of the stream), answer.ts (the non-streaming answer), refusal.ts, scope.ts (sessions kept apart),
+ * end of the stream), deltas.ts (the text), answer.ts (the non-streaming answer), refusal.ts, scope.ts (sessions kept apart),
  * request.ts (the client's request); read.ts reads events for all of them.
  */
 import type { Rule } from '../../../core/rule.js';
@@ -14,6 +14,7 @@ import { inputRefused, refusalNoEffect } from './refusal.js';
 import { requestJson, requestShape, requestStreamQuery } from './request.js';
 import { sessionIsolated } from './scope.js';
 import { closeAfterDone, doneLast, donePresent } from './sequence.js';
+import { deltaFragment } from './deltas.js';
 import { sessionStages, stageCodeFormat, stageKnown, stageName } from './stages.js';
 
 export { DOC } from './read.js';
@@ -26,6 +27,7 @@ export const fastgptPyRules: readonly Rule[] = [
   eventKnown,
   eventSpelling,
   eventShape,
+  deltaFragment,
   stageCodeFormat,
   stageName,
   stageKnown,

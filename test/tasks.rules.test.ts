@@ -44,6 +44,15 @@ const good: Poll[] = [
   ['replay', 0, answer('completed', 3, e)],
 ];
 const replace = (index: number, poll: Poll): Poll[] => good.map((p, i) => (i === index ? poll : p));
+/** After the task the log was compacted into one event holding the whole answer: the end moves, the answer does not. */
+const compacted: Poll[] = good.map((p): Poll => (p[0] === 'replay' ? ['replay', 0, answer('completed', 1, [chunk('明日方舟终末地')])] : p));
+/** The final poll repeats the event before its offset, and its next_offset moves by what it sent: past the log's end. */
+const finalRepeats: Poll[] = [
+  ...good.slice(0, 2),
+  ['poll', 1, answer('completed', 4, e)],
+  ['past-end', 4, answer('completed', 4, [])],
+  ['replay', 0, answer('completed', 3, e)],
+];
 /** A paging server: each re-read from 0 takes two pages, "running" until the reader reaches the end. */
 const paged: Poll[] = [
   ...good.slice(0, 4),
@@ -110,17 +119,26 @@ const pollTable: Record<string, { keeps: Poll[][]; breaks: Array<{ polls: Poll[]
       paged,
       // The log re-read from 0 was trimmed, but every poll's events matched its offsets: not a repeat.
       good.map((p): Poll => (p[0] === 'replay' ? ['replay', 0, answer('completed', 3, e.slice(1))] : p)),
+      compacted,
     ],
-    breaks: [{ polls: replace(2, ['poll', 1, answer('completed', 3, e)]) }, { polls: replace(2, ['poll', 1, answer('completed', 3, e.slice(2))]) }],
+    breaks: [
+      { polls: replace(2, ['poll', 1, answer('completed', 3, e)]) },
+      { polls: replace(2, ['poll', 1, answer('completed', 3, e.slice(2))]) },
+      // Each poll's count matches its offset, but the polls end at next_offset 4 and the log re-read from 0 at 3.
+      { polls: finalRepeats },
+    ],
   },
   'tasks.poll.replay': {
     // A client that re-reads only the first page of a paging server (the proxy sees what clients do).
-    keeps: [good, paged, [...good.slice(0, 4), ['replay', 0, answer('running', 2, e.slice(0, 2))]]],
+    // The last: tasks.poll.sequence reports it, as an error.
+    keeps: [good, paged, [...good.slice(0, 4), ['replay', 0, answer('running', 2, e.slice(0, 2))]], finalRepeats],
     breaks: [
       { polls: replace(5, ['replay', 0, answer('completed', 3, [...e].reverse())]) },
       { polls: good.map((p): Poll => (p[0] === 'replay' ? ['replay', 0, { detail: 'Not Found' }, 404] : p)) },
       // A server that trimmed its log: the offsets still count events, so only a warning.
       { polls: good.map((p): Poll => (p[0] === 'replay' ? ['replay', 0, answer('completed', 3, e.slice(1))] : p)) },
+      // Compacted after the task: the same answer, other events (a warning only).
+      { polls: compacted },
       // Cut short, the first page still differs from what was delivered.
       { polls: [...good.slice(0, 4), ['replay', 0, answer('running', 2, [...e.slice(0, 2)].reverse())]] },
     ],

@@ -2,7 +2,7 @@ import { defineProtocol } from '../protocol.js';
 import { tasksApi } from './api.js';
 import { refuse, tasksRoutes, TasksScript } from './mock.js';
 import { DOC, pollView, tasksRules } from './rules/index.js';
-import { isRecord } from '../../core/schemas.js';
+import { answerTextOf } from './rules/read.js';
 
 export default defineProtocol({
   id: 'tasks',
@@ -25,13 +25,7 @@ export default defineProtocol({
   // print them, so a marker split across events or polls is still seen.
   answerText: (frame) => {
     const events = frame.json.ok ? pollView(frame.json.value)?.events : undefined;
-    return events?.map(chunkContent).join('');
+    return events === undefined ? undefined : answerTextOf(events);
   },
   mock: { keyed: true, routes: tasksRoutes, defaultScenario: 'plain', refuse, script: TasksScript, takes: ['script'] },
 });
-
-function chunkContent(event: unknown): string {
-  if (!isRecord(event) || event['type'] !== 'text_chunk') return '';
-  const content = isRecord(event['data']) ? event['data']['content'] : undefined;
-  return typeof content === 'string' ? content : '';
-}

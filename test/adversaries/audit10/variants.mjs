@@ -1,8 +1,8 @@
 // A tenth round: the eighth round's ctai, fastgpt-py and tasks servers, extended by another auditor who
 // saw only the documents, the digest and the built CLI, with 47 more mutations. Kept here: the faults
-// chatwire passed when they were written (session ids folded to lower case, the two ctai flags swapped,
-// cumulative text_delta, a workspace wiped by ensuring it again), a combination of legal variations per
-// protocol, and the faithful servers beside them.
+// chatwire passed when they were written (session ids folded to lower case, the two ctai flags
+// swapped, cumulative text_delta, a final poll repeating an event, a workspace wiped by ensuring it
+// again), a combination of legal variations per protocol, and the faithful servers beside them.
 import { fileURLToPath } from 'node:url';
 import { spawnServer, variant } from '../audit/variants.mjs';
 
@@ -37,6 +37,7 @@ export const audit10Variants = {
   tasks: [
     variant('pass', 'r10-tk-faithful', 'The eighth round\'s faithful tasks server, as extended', `${TASKS} 1) curl`, tasks('')),
     variant('pass', 'r10-tk-legal-mix', "A byte per write, answers that echo the question, Python's json.dumps defaults", `${TASKS} 1) curl; digest: tasks`, tasks('legal-byte-writes,legal-echo,legal-py-json')),
+    variant('fail', 'r10-tk-final-dup', 'The final poll repeats the event before its offset, and its next_offset moves past the log\'s end', `${TASKS} 1) curl (FROM=$NEXT; the client prints every poll's events)`, tasks('final-dup')),
     variant('fail', 'r10-tk-reensure-wipes', "Ensuring a workspace again deletes its conversations", `${TASKS} 1) curl (step 1: 创建/确保工作区存在)`, tasks('ws-reensure-wipes')),
   ],
 };

@@ -28,3 +28,14 @@ export const viewOf = (frame: Frame): PollView | undefined => (frame.json.ok ? p
 
 /** A poll the document's clients take: `res.ok` and `raise_for_status()` accept any 2xx (a 202 while running too). */
 export const isSuccessStatus = (status: number): boolean => status >= 200 && status < 300;
+
+/** The answer's text in a list of events: their text_chunk contents joined, as the document's clients print them. */
+export function answerTextOf(events: readonly unknown[]): string {
+  return events.map(chunkContent).join('');
+}
+
+function chunkContent(event: unknown): string {
+  if (!isRecord(event) || event['type'] !== 'text_chunk') return '';
+  const content = isRecord(event['data']) ? event['data']['content'] : undefined;
+  return typeof content === 'string' ? content : '';
+}

@@ -6,7 +6,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { show } from '../../../core/engine.js';
 import type { Frame } from '../../../core/exchange.js';
 import { defineRule } from '../../../core/rule.js';
-import { asPoll, at, isSuccessStatus, viewOf } from './read.js';
+import { answerTextOf, asPoll, at, isSuccessStatus, viewOf } from './read.js';
 
 /**
  * The events of a task as the polls delivered them, as re-read from offset 0, and whether every
@@ -16,7 +16,9 @@ class EventLog {
   readonly delivered: unknown[] = [];
   // One entry per re-read from 0: a paging server answers it over several polls, joined here. `ended`:
   // its last page said the task had ended, so it holds the whole log (a client may stop after one page).
-  readonly replays: Array<{ frame: Frame; events: unknown[]; ended: boolean }> = [];
+  readonly replays: Array<{ frame: Frame; events: unknown[]; ended: boolean; endOffset: unknown }> = [];
+  /** The next_offset of the last poll that followed the offsets: where the server says the log ends. */
+  #endOffset: unknown;
   #offsetsMatch = true;
 
   see(frame: Frame): void {
@@ -27,14 +29,16 @@ class EventLog {
     if (poll.phase === 'replay') {
       const replay = this.replays[poll.pass];
       const ended = view?.status !== undefined && view.status !== 'running';
-      if (replay === undefined) this.replays[poll.pass] = { frame, events: [...events], ended };
+      if (replay === undefined) this.replays[poll.pass] = { frame, events: [...events], ended, endOffset: view?.nextOffset };
       else {
         if (replay.events.length < 100_000) replay.events.push(...events);
         replay.ended = ended;
+        replay.endOffset = view?.nextOffset;
       }
       return;
     }
     if (this.delivered.length < 100_000) this.delivered.push(...events);
+    this.#endOffset = view?.nextOffset;
     if (typeof view?.nextOffset === 'number' && view.nextOffset - poll.from !== events.length) this.#offsetsMatch = false;
   }
 
@@ -44,8 +48,25 @@ class EventLog {
     return isDeepStrictEqual(read, replay.events);
   }
 
+  get endOffset(): unknown {
+    return this.#endOffset;
+  }
+
   get offsetsMatch(): boolean {
     return this.#offsetsMatch;
+  }
+
+  /**
+   * Whether the server's own offsets put the end of one log in two places: the polls ended at one
+   * next_offset, a whole re-read from 0 at another. Offsets of any unit (events, bytes) end at the
+   * same place for the same log; a server that trims old events too. Judged only when the answer's
+   * text differs as well.
+   */
+  endsDisagree(replay: { readonly events: readonly unknown[]; readonly ended: boolean; readonly endOffset: unknown }): boolean {
+    if (!replay.ended || typeof replay.endOffset !== 'number' || typeof this.#endOffset !== 'number' || replay.endOffset === this.#endOffset) return false;
+    // A server that compacts its log after the task (one event holding the whole answer) moves the end
+    // too, but keeps the answer: only a different answer text is a repeat or a gap.
+    return answerTextOf(this.delivered) !== answerTextOf(replay.events);
   }
 }
 
@@ -61,7 +82,8 @@ function describeDifference(delivered: readonly unknown[], reference: readonly u
 }
 
 // Could a legal server fail this? One that counts offsets otherwise (by bytes, by page): it needs two signs
-// to agree, the re-read from 0 and the offsets.
+// to agree, the re-read from 0 and the offsets (each poll's count against its offset's move, or where the
+// polls and the re-read say the log ends).
 export const pollSequence = defineRule({
   id: 'tasks.poll.sequence',
   title:
@@ -78,8 +100,17 @@ export const pollSequence = defineRule({
         const reference = log.replays[0];
         // Two independent signs must agree, so a server that trims old events, or counts offsets
         // otherwise, is not failed on one of them alone (tasks.poll.replay warns then).
-        if (reference === undefined || log.agrees(reference) || log.offsetsMatch) return;
-        report({ at: 'end', end, message: describeDifference(log.delivered, reference.events), expected: show(reference.events), actual: show(log.delivered) });
+        if (reference === undefined || log.agrees(reference) || (log.offsetsMatch && !log.endsDisagree(reference))) return;
+        const ends = log.endsDisagree(reference)
+          ? `; the polls ended at next_offset ${show(log.endOffset)}, the re-read from 0 at ${show(reference.endOffset)}`
+          : '';
+        report({
+          at: 'end',
+          end,
+          message: `${describeDifference(log.delivered, reference.events)}${ends}`,
+          expected: show(reference.events),
+          actual: show(log.delivered),
+        });
       },
     };
   },
@@ -126,7 +157,7 @@ export const pollReplay = defineRule({
         }
         const reference = log.replays[0];
         // When the offsets disagree too, tasks.poll.sequence reports it as an error.
-        if (reference === undefined || log.agrees(reference) || !log.offsetsMatch) return;
+        if (reference === undefined || log.agrees(reference) || !log.offsetsMatch || log.endsDisagree(reference)) return;
         report({
           at: 'end',
           end,

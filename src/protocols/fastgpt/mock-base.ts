@@ -93,9 +93,9 @@ export async function readBody(exchange: MockExchange, fail: (failure: Failure) 
   }
   // The key is the route's to settle (authFailure: a fault may accept its absence); only the input's problems are refused here.
   const errors = intake.errors.filter((deviation) => deviation.rule !== requestKey.id);
-  // A query-string call without a parameter it needs, answered as FastGPT answers it.
+  // A query-string call without a parameter it needs, answered as FastGPT answers it (a broken body first).
   const unnamed = errors.find((deviation) => deviation.rule === requestQuery.id);
-  if (unnamed !== undefined) {
+  if (unnamed !== undefined && (bodyless || errors.length === 1)) {
     await fail({ code: 500, statusText: 'missingParams', message: `common:missingParams: ${unnamed.message}` });
     return undefined;
   }

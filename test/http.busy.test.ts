@@ -80,7 +80,15 @@ describe('a busy server', () => {
     const server = await busyServer(2, 429, { 'retry-after': '3' });
     const { clock, waits } = waitRecorder();
     let busy = 0;
-    const { exchange, retries } = await sendHttpPatiently(get(server.url), { limits, clock, random: () => 0, onBusy: () => busy++ });
+    const { exchange, retries } = await sendHttpPatiently(get(server.url), {
+      limits,
+      clock,
+      random: () => 0,
+      onBusy: () => {
+        busy++;
+        return false;
+      },
+    });
     exchange.dispose();
     expect(busy).toBe(2);
     expect(exchange.outcome).toMatchObject({ type: 'response', head: { status: 200 } });
@@ -106,6 +114,28 @@ describe('a busy server', () => {
     expect(exchange.outcome).toMatchObject({ type: 'response', head: { status: 429 } });
     expect(server.requests()).toBe(4);
     expect(retries).toHaveLength(3);
+  });
+
+  it("asks again without counting while the run's other cases crowd it, until the exchange's time is up", async () => {
+    const server = await busyServer(8, 429, { 'retry-after': '1' });
+    const { clock } = waitRecorder();
+    let crowded = 5;
+    const { exchange, retries } = await sendHttpPatiently(get(server.url), { limits, clock, random: () => 0, onBusy: () => crowded-- > 0 });
+    exchange.dispose();
+    // Five turned away in a crowd, then three counted, then let through (counting all, it was judged 429 at the fourth).
+    expect(exchange.outcome).toMatchObject({ type: 'response', head: { status: 200 } });
+    expect(retries).toHaveLength(8);
+    expect(server.requests()).toBe(9);
+    const alone = await busyServer(100, 429, { 'retry-after': '1' });
+    const crowdedForever = await sendHttpPatiently(get(alone.url), {
+      limits: { ...limits, timeoutMs: 5_500 },
+      clock: waitRecorder().clock,
+      random: () => 0,
+      onBusy: () => true,
+    });
+    crowdedForever.exchange.dispose();
+    // Bounded by the exchange's time, not by a count.
+    expect(crowdedForever.retries.length).toBeLessThanOrEqual(6);
   });
 
   it('is not waited for past the exchange limit, nor when it is down (503, even with Retry-After)', async () => {

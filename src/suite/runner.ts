@@ -77,8 +77,13 @@ class TargetState {
   /** The target answered a step without turning it away as busy at least once. */
   served = false;
 
-  busy(running: number): void {
+  /**
+   * Returns whether the contention is the run's own: other cases are in flight, and the server has let
+   * some request through (one that turns everything away is judged as quickly as before).
+   */
+  busy(running: number): boolean {
     this.busyCap = Math.max(1, Math.floor(Math.min(this.busyCap, running) / 2));
+    return running > 1 && this.served;
   }
 
   learn(step: StepReport, judged: boolean, turnedAway: string | undefined): void {

@@ -23,8 +23,11 @@ export interface StepTarget {
   readonly observer?: WireObserver | undefined;
   /** How many times a request is sent again to a server that says it is busy (429; default 3). Load counts busy answers and backs off itself: 0. */
   readonly busyRetries?: number | undefined;
-  /** Called when the target says it is busy: the run starts fewer cases at once. */
-  readonly onBusy?: (() => void) | undefined;
+  /**
+   * Called when the target says it is busy: the run starts fewer cases at once. Returns true while other
+   * cases are in flight: asking again then does not count against busyRetries.
+   */
+  readonly onBusy?: (() => boolean) | undefined;
 }
 
 /** What a transport's step driver gets to run one step of a case. */

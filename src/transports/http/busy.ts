@@ -38,25 +38,32 @@ export async function sendHttpPatiently(
   options: SendOptions & {
     readonly clock: Clock;
     readonly retries?: number | undefined;
-    /** Called on each busy answer (the run then starts fewer cases at once). */
-    readonly onBusy?: (() => void) | undefined;
+    /**
+     * Called on each busy answer (the run then starts fewer cases at once). True when other cases of the
+     * run are in flight: the server is turning away chatwire's own crowd, so that wait is not counted.
+     */
+    readonly onBusy?: (() => boolean) | undefined;
     /** [0, 1): spreads the waits of requests turned away together, so they do not all come back at once. */
     readonly random?: () => number;
   },
 ): Promise<{ readonly exchange: HttpExchange; readonly retries: readonly BusyRetry[] }> {
   const retries: BusyRetry[] = [];
+  // Only the waits asked for while this case is alone count: a crowd of chatwire's own cases is turned away
+  // by any rate limiter, and the documented clients send one request at a time.
+  let counted = 0;
   // The waits come out of the exchange's own time: asking again never makes a step outlast its limit.
   const deadline = options.clock.now() + options.limits.timeoutMs;
   for (;;) {
     const exchange = await sendHttp(request, options);
     const { outcome } = exchange;
     const asked = outcome.type === 'response' ? busyWaitMs(outcome.head) : undefined;
-    if (asked !== undefined) options.onBusy?.();
+    const crowded = asked !== undefined && options.onBusy?.() === true;
     // Requests turned away together come back spread over a quarter second or half the wait, not all at once.
     const waitMs =
       asked === undefined ? undefined : Math.min(MAX_BUSY_WAIT_MS, asked + Math.floor((options.random ?? Math.random)() * Math.max(250, asked / 2)));
-    if (waitMs === undefined || outcome.type !== 'response' || retries.length >= (options.retries ?? BUSY_RETRIES) || options.clock.now() + waitMs >= deadline)
+    if (waitMs === undefined || outcome.type !== 'response' || counted >= (options.retries ?? BUSY_RETRIES) || options.clock.now() + waitMs >= deadline)
       return { exchange, retries };
+    if (!crowded) counted++;
     exchange.dispose();
     try {
       await options.clock.sleep(waitMs, options.signal);

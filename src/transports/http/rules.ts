@@ -162,7 +162,8 @@ export const CHECK_BUSY =
   "lower --concurrency, or raise the server's rate limit for this client: it answered HTTP 429 to every valid request, even one at a time after waiting as it asked";
 
 // Could a legal server fail this? One whose rate limit admits less than one request in five seconds
-// to this client: chatwire first asks again (Retry-After, three times) and starts fewer cases at once,
+// to this client: chatwire first asks again (Retry-After, three times, more while its own cases crowd a
+// server that lets requests through) and starts fewer cases at once,
 // as clients do; a run where every request is turned away exits 2 saying so. Only the answer chatwire
 // gave up on is judged, and by this rule alone: a rate limiter's 429 is not the protocol's answer.
 export const busyLetThrough: Rule = callAnsweredRule(

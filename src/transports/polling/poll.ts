@@ -38,7 +38,7 @@ export interface PollOptions {
   readonly signal?: AbortSignal | undefined;
   /** How many times a poll is sent again to a server that says it is busy (see StepTarget.busyRetries). */
   readonly busyRetries?: number | undefined;
-  readonly onBusy?: (() => void) | undefined;
+  readonly onBusy?: (() => boolean) | undefined;
   /** Records the series: each poll is opened on its observer as one request of it. */
   readonly series?: { readonly tap: WireTap; readonly observer: WireObserver } | undefined;
 }

@@ -1,13 +1,14 @@
-// A tenth round: the eighth round's ctai, fastgpt-py and tasks servers, extended by another auditor who
-// saw only the documents, the digest and the built CLI, with 47 more mutations. Kept here: the faults
-// chatwire passed when they were written (session ids folded to lower case, the two ctai flags
-// swapped, cumulative text_delta, a final poll repeating an event, a workspace wiped by ensuring it
-// again), a combination of legal variations per protocol, and the faithful servers beside them.
+// A tenth round: the eighth round's ctai, fastgpt-py and tasks servers (in audit8/), extended by
+// another auditor who saw only the documents, the digest and the built CLI, with 47 more mutations.
+// Kept here: the faults chatwire passed when they were written (session ids folded to lower case,
+// the two ctai flags swapped, cumulative text_delta, a final poll repeating an event, a workspace
+// wiped by ensuring it again), a combination of legal variations per protocol, and the faithful
+// servers beside them.
 import { fileURLToPath } from 'node:url';
 import { spawnServer, variant } from '../audit/variants.mjs';
 
 const TOKEN = 'tok-audit8';
-const serve = (file, mut, extra = {}) => spawnServer(fileURLToPath(new URL(`./${file}`, import.meta.url)), { MUT: mut, TOKEN }, extra);
+const serve = (file, mut, extra = {}) => spawnServer(fileURLToPath(new URL(`../audit8/${file}`, import.meta.url)), { MUT: mut, TOKEN }, extra);
 const ctai = (mut) => serve('ctai-server.mjs', mut);
 const py = (mut) => serve('fgpy-server.mjs', mut);
 const tasks = (mut) => serve('tasks-server.mjs', mut, { token: TOKEN });

@@ -1,6 +1,11 @@
 // A faithful ctai server (002_cba551f1a5d093b7.txt) with one optional mutation: MUT=<name>.
+// Extended by the tenth round's auditor with more mutations (see audit10/variants.mjs).
 import http from 'node:http';
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
+const esc = (t) => t.replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+let numId = Date.now() * 1000;
+const skey = (sid) => (sid === undefined ? sid : m('session-case-fold') ? sid.toLowerCase() : m('session-trunc-16') ? sid.slice(0, 16) : sid);
 
 const MUT = process.env.MUT || '';
 const MUTS = new Set(MUT.split(','));
@@ -60,7 +65,7 @@ function answerParts(b) {
   const sid = b.session_id;
   let hist = [];
   if (m('global-history')) hist = globalHist.slice();
-  else if (sid !== undefined) hist = (sessions.get(sid) || []).slice();
+  else if (sid !== undefined) hist = (sessions.get(skey(sid)) || []).slice();
   else if (m('sessionless-shared')) hist = globalHist.slice();
   const parts = ['您好,', '这是', '关于', '您的', '问题', '的', '回答', '。', '请', '参考', '文档', '。'];
   if (m('legal-long-answer') || m('sn-gap-at-10') ) for (let i = 0; i < 40; i++) parts.push('字' + i);
@@ -71,14 +76,14 @@ function answerParts(b) {
 function remember(b) {
   globalHist.push(b.query_text);
   if (b.session_id !== undefined) {
-    const h = sessions.get(b.session_id) || [];
+    const h = sessions.get(skey(b.session_id)) || [];
     h.push(b.query_text);
-    sessions.set(b.session_id, h);
+    sessions.set(skey(b.session_id), h);
   }
 }
 
 function citeIds(b) {
-  const cite = b.enable_citation !== '0' || m('cite-when-disabled');
+  const cite = (m('flags-swapped') ? b.enable_followup !== '0' : b.enable_citation !== '0') || m('cite-when-disabled');
   if (!cite) return [];
   if (b.ctdoc_id) {
     const ids = b.ctdoc_id.split(',').filter(Boolean);
@@ -94,7 +99,7 @@ function serveStream(req, res, b) {
   lastQuery = b.query_text;
   const turn = (turnsBySession.get(b.session_id) || 0) + 1; if (b.session_id !== undefined) turnsBySession.set(b.session_id, turn);
   const ids = citeIds(b);
-  const followOn = b.enable_followup !== '0' || m('followup-when-disabled');
+  const followOn = (m('flags-swapped') ? b.enable_citation !== '0' : b.enable_followup !== '0') || m('followup-when-disabled');
   const follow = followOn ? ['还有什么问题?'] : [];
   remember(b);
   const rid = m('msgid-per-request-index') ? '' : crypto.randomUUID().slice(0, 8) + '-';
@@ -102,7 +107,16 @@ function serveStream(req, res, b) {
   if (m('stream-ct-json')) ct = 'application/json';
   if (m('stream-ct-plain')) ct = 'text/plain';
   if (m('legal-ct-charset')) ct = 'text/event-stream; charset=utf-8';
-  res.writeHead(200, { 'content-type': ct, 'cache-control': 'no-cache' });
+  const gz = m('legal-gzip') && /gzip/.test(req.headers['accept-encoding'] || '');
+  let out = res;
+  if (m('legal-close-delimited')) {
+    // HTTP/1.1 response delimited by closing the connection (no chunked, no Content-Length)
+    req.socket.write('HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-cache\r\nConnection: close\r\n\r\n');
+    out = { write: (x) => req.socket.write(x), end: () => req.socket.end(), on: () => {} };
+  } else if (m('stream-no-ct')) res.writeHead(200, { 'cache-control': 'no-cache' });
+  else if (m('legal-header-case')) res.writeHead(200, { 'Content-Type': 'Text/Event-Stream; Charset="UTF-8"', 'Cache-Control': 'no-cache, no-transform', 'X-Accel-Buffering': 'no', 'Server': 'nginx/1.24.0', 'X-Request-Id': crypto.randomUUID(), 'Access-Control-Allow-Origin': '*' });
+  else if (gz) { res.writeHead(200, { 'content-type': ct, 'cache-control': 'no-cache', 'content-encoding': 'gzip', vary: 'Accept-Encoding' }); const z = zlib.createGzip(); z.pipe(res); out = { write: (x) => { z.write(x); z.flush(zlib.constants.Z_SYNC_FLUSH); }, end: () => z.end(), on: (...a) => res.on(...a) }; }
+  else res.writeHead(200, { 'content-type': ct, 'cache-control': 'no-cache' });
   const packets = [];
   parts.forEach((t, i) => {
     const d = { msg_id: rid + 'p' + i, msg_sn: String(i), event: '', answer_text: t,
@@ -144,13 +158,20 @@ function serveStream(req, res, b) {
   if (m('follow-string')) stop.follow_up_list = '还有什么问题?';
   if (m('extend-array')) mid.extend_info = [];
   if (m('stop-missing-citations')) stop.ref_doc_list = [];
+  if (m('legal-msgid-numeric')) packets.forEach((p) => (p.msg_id = String(numId++)));
+  if (m('legal-extra-fields')) packets.forEach((p) => { p.session_id = b.session_id || ''; p.created_at = Math.floor(Date.now() / 1000); p.model = 'ctai-13b'; p.extend_info.trace = { span: 'x' }; });
+  if (m('stop-sn-repeat')) stop.msg_sn = String(parts.length - 1);
+  if (m('ret-padded')) packets.forEach((p) => (p._ret = '0000'));
+  if (m('mid-failure-empty-msg')) { packets.splice(5); packets.push({ msg_id: rid + 'fail', msg_sn: '5', event: '', answer_text: '', _ret: '500', _msg: '' }); }
   if (m('legal-no-optional-fields')) packets.forEach((p) => { delete p.ref_doc_list; delete p.follow_up_list; delete p.illegal_status; delete p.extend_info; });
   if (m('illegal-status-number')) packets.forEach((p) => (p.illegal_status = 0));
   if (m('race-echo') || m('legal-echo')) packets.splice(packets.length - 1, 0, { msg_id: rid + 'echo', msg_sn: '', event: '', answer_text: '', ref_doc_list: [], follow_up_list: [], _echo: true });
   packets.forEach((p, i) => { if (m('race-echo') || m('legal-echo')) p.msg_sn = m('sn-continues') ? p.msg_sn : String(i); });
   const frames = packets.map((d) => {
-    const env = { ret: d._ret !== undefined ? d._ret : '0', msg: '', data: d };
-    delete d._ret;
+    let env = { ret: d._ret !== undefined ? d._ret : '0', msg: d._msg !== undefined ? d._msg : '', data: d };
+    delete d._ret; delete d._msg;
+    if (m('legal-extra-fields')) { env.request_id = crypto.randomUUID(); env.cost = 12; }
+    if (m('legal-key-order')) { const rev = (o) => Object.fromEntries(Object.entries(o).reverse()); env = rev({ ...env, data: rev(d) }); }
     if (d._echo) { delete d._echo; d.answer_text = '(您问的是:' + (m('race-echo') ? '@@ECHO@@' : b.query_text) + ')'; }
     if (m('msg-success')) env.msg = 'success';
     if (m('legal-no-optional-fields')) delete env.msg;
@@ -161,15 +182,21 @@ function serveStream(req, res, b) {
     let s = '';
     if (m('legal-retry-line')) s += 'retry: 3000\n';
     if (!m('legal-no-id-line')) s += `id: ${id}\n`;
-    const json = JSON.stringify(env);
+    let json = m('legal-pretty-json') ? JSON.stringify(env, null, 2) : JSON.stringify(env);
+    if (m('legal-unicode-escapes')) json = esc(json);
     if (m('legal-multiline-data')) { const k = json.indexOf(',"') + 1; s += `data: ${json.slice(0, k)}\ndata: ${json.slice(k)}\n\n`; }
+    else if (m('legal-pretty-json')) s += json.split('\n').map((l) => 'data: ' + l).join('\n') + '\n\n';
     else s += `data: ${json}\n\n`;
+    if (m('legal-no-space')) s = s.replace(/(^|\n)(id|data|retry): /g, '$1$2:');
+    if (m('legal-cr-only')) s = s.replace(/\n/g, '\r');
     if (m('legal-crlf')) s = s.replace(/\n/g, '\r\n');
     if (m('legal-comments')) s = ': ping\n\n' + s;
     if (m('not-json-packet') && d === mid) s = `id: ${id}\ndata: {"ret":"0","data":\n\n`;
     return s;
   });
   let i = 0;
+  if (m('legal-one-write')) { setTimeout(() => { out.write(frames.join('')); out.end(); }, 5); return; }
+  if (m('legal-byte-writes')) { const buf = Buffer.from(frames.join('')); let k = 0; const step = () => { if (k < buf.length) { out.write(buf.subarray(k, k + 1)); k++; setImmediate(step); } else out.end(); }; setTimeout(step, 1); return; }
   const tick = () => {
     if (i < frames.length) {
       let f = frames[i++];
@@ -177,16 +204,16 @@ function serveStream(req, res, b) {
       if (m('legal-split-utf8')) {
         const buf = Buffer.from(f);
         const k = Math.max(1, Math.floor(buf.length / 2) + 1);
-        res.write(buf.subarray(0, k));
-        setTimeout(() => { res.write(buf.subarray(k)); setTimeout(tick, 3); }, 3);
+        out.write(buf.subarray(0, k));
+        setTimeout(() => { out.write(buf.subarray(k)); setTimeout(tick, 3); }, 3);
         return;
       }
-      res.write(f);
-      setTimeout(tick, 3);
+      out.write(f);
+      setTimeout(tick, m('legal-slow-packets') ? 400 : 3);
     } else {
-      if (m('legal-comment-after-stop')) res.write(': bye\n\n');
+      if (m('legal-comment-after-stop')) out.write(': bye\n\n');
       if (m('held-open')) { const t = setTimeout(() => res.end(), 20000); res.on('close', () => clearTimeout(t)); return; }
-      res.end();
+      out.end();
     }
   };
   setTimeout(tick, m('legal-slow-start') ? 1000 : (m('race-echo') ? 30 : 1));
@@ -196,7 +223,7 @@ function servePlain(req, res, b) {
   if (m('plain-as-stream')) return serveStream(req, res, b);
   const parts = answerParts(b);
   const ids = citeIds(b);
-  const followOn = b.enable_followup !== '0' || m('followup-when-disabled');
+  const followOn = (m('flags-swapped') ? b.enable_citation !== '0' : b.enable_followup !== '0') || m('followup-when-disabled');
   remember(b);
   const env = { ret: '0', msg: '', data: { msg_id: crypto.randomUUID(), answer_text: parts.join(''),
     ref_doc_list: ids.map((id) => ({ doc_id: id, doc_name: id + '.pdf' })), follow_up_list: followOn ? ['还有什么问题?'] : [],
@@ -205,10 +232,16 @@ function servePlain(req, res, b) {
   if (m('plain-msg-ok')) env.msg = 'ok';
   if (m('plain-no-data')) { delete env.data; env.answer_text = parts.join(''); }
   if (m('plain-answer-text-number')) env.data.answer_text = 42;
+  if (m('ret-padded')) env.ret = '0000';
+  if (m('legal-extra-fields')) { env.request_id = crypto.randomUUID(); env.data.session_id = b.session_id || ''; }
   let ct = 'application/json';
   if (m('legal-plain-ct-text')) ct = 'text/plain; charset=utf-8';
+  let body = m('legal-pretty-json') ? JSON.stringify(env, null, 4) : JSON.stringify(env);
+  if (m('legal-unicode-escapes')) body = esc(body);
+  if (m('legal-gzip') && /gzip/.test(req.headers['accept-encoding'] || '')) { const z = zlib.gzipSync(body); res.writeHead(200, { 'content-type': ct, 'content-encoding': 'gzip', 'content-length': z.length }); return res.end(z); }
+  if (m('legal-header-case')) { res.writeHead(200, { 'Content-Type': 'Application/JSON; Charset=utf-8', 'Content-Length': Buffer.byteLength(body), Server: 'nginx' }); return res.end(body); }
   res.writeHead(200, { 'content-type': ct });
-  res.end(JSON.stringify(env));
+  res.end(body);
 }
 
 const server = http.createServer((req, res) => {

@@ -1,7 +1,9 @@
 // A faithful FastGPT-like server (node:http) for chatwire's fastgpt suite, with ONE optional mutation.
 // usage: node fg_server.mjs [MUTATION]   -> prints "PORT <n>"
+// Extended by the ninth round's auditor with more mutations (a9-…); chatwire added the key ones.
 import http from 'node:http';
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
 
 const M = process.env.MUT || process.argv[2] || 'none';
 const MS = new Set(M.split('+'));
@@ -19,6 +21,8 @@ function envelope(res, httpStatus, code, statusText, message, data) {
   res.end(body);
 }
 function ok(res, data) {
+  if (has('a9-records-code-0')) return sendJson(res, 200, { code: 0, statusText: '', message: '', data });
+  if (has('a9-records-extra-fields')) return sendJson(res, 200, { code: 200, statusText: '', message: '', data, requestId: rid(12), timestamp: Date.now() });
   if (has('rec-code-string')) return sendJson(res, 200, { code: '200', statusText: '', message: '', data });
   if (has('rec-no-code')) return sendJson(res, 200, { statusText: '', message: '', data });
   if (has('rec-http-500-success')) return sendJson(res, 500, { code: 200, statusText: '', message: '', data });
@@ -97,7 +101,12 @@ function runWorkflow(kind, chat, question, variables) {
       if (chat) chat.pending = interactive;
       return { answerText: '请继续:', interactive, nodes, newVariables: { ...(variables || {}) } };
     }
-    const pending = chat.pending; chat.pending = null;
+    const pending = chat.pending;
+    if (has('a9-select-match-key') && pending.type === 'userSelect' && !pending.params.userSelectOptions.some((o) => o.key === question)) {
+      nodes.push({ nodeId: 'interactive1', moduleName: '用户选择', moduleType: 'userSelect', runningTime: 0 });
+      return { answerText: '请继续:', interactive: pending, nodes, newVariables: { ...(variables || {}) } };
+    }
+    chat.pending = null;
     let answer = '已收到您的选择,流程继续。';
     if (pending.type === 'userInput') answer = '表单已提交,流程继续。';
     nodes.push({ nodeId: 'interactive1', moduleName: pending.type === 'userSelect' ? '用户选择' : '表单输入', moduleType: pending.type === 'userSelect' ? 'userSelect' : 'formInput', runningTime: 0 });
@@ -142,14 +151,14 @@ async function chatCompletions(req, res, version) {
   let chat = null;
   if (typeof chatId === 'string' && chatId && !isPlugin) {
     chat = chats.get(chatId);
-    if (!chat) { chat = { appId, chatId, title: question.slice(0, 20) || '新对话', customTitle: '', top: false, updateTime: new Date(), source: 'api', items: [], pending: null, variables: variables || {} }; chats.set(chatId, chat); }
+    if (!chat) { const prevChat = has('a9-records-leak-prev-chat') ? [...chats.values()].filter((x) => x.appId === appId).pop() : null; chat = { appId, chatId, title: question.slice(0, 20) || '新对话', customTitle: '', top: false, updateTime: new Date(), source: 'api', items: [], pending: null, variables: variables || {} }; if (prevChat) chat.items = prevChat.items.map((i) => ({ ...i, dataId: rid(24) })); chats.set(chatId, chat); }
   }
   const wf = runWorkflow(kind, chat, question, variables);
-  const dataId = typeof responseChatItemId === 'string' && responseChatItemId && !has('ignore-item-id') ? responseChatItemId : rid();
+  const dataId = typeof responseChatItemId === 'string' && responseChatItemId && !has('ignore-item-id') ? responseChatItemId : (has('a9-objectid-ids') ? crypto.randomUUID() : rid());
   if (chat && has('rec-records-last-turn-only')) chat.items = [];
   if (chat) {
-    chat.items.push({ _id: rid(24), dataId: rid(24), obj: 'Human', value: [{ type: 'text', text: { content: has('rec-human-wrong-text') ? '(用户问题)' : question } }], customFeedbacks: [] });
-    chat.items.push({ _id: rid(24), dataId, obj: 'AI', value: [{ type: 'text', text: { content: has('rec-ai-value-empty') ? '' : wf.answerText } }], customFeedbacks: [], totalQuoteList: [], totalRunningTime: 0.8, responseData: wf.nodes });
+    chat.items.push({ _id: has('a9-objectid-ids') ? crypto.randomBytes(12).toString('hex') : rid(24), dataId: has('a9-objectid-ids') ? crypto.randomUUID() : rid(24), obj: 'Human', value: [{ type: 'text', text: { content: has('rec-human-wrong-text') ? '(用户问题)' : question } }], customFeedbacks: [] });
+    chat.items.push({ _id: has('a9-objectid-ids') ? crypto.randomBytes(12).toString('hex') : rid(24), dataId, obj: 'AI', value: [{ type: 'text', text: { content: has('rec-ai-value-empty') ? '' : wf.answerText } }], customFeedbacks: [], totalQuoteList: [], totalRunningTime: 0.8, responseData: wf.nodes });
     chat.updateTime = new Date();
   }
   reqCount++;
@@ -196,6 +205,8 @@ function writeAnswer(res, detail, wf, chatId) {
   if (has('ans-finish-null')) out.choices[0].finish_reason = null;
   if (has('ans-content-array-strings') && detail) out.choices[0].message.content = [wf.answerText];
   if (has('ans-content-empty')) out.choices[0].message.content = '';
+  if (has('a9-answer-id-empty')) out.id = '';
+  if (has('a9-usage-zero')) out.usage = { prompt_tokens: 0, completion_tokens: 0, total_tokens: 0 };
   if (has('ans-enveloped')) return sendJson(res, 200, { code: 200, statusText: '', message: '', data: out });
   if (has('ans-choices-object')) out.choices = out.choices[0];
   const text = JSON.stringify(out);
@@ -226,18 +237,23 @@ function writeStream(res, detail, wf, version) {
   if (has('legal-ct-case')) headers['Content-Type'] = 'Text/Event-Stream; Charset=UTF-8';
   const status = has('st-status-201') ? 201 : has('st-status-500') ? 500 : 200;
   res.writeHead(status, headers);
-  const eol = has('legal-crlf') ? '\r\n' : has('legal-cr') ? '\r' : '\n';
+  const eol = (has('legal-crlf') || has('a9-crlf-split')) ? '\r\n' : has('legal-cr') ? '\r' : '\n';
   if (has('legal-bom')) res.write('\uFEFF');
   const ser = (f) => {
     let s = '';
     if (has('legal-comments')) s += `: ping${eol}`;
     if (has('legal-id-retry')) s += `id: ${rid(6)}${eol}retry: 3000${eol}`;
-    if (f.ev && !has('legal-event-after-data')) s += `event: ${f.ev}${eol}`;
+    if (has('a9-blank-lines')) s += `${eol}${eol}`;
+    if (f.ev && has('a9-event-no-space')) s += `event:${f.ev}${eol}`;
+    else if (f.ev && has('a9-event-line-after-blank')) s += `event: ${f.ev}${eol}${eol}`;
+    else if (f.ev && !has('legal-event-after-data')) s += `event: ${f.ev}${eol}`;
     if (has('legal-multiline-data') && f.data.startsWith('{')) { const j = JSON.stringify(JSON.parse(f.data), null, 1); for (const l of j.split('\n')) s += `data: ${l}${eol}`; }
     else if (has('legal-no-space')) s += `data:${f.data}${eol}`;
     else s += `data: ${f.data}${eol}`;
     if (f.ev && has('legal-event-after-data')) s += `event: ${f.ev}${eol}`;
     if (f.join) return s;
+    if (has('a9-sse-no-blank') && f !== F[F.length - 1]) return s;
+    if (has('a9-no-trailing-blank') && f === F[F.length - 1]) return s;
     return s + eol;
   };
   const slow = has('legal-slow-stream');
@@ -337,6 +353,21 @@ function mutateFrames(F, detail, wf, MM) {
     case 'pl-interactive': if (!detail && wf.interactive) F.splice(idx('stop'), 0, { ev: 'interactive', data: JSON.stringify({ interactive: wf.interactive }) }); break;
     case 'pl-updatevars': if (!detail) F.unshift({ ev: 'updateVariables', data: JSON.stringify({ a: 1 }) }); break;
     case 'pl-done-named': if (!detail) F[idx('done')].ev = 'answer'; break;
+    // ---- audit9
+    case 'a9-chunk-extra-fields': for (const f of F) if (f.kind === 'content' || f.kind === 'stop') setChunk(f, (o) => { o.system_fingerprint = null; o.usage = null; o.choices[0].logprobs = null; o.choices[0].delta.refusal = null; }); break;
+    case 'a9-chunk-no-model': for (const f of F) if (f.kind === 'content' || f.kind === 'stop') setChunk(f, (o) => { delete o.model; }); break;
+    case 'a9-stop-content-empty': setChunk(F[idx('stop')], (o) => (o.choices[0].delta = { role: 'assistant', content: '' })); break;
+    case 'a9-chattitle-plain': if (!detail) F.splice(idx('stop'), 0, { ev: 'chatTitle', data: JSON.stringify({ chatTitle: '新对话标题' }) }); break;
+    case 'a9-new-events': if (detail) F.splice(idx('stop'), 0,
+      { ev: 'chatTitle', data: JSON.stringify({ chatTitle: '新对话标题' }) },
+      { ev: 'plan', data: JSON.stringify({ plan: { steps: [{ id: 's1', title: '检索' }] } }) },
+      { ev: 'planStatus', data: JSON.stringify({ status: 'done' }) },
+      { ev: 'sandboxStatus', data: JSON.stringify({ status: 'ready' }) },
+      { ev: 'skillCall', data: JSON.stringify({ skill: { id: 'k1', name: 'search' } }) }); break;
+    case 'a9-fr-extra-fields': if (idx('fr') >= 0) F[idx('fr')].data = JSON.stringify(wf.nodes.map((n) => ({ id: rid(12), ...n, historyPreview: [{ obj: 'Human', value: 'x' }], quoteList: [], contextTotalLen: 2, price: 1.2000000000000002 }))); break;
+    case 'a9-interactive-extra': if (detail) { const i = idx('interactive'); if (i >= 0) setChunk(F[i], (o) => { o.interactive.entryNodeIds = ['n1']; o.interactive.memoryEdges = []; o.interactive.nodeOutputs = []; o.interactive.params.extra = true; if (o.interactive.params.userSelectOptions) o.interactive.params.userSelectOptions = o.interactive.params.userSelectOptions.map((x) => ({ ...x, description: '' })); }); } break;
+    case 'a9-updatevars-empty': if (detail) F.splice(1, 0, { ev: 'updateVariables', data: '{}' }); break;
+    case 'a9-error-after-done': F.push({ ev: 'error', data: JSON.stringify({ message: 'stream closed unexpectedly' }) }); break;
     // legal variations
     case 'legal-doc-stop-delta': setChunk(F[idx('stop')], (o) => (o.choices[0].delta = {})); break;
     case 'legal-openai-ids': for (const f of F) if (f.kind === 'content' || f.kind === 'stop') setChunk(f, (o) => { o.id = 'chatcmpl-1'; o.object = 'chat.completion.chunk'; o.created = 1700000000; o.model = 'gpt'; }); break;
@@ -373,6 +404,7 @@ function authRecords(req, res) {
 async function records(req, res, url) {
   const p = url.pathname;
   const raw = req.method === 'GET' ? '' : await readBody(req);
+  if (process.env.FG_LOG) console.error('  body', url.pathname, raw.slice(0, 200));
   if (!authRecords(req, res)) return;
   let body = {};
   if (raw) { try { body = JSON.parse(raw); } catch { return envelope(res, 500, 500, '', 'invalid json', null); } }
@@ -392,7 +424,9 @@ async function records(req, res, url) {
     if (has('rec-offset-off-by-one')) page = list.slice(offset + 1, offset + 1 + pageSize);
     if (has('rec-paging-ignore-pagesize')) page = list.slice(offset);
     if (has('rec-paging-ignore-offset')) page = list.slice(0, pageSize);
-    let items = page.map((c) => ({ chatId: c.chatId, updateTime: c.updateTime.toISOString(), appId: c.appId, customTitle: c.customTitle, title: c.title, top: c.top }));
+    if (has('a9-pagesize-cap')) page = page.slice(0, 2);
+    let items = page.map((c) => ({ chatId: c.chatId, updateTime: has('a9-updatetime-offset') ? new Date(c.updateTime.getTime() + 8 * 3600e3).toISOString().replace('Z', '+08:00') : c.updateTime.toISOString(), appId: c.appId, customTitle: c.customTitle, title: c.title, top: c.top }));
+    if (has('a9-records-extra-fields')) items = items.map((i) => ({ _id: crypto.randomBytes(12).toString('hex'), ...i, sourceName: 'API', source: 'api', hasGoodFeedback: false, hasBadFeedback: false }));
     if (has('rec-updatetime-number')) items = items.map((i) => ({ ...i, updateTime: Date.parse(i.updateTime) }));
     if (has('rec-hist-no-title-only')) items = items.map(({ title, ...i }) => i);
     if (has('rec-hist-no-updatetime')) items = items.map(({ updateTime, ...i }) => i);
@@ -407,11 +441,12 @@ async function records(req, res, url) {
   }
   if (p === '/api/core/chat/history/updateHistory' && req.method === 'POST') {
     const c = getChat(); if (!c) return envelope(res, 500, 500, '', 'chat not found', null);
-    if (!has('rec-rename-noop') && typeof body.customTitle === 'string') c.customTitle = body.customTitle;
-    if (!has('rec-pin-noop') && typeof body.top === 'boolean') c.top = body.top;
+    if (!has('rec-rename-noop') && typeof body.customTitle === 'string') { if (has('a9-rename-into-title')) c.title = body.customTitle; else c.customTitle = body.customTitle; }
+    if (!has('rec-pin-noop') && typeof body.top === 'boolean' && !(has('a9-unpin-ignored') && body.top === false)) c.top = body.top;
     return ok(res, null);
   }
   if (p === '/api/core/chat/history/delHistory' && req.method === 'DELETE') {
+    if (has('a9-delhistory-latest')) { const l = [...chats.values()].filter((x) => x.appId === appId).sort((a, b) => b.updateTime - a.updateTime)[0]; if (l) chats.delete(l.chatId); return ok(res, null); }
     const c = getChat(); if (c && !has('rec-delhistory-noop')) chats.delete(c.chatId);
     if (has('rec-delhistory-all')) for (const [k, v] of chats) if (v.appId === appId) chats.delete(k);
     return ok(res, null);
@@ -434,9 +469,15 @@ async function records(req, res, url) {
     if (has('legal-records-newest-first')) all = [...all].reverse();
     const offset = Number(body.offset || 0); const pageSize = Number(body.pageSize || 10);
     let page = all.slice(offset, offset + pageSize);
+    // real FastGPT (getChatItems): sort({_id:-1}).skip(offset).limit(pageSize) then reverse()
+    if (has('a9-records-page-from-newest')) page = all.slice(Math.max(0, all.length - offset - pageSize), Math.max(0, all.length - offset));
     if (has('rec-paging-ignore-pagesize')) page = all.slice(offset);
     if (has('rec-paging-ignore-offset')) page = all.slice(0, pageSize);
+    if (has('a9-pagesize-cap')) page = page.slice(0, 2);
     let list = page.map(({ responseData, ...i }) => ({ ...i }));
+    if (has('a9-records-extra-fields')) list = list.map((i) => ({ ...i, hideInUI: false, time: new Date().toISOString(), durationSeconds: 0.8, llmModuleAccount: 1, historyPreviewLength: 2 }));
+    if (has('a9-records-value-no-type')) list = list.map((i) => ({ ...i, value: i.value.map(({ type, ...v }) => v) }));
+    if (has('a9-records-text-missing')) list = list.map((i) => ({ ...i, value: i.value.map((v) => ({ type: v.type, text: { value: v.text.content } })) }));
     if (has('rec-records-no-dataid')) list = list.map(({ dataId, ...i }) => i);
     if (has('rec-records-value-number')) list = list.map((i) => ({ ...i, value: 5 }));
     if (has('rec-records-obj-lower')) list = list.map((i) => ({ ...i, obj: i.obj === 'AI' ? 'ai' : 'human' }));
@@ -445,20 +486,22 @@ async function records(req, res, url) {
     return ok(res, { list, total: has('rec-total-page-len') ? list.length : all.length });
   }
   if (p === '/api/core/chat/getResData' && req.method === 'GET') {
-    const c = getChat(); const it = c && c.items.find((i) => i.dataId === arg('dataId'));
+    const c = getChat(); const it = c && (has('a9-resdata-latest') ? [...c.items].reverse().find((i) => i.obj === 'AI') : c.items.find((i) => i.dataId === arg('dataId')));
     if (has('rec-resdata-empty')) return ok(res, []);
     if (has('rec-resdata-object')) return ok(res, { list: it ? it.responseData : [] });
     return ok(res, it && it.responseData ? it.responseData : []);
   }
   if (p === '/api/core/chat/item/delete' && req.method === 'DELETE') {
     const c = getChat(); const id = arg('contentId');
-    if (c && !has('rec-item-delete-noop')) c.items = c.items.filter((i) => i.dataId !== id);
+    if (c && has('a9-item-delete-wrong')) { const k = c.items.findIndex((i) => i.dataId === id); if (k >= 0) c.items.splice(k > 0 ? k - 1 : k + 1, 1); }
+    else if (c && !has('rec-item-delete-noop')) c.items = c.items.filter((i) => i.dataId !== id);
     return ok(res, null);
   }
   if (p === '/api/core/chat/feedback/updateUserFeedback' && req.method === 'POST') {
     const c = getChat(); let it = c && c.items.find((i) => i.dataId === body.dataId);
     if (has('rec-feedback-on-human') && it) it = c.items[c.items.indexOf(it) - 1] || it;
     if (it) {
+      if (has('a9-feedback-swap')) { const g = body.userGoodFeedback; body.userGoodFeedback = body.userBadFeedback; body.userBadFeedback = g; }
       if (body.userGoodFeedback !== undefined) it.userGoodFeedback = body.userGoodFeedback; else if (!has('rec-unlike-noop')) delete it.userGoodFeedback;
       if (body.userBadFeedback !== undefined) it.userBadFeedback = body.userBadFeedback; else if (!has('rec-unlike-noop')) delete it.userBadFeedback;
     }
@@ -472,10 +515,66 @@ async function records(req, res, url) {
   res.writeHead(404, { 'Content-Type': 'application/json' }); res.end(JSON.stringify({ code: 404, statusText: 'notFound', message: 'not found', data: null }));
 }
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const A9T = ['a9-content-length', 'a9-reason-phrase', 'a9-bad-utf8', 'a9-byte-at-a-time', 'a9-one-write', 'a9-utf8-split', 'a9-crlf-split', 'a9-gzip', 'a9-conn-close', 'a9-extra-headers', 'a9-ct-no-charset', 'a9-slow-first-byte', 'a9-unicode-escapes', 'a9-json-pretty', 'a9-float-code'].some(has);
+function wrap(req, res) {
+  const rwh = res.writeHead.bind(res), rw = res.write.bind(res), re = res.end.bind(res);
+  let head = null; const q = []; let ended = false; let pumping = false; let started = false; let finished = false; let sink = null;
+  res.writeHead = (st, h) => { head = [st, { ...(h || {}) }]; return res; };
+  const conv = (c) => { let t = Buffer.isBuffer(c) ? c.toString('utf8') : String(c);
+    if (has('a9-bad-utf8') && t.includes('data: {') && t.includes('"content":"') && !res._a9bad) { const k = t.indexOf('"content":"') + 11; if (t[k] !== '"') { res._a9bad = true; const b1 = Buffer.from(t.slice(0, k)), b2 = Buffer.from(t.slice(k)); return Buffer.concat([b1, Buffer.from([0xe5, 0x85]), b2]); } }
+    if (has('a9-unicode-escapes')) t = t.replace(/[\u0080-\uffff]/g, (ch) => '\\u' + ch.charCodeAt(0).toString(16).padStart(4, '0'));
+    return Buffer.from(t); };
+  res.write = (c) => { q.push(conv(c)); kick(); return true; };
+  res.end = (c) => { if (c !== undefined && c !== null && c !== '') q.push(conv(c)); ended = true; kick(); return res; };
+  const isJson = () => /json/i.test((head && head[1]['Content-Type']) || '');
+  const kick = () => { if (pumping || finished) return; if ((has('a9-one-write') || has('a9-content-length') || ((has('a9-json-pretty') || has('a9-float-code')) && isJson())) && !ended) return; pumping = true; pump().catch((e) => console.error(e)); };
+  async function emit(b) {
+    if (has('a9-byte-at-a-time')) { for (let i = 0; i < b.length; i++) { sink.write(b.subarray(i, i + 1)); if (sink.flush) sink.flush(); await new Promise(setImmediate); } return; }
+    const cuts = [];
+    if (has('a9-utf8-split')) { for (let i = 1; i < b.length; i++) if ((b[i] & 0xc0) === 0x80 && (b[i - 1] & 0xc0) !== 0x80) { cuts.push(i); break; } }
+    if (has('a9-crlf-split')) { for (let i = 1; i < b.length; i++) if (b[i - 1] === 13 && b[i] === 10) cuts.push(i); }
+    let prev = 0;
+    for (const c of cuts) { sink.write(b.subarray(prev, c)); if (sink.flush) sink.flush(); prev = c; await sleep(8); }
+    sink.write(b.subarray(prev)); if (sink.flush) sink.flush();
+  }
+  async function pump() {
+    if (!started) {
+      started = true;
+      if ((has('a9-json-pretty') || has('a9-float-code')) && isJson() && ended) {
+        let t = Buffer.concat(q.splice(0)).toString('utf8');
+        try { const o = JSON.parse(t); if (has('a9-json-pretty')) t = JSON.stringify(o, null, 2) + '\n'; } catch {}
+        if (has('a9-float-code')) t = t.replace(/"code": ?200([,}\n])/, '"code": 200.0$1').replace(/"total_tokens": ?(\d+)/, '"total_tokens": $1.0');
+        q.push(Buffer.from(t));
+      }
+
+      if (has('a9-slow-first-byte') && req.url.includes('completions')) await sleep(2500);
+      const [st, h] = head || [200, {}];
+      const ctk = Object.keys(h).find((k) => k.toLowerCase() === 'content-type');
+      if (ctk && has('a9-ct-no-charset')) h[ctk] = h[ctk].split(';')[0].trim();
+      if (ctk && has('a9-extra-headers')) h[ctk] = h[ctk].split(';')[0].trim() + '; charset=UTF-8';
+      if (has('a9-extra-headers')) Object.assign(h, { 'X-Powered-By': 'Next.js', Vary: 'Accept-Encoding, Origin', 'Set-Cookie': 'NEXT_LOCALE=zh-CN; Path=/; SameSite=Lax', 'X-Request-Id': rid(16), 'Strict-Transport-Security': 'max-age=63072000', Date: new Date().toUTCString() });
+      if (has('a9-conn-close')) h.Connection = 'close';
+      if (has('a9-reason-phrase')) res.statusMessage = st === 200 ? 'Okay' : 'Whatever';
+      if (has('a9-content-length')) { h['Content-Length'] = q.reduce((n, b) => n + b.length, 0); }
+      const gz = has('a9-gzip') && /\bgzip\b/i.test(req.headers['accept-encoding'] || '');
+      if (gz) { h['Content-Encoding'] = 'gzip'; h.Vary = 'Accept-Encoding'; delete h['Content-Length']; }
+      rwh(st, h);
+      if (gz) { const z = zlib.createGzip(); z.on('data', (d) => rw(d)); z.on('end', () => re()); sink = { write: (d) => z.write(d), flush: () => z.flush(), end: () => z.end() }; }
+      else sink = { write: (d) => rw(d), end: () => re() };
+    }
+    if (has('a9-one-write') && ended) { const all = Buffer.concat(q.splice(0)); if (all.length) q.push(all); }
+    while (q.length) await emit(q.shift());
+    pumping = false;
+    if (ended && !q.length && !finished) { finished = true; sink.end(); return; }
+    if (q.length || ended) kick();
+  }
+}
 const server = http.createServer(async (req, res) => {
+  if (A9T) wrap(req, res);
   try {
     const url = new URL(req.url, 'http://x');
-    if (process.env.FG_LOG) console.error(req.method, req.url, req.headers.authorization || '-');
+    if (process.env.FG_LOG) console.error(req.method, req.url, req.headers.authorization || '-', req.headers['accept-encoding'] || '-', req.headers.connection || '-');
     if ((url.pathname === '/api/v1/chat/completions' || url.pathname === '/api/v2/chat/completions')) {
       if (req.method !== 'POST') { res.writeHead(405); return res.end(); }
       return await chatCompletions(req, res, url.pathname.includes('v2') ? 2 : 1);
@@ -484,4 +583,8 @@ const server = http.createServer(async (req, res) => {
     res.writeHead(404, { 'Content-Type': 'application/json' }); res.end('{"code":404}');
   } catch (e) { console.error(e); try { res.writeHead(500); res.end(); } catch {} }
 });
+if (has('a9-idle-close-30ms')) {
+  server.keepAliveTimeout = 5000;
+  server.on('request', (req, res) => { const so = req.socket; clearTimeout(so._a9t); res.on('finish', () => { clearTimeout(so._a9t); so._a9t = setTimeout(() => so.destroy(), 30); }); });
+}
 server.listen(0, '127.0.0.1', () => console.log(`PORT ${server.address().port}`));

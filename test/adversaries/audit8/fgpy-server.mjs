@@ -1,5 +1,9 @@
 // A faithful fastgpt-py server (000_a17f2b116e8d969e.txt) with one optional mutation: MUT=<name>.
+// Extended by the tenth round's auditor with more mutations (see audit10/variants.mjs).
 import http from 'node:http';
+import zlib from 'node:zlib';
+const esc = (t) => t.replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+let globalStage = '1002';
 
 const MUT = process.env.MUT || '';
 const MUTS = new Set(MUT.split(','));
@@ -13,6 +17,7 @@ const lastStageBySession = new Map();
 
 function stageFor(text) {
   if (m('stages-never-photo')) return '1002';
+  if (m('stage-global')) { if (/拍好|照片/.test(text)) globalStage = '0000'; else if (/一辆车/.test(text)) globalStage = '2000'; return globalStage; }
   if (/拍好|照片/.test(text)) return '0000';
   if (/一辆车/.test(text)) return '2000';
   return '1002';
@@ -32,6 +37,8 @@ function validate(b) {
 function refuse(res, why, streaming) {
   if (m('refusal-500-html')) { res.writeHead(500, { 'content-type': 'text/plain' }); return res.end('Internal Server Error'); }
   if (m('refusal-500')) { res.writeHead(500, { 'content-type': 'application/json' }); return res.end(JSON.stringify({ detail: why })); }
+  if (streaming && m('refusal-stream-raw-json')) { res.writeHead(200, { 'content-type': 'text/event-stream' }); return res.end(JSON.stringify({ detail: [{ loc: ['body'], msg: why, type: 'value_error' }] })); }
+  if (streaming && m('refusal-stream-done-only')) { res.writeHead(200, { 'content-type': 'text/event-stream' }); return res.end('event: done\ndata: {"status": "completed"}\n\n'); }
   if (streaming && (m('refusal-error-event-code-number') || m('refusal-error-event-no-code') || m('refusal-error-event-text') || m('legal-refusal-error-event') || m('legal-refusal-error-then-done') || m('refusal-error-event-then-text'))) {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
     let data = JSON.stringify({ msg: why, code: '422' });
@@ -66,10 +73,13 @@ function ev(name, obj) {
   let s = '';
   if (m('legal-id-lines')) s += `id: ${Math.random().toString(36).slice(2)}\n`;
   if (name !== null) s += `event: ${name}\n`;
-  const data = typeof obj === 'string' ? obj : JSON.stringify(obj);
+  let data = typeof obj === 'string' ? obj : (m('legal-py-json') ? JSON.stringify(obj).replace(/","/g, '", "').replace(/":/g, '": ') : JSON.stringify(obj));
+  if (m('legal-unicode-escapes') || m('legal-py-json')) data = esc(data);
   if (m('legal-multiline-data') && data.length > 10) { const k = data.indexOf(':') + 1; s += `data: ${data.slice(0, k)}\ndata: ${data.slice(k)}\n\n`; }
   else s += `data: ${data}\n\n`;
+  if (m('legal-no-space')) s = s.replace(/(^|\n)(id|event|data): /g, '$1$2:');
   if (m('legal-crlf')) s = s.replace(/\n/g, '\r\n');
+  if (m('legal-cr-only')) s = s.replace(/\n/g, '\r');
   if (m('legal-comments')) s = ': keep-alive\n\n' + s;
   return s;
 }
@@ -101,8 +111,10 @@ function serveStream(res, b) {
   const doneName = m('event-name-upper-done') ? 'DONE' : 'done';
   const skipStage = m('legal-stage-only-on-change') && prevStage === code;
   if (!m('legal-stage-after-text') && !skipStage) frames.push(m('unnamed-events') ? ev(null, { event: 'stage_code', ...stage }) : ev(stageName, stage));
+  let acc = '';
   pieces.forEach((t) => {
-    let d = { text: t };
+    acc += t;
+    let d = { text: m('delta-cumulative') ? acc : t };
     if (m('delta-text-number')) d = { text: 1 };
     if (m('delta-key-content')) d = { content: t };
     if (m('delta-text-null')) d = { text: null };
@@ -127,12 +139,15 @@ function serveStream(res, b) {
   if (m('done-twice')) frames.push(ev('done', done));
   if (m('error-after-done')) frames.push(ev('error', { msg: '清理失败', code: '500' }));
   let i = 0;
+  if (m('legal-one-write')) { setTimeout(() => { res.end(frames.map((f) => (f === '@@ECHO@@' ? ev('text_delta', { text: '(您说的是:' + b.text + ')' }) : f)).join('')); }, 5); return; }
+  if (m('legal-byte-writes')) { const buf = Buffer.from(frames.map((f) => (f === '@@ECHO@@' ? '' : f)).join('')); let k = 0; const step = () => { if (k < buf.length) { res.write(buf.subarray(k, k + 1)); k++; setImmediate(step); } else res.end(); }; setTimeout(step, 1); return; }
+  if (m('legal-slow-first-token')) { let n = 0; const ping = setInterval(() => res.write(': ping - ' + new Date().toISOString() + '\r\n\r\n'), 300); res.write(frames[i++]); setTimeout(() => { clearInterval(ping); tick(); }, 3000); }
   const tick = () => {
     if (i < frames.length) { let f = frames[i++]; if (f === '@@ECHO@@') f = ev('text_delta', { text: '(您说的是:' + (m('race-echo') ? lastText : b.text) + ')' }); res.write(f); setTimeout(tick, 3); return; }
     if (m('held-open')) { const t = setTimeout(() => res.end(), 20000); res.on('close', () => clearTimeout(t)); return; }
     res.end();
   };
-  setTimeout(tick, m('race-echo') ? 30 : 1);
+  if (!m('legal-slow-first-token')) setTimeout(tick, m('race-echo') ? 30 : 1);
 }
 
 function servePlain(res, b) {
@@ -144,6 +159,8 @@ function servePlain(res, b) {
   if (m('plain-array')) out = JSON.stringify([body]);
   if (m('plain-sse')) { res.writeHead(200, { 'content-type': 'text/event-stream' }); return res.end(`event: text_delta\ndata: ${JSON.stringify({ text: body.text })}\n\nevent: done\ndata: {"status": "completed"}\n\n`); }
   if (m('legal-plain-wrapped')) out = JSON.stringify({ code: 0, data: body });
+  if (m('legal-py-json') || m('legal-unicode-escapes')) out = esc(m('legal-py-json') ? JSON.stringify(JSON.parse(out), null, 2) : out);
+  if (m('legal-gzip') && /gzip/.test(res.req.headers['accept-encoding'] || '')) { const z = zlib.gzipSync(out); res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': 'gzip', 'content-length': z.length, vary: 'Accept-Encoding' }); return res.end(z); }
   res.writeHead(200, { 'content-type': m('plain-ct-text') ? 'text/plain' : 'application/json' });
   res.end(out);
 }

@@ -1,6 +1,10 @@
 // A faithful tasks server (003_2215f6354d6789dc.txt) with one optional mutation: MUT=<name>.
+// Extended by the tenth round's auditor with more mutations (see audit10/variants.mjs).
 import http from 'node:http';
 import crypto from 'node:crypto';
+import zlib from 'node:zlib';
+const esc = (t) => t.replace(/[\u0080-\uffff]/g, (c) => '\\u' + c.charCodeAt(0).toString(16).padStart(4, '0'));
+const wsTaskNo = new Map();
 
 const MUT = process.env.MUT || '';
 const MUTS = new Set(MUT.split(','));
@@ -16,11 +20,25 @@ let lastMessage = '';
 const seenAuth = new Set();
 
 function send(res, code, obj, extra = {}) {
+  let body = obj === undefined ? '' : m('legal-py-json') ? esc(JSON.stringify(obj, null, 2)) : JSON.stringify(obj);
+  if (m('legal-conn-close')) extra = { ...extra, connection: 'close' };
+  if (m('legal-gzip') && body && /gzip/.test(res.req.headers['accept-encoding'] || '')) {
+    const z = zlib.gzipSync(body);
+    res.writeHead(code, { 'content-type': 'application/json', 'content-encoding': 'gzip', vary: 'Accept-Encoding', 'content-length': z.length, ...extra });
+    return res.end(z);
+  }
+  if (m('legal-byte-writes') && body) {
+    res.writeHead(code, { 'content-type': 'application/json; charset=utf-8', ...extra });
+    const buf = Buffer.from(body); let k = 0;
+    const step = () => { if (k < buf.length) { res.write(buf.subarray(k, k + 1)); k++; setImmediate(step); } else res.end(); };
+    return step();
+  }
   res.writeHead(code, { 'content-type': 'application/json', ...extra });
-  res.end(obj === undefined ? '' : JSON.stringify(obj));
+  res.end(body);
 }
 function authed(req) {
-  const a = req.headers.authorization || '';
+  let a = req.headers.authorization || '';
+  if (m('legal-scheme-case')) a = a.replace(/^bearer +/i, 'Bearer ');
   if (m('no-auth-on-polls') && req._poll) return true;
   if (m('empty-bearer-accepted') && /^Bearer\s*$/.test(a)) return true;
   if (m('token-prefix')) return a.startsWith('Bearer ' + TOKEN);
@@ -45,7 +63,8 @@ function makeTask(conv, text) {
   for (const c of chunks) evs.push({ type: 'text_chunk', data: { content: c } });
   const t0 = { evs, start: Date.now() + (m('race-echo') ? 100 : 0) };
   if (m('legal-other-events')) evs.push({ type: 'done' });
-  const id = m('same-task-id') && lastTaskId ? lastTaskId : (m('legal-int-ids') ? ++taskNo : 'task_' + crypto.randomUUID().replace(/-/g, '').slice(0, 16));
+  const wn = (wsTaskNo.get(conv.ws) || 0) + 1; wsTaskNo.set(conv.ws, wn);
+  const id = m('task-id-per-ws-counter') ? 't' + wn : m('same-task-id') && lastTaskId ? lastTaskId : (m('legal-int-ids') ? ++taskNo : 'task_' + crypto.randomUUID().replace(/-/g, '').slice(0, 16));
   lastTaskId = id;
   tasks.set(String(id), { evs, start: t0.start, polls: 0, endedSeen: false });
   return id;
@@ -53,7 +72,7 @@ function makeTask(conv, text) {
 
 // The log grows over time: one event per 40 ms; the task ends once every event is out.
 function view(t) {
-  const n = Math.min(t.evs.length, Math.floor((Date.now() - t.start) / 40));
+  const n = Math.min(t.evs.length, Math.floor((Date.now() - t.start) / (m('legal-slow-task') ? 500 : 40)));
   let ended = n >= t.evs.length;
   if (m('never-ends')) ended = false;
   return { avail: t.evs.slice(0, n), ended };
@@ -77,6 +96,10 @@ function poll(req, res, id, from) {
   if (m('status-queued-first') && t.polls2 === undefined) { t.polls2 = 1; return send(res, 200, { data: { status: 'queued', next_offset: from, events: [] } }); }
   if (m('status-capital-running') && status === 'running') status = 'Running';
   let events = avail.slice(from);
+  if (m('final-dup') && ended && from > 0) events = avail.slice(from - 1);
+  if (m('from-ignored')) events = avail.slice();
+  if (m('task-404-after-complete') && t.doneSent) return send(res, 404, { detail: 'task not found' });
+  if (ended) t.doneSent = true;
   if (m('paging-final-short')) { events = events.slice(0, 2); }
   if (m('page2-skip')) { t.pg = (t.pg || 0) + 1; }
   if (m('legal-paging')) { events = events.slice(0, 2); if (from + events.length < avail.length || !ended) status = 'running'; }
@@ -91,7 +114,11 @@ function poll(req, res, id, from) {
   if (m('offset-plus-one') && events.length) next = from + events.length + 1;
   if (m('offset-minus-one') && events.length > 1) next = from + events.length - 1;
   if (m('offset-reset-on-end') && ended) next = 0;
+  if (m('next-offset-page-relative')) next = events.length;
+  if (m('from-ignored')) next = avail.length;
+  if (m('events-reversed')) events = events.slice().reverse();
   let body = { status, next_offset: next, events };
+  if (m('legal-extra-fields')) { body = { task_id: id, created_at: new Date(t.start).toISOString(), progress: ended ? 1 : 0.5, ...body, total: avail.length }; body.events = events.map((e, k) => ({ seq: from + k, ts: t.start / 1000 + from + k, ...e, data: e.data && typeof e.data === 'object' ? { ...e.data, index: from + k } : e.data })); }
   if (m('next-offset-string')) body.next_offset = String(next);
   if (m('status-empty') && ended) body.status = '';
   if (m('status-missing')) delete body.status;
@@ -117,6 +144,7 @@ const server = http.createServer((req, res) => {
     const known = p === '/api/v1/workspaces' || /^\/api\/v1\/workspaces\/[^/]+\/(conversations|messages)$/.test(p) || req._poll;
     if (!known) return send(res, 404, { detail: 'Not Found' });
     if (!authed(req)) {
+      if (m('unauth-200-error-body')) return send(res, 200, { error: 'invalid token' });
       if (m('unauth-with-data')) return send(res, 401, { detail: 'unauthorized', data: { status: 'running' } });
       if (m('unauth-400')) return send(res, 400, { detail: 'missing token' });
       if (m('legal-unauth-403')) return send(res, 403, { detail: 'forbidden' });
@@ -128,6 +156,8 @@ const server = http.createServer((req, res) => {
       if (typeof body.workspace_id !== 'string' || !body.workspace_id) return send(res, 422, { detail: 'workspace_id required' });
       if (m('workspace-409') && workspaces.has(body.workspace_id)) return send(res, 409, { detail: 'workspace exists' });
       const existed = workspaces.has(body.workspace_id);
+      if (m('ws-reensure-wipes') && existed) for (const [k, c] of convs) if (c.ws === body.workspace_id) convs.delete(k);
+      if (m('legal-ws-empty-object')) { workspaces.add(body.workspace_id); return send(res, 200, {}); }
       workspaces.add(body.workspace_id);
       if (m('workspace-204')) { res.writeHead(204); return res.end(); }
       return send(res, existed ? 200 : (m('legal-201') ? 201 : 200), { workspace_id: body.workspace_id, created: !existed });
@@ -139,6 +169,7 @@ const server = http.createServer((req, res) => {
       convs.set(String(id), { ws, msgs: [] });
       if (m('conv-wrapped')) return send(res, 200, { data: { conversation_id: id } });
       if (m('conv-id-empty')) return send(res, 200, { conversation_id: '' });
+      if (m('legal-extra-fields')) return send(res, 200, { workspace_id: ws, created_at: new Date().toISOString(), conversation_id: id, title: null });
       return send(res, m('legal-201') ? 201 : 200, { conversation_id: id });
     }
     if (req.method === 'POST' && (mm = p.match(/^\/api\/v1\/workspaces\/([^/]+)\/messages$/))) {
@@ -152,6 +183,7 @@ const server = http.createServer((req, res) => {
       const id = makeTask(conv2, body.message);
       if (m('task-wrapped')) return send(res, 200, { data: { task_id: id } });
       if (m('task-id-null')) return send(res, 200, { task_id: null, id });
+      if (m('legal-extra-fields')) return send(res, 202, { status: 'running', task_id: id, poll_url: `/api/v1/tasks/${id}?from=0` });
       return send(res, m('legal-201') ? 201 : 200, { task_id: id });
     }
     if (req.method === 'GET' && req._poll) {

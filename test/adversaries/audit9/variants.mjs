@@ -1,5 +1,5 @@
-// A ninth round: the eighth round's FastGPT server, extended by another auditor who saw only the
-// documents, the digest and the built CLI, with 49 more mutations (prefix a9-). Kept here: the two
+// A ninth round: the eighth round's FastGPT server (audit8/fastgpt-server.mjs), extended by another
+// auditor who saw only the documents, the digest and the built CLI, with 49 more mutations (prefix a9-). Kept here: the two
 // faults chatwire passed when they were written (an unpin ignored, getResData answering the latest
 // record's nodes whatever dataId asks), the paging order of real FastGPT, a combination of legal
 // transport variations, and the faithful server beside them.
@@ -8,7 +8,7 @@ import { spawnServer, variant } from '../audit/variants.mjs';
 
 const FASTGPT_VARS = { appId: 'app000000000000000000main', selectAppKey: 'fastgpt-select', formAppKey: 'fastgpt-form', pluginAppKey: 'fastgpt-plugin' };
 const fastgpt = (mut) =>
-  spawnServer(fileURLToPath(new URL('./fastgpt-server.mjs', import.meta.url)), { MUT: mut }, { token: 'fastgpt-main', vars: FASTGPT_VARS });
+  spawnServer(fileURLToPath(new URL('../audit8/fastgpt-server.mjs', import.meta.url)), { MUT: mut }, { token: 'fastgpt-main', vars: FASTGPT_VARS });
 const FG = '004_2a3e4b61cfa92e1b.txt';
 
 export const audit9Variants = {

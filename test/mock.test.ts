@@ -137,6 +137,9 @@ describe('ctai mock', () => {
       ['ctai', '/v1/ctai/Query_text_chat', 'http.request.path'],
     ]);
     expect(seen[0]?.deviation).toMatchObject({ severity: 'error', expected: PATH, message: expect.stringContaining(`the document names ${PATH}`) });
+    const answer = (await (await fetch(`${mock.url}${PATH}s`, { method: 'POST' })).json()) as { hint?: string };
+    expect(answer.hint).toBe(`did you mean POST ${PATH}? (ctai)`);
+    expect(((await (await fetch(`${mock.url}/favicon.ico`)).json()) as { hint?: string }).hint).toBeUndefined();
   });
 
   it('answers an unknown path with a 404 naming the routes it serves', async () => {

@@ -150,6 +150,7 @@ export class MockCore {
       }
       sendJson(res, 404, {
         error: `Failed to route ${req.method} ${target.pathname}: no protocol of this mock serves it`,
+        ...(meant === undefined ? {} : { hint: `did you mean ${meant.route.method} ${meant.route.path}? (${meant.protocol.id})` }),
         routes: [...this.#routes.keys()].sort(),
       });
       return;

@@ -98,6 +98,15 @@ describe('suites cannot silently lose checks: a bad suite is refused when it loa
     );
   });
 
+  it('a pointer whose selector is not closed as *[name=value]; a whole one loads', () => {
+    const asserting = (pointer: string) =>
+      write({ ...base, cases: [suiteCase([{ ...step, assert: [{ rule: 'pocketqa.history.turns', pointer, exists: true }] }])] });
+    expect(() => loadSuite(protocol('pocketqa'), asserting('/data/*[room]/text'))).toThrow(
+      /at \/cases\/0\/steps\/0\/assert\/0\/pointer: a JSON pointer such as .*\*\[name=value\]/,
+    );
+    expect(loadSuite(protocol('pocketqa'), asserting('/data/*[room=r]/text')).cases).toHaveLength(1);
+  });
+
   it("a step type the protocol's transport cannot run", () => {
     const file = write({ ...base, cases: [suiteCase([{ type: 'http', path: '/chat', expect: 'stream' }])] });
     expect(() => loadSuite(protocol('pocketqa'), file)).toThrow(

@@ -9,7 +9,11 @@ const FrameSelector = {
   event: z.string().optional().describe('Only frames with this SSE event name; omit for any frame (or the body).'),
   pointer: z
     .string()
-    .regex(/^(\/[^/]*)*$/, 'a JSON pointer such as /data/list/0/chatId (* matches every item)')
+    // A segment that opens a selector (*[) must close it as *[name=value]: a typo is refused, not matched literally.
+    .regex(
+      /^(\/(?!\*\[)[^/]*|\/\*\[[^=\]/]+=[^/]*\])*$/,
+      'a JSON pointer such as /data/list/0/chatId (* matches every item, *[name=value] the items whose name is value)',
+    )
     .describe('A JSON pointer; a * segment matches every item, and *[name=value] every item whose member name is value (e.g. /data/list/*[obj=AI]/value).'),
 };
 

@@ -54,19 +54,23 @@ if (process.argv[2] === 'upstream') {
       child.on('exit', (code) => reject(new Error(`${args.join(' ')} exited ${code}: ${out}`)));
     });
   const upstream = await start([new URL(import.meta.url).pathname, 'upstream'], /(http:\S+)/);
+  // BENCH_RELAY: a bare relay with a stand-in judge of known cost instead of chatwire (bench/reference-relay.mjs).
+  const reference = process.env.BENCH_RELAY !== undefined;
   const proxy = await start(
-    [
-      ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []),
-      'dist/cli/main.js',
-      'proxy',
-      'ctai',
-      '--target',
-      upstream,
-      '--port',
-      '0',
-      '--max-frames',
-      '10000000',
-    ],
+    reference
+      ? [new URL('./reference-relay.mjs', import.meta.url).pathname, upstream]
+      : [
+          ...(process.env.BENCH_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROF}`] : []),
+          'dist/cli/main.js',
+          'proxy',
+          'ctai',
+          '--target',
+          upstream,
+          '--port',
+          '0',
+          '--max-frames',
+          '10000000',
+        ],
     /listening on (http:\S+),/,
   );
 
@@ -112,7 +116,7 @@ if (process.argv[2] === 'upstream') {
       results[name].rates.push((flood.frames / flood.ms) * 1000);
     }
   }
-  const deviations = await (await fetch(`${proxy}/_chatwire/deviations`)).json();
+  const deviations = reference ? { total: 'none (reference relay)' } : await (await fetch(`${proxy}/_chatwire/deviations`)).json();
   for (const child of children) child.kill('SIGINT');
 
   const row = (name) => {

@@ -23,6 +23,7 @@ type Frame = readonly [event: string | undefined, data: unknown];
 const sse = (...frames: Frame[]): string => frames.map(([event, data]) => sseEvent(data, event === undefined ? {} : { event })).join('');
 const U = undefined;
 const nodes = [{ moduleName: 'AI 对话', moduleType: 'chatNode', runningTime: 1.2 }];
+const formField = { type: 'numberInput', key: 'age', label: 'Age', value: '', valueType: 'number', required: true };
 
 const plain = sse([U, chunk('电影')], [U, chunk('新海诚。')], [U, stop], [U, '[DONE]']);
 const detail = sse(
@@ -227,6 +228,41 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
         ),
       ),
       detailed(sse(['toolCall', { tool: { toolName: 'x' } }], ['answer', stop], ['answer', '[DONE]'], ['flowResponses', nodes])),
+    ],
+  },
+  'fastgpt.interactive.form-fields': {
+    keeps: [
+      detailed(
+        sse(
+          ['interactive', { interactive: { type: 'userInput', params: { description: 'd', inputForm: [formField] } } }],
+          ['answer', stop],
+          ['answer', '[DONE]'],
+        ),
+      ),
+      // A select node has no form: nothing to judge.
+      detailed(
+        sse(
+          ['interactive', { interactive: { type: 'userSelect', params: { userSelectOptions: [{ key: 'o1', value: 'Confirm' }] } } }],
+          ['answer', stop],
+          ['answer', '[DONE]'],
+        ),
+      ),
+    ],
+    breaks: [
+      detailed(
+        sse(
+          ['interactive', { interactive: { type: 'userInput', params: { inputForm: [{ ...formField, valueType: undefined }] } } }],
+          ['answer', stop],
+          ['answer', '[DONE]'],
+        ),
+      ),
+      detailed(
+        sse(
+          ['interactive', { interactive: { type: 'userInput', params: { inputForm: [formField, { ...formField, key: 'age', required: 'no' }] } } }],
+          ['answer', stop],
+          ['answer', '[DONE]'],
+        ),
+      ),
     ],
   },
   'fastgpt.event.known': {

@@ -6,11 +6,12 @@
  * One file per thing judged: frames.ts (each frame), mode.ts (detail=true / detail=false),
  * sequence.ts (stop chunk, [DONE], error, close), answer.ts (the answer, non-streaming too),
  * records.ts (the chat-records calls), lists.ts (their paged lists), refusal.ts (keys and refusals), scope.ts (interactive nodes,
- * chats kept apart), request.ts (the client's request); read.ts reads frames for all of them.
+ * chats kept apart), form-fields.ts (a form node's fields), request.ts (the client's request); read.ts reads frames for all of them.
  */
 import type { Rule } from '../../../core/rule.js';
 import { answerContentType, answerJson, answerOpenAiFields, answerShape, answerSucceeded } from './answer.js';
 import { chunkShape, chunkWords, eventKnown, eventShape, framePayload, streamContentType, streamStatus } from './frames.js';
+import { interactiveFormFields } from './form-fields.js';
 import { answerDetail, answerPlain, detailNamed, plainNoDetailEvents, plainOpenAiFrames } from './mode.js';
 import { historiesOwnApp, listPaging, listTotal, listUnique } from './lists.js';
 import { recordsData, recordsEffect, recordsEnvelope, recordsSuccess, recordsSuccessStatus } from './records.js';
@@ -60,6 +61,7 @@ export const fastgptRules: readonly Rule[] = [
   closeAfterDone,
   answerPlain,
   interactiveResumed,
+  interactiveFormFields,
   chatIsolated,
   authAccepted,
   refusalNoEffect,

@@ -121,6 +121,13 @@ describe('run --list, --bail and did-you-mean for --case', () => {
     expect(result.stdout).not.toContain('passed');
   });
 
+  it('--list with a case that does not exist is that error alone, with no run summary', async () => {
+    const result = await cli(['run', 'ctai', '--list', '--case', 'stream-answr']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('Failed to find case "stream-answr"');
+    expect(result.stdout).toBe('');
+  });
+
   it('a mistyped --case is answered with the nearest case names', async () => {
     const bare = await cli(['run', 'ctai', '--case', 'stream-answr']);
     expect(bare.code).toBe(2);

@@ -92,14 +92,12 @@ export async function runCommand(protocolNames: readonly string[], raw: Record<s
   };
   const budgets = { ttftMs: options.maxTtft, gapMs: options.maxGap, totalMs: options.maxTotal };
   const timeline = outputs.some((o) => o.reporter === 'html');
-  let reported = false;
+  // --list runs nothing: an unknown protocol or case, or a suite that does not load, is its error alone.
+  let reported = options.list;
   try {
-    // An unknown protocol or case, or a suite that does not load, is reported like any other stop.
+    // In a run, they are reported like any other stop.
     const planned = planCases(await selectProtocols(protocolNames), options.case);
-    if (options.list) {
-      reported = true;
-      return listCases(planned, io);
-    }
+    if (options.list) return listCases(planned, io);
     // Checked before anything runs: a bad baseline is exit 2 at once, not after the whole run.
     if (options.baseline !== undefined) verdict = new RunVerdict(loadBaseline(options.baseline, planned), options.bail, options.strict);
     // The embedded mock lives for this run only, on loopback and a free port: its fault scenarios may all apply.

@@ -28,6 +28,7 @@ export const DEFAULTS = {
   jsonType: 'application/json',
   // --- fault hooks (defaults are conformant) ---
   validate: 'strict', // 'strict' | 'presence' (coerces types) | 'none'
+  recordRefusedText: false, // a request refused for its text's type still enters its session's history
   named: true, // `event:` lines
   encode: (v) => JSON.stringify(v),
   alwaysSse: false,
@@ -159,7 +160,12 @@ export function makeServer(options = {}) {
     const bodyStream = parsed !== null && typeof parsed === 'object' && parsed.stream === true;
     const streaming = queryStream || bodyStream;
     const { problems, body } = validate(parsed, o.validate);
-    if (problems.length) return refuse(res, streaming, problems);
+    if (problems.length) {
+      // FAULT mode: the session takes the turn before text's type is checked, and keeps it when it is refused.
+      if (o.recordRefusedText && typeof parsed?.sessionId === 'string' && parsed.text !== undefined && typeof parsed.text !== 'string')
+        bot.reply(parsed.sessionId, JSON.stringify(parsed.text));
+      return refuse(res, streaming, problems);
+    }
 
     const r = bot.reply(body.sessionId, body.text);
     if (streaming || o.alwaysSse) return sendStream(res, 200, answerFrames(body, r));

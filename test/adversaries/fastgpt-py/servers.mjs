@@ -157,6 +157,12 @@ const faulty = [
     start: makeServer({ validate: 'presence' }),
   },
   {
+    id: 'refused-text-recorded',
+    says: 'Puts a request into its session before checking the type of its text: one whose text is no string is answered 422, but its words stay in the history the next turn reads',
+    breaks: `${DOC} 请求参数: text is a required string; a refused request is no turn of the session`,
+    start: makeServer({ recordRefusedText: true }),
+  },
+  {
     id: 'stream-error-code-int',
     says: 'A bad streaming request gets an error event whose code is a number ({"msg": "...", "code": 400})',
     breaks: `${DOC} SSE 事件类型: error data {"msg": "错误描述", "code": "500"} (code is a string)`,

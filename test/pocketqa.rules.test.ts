@@ -193,11 +193,16 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     ],
   },
   'socketio.connection.kept': {
-    keeps: [{ events: good }, { events: [], scope: 'refusal', end: { type: 'timeout', atMs: 1, limitMs: 1, limit: 'exchange' } }],
+    // A refused payload's socket is socketio.connection.kept-after-refusal's.
+    keeps: [{ events: good }, { events: [], scope: 'refusal', end: { type: 'broken', atMs: 5, message: 'x' } }],
     breaks: [
       { events: [part('a')], end: { type: 'broken', atMs: 5, message: 'the server disconnected the socket (transport close)' } },
-      { events: [], scope: 'refusal', end: { type: 'broken', atMs: 5, message: 'x' } },
+      { events: [], end: { type: 'frame-limit', atMs: 5, limit: 1 } },
     ],
+  },
+  'socketio.connection.kept-after-refusal': {
+    keeps: [{ events: [], scope: 'refusal', end: { type: 'timeout', atMs: 1, limitMs: 1, limit: 'exchange' } }],
+    breaks: [{ events: [], scope: 'refusal', end: { type: 'broken', atMs: 5, message: 'the server disconnected the socket (transport close)' } }],
   },
 };
 

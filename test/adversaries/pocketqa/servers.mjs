@@ -129,6 +129,11 @@ export const variants = [
     'digest pocketqa: bad payloads must be survived (the server keeps answering other and later requests)',
     () => startBase({ onBad: (ctx) => { ctx.kill(); } })),
 
+  fail('disconnect-on-bad-payload',
+    'Disconnects the client that sent an unusable CHAT_CS payload (not JSON, no text); every other client is served as before',
+    `${DOC}: silent on bad payloads, so only a warning: the asking socket is expected to stay (the sample client waits on it)`,
+    () => startBase({ onBad: (ctx) => ctx.socket.disconnect(true) })),
+
   fail('received-without-clue-alter',
     'received echoes the request but has no clue and no alter fields',
     `${DOC}: received (其他包装字段) includes clue and alter`,

@@ -129,6 +129,11 @@ export const variants = [
     'digest pocketqa: bad payloads must be survived (the server keeps answering other and later requests)',
     () => startBase({ onBad: (ctx) => { ctx.kill(); } })),
 
+  fail('numeric-room-as-number',
+    'A room id of digits only is answered as a number ("room": 12345), as a server that parses ids would',
+    `${DOC}: room is a str (聊天室id) in both directions; the example room is "12345"`,
+    () => startBase({ data: (d) => (typeof d.room === 'string' && /^\d+$/.test(d.room) ? { ...d, room: Number(d.room) } : d) })),
+
   fail('disconnect-on-bad-payload',
     'Disconnects the client that sent an unusable CHAT_CS payload (not JSON, no text); every other client is served as before',
     `${DOC}: silent on bad payloads, so only a warning: the asking socket is expected to stay (the sample client waits on it)`,

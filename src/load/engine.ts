@@ -62,7 +62,7 @@ export async function runLoad(plan: LoadPlan, options: LoadOptions, tally: LoadT
   const { protocol } = plan;
   const transport = transportOf(protocol);
   const rules = new Map<string, Rule>([...protocol.rules, ...transport.rules, captureRule, crosstalkRule].map((rule) => [rule.id, rule]));
-  const known = new Set([...Object.keys(plan.vars), 'run', 'case']);
+  const known = new Set([...Object.keys(plan.vars), 'run', 'runNumber', 'case']);
   const cases = plan.cases.filter((suiteCase) => {
     const missing = missingVariables(suiteCase, known);
     if (missing.length === 0) return true;

@@ -1,4 +1,5 @@
 import type { Rule } from '../core/rule.js';
+import { runNumber } from '../core/run-marker.js';
 import { fillJson } from '../core/template.js';
 import type { Protocol } from '../protocols/protocol.js';
 import { outcomeOf, type CaseReport, type StepReport } from '../report/model.js';
@@ -31,7 +32,8 @@ export async function runCaseOnce(session: SessionCase, suiteCase: SuiteCase): P
   const { protocol, transport, rules, target } = session;
   const started = target.clock.now();
   const steps: StepReport[] = [];
-  const vars: Record<string, string> = { ...session.vars, run: session.markers.of(session.session), case: suiteCase.name };
+  const run = session.markers.of(session.session);
+  const vars: Record<string, string> = { ...session.vars, run, runNumber: runNumber(run), case: suiteCase.name };
   const scope = new CaseScope();
   // What rules remember across the exchanges of one case (a session's msg_id set, say).
   const caseTarget: StepTarget = { ...target, memory: new Map<string, unknown>() };

@@ -1,4 +1,5 @@
 import type { MockExchange, MockRoute } from '../mock/exchange.js';
+import { runNumber } from '../core/run-marker.js';
 import type { Protocol } from '../protocols/protocol.js';
 import type { SocketMock, SocketTurn } from '../transports/socketio/mock.js';
 import { mapJson, mapText, ReplayPool, type Candidate, type Mapping } from './match.js';
@@ -21,6 +22,14 @@ function below(url: string, root: string): { path: string; query: string } {
   const prefix = root.replace(/\/+$/, '');
   const path = prefix !== '' && parsed.pathname.startsWith(`${prefix}/`) ? parsed.pathname.slice(prefix.length) : parsed.pathname;
   return { path, query: parsed.search };
+}
+
+/** The recorded run's marker and its digits ({{runNumber}}), each to the replaying client's. */
+function runMapping(recorded: string, current: string): Array<[string, string]> {
+  return [
+    [recorded, current],
+    [runNumber(recorded), runNumber(current)],
+  ];
 }
 
 /** A route pattern for a recorded path: segments holding the run's value become :parameters. */
@@ -85,7 +94,7 @@ function httpRoutes(protocol: Protocol, recording: Recording): MockRoute[] {
       return;
     }
     const { run: recordedRun } = taken.candidate;
-    const mapping: Mapping = new Map(recordedRun === undefined || taken.run === undefined ? [] : [[recordedRun, taken.run]]);
+    const mapping: Mapping = new Map(recordedRun === undefined || taken.run === undefined ? [] : runMapping(recordedRun, taken.run));
     await serveHttp(exchange, taken.candidate.exchange, mapping);
   };
   const routes = new Map<string, MockRoute>();
@@ -116,7 +125,8 @@ function socketMock(recording: Recording): SocketMock {
       if (taken === undefined) return;
       const { candidate } = taken;
       const mapping = new Map<string, string>();
-      if (candidate.run !== undefined && taken.run !== undefined) mapping.set(candidate.run, taken.run);
+      if (candidate.run !== undefined && taken.run !== undefined)
+        for (const [recorded, current] of runMapping(candidate.run, taken.run)) mapping.set(recorded, current);
       // Answers that name the asking socket name the replaying client's.
       if (candidate.connection !== undefined) mapping.set(candidate.connection, turn.socketId);
       const { clock } = turn.context;

@@ -6,8 +6,8 @@ import { captureRule } from './rules.js';
 import type { Suite } from './suite-file.js';
 import { TOKEN_VARS } from './token-vars.js';
 
-/** Names every run provides: a run id, the case's name, and the key in use with the near keys made from it. */
-const BUILT_IN = ['run', 'case', ...TOKEN_VARS];
+/** Names every run provides: a run id (and its digits), the case's name, and the key in use with the near keys made from it. */
+const BUILT_IN = ['run', 'runNumber', 'case', ...TOKEN_VARS];
 
 interface Problem {
   readonly path: string;

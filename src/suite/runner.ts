@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { runNumber } from '../core/run-marker.js';
 import { describeTimeout } from '../core/exchange.js';
 import { cutEnd } from '../transports/abort.js';
 import type { Deviation, Rule } from '../core/rule.js';
@@ -139,7 +140,7 @@ export async function runSuites(plans: readonly SuitePlan[], options: SuiteRunOp
     return cases.map((suiteCase) => ({
       exclusive: suiteCase.exclusive,
       run: async (): Promise<CaseReport> => {
-        const vars = { ...options.vars, ...planVars, run, case: suiteCase.name };
+        const vars = { ...options.vars, ...planVars, run, runNumber: runNumber(run), case: suiteCase.name };
         const missing = missingVariables(suiteCase, new Set(Object.keys(vars)));
         if (missing.length > 0) {
           return skippedCase(protocol, suiteCase, `needs ${neededFlags(missing, suite.variables)}`);

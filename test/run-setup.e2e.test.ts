@@ -117,7 +117,7 @@ describe('suites cannot silently lose checks: a bad suite is refused when it loa
   it('a variable no one provides', () => {
     const file = write({ ...base, cases: [suiteCase([{ ...step, payload: { text: '{{question}}' } }])] });
     expect(() => loadSuite(protocol('pocketqa'), file)).toThrow(
-      /at \/cases\/0\/steps\/0: unknown variable \{\{question\}\}: expected a suite variable, a value captured by an earlier step, or one of run, case, token/,
+      /at \/cases\/0\/steps\/0: unknown variable \{\{question\}\}: expected a suite variable, a value captured by an earlier step, or one of run, runNumber, case, token/,
     );
   });
 

@@ -16,6 +16,8 @@ interface Case {
   readonly emit?: string;
   readonly payload?: unknown;
   readonly scope?: Scope;
+  /** Why the request must be refused; given for a refusal unless null. */
+  readonly because?: string | null;
   readonly end?: StreamEnd;
 }
 
@@ -24,9 +26,11 @@ function run({
   emit = 'CHAT_CS',
   payload = { text: '身份证丢了应该怎么办?', room: 'r1', upload_id: '' },
   scope = 'stream',
+  because = 'the payload has no text',
   end = { type: 'closed', atMs: 10 },
 }: Case): Deviation[] {
   const check = new ExchangeCheck(rulesFor(pocketqa, scope, socketRules), {
+    because: scope === 'refusal' && because !== null ? because : undefined,
     request: { method: `EMIT ${emit}`, url: 'http://t.invalid', headers: {}, body: JSON.stringify(payload) },
     requestJson: payload,
     connectionId: SID,
@@ -198,10 +202,17 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
     breaks: [
       { events: [part('a')], end: { type: 'broken', atMs: 5, message: 'the server disconnected the socket (transport close)' } },
       { events: [], end: { type: 'frame-limit', atMs: 5, limit: 1 } },
+      // A flood in answer to a bad payload is still unbounded.
+      { events: [], scope: 'refusal', end: { type: 'frame-limit', atMs: 5, limit: 1 } },
+      // A refusal that says no reason is judged as any exchange.
+      { events: [], scope: 'refusal', because: null, end: { type: 'broken', atMs: 5, message: 'x' } },
     ],
   },
   'socketio.connection.kept-after-refusal': {
-    keeps: [{ events: [], scope: 'refusal', end: { type: 'timeout', atMs: 1, limitMs: 1, limit: 'exchange' } }],
+    keeps: [
+      { events: [], scope: 'refusal', end: { type: 'timeout', atMs: 1, limitMs: 1, limit: 'exchange' } },
+      { events: [], scope: 'refusal', end: { type: 'frame-limit', atMs: 5, limit: 1 } },
+    ],
     breaks: [{ events: [], scope: 'refusal', end: { type: 'broken', atMs: 5, message: 'the server disconnected the socket (transport close)' } }],
   },
 };

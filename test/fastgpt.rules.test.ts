@@ -24,6 +24,25 @@ const sse = (...frames: Frame[]): string => frames.map(([event, data]) => sseEve
 const U = undefined;
 const nodes = [{ moduleName: 'AI 对话', moduleType: 'chatNode', runningTime: 1.2 }];
 const formField = { type: 'numberInput', key: 'age', label: 'Age', value: '', valueType: 'number', required: true };
+/** A non-streaming detail answer that stops at a form node holding `field`. */
+const formAnswer = (field: Record<string, unknown>): string =>
+  JSON.stringify({
+    id: 'c1',
+    model: '',
+    usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 1 },
+    choices: [
+      {
+        message: {
+          role: 'assistant',
+          content: [{ type: 'interactive', interactive: { type: 'userInput', params: { description: 'd', inputForm: [field] } } }],
+        },
+        finish_reason: 'stop',
+        index: 0,
+      },
+    ],
+    responseData: nodes,
+    newVariables: {},
+  });
 
 const plain = sse([U, chunk('电影')], [U, chunk('新海诚。')], [U, stop], [U, '[DONE]']);
 const detail = sse(
@@ -239,6 +258,7 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
           ['answer', '[DONE]'],
         ),
       ),
+      nonStream(formAnswer(formField), { stream: false, detail: true, messages }),
       // A select node has no form: nothing to judge.
       detailed(
         sse(
@@ -263,6 +283,8 @@ const table: Record<string, { keeps: Case[]; breaks: Case[] }> = {
           ['answer', '[DONE]'],
         ),
       ),
+      // Without stream, the form is a typed value of the answer's content.
+      nonStream(formAnswer({ ...formField, valueType: undefined }), { stream: false, detail: true, messages }),
     ],
   },
   'fastgpt.event.known': {

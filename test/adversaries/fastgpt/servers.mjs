@@ -47,6 +47,11 @@ export const variants = [
     { ...NEWEST, oneWrite: true, chunkSize: [1, 1] }),
 
   // ---- faulty -----------------------------------------------------------------------------
+  fail('form-without-value-type',
+    'The userInput node sends its form fields without valueType (type, key, label, required only)',
+    '004 Response (interactive nodes, Form Input): every field of the example carries valueType; digest: inputForm [{type, key, label, value, valueType, required, …}]',
+    { ...NEWEST, formWithoutValueType: true }),
+
   fail('answer-after-done',
     'Sends [DONE] before the last answer chunk and the stop chunk',
     'Stream: answer chunks, then the stop chunk, then [DONE]; after [DONE] nothing but flowResponses (digest fastgpt, stream=true)',

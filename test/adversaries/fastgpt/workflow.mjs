@@ -19,7 +19,7 @@ export function selectInteractive(o) {
 export function formInteractive(o) {
   const [k1, k2] = o.docShapes ? ['测试 1', '测试 2'] : ['name', 'age'];
   const field = (type, key, label, valueType, required) => ({
-    type, key, label, description: '', value: '', defaultValue: '', valueType, required,
+    type, key, label, description: '', value: '', defaultValue: '', ...(o.formWithoutValueType ? {} : { valueType }), required,
     list: [{ label: '', value: '' }]
   });
   const base = {

@@ -9,6 +9,7 @@ import { crosstalkRule, type Markers } from './crosstalk.js';
 import { runCaseOnce, type SessionCase } from './session.js';
 import { LoadTally } from './tally.js';
 import { neededFlags } from '../suite/token-vars.js';
+import { missingVariables, RUN_VARS } from '../suite/run-vars.js';
 
 /** This machine's share of the sessions: i of every n, counted from 1. */
 export interface Shard {
@@ -37,18 +38,6 @@ export function sessionsOf(total: number, shard: Shard): number[] {
   return Array.from({ length: total }, (_, session) => session).filter((session) => session % shard.count === shard.index - 1);
 }
 
-/** Names a case uses as {{name}} that neither the session nor the user provides, nor an earlier capture. */
-function missingVariables(suiteCase: SuiteCase, known: ReadonlySet<string>): string[] {
-  const provided = new Set(known);
-  const missing = new Set<string>();
-  for (const step of suiteCase.steps) {
-    const { capture, ...rest } = step;
-    for (const match of JSON.stringify(rest).matchAll(/\{\{(\w+)\}\}/g)) if (!provided.has(match[1] ?? '')) missing.add(match[1] ?? '');
-    for (const name of Object.keys(capture ?? {})) provided.add(name);
-  }
-  return [...missing];
-}
-
 /** How long a session waits after a case the server answered 429 or 503: doubling from the first to the second. */
 const MIN_BACKOFF_MS = 1_000;
 const MAX_BACKOFF_MS = 8_000;
@@ -62,7 +51,7 @@ export async function runLoad(plan: LoadPlan, options: LoadOptions, tally: LoadT
   const { protocol } = plan;
   const transport = transportOf(protocol);
   const rules = new Map<string, Rule>([...protocol.rules, ...transport.rules, captureRule, crosstalkRule].map((rule) => [rule.id, rule]));
-  const known = new Set([...Object.keys(plan.vars), 'run', 'runNumber', 'case']);
+  const known = new Set([...Object.keys(plan.vars), ...RUN_VARS]);
   const cases = plan.cases.filter((suiteCase) => {
     const missing = missingVariables(suiteCase, known);
     if (missing.length === 0) return true;

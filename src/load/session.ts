@@ -1,11 +1,11 @@
 import type { Rule } from '../core/rule.js';
-import { runNumber } from '../core/run-marker.js';
 import { fillJson } from '../core/template.js';
 import type { Protocol } from '../protocols/protocol.js';
 import { outcomeOf, type CaseReport, type StepReport } from '../report/model.js';
 import type { BoundTransport } from '../transports/index.js';
 import { CaseScope, type StepResult, type StepTarget } from '../suite/step.js';
 import type { SuiteCase } from '../suite/suite.js';
+import { runVars } from '../suite/run-vars.js';
 import { asWarning, captureDeviation, lostTargetStep } from '../suite/case-reports.js';
 import { CrosstalkWatch, type Markers } from './crosstalk.js';
 
@@ -32,8 +32,7 @@ export async function runCaseOnce(session: SessionCase, suiteCase: SuiteCase): P
   const { protocol, transport, rules, target } = session;
   const started = target.clock.now();
   const steps: StepReport[] = [];
-  const run = session.markers.of(session.session);
-  const vars: Record<string, string> = { ...session.vars, run, runNumber: runNumber(run), case: suiteCase.name };
+  const vars: Record<string, string> = { ...session.vars, ...runVars(session.markers.of(session.session), suiteCase.name) };
   const scope = new CaseScope();
   // What rules remember across the exchanges of one case (a session's msg_id set, say).
   const caseTarget: StepTarget = { ...target, memory: new Map<string, unknown>() };

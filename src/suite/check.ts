@@ -5,9 +5,10 @@ import { transportOf } from '../transports/index.js';
 import { captureRule } from './rules.js';
 import type { Suite } from './suite-file.js';
 import { TOKEN_VARS } from './token-vars.js';
+import { RUN_VARS } from './run-vars.js';
 
 /** Names every run provides: a run id (and its digits), the case's name, and the key in use with the near keys made from it. */
-const BUILT_IN = ['run', 'runNumber', 'case', ...TOKEN_VARS];
+const BUILT_IN = [...RUN_VARS, ...TOKEN_VARS];
 
 interface Problem {
   readonly path: string;

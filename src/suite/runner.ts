@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { runNumber } from '../core/run-marker.js';
 import { describeTimeout } from '../core/exchange.js';
 import { cutEnd } from '../transports/abort.js';
 import type { Deviation, Rule } from '../core/rule.js';
@@ -17,6 +16,7 @@ import { CaseScope, type StepResult, type StepTarget } from './step.js';
 import type { Suite, SuiteCase } from './suite.js';
 import { asWarning, captureDeviation, lostTargetStep, skippedCase } from './case-reports.js';
 import { neededFlags } from './token-vars.js';
+import { missingVariables, runVars } from './run-vars.js';
 
 export interface SuiteRunOptions extends StepTarget {
   /** Values for the suite's variables (--var), plus `token` when one is in use. */
@@ -106,21 +106,6 @@ class TargetState {
 
 const joinNotes = (first: string | undefined, second: string): string => (first === undefined ? second : `${first}; ${second}`);
 
-/** Names a case uses as {{name}} that neither the run, the user, nor an earlier capture provides. */
-function missingVariables(suiteCase: SuiteCase, known: ReadonlySet<string>): string[] {
-  const provided = new Set(known);
-  const missing = new Set<string>();
-  for (const step of suiteCase.steps) {
-    const { capture, ...rest } = step;
-    for (const match of JSON.stringify(rest).matchAll(/\{\{(\w+)\}\}/g)) {
-      const name = match[1] as string;
-      if (!provided.has(name)) missing.add(name);
-    }
-    for (const name of Object.keys(capture ?? {})) provided.add(name);
-  }
-  return [...missing];
-}
-
 /** Runs one protocol's cases (see runSuites). */
 export function runSuite(protocol: Protocol, suite: Suite, cases: readonly SuiteCase[], options: SuiteRunOptions): Promise<CaseReport[]> {
   return runSuites([{ protocol, suite, cases }], options);
@@ -140,7 +125,7 @@ export async function runSuites(plans: readonly SuitePlan[], options: SuiteRunOp
     return cases.map((suiteCase) => ({
       exclusive: suiteCase.exclusive,
       run: async (): Promise<CaseReport> => {
-        const vars = { ...options.vars, ...planVars, run, runNumber: runNumber(run), case: suiteCase.name };
+        const vars = { ...options.vars, ...planVars, ...runVars(run, suiteCase.name) };
         const missing = missingVariables(suiteCase, new Set(Object.keys(vars)));
         if (missing.length > 0) {
           return skippedCase(protocol, suiteCase, `needs ${neededFlags(missing, suite.variables)}`);

@@ -12,7 +12,7 @@ const label = {
   startedMs: z.number().min(0).describe('Milliseconds since the recording began.'),
   case: z.string().optional().describe('The suite case this exchange belongs to.'),
   step: z.number().int().min(0).optional().describe("The step's index in its case."),
-  run: z.string().optional().describe("The run's {{run}} value, which made names unique; a replay maps it to its client's."),
+  run: z.string().optional().describe("The run's {{run}} value, which made names unique; a replay maps it, and its {{runNumber}} digits, to its client's."),
   expect: z.string().optional().describe('What the step expected: stream, answer or refusal.'),
 };
 

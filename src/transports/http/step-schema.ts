@@ -9,7 +9,7 @@ export const HttpStep = z
     path: z.string().startsWith('/').describe('Appended to the target base URL.'),
     query: z.record(z.string(), z.string()).optional(),
     headers: z.record(z.string(), z.string()).optional().describe('Headers of this step; one set to "" is not sent (e.g. to call without the key).'),
-    body: z.unknown().optional().describe('A JSON body; strings may use {{run}} and {{case}}.'),
+    body: z.unknown().optional().describe('A JSON body; strings may use {{run}}, {{runNumber}} and {{case}}.'),
     rawBody: z.string().optional().describe('A body sent exactly as written (for bodies that are not JSON).'),
     expect: z
       .enum(['stream', 'answer', 'refusal'])

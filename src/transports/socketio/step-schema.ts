@@ -6,7 +6,7 @@ export const SocketStep = z
   .object({
     type: z.literal('socketio'),
     emit: z.string().min(1).describe('The event to emit, e.g. CHAT_CS.'),
-    payload: z.unknown().describe('The emitted argument; strings may use {{run}}, {{case}} and captured values.'),
+    payload: z.unknown().describe('The emitted argument; strings may use {{run}}, {{runNumber}}, {{case}} and captured values.'),
     asJson: z.boolean().default(false).describe("Emit the payload as a JSON string, as the document's Python client does."),
     expect: z.enum(['stream', 'refusal']).describe('stream: a run of answer events; refusal: a payload the server may ignore but must survive.'),
     bystander: z.boolean().default(false).describe('Also connect a second client, which must receive nothing of the answer.'),
